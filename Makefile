@@ -1,0 +1,42 @@
+# RNN Playground: `make app` runs the app, `make test` runs the whole suite, `make bench` times training.
+# Each target first sets up whatever is missing on a fresh Debian machine with Python 3.11;
+# when everything is installed that check takes well under a second.
+
+PYTHON ?= python3
+PIP := $(PYTHON) -m pip
+STAMP := .make/installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+# The checkout's own code wins over any other editable install of the package.
+export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+# Finds (without importing) every module the app and the tests need.
+MODULES := torch streamlit plotly pandas numpy vega_datasets tqdm pytest pytest_timeout playwright playground models
+CHECK := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in "$(MODULES)".split()))
+
+.PHONY: app test bench install browser
+
+app: install
+	$(PYTHON) -m streamlit run playground/app.py
+
+test: install browser
+	$(PYTHON) -m pytest
+
+bench: install
+	$(PYTHON) -m playground bench
+
+# Install the pinned requirements and this package (editable) when the stamp is missing or
+# older than requirements.txt / pyproject.toml, or when a needed module cannot be found.
+install:
+	@if [ ! -f $(STAMP) ] || [ requirements.txt -nt $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ] \
+	    || ! $(PYTHON) -c '$(CHECK)'; then \
+		$(PIP) --version >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-pip; }; \
+		echo "Installing requirements.txt and the package (editable)"; \
+		PIP_BREAK_SYSTEM_PACKAGES=1 $(PIP) install -q --disable-pip-version-check --root-user-action=ignore -r requirements.txt -e . \
+		&& mkdir -p $(dir $(STAMP)) && touch $(STAMP); \
+	fi
+
+# Browser tests drive Debian's chromium (Playwright cannot download browsers offline).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi

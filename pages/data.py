@@ -1,0 +1,44 @@
+"""Your data: upload a CSV series, a text or labelled texts, check it, then train on it on /train."""
+from pathlib import Path
+
+import streamlit as st
+
+from playground.config import CUSTOM_TASK
+from playground.ui.controls import current_config
+from playground.ui.data_panels import PANELS
+from playground.ui.live_session import CUSTOM_TASK_KEY
+from playground.ui.text import page_text
+from playground.user_data import LIMITS_MD
+
+TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
+KINDS = {"series": "A time series (CSV)", "text": "A plain text (character model)",
+         "labelled": "Labelled texts (CSV)"}
+TYPES = {"series": ["csv", "tsv", "txt"], "text": ["txt", "md", "csv", "py", "text"], "labelled": ["csv", "tsv"]}
+
+st.title("Your data")
+st.markdown(page_text("data"))
+with st.expander("Limits", icon=":material/rule:"):
+    st.markdown(LIMITS_MD)
+
+current = st.session_state.get(CUSTOM_TASK_KEY)
+if current is not None:
+    st.success(f"This session's uploaded data: **{current.title}** ({current.topology}). "
+               "Upload another file to replace it.", icon=":material/check_circle:")
+
+kind = st.radio("What do you have?", list(KINDS), format_func=KINDS.get, horizontal=True, key="data_kind")
+upload = st.file_uploader("Upload a file", type=TYPES[kind], key=f"data_upload_{kind}",
+                          help="UTF-8 text; at most 10 MB.")
+if upload is None:
+    st.info("Choose a file to see a preview. Nothing changes until you press **Train on this data**.",
+            icon=":material/upload_file:")
+    st.stop()
+
+task = PANELS[kind](upload)
+if task is None:
+    st.stop()
+st.markdown(f"**Task:** {task.title} · *{task.topology}* · metric {task.metric_name} · "
+            f"baseline {task.baseline():.4g} ({task.baseline_name()})")
+if st.button("Train on this data", type="primary", icon=":material/play_arrow:", key="data_train"):
+    st.session_state[CUSTOM_TASK_KEY] = task
+    config = current_config().replace(task=CUSTOM_TASK, seq_len=task.seq_len)
+    st.switch_page(TRAIN_PAGE, query_params=config.to_query())

@@ -1,0 +1,112 @@
+"""Gradients through time: vanishing and exploding, the linear theory, clipping, connectivity."""
+from pathlib import Path
+
+import streamlit as st
+
+from playground.errors import PlaygroundError
+from playground.figures.gradient_lab import clipping_summary, make_arch_overlay_figure, make_clipping_figure
+from playground.figures.gradients import make_grad_norm_figure
+from playground.figures.style import ARCH_NAMES
+from playground.figures.text import make_scale_html, make_text_html
+from playground.gradient_lab import ACTIVATIONS, MATRICES, describe_curve
+from playground.language import connectivity, shown_chars, text_ids
+from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
+                                    shared_small_char_model)
+from playground.ui.text import page_text
+from playground.ui.train_panels import chart, explain
+
+PAGES = Path(__file__).resolve().parent
+SAMPLE_TEXT = ("The return value is a new list containing the items of the sequence, "
+               "in the order given by the key function.")
+
+st.title("Gradients through time")
+st.markdown(page_text("gradients_intro"))
+
+st.header("1 · One vanilla RNN and the linear theory", divider="gray")
+c = st.columns([1.1, 1.4, 1.4, 1.2, 1.8])
+activation = c[0].radio("Activation φ", ACTIVATIONS, key="grad_act", help="linear: φ(a) = a, where the theory is exact")
+rho = c[1].slider("Spectral radius ρ of W_hh", 0.1, 2.0, 0.9, 0.05, key="grad_rho")
+T = c[2].slider("Sequence length T", 2, 200, 50, key="grad_T")
+hidden = c[3].select_slider("Hidden units H", [4, 8, 16, 32, 64, 128], 32, key="grad_H")
+matrix = c[4].selectbox("Recurrent matrix W_hh", list(MATRICES), format_func=MATRICES.get, key="grad_matrix")
+gate_bias = st.session_state.get("grad_gate_bias", 0.0)
+curves = cached_gradient_curves(hidden=hidden, seq_len=T, rho=rho, activation=activation, matrix=matrix,
+                                gate_bias=gate_bias)
+rnn = curves["rnn"]
+st.markdown(f"W_hh is **{MATRICES[matrix]}**; measured spectral radius {rnn.spectral_radius:.3f}. "
+            + describe_curve(rnn, T))
+left, right = st.columns(2)
+with left:
+    fig = make_grad_norm_figure(rnn.grad_norm, theory=rnn.theory_grad, title="Loss gradient ‖dL/dh_t‖")
+    chart(fig, "grad_loss", f"‖dL/dh_t‖ of a {activation} RNN against t with ρ^(T−t) scaled to meet it at t=T. "
+          f"At t=T: {rnn.grad_norm[-1]:.3g}; at t=1: {rnn.grad_norm[0]:.3g} measured, "
+          f"{rnn.theory_grad[0]:.3g} by the linear theory.")
+with right:
+    fig = make_grad_norm_figure(rnn.jacobian_norm, theory=rnn.theory_jacobian, names=["‖dh_T/dh_t‖_F"],
+                                title="Jacobian product ‖dh_T/dh_t‖")
+    chart(fig, "grad_jac", f"‖dh_T/dh_t‖_F of sequence 0 against t with √H·ρ^(T−t). At t=1: "
+          f"{rnn.jacobian_norm[0]:.3g} measured, {rnn.theory_jacobian[0]:.3g} by the linear theory.")
+explain("gradients_theory")
+
+st.header("2 · Vanilla RNN, GRU and LSTM at the same size", divider="gray")
+st.markdown(page_text("gradients_archs"))
+st.slider("Extra bias on the LSTM forget gate f / GRU update gate z", 0.0, 5.0, 0.0, 0.5, key="grad_gate_bias",
+          help="0 is PyTorch's initialisation; 1 is the forget-gate bias Jozefowicz et al. (2015) recommend.")
+left, right = st.columns(2)
+with left:
+    fig = make_arch_overlay_figure(curves, "grad", title="‖dL/dh_t‖ of each architecture")
+    chart(fig, "grad_archs_loss", " ".join(f"{ARCH_NAMES[a]}: {describe_curve(cv, T)}" for a, cv in curves.items()))
+with right:
+    fig = make_arch_overlay_figure(curves, "jacobian", title="‖dh_T/dh_t‖ of each architecture")
+    chart(fig, "grad_archs_jac", "; ".join(f"{ARCH_NAMES[a]}: ‖dh_T/dh_1‖ = {cv.jacobian_norm[0]:.3g}"
+                                          for a, cv in curves.items()) + ".")
+
+st.header("3 · Clipping a run that explodes", divider="gray")
+st.markdown(page_text("gradients_clipping"))
+c = st.columns(5)
+clip_act = c[0].radio("Activation", ["tanh", "relu"], key="clip_act", horizontal=True)
+clip_rho = c[1].slider("ρ at initialisation", 0.5, 3.0, 1.5, 0.1, key="clip_rho")
+clip = c[2].number_input("Clip at (max norm)", 0.01, 100.0, 1.0, 0.5, key="clip_value")
+clip_lr = c[3].select_slider("SGD learning rate", [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3], 0.05, key="clip_lr")
+clip_steps = c[4].select_slider("Steps", [50, 100, 200, 400], 200, key="clip_steps")
+try:
+    runs = cached_clipping(steps=clip_steps, radius=clip_rho, activation=clip_act, clip=float(clip), lr=clip_lr)
+except PlaygroundError as err:
+    st.error(f"Cannot run the experiment: {err}")
+else:
+    chart(make_clipping_figure(runs, title="Adding problem, T=50, H=32, plain SGD"), "grad_clip",
+          clipping_summary(runs))
+
+st.header("4 · Connectivity in a character model", divider="gray")
+st.markdown(page_text("gradients_connectivity"))
+model = session_char_model()
+if model is None:
+    arch = st.segmented_control("Small model", ["rnn", "gru", "lstm"], default="lstm", key="conn_arch",
+                                format_func=ARCH_NAMES.get, required=True)
+    model = shared_small_char_model(arch)
+    st.page_link(str(PAGES / "train.py"), label="Or train a bigger one live on the Train page",
+                 icon=":material/play_arrow:",
+                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", "autostart": "1"})
+st.info(f"Model: {model.label}.", icon=":material/model_training:")
+text = st.text_area("Text", SAMPLE_TEXT, key="conn_text", height=80, max_chars=400)
+try:
+    ids = text_ids(model.task, text)
+except PlaygroundError as err:
+    st.warning(f"Cannot read this text: {err}.")
+    st.stop()
+chars = shown_chars(model.task, ids)
+if len(chars) < 2:
+    st.warning("Type at least two characters the model knows.")
+    st.stop()
+position = st.slider("Output position (predicts the character after it)", 0, len(chars) - 2,
+                     min(len(chars) - 2, 60), key="conn_pos")
+with model.lock:
+    magnitude, target = connectivity(model.net, ids, position)
+scored = model.task.decode([target])
+st.markdown(make_scale_html(False, float(magnitude.max()), "‖∂ log p / ∂ eₜ‖"), unsafe_allow_html=True)
+st.markdown(make_text_html(chars, magnitude, signed=False, highlight=position,
+                           titles=[f"t={k}: {m:.3g}" for k, m in enumerate(magnitude)]), unsafe_allow_html=True)
+near = magnitude[max(0, position - 5):position + 1].sum() / max(magnitude[:position + 1].sum(), 1e-30)
+st.caption(f"Output at position {position} (after '{chars[position]}') scoring the next character "
+           f"'{scored}'. {near:.0%} of the gradient magnitude falls on the last six characters; "
+           f"characters after the output get none (the model reads left to right).")

@@ -1,0 +1,98 @@
+"""Interventions: clamp a gate, silence units or scale W_hh of the session's trained model, and compare."""
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from playground.errors import PlaygroundError
+from playground.figures.interventions import example_rows, make_before_after_figure
+from playground.figures.states import make_unit_heatmap
+from playground.figures.style import ARCH_NAMES
+from playground.interventions import (CLAMPABLE, compare_intervention, describe_intervention, make_intervention,
+                                      parse_units)
+from playground.config import RunConfig
+from playground.ui.teaching import train_here_ui
+from playground.ui.text import page_text
+from playground.ui.train_panels import chart, explain
+
+PAGES = Path(__file__).resolve().parent
+CLAMP_CHOICES = [None, 0.0, 0.5, 1.0]
+
+st.title("Interventions: edit a trained model")
+st.markdown(page_text("interventions_intro"))
+run = st.session_state.get("live_run")
+if run is None:
+    st.info("There is no trained model in this session yet. Train one on the Train page (any task), "
+            "then come back — or train the default LSTM on the adding problem here.", icon=":material/info:")
+    st.page_link(str(PAGES / "train.py"), label="Open the Train page", icon=":material/play_arrow:")
+    seconds = st.slider("Seconds of training", 5, 60, 15, key="iv_seconds")
+    if st.button("Train an LSTM on the adding problem here", icon=":material/model_training:", key="iv_train"):
+        train_here_ui(RunConfig(), seconds, "live_run")
+        st.rerun()
+    st.stop()
+
+arch, task = run.config.arch, run.trainer.task
+st.markdown(f"Model: your run from the Train page — **{ARCH_NAMES[arch]}**, H = {run.config.hidden}, "
+            f"{task.title}, step {run.step_count:,}." + (" Training is running: the numbers are of the "
+                                                         "latest weights." if run.running else ""))
+c = st.columns([2, 2, 2])
+clamp = {}
+with c[0]:
+    st.markdown("**Clamp a gate**")
+    if not CLAMPABLE[arch]:
+        st.caption("A vanilla RNN has no gates: silence units or scale W_hh instead.")
+    for gate, meaning in CLAMPABLE[arch].items():
+        value = st.selectbox(meaning, CLAMP_CHOICES, key=f"iv_clamp_{arch}_{gate}",
+                             format_func=lambda v: "not clamped" if v is None else f"clamp to {v:g}")
+        if value is not None:
+            clamp[gate] = value
+with c[1]:
+    st.markdown("**Silence hidden units**")
+    units_text = st.text_input(f"Units to set to 0 (0–{run.config.hidden - 1}, e.g. 3, 5-7)", "",
+                               key="iv_units", help="h_t (and c_t) of these units of the last layer are 0 at every step")
+with c[2]:
+    st.markdown("**Scale the recurrent matrix**")
+    scale = st.slider("W_hh × factor (every layer)", 0.0, 2.0, 1.0, 0.05, key="iv_scale")
+try:
+    units = parse_units(units_text, run.config.hidden)
+    intervention = make_intervention(arch, clamp, units, scale)
+except PlaygroundError as err:
+    st.error(f"Cannot apply this intervention: {err}.", icon=":material/error:")
+    st.stop()
+with run.lock:
+    result = compare_intervention(run.trainer.net, task, run.trainer.probe_batch, intervention, run.step_count)
+before, after = result.before, result.after
+
+st.subheader(f"Edit: {describe_intervention(intervention)}")
+m = st.columns(4)
+m[0].metric("Loss as trained", f"{before.loss:.4g}")
+m[1].metric("Loss with the edit", f"{after.loss:.4g}", delta=f"{result.loss_change:+.3g}", delta_color="inverse")
+m[2].metric(f"{task.metric_name} as trained", f"{before.metric:.4g}")
+m[3].metric(f"{task.metric_name} with the edit", f"{after.metric:.4g}", delta=f"{result.metric_change:+.3g}",
+            delta_color="normal" if task.higher_is_better else "inverse")
+st.caption(f"On the probe batch of {before.inputs.shape[0]} sequences; baseline {task.metric_name} "
+           f"{task.baseline():.4g} ({task.baseline_name()}).")
+
+st.subheader("Prediction on probe sequence 0")
+if before.example.get("kind") == "series":
+    chart(make_before_after_figure(before.example, after.example), "iv_pred",
+          "Target (black), prediction as trained (blue) and with the intervention (vermillion, dotted) "
+          "on probe sequence 0.")
+elif before.example.get("kind") in ("sequence", "label", "text"):
+    st.dataframe(pd.Series(example_rows(before.example, after.example), name="probe sequence 0"), width="stretch")
+else:
+    st.info("This task has no example view.")
+
+st.subheader("Hidden state h_t of probe sequence 0")
+h0, h1 = before.hidden[-1][:, 0], after.hidden[-1][:, 0]
+top = float(max(abs(h0).max(), abs(h1).max())) or 1.0
+diff = result.hidden_change(0)
+cols = st.columns(3)
+for col, values, title, key in ((cols[0], h0, "as trained", "iv_h0"), (cols[1], h1, "with the edit", "iv_h1"),
+                                (cols[2], diff, "change (edit − trained)", "iv_dh")):
+    with col:
+        span = top if key != "iv_dh" else (float(abs(diff).max()) or 1.0)
+        chart(make_unit_heatmap(values, "h", title=title, zrange=(-span, span), height=320), key,
+              f"Hidden units × {values.shape[0]} timesteps, {title}: values from {values.min():.2f} to "
+              f"{values.max():.2f}.")
+explain("interventions_reading")

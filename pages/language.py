@@ -1,0 +1,105 @@
+"""Language model: a unit's activation under every character, top-k guesses, and samples."""
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+import torch
+
+from playground.errors import PlaygroundError
+from playground.figures.style import ARCH_NAMES
+from playground.figures.text import make_scale_html, make_text_html
+from playground.language import read_text, small_charlm_config, top_k, unit_ranking, validation_excerpt
+from playground.sampling import sample_text
+from playground.ui.teaching import LANGUAGE_RUN, session_char_model, train_here_ui
+from playground.ui.text import page_text
+from playground.ui.train_panels import explain
+
+PAGES = Path(__file__).resolve().parent
+TOP_K = 5
+
+st.title("Language model")
+st.markdown(page_text("language_intro"))
+model = session_char_model()
+if model is None:
+    st.info("No character-level model in this session yet: train a small one here, or a bigger one live "
+            "on the Train page (then come back).", icon=":material/info:")
+    c = st.columns([1, 2, 2])
+    arch = c[0].segmented_control("Architecture", ["rnn", "gru", "lstm"], default="lstm", key="lang_arch",
+                                  format_func=ARCH_NAMES.get, required=True)
+    seconds = c[1].slider("Seconds of training", 5, 120, 30, key="lang_seconds")
+    if c[2].button("Train a small model here", icon=":material/model_training:", key="lang_train", type="primary"):
+        train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN)
+        st.rerun()
+    st.page_link(str(PAGES / "train.py"), label="Train an LSTM (H = 128) live on the Train page",
+                 icon=":material/play_arrow:",
+                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", "autostart": "1"})
+    st.stop()
+
+net, task = model.net, model.task
+st.success(f"Model: {model.label}.", icon=":material/model_training:")
+if model.run is not None and model.run.running:
+    st.caption("It is still training: each rerun reads the latest weights.")
+text = st.text_area("Text the model reads", validation_excerpt(task), key="lang_text", height=110, max_chars=600,
+                    help="Characters the model has never seen are skipped.")
+try:
+    with model.lock:
+        reading = read_text(net, task, text)
+except PlaygroundError as err:
+    st.warning(f"Cannot read this text: {err}.")
+    st.stop()
+guesses = top_k(task, reading.probs, TOP_K)
+
+st.header("One unit's activation under every character", divider="gray")
+c = st.columns([1.2, 1, 3])
+kinds = ["h", "c"] if reading.cell is not None else ["h"]
+kind = c[0].segmented_control("State", kinds, default="h", key="lang_kind", required=True,
+                              format_func={"h": "hidden h_t", "c": "cell c_t"}.get)
+states = reading.cell if kind == "c" else reading.hidden
+ranked = unit_ranking(states)
+unit = c[1].number_input(f"Unit (0–{states.shape[1] - 1})", 0, states.shape[1] - 1, int(ranked[0]), key="lang_unit")
+c[2].caption("Units whose activation varies most over this text: " + ", ".join(map(str, ranked[:8])) +
+             ". Hover a character for the value and the model's top guesses for the next one.")
+values = states[:, int(unit)]
+vmax = float(abs(states).max()) if kind == "c" else 1.0
+titles = [f"{kind}[{unit}] = {v:+.3f} | next: " + "  ".join(f"{html_safe(ch)} {p:.0%}" for ch, p in g)
+          for v, g in zip(values, guesses)] if False else [
+    f"{kind}[{unit}] = {v:+.3f} | next: " + "  ".join(f"{ch!r} {p:.0%}" for ch, p in g)
+    for v, g in zip(values, guesses)]
+st.markdown(make_scale_html(True, vmax, f"{kind}[{unit}]"), unsafe_allow_html=True)
+st.markdown(make_text_html(reading.chars, values, signed=True, vmax=vmax, titles=titles), unsafe_allow_html=True)
+st.caption(f"Text alternative: unit {unit} of {kind} ranges from {values.min():+.2f} to {values.max():+.2f} over "
+           f"{len(values)} characters; highest after '{reading.chars[int(values.argmax())]}' "
+           f"(position {int(values.argmax())}), lowest after '{reading.chars[int(values.argmin())]}'.")
+explain("language_units")
+
+st.header(f"Top-{TOP_K} guesses for the next character", divider="gray")
+start = st.slider("From position", 0, max(0, len(reading.chars) - 1), 0, key="lang_start")
+rows = []
+for k in range(start, min(len(reading.chars), start + 20)):
+    actual = reading.chars[k + 1] if k + 1 < len(reading.chars) else ""
+    row = {"position": k, "read": repr(reading.chars[k]), "next (actual)": repr(actual)}
+    for rank, (ch, p) in enumerate(guesses[k], 1):
+        row[f"guess {rank}"] = f"{ch!r} {p:.0%}"
+    rows.append(row)
+st.dataframe(pd.DataFrame(rows).set_index("position"), width="stretch")
+st.caption("Each row: the character just read, the character that actually follows, and the model's five "
+           "likeliest next characters with their probabilities.")
+
+st.header("Samples", divider="gray")
+c = st.columns([2, 1, 1, 1])
+prime = c[0].text_input("Start with", "The ", key="lang_prime", max_chars=200)
+temperature = c[1].slider("Temperature", 0.1, 2.0, 0.8, 0.05, key="lang_temp",
+                          help="Low: safe, repetitive; 1: the model's own distribution; high: adventurous, misspelt")
+length = c[2].slider("Characters", 20, 600, 300, 20, key="lang_len")
+seed = c[3].number_input("Seed", 0, 2**31 - 1, 0, key="lang_seed")
+try:
+    with model.lock:
+        sample = sample_text(net, task, prime, length, temperature, torch.Generator().manual_seed(int(seed)))
+except PlaygroundError as err:
+    st.warning(f"Cannot sample: {err}.")
+else:
+    st.code(sample, language=None, wrap_lines=True)
+    step = model.run.step_count if model.run is not None else "its last"
+    st.caption(f"{length} characters sampled at temperature {temperature:g}, seed {seed}, from the weights at "
+               f"step {step}. Change the seed for another sample.")
+explain("language_samples")

@@ -1,0 +1,27 @@
+"""Save & load: export the session's run (history, probe, weights, figures, a link) or load weights."""
+from pathlib import Path
+
+import streamlit as st
+
+from playground.ui.live_session import RUN_KEY
+from playground.ui.model_panels import export_panel, import_panel
+from playground.ui.text import page_text
+
+TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
+
+st.title("Save & load")
+st.markdown(page_text("model_io"))
+
+st.header("Export this run", divider="gray")
+run = st.session_state.get(RUN_KEY)
+if run is None:
+    st.info("No run in this session yet: train one on the Train page, or load weights below.",
+            icon=":material/info:")
+    st.page_link(str(TRAIN_PAGE), label="Go to the Train page", icon=":material/play_arrow:")
+else:
+    export_panel(run)
+
+st.header("Load weights", divider="gray")
+st.markdown("Load a weights file saved here (by you or a colleague): it becomes this session's run, "
+            "and every page inspects it. The file is read as tensors only — it cannot run code.")
+import_panel()

@@ -1,0 +1,34 @@
+"""Streamlit entrypoint: `streamlit run playground/app.py`.
+
+The entrypoint lives one folder away from `pages/` on purpose: a `pages/` folder next
+to the entrypoint switches Streamlit into its legacy multipage mode until a session
+has run the entrypoint, and a deep link such as `/train` opened first on a fresh
+server would then render without the app frame.
+"""
+from pathlib import Path
+
+import streamlit as st
+
+from playground.ui.frame import setup_frame
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+PAGES = {
+    "Playground": [
+        st.Page(PAGES_DIR / "home.py", title="Home", icon=":material/home:", url_path="", default=True),
+        st.Page(PAGES_DIR / "train.py", title="Train", icon=":material/play_arrow:", url_path="train"),
+        st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+    ],
+    "Teaching views": [
+        st.Page(PAGES_DIR / "cell.py", title="Inside the cell", icon=":material/memory:", url_path="cell"),
+        st.Page(PAGES_DIR / "gradients.py", title="Gradients through time", icon=":material/trending_down:", url_path="gradients"),
+        st.Page(PAGES_DIR / "language.py", title="Language model", icon=":material/text_fields:", url_path="language"),
+    ],
+    "Your data & model": [
+        st.Page(PAGES_DIR / "data.py", title="Your data", icon=":material/upload_file:", url_path="data"),
+        st.Page(PAGES_DIR / "model_io.py", title="Save & load", icon=":material/download:", url_path="model"),
+    ],
+}
+
+setup_frame()
+st.navigation(PAGES).run()

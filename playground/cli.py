@@ -1,0 +1,113 @@
+"""Command-line interface: list tasks, train a model, run the benchmark.
+
+Errors (an unknown task, a sequence length of 0, a non-finite learning rate, a
+diverging run) exit with status 2 and one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from playground.config import FIELDS, RunConfig, from_mapping
+from playground.errors import PlaygroundError
+
+# CLI flag -> RunConfig field, where the names differ.
+FLAG_FIELDS = {"seq-len": "seq_len"}
+MAX_STEPS = 1_000_000
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with subcommands tasks / train / bench."""
+    parser = OneLineParser(prog="python -m playground", description="RNN Playground from the shell")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    sub.add_parser("tasks", help="list the tasks with their topology and defaults")
+    train = sub.add_parser("train", help="train a model and print a one-line JSON summary")
+    for name, spec in FIELDS.items():
+        flag = "--" + name.replace("_", "-")
+        train.add_argument(flag, dest=name, default=None, help=spec.help)
+    train.add_argument("--steps", default="1000", help="training steps")
+    train.add_argument("--out", default=None, help="folder for config, history, weights, probe")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    bench = sub.add_parser("bench", help="trainer and probe speed against a bare PyTorch loop")
+    bench.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
+    return parser
+
+
+def cmd_tasks() -> int:
+    """Print one line per task: name, topology, metric, defaults."""
+    from playground.tasks import TASKS
+
+    for name, cls in TASKS.items():
+        task = cls()
+        defaults = getattr(cls, "defaults", {}) or {}
+        extra = " ".join(f"{k}={v}" for k, v in defaults.items())
+        print(f"{name:12s} {task.topology:32s} {task.metric_name:10s} {task.title}"
+              + (f"  [{extra}]" if extra else ""))
+    return 0
+
+
+def parse_steps(raw: str) -> int:
+    """Steps: a positive integer up to MAX_STEPS."""
+    try:
+        steps = int(raw)
+    except ValueError:
+        raise PlaygroundError(f"--steps must be a whole number (got '{raw}')") from None
+    if not 1 <= steps <= MAX_STEPS:
+        raise PlaygroundError(f"--steps must be between 1 and {MAX_STEPS} (got {steps})")
+    return steps
+
+
+def cmd_train(args) -> int:
+    """Train per the flags; print the JSON summary; write the run to --out if given."""
+    import torch
+    from tqdm import tqdm
+
+    from playground.run_files import write_run
+    from playground.trainer import Trainer
+
+    torch.set_num_threads(1)
+    given = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    config = from_mapping(given, RunConfig())
+    steps = parse_steps(args.steps)
+    trainer = Trainer(config)
+    start = time.perf_counter()
+    with tqdm(total=steps, disable=args.quiet, file=sys.stderr, mininterval=0.5) as bar:
+        def report(row):
+            bar.update(1)
+            if row["step"] % 50 == 0:
+                bar.set_postfix(loss=f"{row['loss']:.4f}")
+        trainer.train(steps, report)
+    summary = trainer.summary()
+    summary["seconds"] = round(time.perf_counter() - start, 2)
+    if args.out:
+        write_run(Path(args.out), trainer)
+    print(json.dumps(summary))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "tasks":
+            return cmd_tasks()
+        if args.command == "train":
+            return cmd_train(args)
+        from playground.bench import run_bench
+        return run_bench(args.seconds)
+    except PlaygroundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,17 @@
+"""Typed errors the core raises and the UI turns into plain messages."""
+
+
+class PlaygroundError(Exception):
+    """Base class: every error the app shows to a user as a one-line message."""
+
+
+class ConfigError(PlaygroundError, ValueError):
+    """A setting is unknown, out of range or not a number."""
+
+
+class DataError(PlaygroundError, ValueError):
+    """A data file or upload is missing, malformed or unusable."""
+
+
+class DivergenceError(PlaygroundError, ArithmeticError):
+    """The loss or a gradient became NaN/Inf; the last finite weights are kept."""

@@ -1,0 +1,70 @@
+"""Figures of gradients through time: ||dL/dh_t|| against t, and over the whole run."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from playground.figures.style import OKABE_ITO, SEQUENTIAL, base_layout
+
+TINY = 1e-30  # log scales cannot show 0
+
+
+def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | None = None,
+                          theory: np.ndarray | None = None, title: str | None = None,
+                          names: list[str] | None = None, colours: list[str] | None = None) -> go.Figure:
+    """||dL/dh_t|| against t on a log scale, one line per row of ``grad_norm`` (L, T) or (T,).
+
+    ``jacobian_norm`` (T,) adds ||dh_T/dh_t||; ``theory`` (T,) adds the linear theory's ρ^(T−t).
+    """
+    rows = np.atleast_2d(grad_norm)
+    t = np.arange(1, rows.shape[1] + 1)
+    fig = go.Figure()
+    for k, row in enumerate(rows):
+        name = names[k] if names else (f"‖dL/dh_t‖ layer {k + 1}" if len(rows) > 1 else "‖dL/dh_t‖")
+        colour = colours[k] if colours else [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"]][k % 3]
+        fig.add_scatter(x=t, y=np.maximum(row, TINY), mode="lines+markers", name=name,
+                        line=dict(color=colour, width=2.5), marker=dict(size=4))
+    if jacobian_norm is not None:
+        fig.add_scatter(x=t, y=np.maximum(jacobian_norm, TINY), mode="lines", name="‖dh_T/dh_t‖",
+                        line=dict(color=OKABE_ITO["orange"], width=2, dash="dot"))
+    if theory is not None:
+        fig.add_scatter(x=t, y=np.maximum(theory, TINY), mode="lines", name="ρ^(T−t) (linear theory)",
+                        line=dict(color=OKABE_ITO["black"], width=1.5, dash="dash"))
+    base_layout(fig, title)
+    fig.update_xaxes(title_text="timestep t")
+    fig.update_yaxes(title_text="norm (log scale)", type="log", exponentformat="power")
+    return fig
+
+
+def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], radii: list[float],
+                             title: str | None = None) -> go.Figure:
+    """Training step × timestep heatmap of log10 ||dL/dh_t||, with the spectral radius beside it."""
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.78, 0.22], shared_yaxes=True,
+                        horizontal_spacing=0.03, subplot_titles=("log₁₀ ‖dL/dh_t‖", "spectral radius ρ"))
+    if grad_norms:
+        z = np.log10(np.maximum(np.stack(grad_norms), TINY))            # (S, T)
+        finite = z[z > np.log10(TINY) + 1]
+        zmin = float(np.percentile(finite, 2)) if finite.size else -10
+        fig.add_heatmap(z=z, x=np.arange(1, z.shape[1] + 1), y=steps, colorscale=SEQUENTIAL,
+                        zmin=zmin, zmax=float(z.max()), colorbar=dict(thickness=12, x=0.76),
+                        hovertemplate="step %{y}, t=%{x}: 10^%{z:.2f}<extra></extra>", row=1, col=1)
+        fig.add_scatter(x=radii, y=steps, mode="lines+markers", line=dict(color=OKABE_ITO["vermillion"]),
+                        marker=dict(size=4), name="ρ(W_hh)", showlegend=False, row=1, col=2)
+        fig.add_vline(x=1.0, line=dict(color=OKABE_ITO["black"], dash="dash", width=1), row=1, col=2)
+    base_layout(fig, title, height=340)
+    fig.update_xaxes(title_text="timestep t", row=1, col=1)
+    fig.update_xaxes(title_text="ρ", row=1, col=2)
+    fig.update_yaxes(title_text="training step", row=1, col=1)
+    return fig
+
+
+def grad_summary(grad_norm: np.ndarray) -> str:
+    """Text alternative: how much the gradient shrinks or grows from the last step to the first."""
+    g = np.atleast_2d(grad_norm)[-1]
+    if g[-1] <= 0 or not np.isfinite(g).all():
+        return "The gradient norm is zero or not finite at some step."
+    ratio = g[0] / g[-1]
+    trend = "vanishes" if ratio < 0.1 else "explodes" if ratio > 10 else "stays within a factor of 10"
+    return (f"‖dL/dh_t‖ is {g[-1]:.3g} at the last step and {g[0]:.3g} at the first: "
+            f"going back through time the gradient {trend} (ratio {ratio:.2g}).")

@@ -1,0 +1,40 @@
+"""Visual constants in one place: colour-blind-safe palettes and chart defaults.
+
+Okabe & Ito's eight colours are distinguishable under the common colour-vision
+deficiencies; the sequential and diverging scales are viridis and a blue–orange
+diverging scale built from the same palette.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+}
+ARCH_COLOURS = {"rnn": OKABE_ITO["vermillion"], "gru": OKABE_ITO["green"], "lstm": OKABE_ITO["blue"]}
+ARCH_NAMES = {"rnn": "vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
+SEQUENCE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
+SEQUENTIAL = "Viridis"
+DIVERGING = [[0.0, "#0072B2"], [0.5, "#F7F7F7"], [1.0, "#D55E00"]]
+BASELINE_COLOUR = OKABE_ITO["black"]
+
+GATE_TITLES = {
+    "pre": "pre-activation a_t", "h": "hidden state h_t", "i": "input gate i_t", "f": "forget gate f_t",
+    "g": "cell candidate g_t", "o": "output gate o_t", "c": "cell state c_t", "r": "reset gate r_t",
+    "z": "update gate z_t", "n": "candidate n_t", "tanh": "tanh output h_t",
+}
+
+FONT_SIZE = 13
+
+
+def base_layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
+    """Apply the house chart defaults: compact margins, readable font, legend on top."""
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=FONT_SIZE + 2)) if title else None,
+        height=height, margin=dict(l=50, r=20, t=50 if title else 20, b=45),
+        font=dict(size=FONT_SIZE), template="plotly_white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+        colorway=SEQUENCE,
+    )
+    return fig

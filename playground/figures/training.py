@@ -1,0 +1,87 @@
+"""Figures of the training run: loss and validation metric against steps, with the baseline."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from playground.figures.style import BASELINE_COLOUR, OKABE_ITO, base_layout
+
+MAX_POINTS = 1500
+
+
+def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
+    """TensorBoard's debiased exponential moving average."""
+    out, last, n = np.empty(len(values)), 0.0, 0
+    for k, v in enumerate(values):
+        last, n = weight * last + (1 - weight) * v, n + 1
+        out[k] = last / (1 - weight ** n)
+    return out
+
+
+def thin(frame: pd.DataFrame, limit: int = MAX_POINTS) -> pd.DataFrame:
+    """Every k-th row so that at most ``limit`` rows are drawn (the last one always kept)."""
+    if len(frame) <= limit:
+        return frame
+    k = math.ceil(len(frame) / limit)
+    return pd.concat([frame.iloc[::k], frame.iloc[[-1]]]).drop_duplicates("step")
+
+
+def loss_in_metric_units(loss: np.ndarray, metric_name: str) -> tuple[np.ndarray, str]:
+    """Training loss shown in the metric's units where they agree (nats -> bits/char)."""
+    if metric_name == "bits/char":
+        return loss / math.log(2), "training loss (bits/char)"
+    if metric_name == "MSE":
+        return loss, "training loss (MSE)"
+    return loss, "training loss (cross-entropy)"
+
+
+def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
+                     baseline_name: str = "baseline", log_y: bool = False,
+                     title: str | None = None) -> go.Figure:
+    """Training loss (raw and smoothed), validation metric and the task's baseline.
+
+    For accuracy tasks the validation accuracy and its baseline use a right-hand axis.
+    """
+    fig = go.Figure()
+    frame = history.dropna(subset=["loss"]) if len(history) else history
+    if len(frame):
+        loss, label = loss_in_metric_units(frame["loss"].to_numpy(), metric_name)
+        shown = thin(frame.assign(loss_shown=loss, smoothed=smooth(loss)))
+        fig.add_scatter(x=shown["step"], y=shown["loss_shown"], mode="lines", name=label,
+                        line=dict(color=OKABE_ITO["sky"], width=1), opacity=0.6)
+        fig.add_scatter(x=shown["step"], y=shown["smoothed"], mode="lines", name="smoothed",
+                        line=dict(color=OKABE_ITO["blue"], width=2.5))
+    accuracy = metric_name == "accuracy"
+    yaxis = "y2" if accuracy else "y"
+    val = history.dropna(subset=["val_metric"]) if "val_metric" in history else history.iloc[:0]
+    if len(val):
+        fig.add_scatter(x=val["step"], y=val["val_metric"], mode="markers+lines", yaxis=yaxis,
+                        name=f"validation {metric_name}", line=dict(color=OKABE_ITO["orange"], width=2),
+                        marker=dict(size=6, symbol="diamond"))
+    fig.add_hline(y=baseline, line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5), yref=yaxis,
+                  annotation_text=f"{baseline_name}: {baseline:.3g}", annotation_position="top left")
+    base_layout(fig, title)
+    fig.update_xaxes(title_text="training step")
+    fig.update_yaxes(title_text="loss" if accuracy else metric_name, type="log" if log_y else "linear")
+    if accuracy:
+        fig.update_layout(yaxis2=dict(title="accuracy", overlaying="y", side="right", range=[0, 1.02],
+                                      showgrid=False))
+    return fig
+
+
+def loss_summary(history: pd.DataFrame, metric_name: str, baseline: float, higher_is_better: bool) -> str:
+    """One-line text alternative of the loss chart."""
+    if not len(history):
+        return f"No training yet. Baseline {metric_name}: {baseline:.3g}."
+    last = history.iloc[-1]
+    val = history["val_metric"].dropna() if "val_metric" in history else []
+    text = f"After {int(last['step'])} steps the training loss is {last['loss']:.4g}"
+    if len(val):
+        v = val.iloc[-1]
+        better = v > baseline if higher_is_better else v < baseline
+        text += (f"; validation {metric_name} {v:.4g}, "
+                 f"{'better' if better else 'not better'} than the baseline {baseline:.3g}")
+    return text + "."

@@ -1,0 +1,151 @@
+"""The probe: replay a fixed batch through the cells and record what happens inside.
+
+One forward pass through the from-scratch cells (glass-box path) and one backward
+pass give, as numpy arrays:
+
+- hidden states h_t (and LSTM cell states c_t) for every layer and timestep,
+- every gate's activation,
+- ||dL/dh_t|| for every t: the total derivative of the loss with respect to h_t,
+  flowing back through all later steps (BPTT), not just the direct term,
+- ||dh_T/dh_t||: the Frobenius norm of the Jacobian of the last hidden state with
+  respect to each earlier one, for probe sequence 0,
+- per-parameter gradient norms, gate saturation fractions (< 0.1 and > 0.9),
+- the recurrent matrix's spectral radius, and a PCA projection of the trajectories.
+
+The Jacobian rides along in the same pass: H copies of sequence 0 are appended to
+the batch and the objective sum_k h_T[copy k, unit k] is added to the loss; since
+batch rows never interact, row k of dh_T/dh_t lands in copy k's gradient while the
+probe rows still receive exactly dL/dh_t.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from models.init import spectral_radius
+from models.network import Intervention, SequenceNet
+from playground.analysis import pca_project, saturation
+from playground.tasks.base import Batch, Task
+
+# For gated cells the "recurrent matrix" whose spectral radius is shown is the block
+# that feeds the candidate state (LSTM g, GRU n); vanilla RNN: the whole W_hh.
+CANDIDATE_BLOCK = {"rnn": 0, "gru": 2, "lstm": 2}
+
+
+@dataclass
+class Snapshot:
+    """What the probe recorded at one training step (all numpy).
+
+    inputs: the probe batch exactly as fed to the network, (B, T) ids or (B, T, I).
+    hidden: (L, T, B, H) hidden states; cell: (L, T, B, H) LSTM cell states or None.
+    gates: name -> (L, T, B, H). outputs: (B, T, O). grad_norm: (L, T) ||dL/dh_t||.
+    jacobian_norm: (T,) ||dh_T/dh_t||_F of the last layer, sequence 0.
+    param_grad_norms: parameter name -> ||dL/dθ||. saturation: gate -> (H, 2) fractions
+    of time below 0.1 and above 0.9 (last layer; for a vanilla RNN the tanh output,
+    by |h|: near 0 = linear regime, near 1 = saturated). spectral_radius: per layer.
+    pca: (T, B, 3) last-layer trajectories projected on their top principal components;
+    pca_explained: (3,) fraction of variance each component explains.
+    """
+
+    step: int
+    arch: str
+    loss: float
+    metric: float
+    inputs: np.ndarray
+    targets: np.ndarray
+    labels: np.ndarray | None
+    outputs: np.ndarray
+    hidden: np.ndarray
+    cell: np.ndarray | None
+    gates: dict[str, np.ndarray]
+    grad_norm: np.ndarray
+    jacobian_norm: np.ndarray
+    param_grad_norms: dict[str, float]
+    saturation: dict[str, np.ndarray]
+    spectral_radius: list[float]
+    pca: np.ndarray
+    pca_explained: np.ndarray
+    example: dict = field(default_factory=dict)
+
+    def to_npz_dict(self) -> dict[str, np.ndarray]:
+        """Flat arrays for np.savez: inputs, hidden (T, B, H) of the last layer, grad_norm (T,),
+        one array per gate (T, B, H), plus the full per-layer arrays under *_layers."""
+        arrays = {"inputs": self.inputs, "targets": self.targets, "outputs": self.outputs,
+                  "hidden": self.hidden[-1], "hidden_layers": self.hidden,
+                  "grad_norm": self.grad_norm[-1], "grad_norm_layers": self.grad_norm,
+                  "jacobian_norm": self.jacobian_norm, "pca": self.pca,
+                  "spectral_radius": np.array(self.spectral_radius), "step": np.array(self.step)}
+        if self.cell is not None:
+            arrays["cell"] = self.cell[-1]
+        for name, value in self.gates.items():
+            arrays[f"gate_{name}"] = value[-1]
+        if self.labels is not None:
+            arrays["labels"] = self.labels
+        return arrays
+
+
+def _repeat_first(batch_x: torch.Tensor, n: int) -> torch.Tensor:
+    return batch_x[:1].expand(n, *batch_x.shape[1:])
+
+
+def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
+          intervention: Intervention | None = None, jacobian: bool = True) -> Snapshot:
+    """Replay ``batch`` through ``net``'s cells and record states, gates and gradients."""
+    B, H, L = batch.x.shape[0], net.hidden, net.layers
+    x = torch.cat([batch.x, _repeat_first(batch.x, H)]) if jacobian else batch.x
+    replay = net.replay(x, intervention)
+    out = replay.out[:B]
+    loss = task.loss(out, batch)
+    objective = loss
+    h_last = replay.h[-1]
+    if jacobian:
+        objective = loss + h_last[-1][B:].diagonal().sum()
+    flat_h = [h for layer in replay.h for h in layer]
+    grads = torch.autograd.grad(objective, flat_h, allow_unused=True)
+    T = len(h_last)
+    grad = torch.stack([g if g is not None else torch.zeros_like(h)
+                        for g, h in zip(grads, flat_h)]).reshape(L, T, *flat_h[0].shape)
+    grad_norm = grad[:, :, :B].flatten(2).norm(dim=2)                   # (L, T)
+    jac_norm = grad[-1, :, B:].flatten(1).norm(dim=1) if jacobian else torch.zeros(T)
+
+    with torch.no_grad():
+        hidden = torch.stack([torch.stack(layer) for layer in replay.h])[:, :, :B]   # (L, T, B, H)
+        cell = (torch.stack([torch.stack(layer) for layer in replay.c])[:, :, :B]
+                if net.arch == "lstm" else None)
+        gates = {name: torch.stack([torch.stack(g[name]) for g in replay.gates])[:, :, :B].numpy()
+                 for name in net.gate_names}
+        metric = task.metric(out, batch)
+    hidden_np = hidden.numpy()
+    param_norms = parameter_grad_norms(net, task, batch)
+    pca, explained = pca_project(hidden_np[-1], k=3)
+    return Snapshot(
+        step=step, arch=net.arch, loss=loss.item(), metric=metric,
+        inputs=batch.x.numpy(), targets=batch.y.numpy(),
+        labels=None if batch.labels is None else batch.labels.numpy(),
+        outputs=out.detach().numpy(), hidden=hidden_np,
+        cell=None if cell is None else cell.numpy(), gates=gates,
+        grad_norm=grad_norm.numpy(), jacobian_norm=jac_norm.numpy(),
+        param_grad_norms=param_norms,
+        saturation=({"tanh": saturation(hidden_np[-1], symmetric=True)} if net.arch == "rnn" else
+                    {name: saturation(g[-1]) for name, g in gates.items() if name != "c"}),
+        spectral_radius=recurrent_spectral_radius(net), pca=pca, pca_explained=explained,
+        example=task.describe_example(batch, out.detach(), 0),
+    )
+
+
+def parameter_grad_norms(net: SequenceNet, task: Task, batch: Batch) -> dict[str, float]:
+    """||dL/dθ|| for every named parameter, on the fused path."""
+    names, params = zip(*net.named_parameters())
+    out, _ = net(batch.x)
+    grads = torch.autograd.grad(task.loss(out, batch), params, allow_unused=True)
+    return {n: (g.norm().item() if g is not None else 0.0) for n, g in zip(names, grads)}
+
+
+def recurrent_spectral_radius(net: SequenceNet) -> list[float]:
+    """Spectral radius of each layer's recurrent matrix (the candidate block for gated cells)."""
+    block = CANDIDATE_BLOCK[net.arch]
+    H = net.hidden
+    return [spectral_radius(getattr(net.rnn, f"weight_hh_l{k}")[block * H:(block + 1) * H])
+            for k in range(net.layers)]

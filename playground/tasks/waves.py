@@ -1,0 +1,133 @@
+"""Synthetic wave tasks: forecast a noisy sum of sines (sine), or generate one from a code (sinegen)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+
+from playground.tasks.base import Batch, Task
+from playground.tasks.common import BASELINE_BATCH, baseline_generator, series_example
+
+NOISE = 0.05                    # sine: standard deviation of the added noise
+PERIODS = (8.0, 40.0)           # sine: range of each component's period, in steps
+GEN_PERIOD = 20.0               # sinegen: steps per cycle at frequency code f = 1
+GEN_FREQS = (0.5, 2.0)          # sinegen: range of f
+
+
+@dataclass
+class SineTask(Task):
+    """Next-step forecasting of a noisy sum of 2 or 3 sines with random periods and phases.
+
+    Encoding, T=4, series s_0..s_4 (B, T+1)::
+
+        s = 0.00  0.41  0.73  0.88  0.79
+        x = s_0..s_3   (B, T, 1)
+        y = s_1..s_4   (B, T, 1)    predict the next value at every step
+
+    s_t = sum_k a_k sin(2π f_k t + φ_k) + noise, with a_k ~ U(0.2, 0.8), f_k ~ U(1/40, 1/8) per step,
+    φ_k ~ U(0, 2π), noise ~ N(0, 0.05²); the third sine is present half the time.
+    Topology: many-to-many (synchronised); MSE at every step.
+    Baseline: persistence (predict the last value seen), computed on a sample.
+    """
+
+    name: str = field(default="sine", init=False)
+    title: str = field(default="Forecast a sum of sines", init=False)
+    topology: str = field(default="many-to-many (synchronised)", init=False)
+    input_size: int = field(default=1, init=False)
+    output_size: int = field(default=1, init=False)
+    loss_kind: str = field(default="mse", init=False)
+    metric_name: str = field(default="MSE", init=False)
+    higher_is_better: bool = field(default=False, init=False)
+    many_to_one: bool = field(default=False, init=False)
+
+    explain = ("Predict the next value of a noisy mix of sines. Beating persistence means the net "
+               "has inferred the frequencies from the steps so far; early steps stay harder.")
+    defaults = {"seq_len": 50}
+
+    def __post_init__(self) -> None:
+        f_lo, f_hi = 1 / PERIODS[1], 1 / PERIODS[0]
+        # one rand(B, 9) -> amplitudes (3), frequencies (3), phases (3). The third amplitude is
+        # drawn from U(-0.4, 0.8) and thresholded at 0.2: zero half the time, else U(0.2, 0.8).
+        self._scale = torch.tensor([0.6, 0.6, 1.2] + [f_hi - f_lo] * 3 + [2 * math.pi] * 3)
+        self._offset = torch.tensor([0.2, 0.2, -0.4] + [f_lo] * 3 + [0.0] * 3)
+        self._t = (2 * math.pi * torch.arange(self.seq_len + 1, dtype=torch.float32)).view(1, 1, -1)
+
+    def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
+        """A batch of series; x is s[0:T], y is s[1:T+1]."""
+        B, T = batch_size, self.seq_len
+        r = torch.addcmul(self._offset, torch.rand(B, 9, generator=generator), self._scale)
+        amp = F.threshold(r[:, 0:3], 0.2, 0.0)                           # (B, 3)
+        angle = torch.addcmul(r[:, 6:9, None], r[:, 3:6, None], self._t)  # (B, 3, T+1)
+        s = (amp[:, :, None] * angle.sin_()).sum(1, keepdim=True)         # (B, 1, T+1)
+        s.add_(torch.randn(B, 1, T + 1, generator=generator), alpha=NOISE)
+        s = s.transpose(1, 2)                                              # (B, T+1, 1)
+        return Batch(s[:, :-1], s[:, 1:])
+
+    def compute_baseline(self) -> float:
+        """MSE of predicting y_t = x_t on a large fixed-seed sample."""
+        batch = self.sample(BASELINE_BATCH, baseline_generator())
+        return self.metric(batch.x, batch)
+
+    def baseline_name(self) -> str:
+        """The naive forecast."""
+        return "persistence: predict the last value seen"
+
+    def describe_example(self, batch: Batch, out: torch.Tensor, index: int = 0) -> dict:
+        """Input, next-value target and prediction."""
+        return series_example(batch.x[index], batch.y[index], out[index])
+
+
+@dataclass
+class SineGenTask(Task):
+    """Generate a sine wave from one number: a frequency code at t=0, then silence.
+
+    Encoding, T=4, f = 1.25 (code (f - 1.25) / 0.75 = 0)::
+
+        x = 0.0  0    0    0       the code, then zeros   (B, T, 1)
+        y = sin(2π f (t+1) / 20)   for t = 0..T-1          (B, T, 1)
+
+    f ~ U(0.5, 2), so the period is 10 to 40 steps.
+    Topology: one-to-many; MSE at every step.
+    Baseline: always predict 0 (the mean of a sine over a cycle), computed on a sample.
+    Labels: the frequency bin (0..3, slow to fast).
+    """
+
+    name: str = field(default="sinegen", init=False)
+    title: str = field(default="Generate a sine from its frequency", init=False)
+    topology: str = field(default="one-to-many", init=False)
+    input_size: int = field(default=1, init=False)
+    output_size: int = field(default=1, init=False)
+    loss_kind: str = field(default="mse", init=False)
+    metric_name: str = field(default="MSE", init=False)
+    higher_is_better: bool = field(default=False, init=False)
+    many_to_one: bool = field(default=False, init=False)
+
+    explain = ("One input, a whole wave out: the net must turn a frequency code into an oscillator "
+               "that keeps its phase. Look for rotating trajectories in the hidden-state plot.")
+    defaults = {"seq_len": 60}
+
+    def __post_init__(self) -> None:
+        self._t = (2 * math.pi / GEN_PERIOD) * torch.arange(1, self.seq_len + 1, dtype=torch.float32).view(1, -1, 1)
+
+    def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
+        """Codes at t=0, zeros after; y the wave of that frequency."""
+        u = torch.rand(batch_size, 1, 1, generator=generator)             # (B, 1, 1)
+        y = torch.sin((u * (GEN_FREQS[1] - GEN_FREQS[0]) + GEN_FREQS[0]) * self._t)   # (B, T, 1)
+        x = torch.zeros(batch_size, self.seq_len, 1)
+        x[:, :1] = u * 2 - 1                                               # (f - 1.25) / 0.75
+        return Batch(x, y, labels=(u.view(-1) * 4).long())
+
+    def compute_baseline(self) -> float:
+        """MSE of the constant 0 on a large fixed-seed sample."""
+        batch = self.sample(BASELINE_BATCH, baseline_generator())
+        return self.metric(torch.zeros_like(batch.y), batch)
+
+    def baseline_name(self) -> str:
+        """The trivial predictor."""
+        return "always predict 0 (a sine's mean)"
+
+    def describe_example(self, batch: Batch, out: torch.Tensor, index: int = 0) -> dict:
+        """The code, target wave and generated wave."""
+        return series_example(batch.x[index], batch.y[index], out[index])

@@ -1,0 +1,137 @@
+"""The trainer: seeded, reproducible training on the fused kernels, one step at a time.
+
+It knows the network only through ``forward`` and the task only through
+``sample``/``loss``/``metric``. Each ``step()`` returns a dict of metrics and appends
+it to ``history``; a NaN/Inf loss or gradient raises DivergenceError *before* any
+weight changes, and weights that overflowed in the previous update are rolled back,
+so the model left behind is always the last finite one.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import pandas as pd
+import torch
+
+from models.network import SequenceNet, build_network
+from playground.config import RunConfig, validate
+from playground.errors import DivergenceError
+from playground.tasks import make_task
+from playground.tasks.base import Task
+
+VAL_EVERY = 100     # steps between validations (also done on demand)
+VAL_BATCH = 128     # sequences in the fixed validation batch
+PROBE_BATCH = 16    # sequences in the fixed probe batch
+
+
+def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
+    """Adam or plain SGD."""
+    return torch.optim.Adam(params, lr=lr) if name == "adam" else torch.optim.SGD(params, lr=lr)
+
+
+class Trainer:
+    """Trains ``build_network(config, task)`` on ``task`` with seeded data.
+
+    Seeds: weights from ``seed``, training batches from ``seed + 1``, the fixed
+    validation batch from ``seed + 2`` and the fixed probe batch from ``seed + 3``,
+    each with its own torch.Generator, so same config => same history, whatever
+    other sessions in the process are doing.
+    """
+
+    def __init__(self, config: RunConfig, task: Task | None = None,
+                 val_every: int = VAL_EVERY, val_batch: int = VAL_BATCH):
+        self.config = validate(config) if task is None else config
+        self.task = task or make_task(config)
+        seed = config.seed
+        self.net: SequenceNet = build_network(config, self.task, torch.Generator().manual_seed(seed))
+        self.data_gen = torch.Generator().manual_seed(seed + 1)
+        self.val_batch = self.task.sample(val_batch, torch.Generator().manual_seed(seed + 2), "val")
+        self.probe_batch = self.task.sample(PROBE_BATCH, torch.Generator().manual_seed(seed + 3), "val")
+        self.params = [p for p in self.net.parameters()]
+        self._backup = [p.detach().clone() for p in self.params]
+        self.optimizer = make_optimizer(config.optimizer, self.params, config.lr)
+        self.val_every = val_every
+        self.step_count = 0
+        self.history: list[dict] = []
+        self.last_val: float | None = None
+
+    # --- knobs that change mid-run ---------------------------------------------------
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate without a reset (as TensorFlow Playground does)."""
+        self.config = self.config.replace(lr=lr)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def set_clip(self, clip: float) -> None:
+        """Change gradient clipping (0 = off) without a reset."""
+        self.config = self.config.replace(clip=clip)
+
+    # --- training --------------------------------------------------------------------
+    def step(self) -> dict:
+        """One update on a fresh batch; returns {'step', 'loss', 'grad_norm', ...}."""
+        start = time.perf_counter()
+        batch = self.task.sample(self.config.batch, self.data_gen)
+        self.optimizer.zero_grad(set_to_none=True)
+        out, _ = self.net(batch.x)                                  # (B, T, O)
+        loss = self.task.loss(out, batch)
+        loss_value = loss.item()
+        if not math.isfinite(loss_value):
+            self._roll_back()
+            raise DivergenceError(f"loss became {loss_value} at step {self.step_count + 1}; "
+                                  "kept the last finite weights — lower the learning rate or clip gradients")
+        loss.backward()
+        clip = self.config.clip
+        if clip > 0:
+            norm = torch.nn.utils.clip_grad_norm_(self.params, clip).item()
+        else:
+            norm = torch.nn.utils.get_total_norm([p.grad for p in self.params if p.grad is not None]).item()
+        if not math.isfinite(norm):
+            self._roll_back()
+            raise DivergenceError(f"gradient norm became {norm} at step {self.step_count + 1}; "
+                                  "kept the last finite weights — lower the learning rate or clip gradients")
+        torch._foreach_copy_(self._backup, [p.detach() for p in self.params])
+        self.optimizer.step()
+        self.step_count += 1
+        row = {"step": self.step_count, "loss": loss_value, "grad_norm": norm,
+               "lr": self.config.lr, "clip": clip, "seconds": time.perf_counter() - start}
+        if self.step_count % self.val_every == 0:
+            row["val_metric"] = self.validate()
+        self.history.append(row)
+        return row
+
+    def _roll_back(self) -> None:
+        """Restore the weights from before the last update if any of them is not finite."""
+        with torch.no_grad():
+            if not all(torch.isfinite(p).all() for p in self.params):
+                torch._foreach_copy_(self.params, self._backup)
+                self.optimizer.state.clear()
+
+    def train(self, steps: int, callback=None) -> dict:
+        """Run ``steps`` updates; ``callback(row)`` after each. Returns the last row."""
+        row = {}
+        for _ in range(steps):
+            row = self.step()
+            if callback is not None:
+                callback(row)
+        return row
+
+    @torch.no_grad()
+    def validate(self) -> float:
+        """The task's human metric on the fixed validation batch."""
+        out, _ = self.net(self.val_batch.x)
+        self.last_val = self.task.metric(out, self.val_batch)
+        return self.last_val
+
+    def history_frame(self) -> pd.DataFrame:
+        """The history as a table: one row per step; val_metric where validated."""
+        columns = ["step", "loss", "grad_norm", "lr", "clip", "seconds", "val_metric"]
+        return pd.DataFrame(self.history, columns=columns)
+
+    def summary(self) -> dict:
+        """One-line summary of the run so far (what the CLI prints)."""
+        val = self.validate()
+        return {"task": self.task.name, "arch": self.config.arch, "steps": self.step_count,
+                "train_loss": self.history[-1]["loss"] if self.history else None,
+                "val_metric": val, "metric": self.task.metric_name,
+                "baseline": self.task.baseline()}

@@ -1,0 +1,143 @@
+"""Widgets and panels of the "Inside the cell" page (Streamlit glue over playground.cell_*).
+
+``cell_settings_ui`` draws the sidebar and returns plain values; ``timestep_ui`` and
+``mode_ui`` return the step and the direction; the ``*_panel`` functions draw the
+unrolled diagram and the equations with the numbers ``cell_trace`` / ``cell_backward``
+computed. Bad input becomes an ``st.error`` line, never an exception.
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from playground.cell_backward import CellGrads, backward_trace
+from playground.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_equation
+from playground.cell_trace import (ACTIVATIONS, ARCHS, MAX_HIDDEN, MAX_INPUT, MAX_STEPS, PRESETS, CellSpec, CellTrace,
+                                   forward_trace, parse_sequence, parse_targets)
+from playground.errors import PlaygroundError
+from playground.figures.style import ARCH_NAMES
+from playground.figures.unrolled import describe_unrolled, make_unrolled_figure
+from playground.ui.text import page_text
+
+STEP_KEY = "cell_t"
+WEIGHT_LABELS = {"W_hh": "W_hh (recurrent)", "W_ih": "W_ih (input)", "b_hh": "b_hh", "b_ih": "b_ih",
+                 "W_hy": "W_hy (readout)", "b_y": "b_y"}
+
+
+def _apply_preset() -> None:
+    text = PRESETS[st.session_state["cell_preset"]]
+    st.session_state["cell_seq"] = text
+    st.session_state["cell_input"] = 2 if ";" in text else 1
+
+
+def cell_settings_ui() -> tuple[CellSpec, np.ndarray, np.ndarray | None, bool] | None:
+    """The sidebar: architecture, sizes, seed, sequence and target. None (after an error line) if invalid."""
+    st.session_state.setdefault("cell_seq", "0.5, -1, 2")
+    with st.sidebar:
+        st.subheader("The tiny network")
+        arch = st.selectbox("Architecture", ARCHS, index=2, format_func=ARCH_NAMES.get, key="cell_arch")
+        activation = "tanh"
+        if arch == "rnn":
+            activation = st.selectbox("Non-linearity φ", ACTIVATIONS, key="cell_act")
+        hidden = st.slider("Hidden size H", 1, MAX_HIDDEN, 3, key="cell_hidden")
+        input_size = st.radio("Input size I", list(range(1, MAX_INPUT + 1)), horizontal=True, key="cell_input")
+        seed = st.number_input("Seed (weights)", 0, 2**31 - 1, 0, step=1, key="cell_seed")
+        st.subheader("The sequence")
+        st.selectbox("Presets", list(PRESETS), index=None, placeholder="pick an example…", key="cell_preset",
+                     on_change=_apply_preset)
+        text = st.text_input("Input x₁ … x_T", key="cell_seq",
+                             help=f"Up to {MAX_STEPS} numbers separated by commas. With 2 inputs per step, "
+                                  "separate steps with ';', e.g. 1, 0; 0, 1")
+        target_text = st.text_input("Target d₁ … d_T (blank: running sum of x)", key="cell_target")
+        last_only = st.checkbox("Score only the last step (many-to-one)", key="cell_last")
+    try:
+        spec = CellSpec(arch, int(hidden), int(input_size), activation, int(seed))
+        x = parse_sequence(text, spec.input_size)
+        d = parse_targets(target_text, len(x)) if target_text.strip() else None
+    except PlaygroundError as err:
+        st.error(f"{err}.", icon=":material/error:")
+        return None
+    return spec, x, d, last_only
+
+
+def compute(spec: CellSpec, x: np.ndarray, d: np.ndarray | None, last_only: bool) -> tuple[CellTrace, CellGrads]:
+    """Forward trace and hand BPTT of the tiny network (a few milliseconds)."""
+    trace = forward_trace(spec, x, d, last_only)
+    return trace, backward_trace(trace)
+
+
+def _shift(delta: int, T: int) -> None:
+    st.session_state[STEP_KEY] = int(np.clip(st.session_state.get(STEP_KEY, 1) + delta, 1, T))
+
+
+def timestep_ui(T: int) -> int:
+    """Prev / Next buttons and a slider over t = 1..T; returns t as a 0-based index."""
+    current = st.session_state.get(STEP_KEY, 1)
+    st.session_state[STEP_KEY] = min(max(current if isinstance(current, int) else 1, 1), T)   # T may have shrunk
+    prev, slider, nxt = st.columns([1, 8, 1], vertical_alignment="bottom")
+    prev.button("◀ Prev", key="cell_prev", on_click=_shift, args=(-1, T), disabled=st.session_state[STEP_KEY] <= 1,
+                width="stretch")
+    nxt.button("Next ▶", key="cell_next", on_click=_shift, args=(1, T), disabled=st.session_state[STEP_KEY] >= T,
+               width="stretch")
+    if T > 1:
+        slider.select_slider("Timestep t", options=list(range(1, T + 1)), key=STEP_KEY)
+    else:
+        slider.caption("Timestep t = 1 (the sequence has one step)")
+    return st.session_state[STEP_KEY] - 1
+
+
+def mode_ui() -> str:
+    """Forward (values) or backward (gradients)."""
+    choice = st.radio("Show", ["Forward: values", "Backward: gradients"], horizontal=True, key="cell_mode",
+                      label_visibility="collapsed")
+    return "backward" if choice.startswith("Backward") else "forward"
+
+
+def diagram_panel(trace: CellTrace, grads: CellGrads, t: int, mode: str) -> None:
+    """The unrolled network with step t highlighted (gradient-coloured arrows in backward mode)."""
+    steps, gsteps = trace.steps, grads.steps
+    lstm = trace.spec.arch == "lstm"
+    fig = make_unrolled_figure(
+        trace.x, np.array([s["h"] for s in steps]), trace.y, trace.d, t, mode,
+        c=np.array([s["c"] for s in steps]) if lstm else None,
+        grad_h=np.array([g["dh"] for g in gsteps]), grad_c=np.array([g["dc"] for g in gsteps]) if lstm else None,
+        grad_y=np.array([g["dy"][0] for g in gsteps]),
+        grad_direct=np.array([np.linalg.norm(g["dh_direct"]) for g in gsteps]),
+        grad_next=np.array([np.linalg.norm(g["dh_next"]) for g in gsteps]), scored=trace.scored)
+    alt = describe_unrolled(trace.T, t, mode, grads.dh_norms())
+    st.plotly_chart(fig, key="cell_unrolled", width="stretch", alt=alt, config={"displaylogo": False})
+    st.caption(alt if mode == "backward" else alt + " Hover a box for more digits.")
+
+
+def _latex_list(items: list[tuple[str, str]]) -> None:
+    for caption, latex in items:
+        st.markdown(f"**{caption}**")
+        st.latex(latex)
+
+
+def forward_panel(trace: CellTrace, t: int) -> None:
+    """The cell's equations at step t with the numbers substituted, then the loss."""
+    st.subheader(f"Step t = {t + 1}: the cell's equations with the real numbers")
+    if trace.spec.arch == "gru":
+        st.info(page_text("cell_gru_note"), icon=":material/info:")
+    _latex_list(forward_equations(trace, t))
+    st.latex(loss_equation(trace))
+
+
+def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
+    """dL/dy_t, dL/dh_t and its split (dL/dc_t for the LSTM), gate gradients, and dL/dW accumulated so far."""
+    st.subheader(f"Step t = {t + 1}: where the gradient comes from")
+    _latex_list(backward_equations(trace, grads, t))
+    st.subheader("Weight gradients accumulated so far (BPTT runs from T down to t)")
+    name = st.radio("Weight", list(WEIGHT_LABELS), format_func=WEIGHT_LABELS.get, horizontal=True,
+                    key="cell_weight")
+    st.latex(weight_gradient_equation(trace, grads, t, name))
+    st.caption("Stacked weights show their gate blocks in PyTorch's order "
+               f"({', '.join({'rnn': ['a'], 'gru': list('rzn'), 'lstm': list('ifgo')}[trace.spec.arch])}), "
+               "separated by rules. At t = 1 the sum is the full gradient autograd would give.")
+
+
+def explain(name: str, label: str = "How to read this") -> None:
+    """A collapsed box with the markdown of pages/text/<name>.md."""
+    with st.expander(label, expanded=False, icon=":material/help:"):
+        st.markdown(page_text(name))

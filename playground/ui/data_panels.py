@@ -1,0 +1,145 @@
+"""The Your data page's panels: one per kind of upload, each returning the task it built (or None).
+
+Each panel parses the upload with ``playground.user_data``, shows what it found (columns,
+preview, split, limits hit) and builds the task for the chosen sequence length. Every
+DataError becomes an ``st.error`` line; the session's run and settings are never touched
+here — only the "Train on this data" button installs the task.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import user_data as ud
+from playground.errors import DataError, PlaygroundError
+from playground.figures.data import make_label_counts_figure, make_upload_series_figure, series_summary
+from playground.ui.train_panels import chart
+
+PREVIEW_KEY = "_data_preview"     # (inputs, task) of the last build, so reruns do not rebuild
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _table(data: bytes):
+    return ud.read_table(data)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _corpus(data: bytes):
+    return ud.corpus_text(data)
+
+
+def _built(inputs: tuple, build):
+    """``build()`` once per distinct ``inputs`` in this session (the task is kept in session state)."""
+    cached = st.session_state.get(PREVIEW_KEY)
+    if cached is not None and cached[0] == inputs:
+        return cached[1]
+    task = build()
+    st.session_state[PREVIEW_KEY] = (inputs, task)
+    return task
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        st.info(note[0].upper() + note[1:] + ".", icon=":material/info:")
+
+
+def _seq_len_ui(high: int, value: int, key: str, help: str) -> int | None:
+    if high < 2:
+        st.error("The data is too short for any sequence length: upload a longer file.")
+        return None
+    return st.slider("Sequence length T", 2, high, min(max(value, 2), high), key=key, help=help)
+
+
+def series_panel(upload) -> object | None:
+    """CSV time series: pick columns, see the series and its split, build the forecasting task."""
+    try:
+        frame = _table(upload.getvalue())
+        numeric = ud.numeric_columns(frame)
+        if not numeric:
+            raise DataError("the CSV file has no numeric column to forecast")
+        st.caption(f"{len(frame):,} rows × {frame.shape[1]} columns; numeric: {', '.join(numeric)}")
+        columns = st.multiselect("Columns to forecast (each is an input and an output)", numeric,
+                                 default=numeric[:1], max_selections=ud.MAX_SERIES_COLUMNS, key="data_columns")
+        values, notes = ud.series_values(frame, columns)
+    except PlaygroundError as err:
+        st.error(f"Cannot use this file: {err}.", icon=":material/error:")
+        return None
+    _notes(notes)
+    split = int(len(values) * ud.SERIES_TRAIN_FRACTION)
+    chart(make_upload_series_figure(values, columns, split, title="Your series (validation part shaded)"),
+          "data_series", series_summary(values, columns, split))
+    T = _seq_len_ui(ud.max_seq_len(len(values), ud.SERIES_TRAIN_FRACTION), 48, "data_seq_len",
+                    "Points the network reads before each prediction; a window of T + 1 must fit in the "
+                    "validation part.")
+    if T is None:
+        return None
+    title = f"{ud.safe_name(upload.name)}: {', '.join(ud.safe_name(c, 'column') for c in columns)}"
+    try:
+        return _built(("series", upload.file_id, tuple(columns), T), lambda: ud.series_task(values, title, T))
+    except PlaygroundError as err:
+        st.error(f"Cannot build the task: {err}.", icon=":material/error:")
+        return None
+
+
+def text_panel(upload) -> object | None:
+    """Plain text: see its size, characters and split, build the character language model."""
+    try:
+        text, notes = _corpus(upload.getvalue())
+    except PlaygroundError as err:
+        st.error(f"Cannot use this file: {err}.", icon=":material/error:")
+        return None
+    _notes(notes)
+    split = int(len(text) * ud.TEXT_TRAIN_FRACTION)
+    cols = st.columns(3)
+    cols[0].metric("Characters", f"{len(text):,}")
+    cols[1].metric("Distinct characters", len(set(text)))
+    cols[2].metric("Validation part", f"last {len(text) - split:,}")
+    st.text_area("Beginning of the text", text[:800], height=160, disabled=True, key="data_text_preview")
+    T = _seq_len_ui(ud.max_seq_len(len(text), ud.TEXT_TRAIN_FRACTION), 50, "data_seq_len",
+                    "Characters the network reads; it predicts the next one at every step.")
+    if T is None:
+        return None
+    title = f"{ud.safe_name(upload.name)} (characters)"
+    try:
+        return _built(("text", upload.file_id, T), lambda: ud.text_task(text, title, T))
+    except PlaygroundError as err:
+        st.error(f"Cannot build the task: {err}.", icon=":material/error:")
+        return None
+
+
+def labelled_panel(upload) -> object | None:
+    """CSV of labelled texts: pick the text and label columns, see the labels, build the classifier."""
+    try:
+        frame = _table(upload.getvalue())
+        texts = ud.text_columns(frame)
+        c1, c2 = st.columns(2)
+        text_col = c1.selectbox("Text column", texts, key="data_text_col")
+        others = [c for c in frame.columns if c != text_col] or list(frame.columns)
+        label_col = c2.selectbox("Label column", others, key="data_label_col",
+                                 index=min(range(len(others)), key=lambda k: frame[others[k]].nunique()))
+        rows, notes = ud.labelled_texts(frame, text_col, label_col)
+    except PlaygroundError as err:
+        st.error(f"Cannot use this file: {err}.", icon=":material/error:")
+        return None
+    _notes(notes)
+    counts = rows["label"].value_counts()
+    left, right = st.columns([2, 3])
+    with left:
+        chart(make_label_counts_figure(list(counts.index), list(counts.values), title="Texts per label"),
+              "data_labels", f"{len(rows):,} texts, {len(counts)} labels: " +
+              ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+    with right:
+        st.dataframe(rows.head(8), width="stretch", hide_index=True)
+        st.caption(f"A seeded {ud.LABEL_VAL_FRACTION:.0%} of the rows validates; the rest trains.")
+    T = _seq_len_ui(ud.MAX_SEQ_LEN, ud.suggested_label_seq_len(rows), "data_seq_len",
+                    "Words the network reads; longer texts keep their last T words, shorter ones are padded.")
+    if T is None:
+        return None
+    title = f"{ud.safe_name(upload.name)}: {ud.safe_name(label_col, 'label')} of {ud.safe_name(text_col, 'text')}"
+    try:
+        return _built(("labelled", upload.file_id, text_col, label_col, T), lambda: ud.label_task(rows, title, T))
+    except PlaygroundError as err:
+        st.error(f"Cannot build the task: {err}.", icon=":material/error:")
+        return None
+
+
+PANELS = {"series": series_panel, "text": text_panel, "labelled": labelled_panel}

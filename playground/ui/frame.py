@@ -1,0 +1,94 @@
+"""The app frame every page shares: page config, one torch thread, sidebar footer, presenter mode.
+
+``setup_frame()`` runs in the entrypoint before ``st.navigation``, so every page,
+deep links included, gets the same title, layout and footer.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.presenter import Presenter, parse_presenter, scale_figure
+
+APP_TITLE = "RNN Playground"
+APP_ICON = ":material/cycle:"
+TAGLINE = "Train RNNs, GRUs and LSTMs live and watch them think."
+
+_threads_set = False
+
+
+def limit_torch_threads() -> None:
+    """Use one torch thread per process: sessions share a few cores, so more threads only contend."""
+    global _threads_set
+    if _threads_set:
+        return
+    import torch  # lazy: importing the frame module stays cheap for tests and tools
+
+    torch.set_num_threads(1)
+    _threads_set = True
+
+
+def setup_frame() -> None:
+    """Configure the page and draw the sidebar footer; call once per run, before navigation."""
+    st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
+    limit_torch_threads()
+    presenter = presenter_ui()
+    with st.sidebar:
+        if presenter.active and st.button("Leave presenter mode", icon=":material/close_fullscreen:",
+                                          key="_leave_presenter"):
+            st.session_state[PRESENTER_KEY] = Presenter()
+            for name in ("present", "hide"):
+                if name in st.query_params:
+                    del st.query_params[name]
+            st.rerun()
+        st.caption(f"**{APP_TITLE}** · {TAGLINE}")
+
+
+# --- classroom / presenter mode (?present=1&hide=lr,clip,more) ---------------------------
+PRESENTER_KEY = "presenter"
+PRESENTER_CSS = """<style>
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] :is(p, li),
+[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stMetricValue"] { font-size: 2.8rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 3.2rem !important; }
+[data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 { font-size: 2.2rem !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 2.5rem !important; }
+</style>"""
+NO_SIDEBAR_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+</style>"""
+
+
+def presenter_ui() -> Presenter:
+    """Read present/hide from the URL (or keep this session's flags), add the CSS, return the flags.
+
+    The flags outlive a page switch: when the URL lost them, they are written back, so the
+    address bar always holds a link that reproduces the view.
+    """
+    params = {k: st.query_params.get_all(k) for k in ("present", "hide") if k in st.query_params}
+    if params:
+        presenter, notes = parse_presenter(params)
+        st.session_state[PRESENTER_KEY] = presenter
+        for note in notes:
+            st.warning(note, icon=":material/link_off:")
+    else:
+        presenter = st.session_state.get(PRESENTER_KEY) or Presenter()
+        for name, value in presenter.to_query().items():
+            st.query_params[name] = value
+    if presenter.active:
+        st.html(PRESENTER_CSS)
+    if "sidebar" in presenter.hide:
+        st.html(NO_SIDEBAR_CSS)
+    return presenter
+
+
+def current_presenter() -> Presenter:
+    """This session's presenter flags (defaults when none were set)."""
+    return st.session_state.get(PRESENTER_KEY) or Presenter()
+
+
+def presenter_figure(fig):
+    """``fig`` with fonts and height enlarged in presenter mode (unchanged otherwise)."""
+    presenter = current_presenter()
+    return scale_figure(fig, presenter.font_scale) if presenter.active else fig

@@ -1,0 +1,81 @@
+"""Streamlit glue for one session's live run: create, reset, start, pause, step.
+
+The LiveRun lives in ``st.session_state`` (one per browser session, so two users
+never share a model). Start/Pause/Step/Reset sit outside the timed fragment: a
+button inside a running fragment could not interrupt it.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.config import CUSTOM_TASK, RunConfig
+from playground.errors import PlaygroundError
+from playground.live import LiveRun
+from playground.user_data import with_seq_len
+
+RUN_KEY = "live_run"
+CUSTOM_TASK_KEY = "custom_task"   # session key of the Task built on the Your data page
+
+
+def get_run(config: RunConfig, key: str = RUN_KEY, task=None) -> LiveRun | None:
+    """This session's run for ``config``: reset when a structural setting changed.
+
+    Live settings (learning rate, clipping) are applied to the running model. Returns
+    None (after showing the reason) when the config cannot be built.
+    """
+    run: LiveRun | None = st.session_state.get(key)
+    if config.task == CUSTOM_TASK and task is None:
+        task = custom_task(config)
+        if task is None:
+            return run
+    if run is not None and not run.needs_reset(config) and (config.task != CUSTOM_TASK or run.trainer.task is task):
+        run.apply_live_settings(config)
+        return run
+    try:
+        new = LiveRun(config, task)
+    except PlaygroundError as err:
+        st.error(f"Cannot build this run: {err}")
+        return run
+    if run is not None:
+        new.running = run.running and not run.error
+        st.toast("Settings changed: the model was re-initialised.")
+    st.session_state[key] = new
+    return new
+
+
+def custom_task(config: RunConfig):
+    """The session's uploaded task, rebuilt for ``config.seq_len`` if needed; None (with a message) if unusable."""
+    task = st.session_state.get(CUSTOM_TASK_KEY)
+    if task is None:
+        st.error("No uploaded data in this session: upload it on the Your data page.", icon=":material/upload_file:")
+        return None
+    try:
+        rebuilt = with_seq_len(task, config.seq_len)
+    except PlaygroundError as err:
+        st.error(f"Cannot use your data with these settings: {err}")
+        return None
+    st.session_state[CUSTOM_TASK_KEY] = rebuilt
+    return rebuilt
+
+
+def controls_ui(run: LiveRun, key: str = RUN_KEY) -> None:
+    """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on ``run``."""
+    cols = st.columns([1, 1, 1, 4])
+    if run.running:
+        if cols[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", type="primary",
+                          width="stretch", help="Stop after the current tick"):
+            run.running = False
+            st.rerun()
+    elif cols[0].button("Start", icon=":material/play_arrow:", key=f"{key}_start", type="primary",
+                        width="stretch", help="Train continuously, redrawing several times a second"):
+        run.error = None
+        run.running = True
+        st.rerun()
+    if cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
+                      help="One training update, then redraw", disabled=run.running):
+        run.error = None
+        run.step_once()
+    if cols[2].button("Reset", icon=":material/restart_alt:", key=f"{key}_reset", width="stretch",
+                      help="New weights from the seed; history cleared"):
+        st.session_state[key] = LiveRun(run.config, run.trainer.task)
+        st.rerun()

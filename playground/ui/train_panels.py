@@ -1,0 +1,137 @@
+"""The train page's live panels: metrics, loss, states, gates, gradients, predictions.
+
+Each ``*_panel`` draws one family of charts from a LiveRun, with its explanation
+(markdown in pages/text/) and a one-line text alternative. They are called inside
+the page's timed fragment, once per redraw.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from playground.figures.gates import make_saturation_figure, saturation_summary
+from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
+from playground.figures.predictions import make_series_figure
+from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
+from playground.figures.style import ARCH_NAMES, GATE_TITLES
+from playground.figures.training import loss_summary, make_loss_figure
+from playground.live import LiveRun
+from playground.ui.frame import presenter_figure
+from playground.ui.text import page_text
+
+
+def explain(name: str) -> None:
+    """A collapsed 'How to read this' box with the markdown of pages/text/<name>.md."""
+    with st.expander("How to read this", expanded=False, icon=":material/help:"):
+        st.markdown(page_text(name))
+
+
+def chart(fig, key: str, alt: str) -> None:
+    """A plotly chart with its text alternative (shown as a caption and given to screen readers)."""
+    st.plotly_chart(presenter_figure(fig), key=key, width="stretch", alt=alt, config={"displaylogo": False})
+    st.caption(alt)
+
+
+def metrics_panel(run: LiveRun) -> None:
+    """Step counter, steps/s, last loss and validation metric against the baseline."""
+    task, trainer = run.trainer.task, run.trainer
+    baseline = task.baseline()
+    last = trainer.history[-1] if trainer.history else None
+    val = trainer.last_val
+    cols = st.columns(5)
+    cols[0].metric("Step", f"{run.step_count:,}")
+    cols[1].metric("Steps / s", f"{run.steps_per_second:,.0f}" if run.running else "—")
+    cols[2].metric("Training loss", f"{last['loss']:.4g}" if last else "—")
+    if val is not None and math.isfinite(val):
+        better = val > baseline if task.higher_is_better else val < baseline
+        delta = val - baseline
+        cols[3].metric(f"Validation {task.metric_name}", f"{val:.4g}",
+                       delta=f"{delta:+.3g} vs baseline", delta_color="normal" if task.higher_is_better else "inverse")
+    else:
+        cols[3].metric(f"Validation {task.metric_name}", "—")
+    cols[4].metric(f"Baseline {task.metric_name}", f"{baseline:.4g}", help=task.baseline_name())
+
+
+def loss_panel(run: LiveRun, key: str) -> None:
+    """The loss curve with validation metric and baseline."""
+    task = run.trainer.task
+    history = run.trainer.history_frame()
+    log_y = st.session_state.get(f"{key}_logy", False)
+    fig = make_loss_figure(history, task.metric_name, task.baseline(), task.baseline_name(), log_y=log_y,
+                           title="Loss and validation metric")
+    chart(fig, f"{key}_loss", loss_summary(history, task.metric_name, task.baseline(), task.higher_is_better))
+
+
+def gradient_now_panel(run: LiveRun, key: str) -> None:
+    """||dL/dh_t|| and ||dh_T/dh_t|| against t for the current weights."""
+    snap = run.snapshot
+    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm,
+                                title=f"Gradient norm across timesteps (step {snap.step})")
+    chart(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
+          f"{snap.spectral_radius[-1]:.3f}.")
+
+
+def gradient_history_panel(run: LiveRun, key: str) -> None:
+    """Training step × timestep picture of ||dL/dh_t|| with ρ(W_hh) beside it."""
+    records = run.records
+    fig = make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
+                                   [r.spectral_radius for r in records],
+                                   title="‖dL/dh_t‖ over the whole run")
+    first, last = records[0], records[-1]
+    chart(fig, f"{key}_gradheat",
+          f"{len(records)} probes from step {first.step} to {last.step}; spectral radius "
+          f"{first.spectral_radius:.3f} → {last.spectral_radius:.3f}.")
+
+
+def states_panel(run: LiveRun, key: str) -> None:
+    """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence."""
+    snap = run.snapshot
+    left, right = st.columns([1, 1])
+    with left:
+        c1, c2 = st.columns(2)
+        dims = c1.radio("Projection", [2, 3], format_func=lambda d: f"{d}-D", horizontal=True, key=f"{key}_dims")
+        colour = c2.radio("Colour by", ["time", "label"], horizontal=True, key=f"{key}_colour")
+        fig = make_trajectory_figure(snap.pca, snap.pca_explained, dims=dims, labels=snap.labels,
+                                     colour_by=colour, title="Hidden-state trajectories (PCA of h_t)")
+        chart(fig, f"{key}_traj", trajectory_summary(snap.pca, snap.pca_explained))
+    with right:
+        values = snap.hidden[-1][:, 0]                                   # (T, H)
+        fig = make_unit_heatmap(values, "h", title="Hidden state h_t of probe sequence 0", height=380)
+        chart(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps; values range "
+              f"{values.min():.2f} to {values.max():.2f}.")
+
+
+def gates_panel(run: LiveRun, key: str) -> None:
+    """Per-gate units × time heatmaps and the saturation scatter."""
+    snap = run.snapshot
+    names = list(snap.gates)
+    cols = st.columns(2)
+    for k, name in enumerate(names):
+        values = snap.gates[name][-1][:, 0]                              # (T, H)
+        with cols[k % 2]:
+            fig = make_unit_heatmap(values, name, title=GATE_TITLES.get(name, name))
+            chart(fig, f"{key}_gate_{name}", f"{GATE_TITLES.get(name, name)}: mean {values.mean():.2f}, "
+                  f"range {values.min():.2f} to {values.max():.2f}.")
+    with cols[len(names) % 2]:
+        title = ("Saturation of tanh units" if snap.arch == "rnn" else "Gate saturation")
+        chart(make_saturation_figure(snap.saturation, title=title), f"{key}_sat",
+              saturation_summary(snap.saturation))
+
+
+def predictions_panel(run: LiveRun, key: str) -> None:
+    """What the model outputs on probe example 0, against the target."""
+    example = run.snapshot.example or {}
+    kind = example.get("kind")
+    if kind == "series":
+        chart(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
+              "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
+    elif kind in ("sequence", "label", "text"):
+        rows = {k: v for k, v in example.items() if k != "kind"}
+        frame = pd.DataFrame({k: [", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
+                              for k, v in rows.items()}).T.rename(columns={0: "probe example 0"})
+        st.dataframe(frame, width="stretch")
+    else:
+        st.info("This task has no example view.")

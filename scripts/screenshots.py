@@ -1,0 +1,105 @@
+"""Save a PNG of every page of the app, as headless Chromium sees it at 1400x1000.
+
+    python scripts/screenshots.py                      # starts its own server
+    python scripts/screenshots.py --url http://localhost:8501 --out /tmp/shots
+    python scripts/screenshots.py --pages / /train --full --wait 3
+
+Pages that train live are caught mid-run; ``--wait`` gives them a few seconds first.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["/", "/train", "/compare", "/cell", "/gradients", "/language", "/data", "/model"]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+            "[data-test-script-state='notRunning']")
+WIDTH, HEIGHT = 1400, 1000
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    """Start the app on a free port and wait (up to 60 s) for its health check."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGTERM)
+    raise SystemExit(f"the app did not start on {url}")
+
+
+def file_name(path: str) -> str:
+    """'/' -> 'home.png', '/train?arch=gru' -> 'train.png'."""
+    stem = path.split("?")[0].strip("/") or "home"
+    return f"{stem.replace('/', '_')}.png"
+
+
+def shoot(url: str, paths: list[str], out: Path, full: bool, wait_s: float) -> list[Path]:
+    """Visit each path, wait for the app to be idle, save a screenshot; return the files."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    saved = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        for path in paths:
+            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+            page.goto(url.rstrip("/") + path)
+            page.wait_for_selector(APP_IDLE, state="attached", timeout=60_000)
+            page.wait_for_timeout(int(wait_s * 1000) + 500)  # let charts and fonts settle
+            if full:  # Streamlit scrolls inside the main block, so grow the viewport instead
+                height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+                page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height))})
+                page.wait_for_timeout(500)
+            target = out / file_name(path)
+            page.screenshot(path=str(target))
+            saved.append(target)
+            page.close()
+        browser.close()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments, start a server unless --url is given, and save the screenshots."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="base URL of a running app (default: start one)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNGs")
+    parser.add_argument("--pages", nargs="+", default=PAGES, help="paths to visit, query strings allowed")
+    parser.add_argument("--full", action="store_true", help="capture the whole page, not just 1400x1000")
+    parser.add_argument("--wait", type=float, default=0.0, help="extra seconds on each page before the shot")
+    args = parser.parse_args(argv)
+    proc, url = (None, args.url) if args.url else start_server()
+    try:
+        for target in shoot(url, args.pages, args.out, args.full, args.wait):
+            print(target)
+    finally:
+        if proc is not None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

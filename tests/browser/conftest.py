@@ -1,0 +1,169 @@
+"""Browser-test harness: a real `streamlit run` server and headless Debian Chromium.
+
+Fixtures:
+- ``app_url``: base URL of one server shared by the session's browser tests.
+- ``fresh_app_url``: a server of its own, for tests that must be its first visitor.
+- ``page``: a new Playwright page (1400x1000) per test, in a shared browser.
+
+Helper fixtures (request them by name; each returns a function):
+``wait_for_app(page)`` waits until the app is connected and its script idle;
+``click_and_wait(page, locator)`` clicks and waits for the rerun the click starts.
+The idle signal is the ``data-test-script-state`` attribute Streamlit keeps on the
+``[data-testid='stApp']`` element ("initial" -> "running" -> "notRunning").
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+START_TIMEOUT_S = 60
+IDLE_TIMEOUT_MS = 60_000
+APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+            "[data-test-script-state='notRunning']")
+
+# Counts finished script runs in the page, so a test can wait for the rerun its click starts.
+COUNT_RUNS_JS = """
+window.__stRunsDone = 0;
+new MutationObserver((changes) => {
+  for (const c of changes) {
+    if (c.target.dataset && c.target.dataset.testid === 'stApp'
+        && c.target.getAttribute('data-test-script-state') === 'notRunning') window.__stRunsDone++;
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything in this folder is a browser test; skip it only off CI without Chromium."""
+    here = Path(__file__).parent
+    skip = None
+    if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} missing (apt-get install -y chromium); runs in CI")
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if skip:
+                item.add_marker(skip)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def start_server():
+    """Start `streamlit run playground/app.py` on a free port; return (process, base URL)."""
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    cmd = [sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{proc.stdout.read().decode()}")
+        if _healthy(url):
+            return proc, url
+        time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {START_TIMEOUT_S} s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate the server's whole process group; kill it if it lingers."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    if proc.stdout:
+        proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Base URL of the session's shared server."""
+    proc, url = start_server()
+    yield url
+    stop_server(proc)
+
+
+@pytest.fixture
+def fresh_app_url():
+    """Base URL of a server no browser has visited yet (for first-visit behaviour)."""
+    proc, url = start_server()
+    yield url
+    stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in a fresh context (no shared cookies or storage) per test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(COUNT_RUNS_JS)
+    page = context.new_page()
+    page.set_default_timeout(IDLE_TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def _wait_for_app(page, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
+    """Wait until the app is connected and the script has finished its run."""
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+
+
+def _click_and_wait(page, locator, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
+    """Click ``locator`` and wait for the script run that the click triggers to finish."""
+    done = page.evaluate("window.__stRunsDone")
+    locator.click()
+    page.wait_for_function(f"window.__stRunsDone > {done}", timeout=timeout_ms)
+    _wait_for_app(page, timeout_ms)
+
+
+@pytest.fixture
+def wait_for_app():
+    """The helper ``wait_for_app(page, timeout_ms=60_000)``: connected and script idle."""
+    return _wait_for_app
+
+
+@pytest.fixture
+def click_and_wait():
+    """The helper ``click_and_wait(page, locator, timeout_ms=60_000)``: click, then wait for the rerun."""
+    return _click_and_wait

@@ -1,0 +1,67 @@
+"""The glass-box replay agrees with the fused kernels; weights load into plain torch.nn."""
+import pytest
+import torch
+from torch import nn
+
+from models.init import init_recurrent, spectral_radius
+from models.network import Intervention, SequenceNet
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("layers", [1, 3])
+def test_replay_matches_fused_kernel(arch, layers):
+    torch.manual_seed(0)
+    net = SequenceNet(arch, input_size=2, hidden=16, layers=layers, output_size=3)
+    x = torch.randn(5, 30, 2)
+    out, _ = net(x)
+    replay = net.replay(x)
+    torch.testing.assert_close(replay.out, out, rtol=0, atol=1e-5)
+    assert len(replay.h) == layers and len(replay.h[-1]) == 30
+    assert set(replay.gates[0]) == set(net.gate_names)
+
+
+def test_replay_with_token_ids_and_relu():
+    torch.manual_seed(0)
+    net = SequenceNet("rnn", 0, 8, 2, 5, vocab_size=11, activation="relu")
+    x = torch.randint(0, 11, (4, 12))
+    torch.testing.assert_close(net.replay(x).out, net(x)[0], rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_state_dict_loads_into_plain_torch_modules(arch):
+    net = SequenceNet(arch, 2, 8, 2, 1)
+    fused = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[arch](2, 8, 2, batch_first=True)
+    head = nn.Linear(8, 1)
+    sd = net.state_dict()
+    fused.load_state_dict({k[4:]: v for k, v in sd.items() if k.startswith("rnn.")})
+    head.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("head.")})
+    x = torch.randn(3, 7, 2)
+    torch.testing.assert_close(head(fused(x)[0]), net(x)[0])
+
+
+def test_identity_intervention_changes_nothing_and_scale_changes_output():
+    torch.manual_seed(3)
+    net = SequenceNet("lstm", 1, 6, 1, 1)
+    x = torch.randn(2, 10, 1)
+    base = net.replay(x).out
+    assert Intervention().is_identity()
+    torch.testing.assert_close(net.replay(x, Intervention()).out, base)
+    assert not torch.allclose(net.replay(x, Intervention(scale_hh=0.0)).out, base)
+    ablated = net.replay(x, Intervention(ablate=(0, 2)))
+    assert (ablated.h[-1][4][:, [0, 2]] == 0).all()
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_initialisations(arch):
+    gen = torch.Generator().manual_seed(0)
+    net = SequenceNet(arch, 1, 32, 1, 1)
+    H = 32
+    init_recurrent(net.rnn, "spectral", radius=1.1, generator=gen)
+    for block in net.rnn.weight_hh_l0.split(H):
+        assert spectral_radius(block) == pytest.approx(1.1, rel=1e-4)
+    init_recurrent(net.rnn, "identity", generator=gen)
+    for block in net.rnn.weight_hh_l0.split(H):
+        torch.testing.assert_close(block, torch.eye(H))
+    init_recurrent(net.rnn, "orthogonal", generator=gen)
+    for block in net.rnn.weight_hh_l0.split(H):
+        torch.testing.assert_close(block @ block.T, torch.eye(H), atol=1e-5, rtol=0)

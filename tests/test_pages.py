@@ -1,0 +1,55 @@
+"""Every page renders without an exception, run through the real entrypoint and navigation.
+
+Pages run inside ``playground/app.py`` (AppTest.switch_page) rather than on their own,
+so ``st.page_link`` and ``st.switch_page`` resolve against the registered pages, as in
+the browser.
+"""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "playground" / "app.py"
+PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+
+
+def run_page(name: str, query: dict[str, str] | None = None) -> AppTest:
+    """Run the entrypoint, then ``pages/<name>`` with ``query`` in the URL."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    if name != "home.py":
+        at.switch_page(f"../pages/{name}")
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("name", PAGE_FILES)
+def test_page_renders_without_exception(name):
+    at = run_page(name)
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_home_shows_every_gallery_link():
+    from playground.gallery import GALLERY, TOPOLOGIES
+
+    at = run_page("home.py")
+    assert not at.exception
+    links = [el.proto for el in at.main.get("page_link")]
+    labelled = {(link.page, link.query_string) for link in links}
+    for entry in list(GALLERY) + list(TOPOLOGIES):
+        url_path = "model" if entry.page == "model_io" else entry.page
+        assert (url_path, entry.query_string()) in labelled, entry
+
+
+def test_core_imports_do_not_load_streamlit():
+    code = (
+        "import sys, playground, models, playground.config, playground.tasks, playground.gallery\n"
+        "bad = sorted(m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.'))\n"
+        "assert not bad, bad[:5]\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
