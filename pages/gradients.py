@@ -68,7 +68,8 @@ clip_act = c[0].radio("Activation", ["tanh", "relu"], key="clip_act", horizontal
 clip_rho = c[1].slider("ρ at initialisation", 0.5, 3.0, 1.5, 0.1, key="clip_rho")
 clip = c[2].number_input("Clip at (max norm)", 0.01, 100.0, 1.0, 0.5, key="clip_value")
 clip_lr = c[3].select_slider("SGD learning rate", [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3], 0.05, key="clip_lr")
-clip_steps = c[4].select_slider("Steps", [50, 100, 200, 400], 200, key="clip_steps")
+st.session_state.setdefault("clip_steps", 200)
+clip_steps = c[4].select_slider("Steps", [50, 100, 200, 400], key="clip_steps")
 try:
     runs = cached_clipping(steps=clip_steps, radius=clip_rho, activation=clip_act, clip=float(clip), lr=clip_lr)
 except PlaygroundError as err:

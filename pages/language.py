@@ -3,13 +3,12 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-import torch
 
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_NAMES
 from playground.figures.text import make_scale_html, make_text_html
-from playground.language import read_text, small_charlm_config, top_k, unit_ranking, validation_excerpt
-from playground.sampling import sample_text
+from playground.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
+                                 validation_excerpt)
 from playground.ui.teaching import LANGUAGE_RUN, session_char_model, train_here_ui
 from playground.ui.text import page_text
 from playground.ui.train_panels import explain
@@ -61,10 +60,8 @@ c[2].caption("Units whose activation varies most over this text: " + ", ".join(m
              ". Hover a character for the value and the model's top guesses for the next one.")
 values = states[:, int(unit)]
 vmax = float(abs(states).max()) if kind == "c" else 1.0
-titles = [f"{kind}[{unit}] = {v:+.3f} | next: " + "  ".join(f"{html_safe(ch)} {p:.0%}" for ch, p in g)
-          for v, g in zip(values, guesses)] if False else [
-    f"{kind}[{unit}] = {v:+.3f} | next: " + "  ".join(f"{ch!r} {p:.0%}" for ch, p in g)
-    for v, g in zip(values, guesses)]
+titles = [f"{kind}[{unit}] = {v:+.3f} | next: " + "  ".join(f"{ch!r} {p:.0%}" for ch, p in g)
+          for v, g in zip(values, guesses)]
 st.markdown(make_scale_html(True, vmax, f"{kind}[{unit}]"), unsafe_allow_html=True)
 st.markdown(make_text_html(reading.chars, values, signed=True, vmax=vmax, titles=titles), unsafe_allow_html=True)
 st.caption(f"Text alternative: unit {unit} of {kind} ranges from {values.min():+.2f} to {values.max():+.2f} over "
@@ -94,7 +91,7 @@ length = c[2].slider("Characters", 20, 600, 300, 20, key="lang_len")
 seed = c[3].number_input("Seed", 0, 2**31 - 1, 0, key="lang_seed")
 try:
     with model.lock:
-        sample = sample_text(net, task, prime, length, temperature, torch.Generator().manual_seed(int(seed)))
+        sample = sample_seeded(net, task, prime, length, temperature, int(seed))
 except PlaygroundError as err:
     st.warning(f"Cannot sample: {err}.")
 else:

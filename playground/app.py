@@ -23,6 +23,7 @@ PAGES = {
         st.Page(PAGES_DIR / "cell.py", title="Inside the cell", icon=":material/memory:", url_path="cell"),
         st.Page(PAGES_DIR / "gradients.py", title="Gradients through time", icon=":material/trending_down:", url_path="gradients"),
         st.Page(PAGES_DIR / "language.py", title="Language model", icon=":material/text_fields:", url_path="language"),
+        st.Page(PAGES_DIR / "interventions.py", title="Interventions", icon=":material/tune:", url_path="interventions"),
     ],
     "Your data & model": [
         st.Page(PAGES_DIR / "data.py", title="Your data", icon=":material/upload_file:", url_path="data"),

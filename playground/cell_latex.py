@@ -124,8 +124,8 @@ def readout_equation(trace: CellTrace, t: int) -> str:
     y, d = s["y"][0], trace.d[t]
     err = rf"(y_{_sub(T1)} - d_{_sub(T1)})^2 = ({num(y, 3)} - {num(d)})^2 = {num((y - d) ** 2, 3)}" \
         if trace.scored[t] else r"\text{(not scored: the loss looks at the last step only)}"
-    return (rf"y_{_sub(T1)} = W_{{hy}} h_{_sub(T1)} + b_y = {mat(trace.weights['W_hy'])}{vec(s['h'])}"
-            rf" + {num(trace.weights['b_y'][0])} = {num(y, 3)} \qquad {err}")
+    return _aligned(rf"y_{_sub(T1)} &= W_{{hy}} h_{_sub(T1)} + b_y = {mat(trace.weights['W_hy'])}{vec(s['h'])}"
+                    rf" + {num(trace.weights['b_y'][0])} = {num(y, 3)} \\[4pt] & {err}")
 
 
 def loss_equation(trace: CellTrace) -> str:
@@ -208,10 +208,16 @@ def weight_gradient_equation(trace: CellTrace, grads: CellGrads, t: int, name: s
     sym = WEIGHT_SYMBOLS[name]
     stacked = name in ("W_ih", "W_hh", "b_ih", "b_hh")
 
-    def show(M):
-        return blocked(np.asarray(M), spec.arch, spec.hidden) if stacked else mat(np.asarray(M), 3)
-
     before = grads.weight_sums[t + 1][name] if t + 1 < T else np.zeros_like(grads.weight_steps[t][name])
+    step, total = grads.weight_steps[t][name], grads.weight_sums[t][name]
+    top = max(float(np.max(np.abs(a))) for a in (before, step, total))
+    e = math.floor(math.log10(top)) if 0 < top < 0.1 else 0      # one power of ten for all three: comparable
+    pre = rf"10^{{{e}}} \cdot " if e else ""
+
+    def show(M):
+        M = np.asarray(M) / 10.0 ** e
+        return blocked(M, spec.arch, spec.hidden, 2 if e else 3) if stacked else mat(M, 2 if e else 3)
+
     return (rf"\sum_{{s={T1}}}^{{{T}}} \frac{{\partial L}}{{\partial {sym}}}\Big|_s = "
-            rf"{show(before)} + \underbrace{{{show(grads.weight_steps[t][name])}}}_{{\text{{step }} {T1}}}"
-            rf" = {show(grads.weight_sums[t][name])}")
+            rf"{pre}\Big({show(before)} + \underbrace{{{show(step)}}}_{{\text{{step }} {T1}}}\Big)"
+            rf" = {pre}{show(total)}")

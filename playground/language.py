@@ -89,6 +89,27 @@ def connectivity(net: SequenceNet, ids: torch.Tensor, position: int) -> tuple[np
     return grad[0].norm(dim=-1).numpy(), target
 
 
+def unit_ranking(states: np.ndarray) -> np.ndarray:
+    """Unit indices of ``states`` (T, H), most variable over time first."""
+    return np.argsort(-states.std(axis=0), kind="stable")
+
+
+def validation_excerpt(task, length: int = 300, offset: int = 1000) -> str:
+    """A piece of the task's validation text (text the model did not train on), from a line start."""
+    lo, hi = task.split_bounds("val")
+    start = min(lo + offset, max(lo, hi - length))
+    text = task.decode(task.ids[start:start + length + 200])
+    cut = text.find("\n") + 1
+    return text[cut:cut + length] if 0 < cut < 200 else text[:length]
+
+
+def sample_seeded(net: SequenceNet, task, prime: str, length: int, temperature: float, seed: int) -> str:
+    """sample_text with a fresh generator seeded by ``seed`` (same seed, same sample)."""
+    from playground.sampling import sample_text
+
+    return sample_text(net, task, prime, length, temperature, torch.Generator().manual_seed(seed))
+
+
 def train_small(config: RunConfig, steps: int = SMALL_STEPS, callback=None):
     """Train a fresh Trainer for ``steps`` updates (``callback(k)`` after each) and return it."""
     from playground.trainer import Trainer

@@ -266,3 +266,12 @@ def safe_name(filename: str | None, default: str = "your data") -> str:
     """The upload's file name reduced to letters, digits, space, dot, dash and underscore (for titles)."""
     kept = "".join(ch for ch in str(filename or "") if ch.isalnum() or ch in " ._-")[:60].strip()
     return kept or default
+
+
+def default_series_columns(frame: pd.DataFrame, numeric: list[str]) -> list[str]:
+    """The first numeric column that is not a row counter (strictly increasing by a fixed step)."""
+    for name in numeric:
+        diffs = np.diff(_as_numbers(frame[name]).to_numpy(dtype=float))
+        if not (len(diffs) and np.all(diffs > 0) and np.allclose(diffs, diffs[0])):
+            return [name]
+    return numeric[:1]

@@ -18,7 +18,7 @@ PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 def run_page(name: str, query: dict[str, str] | None = None) -> AppTest:
     """Run the entrypoint, then ``pages/<name>`` with ``query`` in the URL."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
+    at = AppTest.from_file(str(APP), default_timeout=120)  # generous: CI machines have 2 busy cores
     at.run()
     if name != "home.py":
         at.switch_page(f"../pages/{name}")

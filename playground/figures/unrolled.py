@@ -8,6 +8,8 @@ and thickens each arrow by the size of the gradient it carries, labelled with it
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import find_intermediate_color, hex_to_rgb
@@ -31,23 +33,33 @@ def _grad_colour(share: float) -> str:
     return "rgb({:.0f},{:.0f},{:.0f})".format(*rgb)
 
 
-def _box(fig: go.Figure, cx: float, cy: float, half_h: float, kind: str, text: str, bold: bool, font: int) -> None:
+@dataclass
+class _Parts:
+    """Shapes and annotations gathered as plain dicts, handed to plotly once (add_* one by one is slow)."""
+
+    shapes: list
+    annotations: list
+
+
+def _box(fig: _Parts, cx: float, cy: float, half_h: float, kind: str, text: str, bold: bool, font: int) -> None:
     colour = COLOURS.get(kind, "#888888")
     r, g, b = hex_to_rgb(colour)
-    fig.add_shape(type="rect", x0=cx - HALF_W, x1=cx + HALF_W, y0=cy - half_h, y1=cy + half_h,
-                  line=dict(color=colour, width=3.5 if bold else 1.5), fillcolor=f"rgba({r},{g},{b},0.13)",
-                  layer="below")
-    fig.add_annotation(x=cx, y=cy, text=text, showarrow=False, font=dict(size=font, color="#1A1A1A"), align="center")
+    fig.shapes.append(dict(type="rect", x0=cx - HALF_W, x1=cx + HALF_W, y0=cy - half_h, y1=cy + half_h,
+                           line=dict(color=colour, width=3.5 if bold else 1.5),
+                           fillcolor=f"rgba({r},{g},{b},0.13)", layer="below"))
+    fig.annotations.append(dict(x=cx, y=cy, text=text, showarrow=False, font=dict(size=font, color="#1A1A1A"),
+                                align="center"))
 
 
-def _arrow(fig: go.Figure, tail, head, colour="#777777", width=1.4, label=None, label_pos="above") -> None:
-    fig.add_annotation(x=head[0], y=head[1], ax=tail[0], ay=tail[1], xref="x", yref="y", axref="x", ayref="y",
-                       showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=width, arrowcolor=colour, text="")
+def _arrow(fig: _Parts, tail, head, colour="#777777", width=1.4, label=None, label_pos="above") -> None:
+    fig.annotations.append(dict(x=head[0], y=head[1], ax=tail[0], ay=tail[1], xref="x", yref="y", axref="x",
+                                ayref="y", showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=width,
+                                arrowcolor=colour, text=""))
     if label:
         mx, my = (tail[0] + head[0]) / 2, (tail[1] + head[1]) / 2
-        fig.add_annotation(x=mx, y=my, text=label, showarrow=False, font=dict(size=11, color="#333333"),
-                           yshift=11 if label_pos == "above" else 0, xshift=0 if label_pos == "above" else 24,
-                           bgcolor="rgba(255,255,255,0.85)")
+        fig.annotations.append(dict(x=mx, y=my, text=label, showarrow=False, font=dict(size=11, color="#333333"),
+                                    yshift=11 if label_pos == "above" else 0,
+                                    xshift=0 if label_pos == "above" else 24, bgcolor="rgba(255,255,255,0.85)"))
 
 
 def make_unrolled_figure(x: np.ndarray, h: np.ndarray, y: np.ndarray, d: np.ndarray, t: int,
@@ -65,11 +77,10 @@ def make_unrolled_figure(x: np.ndarray, h: np.ndarray, y: np.ndarray, d: np.ndar
     """
     T, H = h.shape
     backward = mode == "backward"
-    font = 10 if (c is not None or T > 9) else 11
-    half_h = 0.16 + 0.075 * (H + 1)
-    fig = go.Figure()
-    fig.add_shape(type="rect", x0=t - 0.5, x1=t + 0.5, y0=-0.45, y1=ROW["y"] + 0.42, line=dict(width=0),
-                  fillcolor=HIGHLIGHT, layer="below")
+    font = 14 if T <= 5 else 12 if T <= 8 else 10
+    half_h = 0.16 + (0.09 if T <= 5 else 0.075) * (H + 1)
+    fig = _Parts([dict(type="rect", x0=t - 0.5, x1=t + 0.5, y0=-0.45, y1=ROW["y"] + 0.42, line=dict(width=0),
+                       fillcolor=HIGHLIGHT, layer="below")], [])
     scale = max(float(np.max(grad_next)) if backward and T > 1 else 0.0,
                 float(np.max(grad_direct)) if backward else 0.0, 1e-12)
     hover_x, hover_y, hover_text = [], [], []
@@ -115,9 +126,10 @@ def make_unrolled_figure(x: np.ndarray, h: np.ndarray, y: np.ndarray, d: np.ndar
          False, font)
     if not backward:
         _arrow(fig, (-1 + HALF_W, ROW["h"]), (-HALF_W, ROW["h"]))
+    fig = go.Figure(layout=dict(shapes=fig.shapes, annotations=fig.annotations))
     fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=30, opacity=0),
                              hovertext=hover_text, hoverinfo="text", showlegend=False))
-    base_layout(fig, title, height=int(330 + 26 * H))
+    base_layout(fig, title, height=int(330 + (34 if T <= 5 else 26) * H))
     fig.update_xaxes(visible=False, range=[-1.55, T - 0.45], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.5, ROW["y"] + 0.5], fixedrange=True)
     fig.update_layout(margin=dict(l=10, r=10, t=40 if title else 10, b=10), dragmode=False)

@@ -142,7 +142,8 @@ class TemperatureTask(SeriesTask):
     """Seattle hourly temperature, 2010 (NOAA, public domain; shipped in vega_datasets).
 
     8,759 hourly points; the first 80% (January to mid-October) train, the rest validate.
-    Example, seq_len T=3 (z-scores): x = 0.21 0.18 0.15, y = 0.18 0.15 0.14.
+    Example, seq_len T=3, the first hours of 2010: 39.4 39.2 39.0 38.9 °F, z-scored with the
+    training mean 54.0 °F and std 9.6 °F: x = -1.53 -1.55 -1.57, y = -1.55 -1.57 -1.58.
     Everything else as SeriesTask: many-to-many (synchronised), MSE in z-score units,
     baseline persistence on the validation split.
     """

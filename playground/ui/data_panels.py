@@ -58,7 +58,7 @@ def series_panel(upload) -> object | None:
             raise DataError("the CSV file has no numeric column to forecast")
         st.caption(f"{len(frame):,} rows × {frame.shape[1]} columns; numeric: {', '.join(numeric)}")
         columns = st.multiselect("Columns to forecast (each is an input and an output)", numeric,
-                                 default=numeric[:1], max_selections=ud.MAX_SERIES_COLUMNS, key="data_columns")
+                                 default=ud.default_series_columns(frame, numeric), max_selections=ud.MAX_SERIES_COLUMNS, key="data_columns")
         values, notes = ud.series_values(frame, columns)
     except PlaygroundError as err:
         st.error(f"Cannot use this file: {err}.", icon=":material/error:")

@@ -128,10 +128,34 @@ def predictions_panel(run: LiveRun, key: str) -> None:
     if kind == "series":
         chart(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
               "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
-    elif kind in ("sequence", "label", "text"):
+    elif kind == "text":
+        text_panel(run, key, example)
+    elif kind in ("sequence", "label"):
         rows = {k: v for k, v in example.items() if k != "kind"}
         frame = pd.DataFrame({k: [", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
                               for k, v in rows.items()}).T.rename(columns={0: "probe example 0"})
         st.dataframe(frame, width="stretch")
     else:
         st.info("This task has no example view.")
+
+
+def text_panel(run: LiveRun, key: str, example: dict) -> None:
+    """Char LM: the probe text with the model's next-character guesses, and a temperature sample."""
+    from playground.sampling import sample_text
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Probe text** (input) and the model's most likely next character at each step")
+        st.code(example.get("input", ""), language=None, wrap_lines=True)
+        st.code(example.get("prediction", ""), language=None, wrap_lines=True)
+    with right:
+        temperature = st.slider("Sampling temperature", 0.1, 2.0, 0.8, 0.05, key=f"{key}_temperature",
+                                help="Low: cautious, repetitive. High: adventurous, noisy.")
+        import torch
+
+        with run.lock:
+            text = sample_text(run.trainer.net, run.trainer.task, prime="The ", length=120,
+                               temperature=temperature,
+                               generator=torch.Generator().manual_seed(run.step_count))
+        st.markdown(f"**Sample at step {run.step_count}** (temperature {temperature:g})")
+        st.code(text, language=None, wrap_lines=True)

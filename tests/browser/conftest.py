@@ -6,10 +6,13 @@ Fixtures:
 - ``page``: a new Playwright page (1400x1000) per test, in a shared browser.
 
 Helper fixtures (request them by name; each returns a function):
-``wait_for_app(page)`` waits until the app is connected and its script idle;
-``click_and_wait(page, locator)`` clicks and waits for the rerun the click starts.
+``wait_for_app(page, live=False)`` waits until the app is connected and its script idle;
+``click_and_wait(page, locator, live=False)`` clicks and waits for the rerun it starts.
 The idle signal is the ``data-test-script-state`` attribute Streamlit keeps on the
-``[data-testid='stApp']`` element ("initial" -> "running" -> "notRunning").
+``[data-testid='stApp']`` element ("initial" -> "running" -> "notRunning"), with
+``data-test-connection-state="CONNECTED"``. A page that trains live (a fragment with
+``run_every``) stays "running" while it trains: use ``live=True`` there, which also
+accepts a running script once no element is stale (``data-stale``).
 """
 from __future__ import annotations
 
@@ -30,18 +33,33 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 START_TIMEOUT_S = 60
 IDLE_TIMEOUT_MS = 60_000
-APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
-            "[data-test-script-state='notRunning']")
 
-# Counts finished script runs in the page, so a test can wait for the rerun its click starts.
+# Counts script runs started and finished in the page, so a test can wait for the rerun
+# its click starts (MutationObserver sees every change, however short the run).
 COUNT_RUNS_JS = """
-window.__stRunsDone = 0;
+window.__stRuns = {started: 0, done: 0};
 new MutationObserver((changes) => {
   for (const c of changes) {
-    if (c.target.dataset && c.target.dataset.testid === 'stApp'
-        && c.target.getAttribute('data-test-script-state') === 'notRunning') window.__stRunsDone++;
+    if (!c.target.dataset || c.target.dataset.testid !== 'stApp') continue;
+    const state = c.target.getAttribute('data-test-script-state');
+    if (state === 'running') window.__stRuns.started++;
+    if (state === 'notRunning') window.__stRuns.done++;
   }
 }).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+
+# True once the app is connected and idle; with live, also while it runs but shows a page
+# with no stale elements (a page training in st.fragment(run_every) never goes idle).
+APP_READY_JS = """
+(live) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
+  const state = app.getAttribute('data-test-script-state');
+  if (state === 'notRunning') return true;
+  if (!live || state !== 'running') return false;
+  const main = document.querySelector("[data-testid='stMain']");
+  return !!main && !!main.querySelector("[data-stale='false']") && !main.querySelector("[data-stale='true']");
+}
 """
 
 
@@ -144,26 +162,33 @@ def page(browser):
     context.close()
 
 
-def _wait_for_app(page, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
-    """Wait until the app is connected and the script has finished its run."""
-    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+def _wait_for_app(page, timeout_ms: int = IDLE_TIMEOUT_MS, live: bool = False) -> None:
+    """Wait until the app is connected and its script idle.
+
+    A page that trains live never goes idle while training: pass ``live=True`` to accept a
+    running script once the page shows no stale elements, then wait for the element you
+    assert on (the page may still be drawing).
+    """
+    page.wait_for_function(APP_READY_JS, arg=live, timeout=timeout_ms)
 
 
-def _click_and_wait(page, locator, timeout_ms: int = IDLE_TIMEOUT_MS) -> None:
-    """Click ``locator`` and wait for the script run that the click triggers to finish."""
-    done = page.evaluate("window.__stRunsDone")
+def _click_and_wait(page, locator, timeout_ms: int = IDLE_TIMEOUT_MS, live: bool = False) -> None:
+    """Click ``locator``, wait for the script run the click starts, then as ``_wait_for_app``."""
+    before = page.evaluate("window.__stRuns")
     locator.click()
-    page.wait_for_function(f"window.__stRunsDone > {done}", timeout=timeout_ms)
-    _wait_for_app(page, timeout_ms)
+    page.wait_for_function(
+        "(b) => window.__stRuns.started > b.started || window.__stRuns.done > b.done",
+        arg=before, timeout=timeout_ms)
+    _wait_for_app(page, timeout_ms, live)
 
 
 @pytest.fixture
 def wait_for_app():
-    """The helper ``wait_for_app(page, timeout_ms=60_000)``: connected and script idle."""
+    """The helper ``wait_for_app(page, timeout_ms=60_000, live=False)``: connected and script idle."""
     return _wait_for_app
 
 
 @pytest.fixture
 def click_and_wait():
-    """The helper ``click_and_wait(page, locator, timeout_ms=60_000)``: click, then wait for the rerun."""
+    """The helper ``click_and_wait(page, locator, timeout_ms=60_000, live=False)``: click, wait for the rerun."""
     return _click_and_wait

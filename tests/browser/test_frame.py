@@ -19,7 +19,8 @@ def test_gallery_card_opens_its_page_with_its_settings(app_url, page, wait_for_a
     wait_for_app(page)
     experiment = next(e for e in GALLERY if e.page == "train")
     card = page.locator("[data-testid='stVerticalBlock']", has_text=experiment.title).last  # innermost block: the card
-    click_and_wait(page, card.locator("[data-testid='stPageLink'] a"))
+    click_and_wait(page, card.locator("[data-testid='stPageLink'] a"), live=True)  # autostart trains
+    page.wait_for_url(f"**/{experiment.page}?**")
     url = urlparse(page.url)
     assert url.path == f"/{experiment.page}"
     assert {k: v[-1] for k, v in parse_qs(url.query).items()} == experiment.params

@@ -1,0 +1,58 @@
+"""The "Inside the cell" page: every architecture renders, the step controls move t, junk gives an error line."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = Path(__file__).resolve().parents[2] / "pages" / "cell.py"
+
+
+def open_page(arch: str) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.run()
+    if arch != "lstm":
+        at.sidebar.selectbox(key="cell_arch").set_value(arch).run()
+    return at
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_each_arch_renders_forward_and_backward(arch):
+    at = open_page(arch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.get("plotly_chart") and at.latex
+    assert any("PyTorch's GRU" in i.value for i in at.info) == (arch == "gru")
+    at.radio(key="cell_mode").set_value("Backward: gradients").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(r"\delta h" in el.value for el in at.latex)
+
+
+def test_buttons_and_slider_move_the_timestep():
+    at = open_page("gru")
+    assert at.session_state["cell_t"] == 1
+    at.button(key="cell_next").click().run()
+    at.button(key="cell_next").click().run()
+    assert at.session_state["cell_t"] == 3
+    at.button(key="cell_prev").click().run()
+    assert at.session_state["cell_t"] == 2
+    at.select_slider(key="cell_t").set_value(1).run()
+    assert at.session_state["cell_t"] == 1 and not at.exception
+    assert any("t = 1" in h.value for h in at.subheader)
+
+
+def test_shorter_sequence_clamps_t_and_preset_sets_input_size():
+    at = open_page("lstm")
+    at.select_slider(key="cell_t").set_value(3).run()
+    at.sidebar.text_input(key="cell_seq").set_value("1, 2").run()
+    assert at.session_state["cell_t"] == 2 and not at.exception
+    at.sidebar.selectbox(key="cell_preset").set_value("2-D: 1, 0; 0, 1; 1, 1").run()
+    assert at.session_state["cell_input"] == 2 and not at.exception and not at.error
+
+
+@pytest.mark.parametrize("seq", ["1, foo", "", ", ".join(["1"] * 13), "1, inf"])
+def test_junk_sequence_shows_an_error_not_an_exception(seq):
+    at = open_page("rnn")
+    at.sidebar.text_input(key="cell_seq").set_value(seq).run()
+    assert not at.exception and at.error
+    at.sidebar.text_input(key="cell_seq").set_value("1, 2").run()
+    at.sidebar.text_input(key="cell_target").set_value("1, 2, 3").run()
+    assert not at.exception and "target" in at.error[0].value

@@ -1,0 +1,64 @@
+"""The Save & load page: exports of the session's run, and weights loaded back as the run."""
+import pickle
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from playground.export import weights_bytes
+
+PAGES = Path(__file__).resolve().parents[2] / "pages"
+NAV = f"""
+import streamlit as st
+from playground.ui.frame import setup_frame
+setup_frame()
+st.navigation([st.Page({str(PAGES / 'train.py')!r}, url_path="train", default=True),
+               st.Page({str(PAGES / 'model_io.py')!r}, url_path="model")]).run()
+"""
+
+
+def trained_app() -> AppTest:
+    at = AppTest.from_string(NAV, default_timeout=60)
+    at.query_params.update({"arch": "gru", "hidden": "8", "seq_len": "10", "seed": "4"})
+    at.run()
+    at.session_state["live_run"].step_once()
+    at.switch_page(str(PAGES / "model_io.py"))
+    return at.run()
+
+
+def test_no_run_yet_says_so():
+    at = AppTest.from_string(NAV, default_timeout=60)
+    at.switch_page(str(PAGES / "model_io.py"))
+    at.run()
+    assert not at.exception and "No run in this session" in at.info[0].value
+
+
+def test_exports_and_round_trip():
+    at = trained_app()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) >= 6
+    link = at.code[0].value
+    assert link.startswith("train?") and "arch=gru" in link and "seed=4" in link
+    run = at.session_state["live_run"]
+    at.file_uploader(key="model_upload").set_value(("w.pt", weights_bytes(run), "application/octet-stream")).run()
+    at.button(key="model_load").click().run()
+    assert not at.exception and not at.error
+    new = at.session_state["live_run"]
+    assert new is not run and new.config == run.config and at.session_state["cfg_arch"] == "gru"
+    assert "Loaded" in at.success[0].value
+
+
+def test_hostile_upload_leaves_the_run_untouched(tmp_path):
+    at = trained_app()
+    run = at.session_state["live_run"]
+
+    class Exploit:
+        def __reduce__(self):
+            import os
+            return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
+    for payload in (pickle.dumps(Exploit(), protocol=2), b"junk bytes"):
+        at.file_uploader(key="model_upload").set_value(("bad.pt", payload, "application/octet-stream")).run()
+        at.button(key="model_load").click().run()
+        assert not at.exception and "current run is unchanged" in at.error[0].value
+        assert at.session_state["live_run"] is run
+    assert not (tmp_path / "pwned").exists()

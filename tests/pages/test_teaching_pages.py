@@ -1,0 +1,78 @@
+"""The teaching pages (gradients, compare, language, interventions) render for every architecture.
+
+Pages run through the real entrypoint (as in tests/test_pages.py) with small models put in
+session state beforehand, so no test waits for a real training run.
+"""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.config import RunConfig
+from playground.live import LiveRun
+
+APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
+
+
+def open_page(name, state=None, query=None):
+    """Run the entrypoint, put ``state`` in session state, then run pages/<name>."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.switch_page(f"../pages/{name}")
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def charts(at):
+    return at.get("plotly_chart")
+
+
+def tiny_char_run(arch):
+    return LiveRun(RunConfig(arch=arch, task="charlm", seq_len=12, hidden=6, batch=4))
+
+
+def test_gradients_page_draws_every_chart_and_connectivity():
+    at = open_page("gradients.py", {"language_run": tiny_char_run("gru"), "clip_steps": 50})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(charts(at)) == 5
+    assert any("span" in m.value for m in at.markdown)                # the connectivity text
+    at.text_area(key="conn_text").set_value("\u2603\u2603").run()     # no known characters
+    assert not at.exception and at.warning
+
+
+def test_compare_step_advances_all_three_equally():
+    at = open_page("compare.py", query={"seq_len": "8", "hidden": "4", "batch": "4"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(charts(at)) == 7
+    at.button(key="compare_step").click().run()
+    at.button(key="compare_step").click().run()
+    steps = {arch: at.session_state[f"compare_{arch}"].step_count for arch in ("rnn", "gru", "lstm")}
+    assert steps == {"rnn": 2, "gru": 2, "lstm": 2}
+    assert not at.exception
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_language_page_reads_and_samples(arch):
+    at = open_page("language.py", {"language_run": tiny_char_run(arch)})
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("span" in m.value for m in at.markdown) and at.dataframe and at.code
+
+
+def test_language_page_without_a_model_offers_training():
+    at = open_page("language.py")
+    assert not at.exception and at.button(key="lang_train")
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_interventions_page_before_and_after(arch):
+    run = LiveRun(RunConfig(arch=arch, task="adding", seq_len=10, hidden=6, batch=4))
+    at = open_page("interventions.py", {"live_run": run})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(charts(at)) == 4
+    at.text_input(key="iv_units").set_value("2, 99").run()
+    assert not at.exception and at.error                              # unit 99 does not exist
+    at.text_input(key="iv_units").set_value("1-2").run()
+    assert not at.exception and not at.error and len(charts(at)) == 4

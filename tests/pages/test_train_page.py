@@ -1,0 +1,62 @@
+"""The train page headless: charts present, URL settings round trip, bad parameters, buttons."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "train.py")
+
+
+def plotly_count(at) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def run_page(**params):
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_page_renders_all_three_visual_families(arch):
+    at = run_page(arch=arch, task="adding", seq_len="12", hidden="8")
+    assert not at.exception
+    # loss, gradient now, trajectories, hidden heatmap, gate heatmaps + saturation, gradient history
+    assert plotly_count(at) >= 7
+    assert at.session_state["cfg_arch"] == arch
+
+
+def test_url_settings_round_trip():
+    at = run_page(arch="gru", task="copy", seq_len="30", lag="7", hidden="16", lr="0.003", seed="5")
+    assert not at.exception
+    assert dict(at.query_params) == {"arch": ["gru"], "task": ["copy"], "seq_len": ["30"], "lag": ["7"],
+                                     "hidden": ["16"], "lr": ["0.003"], "seed": ["5"]} or \
+        {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()} == {
+            "arch": "gru", "task": "copy", "seq_len": "30", "lag": "7", "hidden": "16", "lr": "0.003", "seed": "5"}
+    run = at.session_state["live_run"]
+    assert (run.config.arch, run.config.task, run.config.seq_len, run.config.lag) == ("gru", "copy", 30, 7)
+
+
+@pytest.mark.parametrize("params", [
+    {"arch": "<script>alert(1)</script>"}, {"seq_len": "1e999"}, {"hidden": "-5"}, {"lr": "nan"},
+    {"task": "../../etc/passwd"}, {"seed": "seven"}, {"clip": "inf"}, {"layers": "9"},
+])
+def test_hostile_parameters_fall_back_with_a_note(params):
+    at = run_page(**{"task": "adding", "seq_len": "10", "hidden": "8", **params})
+    assert not at.exception
+    assert any("Ignored URL parameter" in w.value for w in at.warning)
+    assert plotly_count(at) >= 7
+
+
+def test_step_button_and_live_learning_rate():
+    at = run_page(task="adding", seq_len="10", hidden="8")
+    at.button(key="live_run_step").click().run()
+    at.button(key="live_run_step").click().run()
+    run = at.session_state["live_run"]
+    assert run.step_count == 2
+    at.number_input(key="cfg_lr").set_value(0.002).run()
+    assert at.session_state["live_run"] is run and run.config.lr == 0.002   # no reset
+    at.segmented_control(key="cfg_arch").set_value("gru").run()
+    assert not at.exception
+    assert at.session_state["live_run"].step_count == 0                    # structural: new model
