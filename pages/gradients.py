@@ -8,7 +8,7 @@ from playground.figures.gradient_lab import clipping_summary, make_arch_overlay_
 from playground.figures.gradients import make_grad_norm_figure
 from playground.figures.style import ARCH_NAMES
 from playground.figures.text import make_scale_html, make_text_html
-from playground.gradient_lab import ACTIVATIONS, MATRICES, describe_curve
+from playground.gradient_lab import ACTIVATIONS, MATRICES, MATRIX_LABELS, describe_curve
 from playground.language import connectivity, shown_chars, text_ids
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
@@ -28,7 +28,8 @@ activation = c[0].radio("Activation φ", ACTIVATIONS, key="grad_act", help="line
 rho = c[1].slider("Spectral radius ρ of W_hh", 0.1, 2.0, 0.9, 0.05, key="grad_rho")
 T = c[2].slider("Sequence length T", 2, 200, 50, key="grad_T")
 hidden = c[3].select_slider("Hidden units H", [4, 8, 16, 32, 64, 128], 32, key="grad_H")
-matrix = c[4].selectbox("Recurrent matrix W_hh", list(MATRICES), format_func=MATRICES.get, key="grad_matrix")
+matrix = c[4].selectbox("Recurrent matrix W_hh", list(MATRICES), format_func=MATRIX_LABELS.get, key="grad_matrix",
+                         help="ρ·Q makes the linear theory exact; a rescaled Gaussian follows it only in the long run")
 gate_bias = st.session_state.get("grad_gate_bias", 0.0)
 curves = cached_gradient_curves(hidden=hidden, seq_len=T, rho=rho, activation=activation, matrix=matrix,
                                 gate_bias=gate_bias)

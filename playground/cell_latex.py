@@ -77,8 +77,8 @@ def _gate_line(trace: CellTrace, t: int, gate: str, fn: str) -> str:
     name = "h" if gate == "a" else gate
     g = "" if gate == "a" else gate
     return (rf"{name}_{_sub(T1)} &= {fn}\big(W_{{i{g}}} x_{_sub(T1)} + W_{{h{g}}} h_{_sub(t)} + b_{{{g or 'h'}}}\big) \\"
-            rf"&= {fn}\Big({mat(W_i)}{vec(s['x'])} + {mat(W_h)}{vec(s['h_prev'])} + {vec(b)}\Big)"
-            rf" = {fn}\Big({vec(pre)}\Big) = {vec(out, 3)}")
+            rf"&= {fn}\Big({mat(W_i)}{vec(s['x'])} + {mat(W_h)}{vec(s['h_prev'])} + {vec(b)}\Big) \\"
+            rf"&= {fn}\Big({vec(pre)}\Big) = {vec(out, 3)}")
 
 
 def _aligned(body: str) -> str:
@@ -97,11 +97,14 @@ def forward_equations(trace: CellTrace, t: int) -> list[tuple[str, str]]:
             out.append((f"{GATE_WORD[gate].capitalize()} {gate}", _aligned(_gate_line(trace, t, gate, r"\sigma"))))
         W_in, W_hn = trace.block("W_ih", "n"), trace.block("W_hh", "n")
         out.append(("Candidate n (the reset gate multiplies W_hn h + b_hn: PyTorch's form)", _aligned(
-            rf"n_{_sub(T1)} &= \tanh\big(W_{{in}} x_{_sub(T1)} + b_{{in}} + r_{_sub(T1)} {DP} (W_{{hn}} h_{_sub(t)} + b_{{hn}})\big) \\"
-            rf"&= \tanh\Big({mat(W_in)}{vec(s['x'])} + {vec(trace.block('b_ih', 'n'))} + {vec(s['r'])} {DP} "
-            rf"\Big({mat(W_hn)}{vec(s['h_prev'])} + {vec(trace.block('b_hh', 'n'))}\Big)\Big) \\"
-            rf"&= \tanh\Big({vec(s['i_n'])} + {vec(s['r'])} {DP} {vec(s['h_n'])}\Big) = \tanh\Big({vec(s['a_n'])}\Big)"
-            rf" = {vec(s['n'], 3)}")))
+            rf"n_{_sub(T1)} &= \tanh\big(W_{{in}} x_{_sub(T1)} + b_{{in}} + r_{_sub(T1)} {DP} (W_{{hn}} h_{_sub(t)} + b_{{hn}})\big)"
+            rf" \quad\text{{where}} \\[4pt]"
+            rf"W_{{in}} x_{_sub(T1)} + b_{{in}} &= {mat(W_in)}{vec(s['x'])} + {vec(trace.block('b_ih', 'n'))}"
+            rf" = {vec(s['i_n'])} \\[4pt]"
+            rf"W_{{hn}} h_{_sub(t)} + b_{{hn}} &= {mat(W_hn)}{vec(s['h_prev'])} + {vec(trace.block('b_hh', 'n'))}"
+            rf" = {vec(s['h_n'])} \\[4pt]"
+            rf"n_{_sub(T1)} &= \tanh\Big({vec(s['i_n'])} + {vec(s['r'])} {DP} {vec(s['h_n'])}\Big)"
+            rf" = \tanh\Big({vec(s['a_n'])}\Big) = {vec(s['n'], 3)}")))
         out.append(("New hidden state: a mix of the candidate and the old state", _aligned(
             rf"h_{_sub(T1)} &= (1 - z_{_sub(T1)}) {DP} n_{_sub(T1)} + z_{_sub(T1)} {DP} h_{_sub(t)} \\"
             rf"&= \Big(1 - {vec(s['z'])}\Big) {DP} {vec(s['n'])} + {vec(s['z'])} {DP} {vec(s['h_prev'])} = {vec(s['h'], 3)}")))
@@ -169,7 +172,7 @@ def backward_equations(trace: CellTrace, grads: CellGrads, t: int) -> list[tuple
         nxt = " + ".join(gvec(terms[p]) for p in PATHS[spec.arch])
     dh = (rf"\delta h_{_sub(T1)} = {_d('h', T1)} &= \underbrace{{W_{{hy}}^\top {_d('y', T1)}}}_{{\text{{direct}}}}"
           rf" + \underbrace{{{nxt_sym}}}_{{\text{{through }} h_{_sub(T1 + 1)}}} \\"
-          rf"&= {gvec(g['dh_direct'])} + {nxt if t < T - 1 else '0'} = {gvec(g['dh'])}")
+          rf"&= {gvec(g['dh_direct'])} + {nxt if t < T - 1 else '0'} \\ &= {gvec(g['dh'])}")
     out.append(("Total gradient at h_t: direct term + each path back from step t+1", _aligned(dh)))
     if spec.arch == "lstm":
         carry = rf"f_{_sub(T1 + 1)} {DP} \delta c_{_sub(T1 + 1)}" if t < T - 1 else r"0"
@@ -202,22 +205,22 @@ def gate_gradients(arch: str, activation: str, g: dict, T1: int) -> str:
 WEIGHT_SYMBOLS = {"W_ih": "W_{ih}", "W_hh": "W_{hh}", "b_ih": "b_{ih}", "b_hh": "b_{hh}", "W_hy": "W_{hy}", "b_y": "b_y"}
 
 
-def weight_gradient_equation(trace: CellTrace, grads: CellGrads, t: int, name: str) -> str:
-    """∂L/∂W summed over steps t..T = (sum over t+1..T) + this step's contribution, with numbers."""
+def weight_gradient_parts(trace: CellTrace, grads: CellGrads, t: int, name: str) -> tuple[str, str]:
+    """(this step's contribution to ∂L/∂W, the sum over steps t..T) as two LaTeX strings.
+
+    Both share one power of ten, so their entries can be compared by eye.
+    """
     spec, T1, T = trace.spec, t + 1, trace.T
     sym = WEIGHT_SYMBOLS[name]
     stacked = name in ("W_ih", "W_hh", "b_ih", "b_hh")
-
-    before = grads.weight_sums[t + 1][name] if t + 1 < T else np.zeros_like(grads.weight_steps[t][name])
     step, total = grads.weight_steps[t][name], grads.weight_sums[t][name]
-    top = max(float(np.max(np.abs(a))) for a in (before, step, total))
-    e = math.floor(math.log10(top)) if 0 < top < 0.1 else 0      # one power of ten for all three: comparable
+    top = max(float(np.max(np.abs(step))), float(np.max(np.abs(total))))
+    e = math.floor(math.log10(top)) if 0 < top < 0.1 else 0
     pre = rf"10^{{{e}}} \cdot " if e else ""
 
     def show(M):
         M = np.asarray(M) / 10.0 ** e
         return blocked(M, spec.arch, spec.hidden, 2 if e else 3) if stacked else mat(M, 2 if e else 3)
 
-    return (rf"\sum_{{s={T1}}}^{{{T}}} \frac{{\partial L}}{{\partial {sym}}}\Big|_s = "
-            rf"{pre}\Big({show(before)} + \underbrace{{{show(step)}}}_{{\text{{step }} {T1}}}\Big)"
-            rf" = {pre}{show(total)}")
+    return (rf"\frac{{\partial L}}{{\partial {sym}}}\Big|_{{s={T1}}} = {pre}{show(step)}",
+            rf"\sum_{{s={T1}}}^{{{T}}} \frac{{\partial L}}{{\partial {sym}}}\Big|_s = {pre}{show(total)}")

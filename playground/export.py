@@ -73,6 +73,12 @@ def weights_bytes(run: LiveRun) -> bytes:
     return checkpoint_bytes(run.config, run.trainer.task.name, run.trainer.net)
 
 
+def figure_names(snapshot: Snapshot) -> list[str]:
+    """The file stems ``run_figures`` returns, in order, without building any figure."""
+    return (["loss", "gradient_norm", "gradient_history", "trajectory", "hidden"]
+            + [f"gate_{name}" for name in snapshot.gates] + ["saturation"])
+
+
 def run_figures(run: LiveRun) -> dict[str, go.Figure]:
     """The run's figures by file stem: loss, gradient norms (now and over training),
     trajectory, hidden-state heatmap, each gate's heatmap and the saturation scatter."""

@@ -28,6 +28,7 @@ from models.network import SequenceNet
 ACTIVATIONS = ("tanh", "relu", "linear")
 MATRICES = {"orthogonal": "ρ·Q, Q random orthogonal (theory exact)",
             "gaussian": "Gaussian scaled to spectral radius ρ (the app's init=spectral)"}
+MATRIX_LABELS = {"orthogonal": "ρ·Q (orthogonal)", "gaussian": "Gaussian at radius ρ"}
 GATE_BIAS_BLOCK = {"gru": 1, "lstm": 1}   # z of r|z|n, f of i|f|g|o: the "keep memory" gate
 
 

@@ -21,7 +21,7 @@ SMALL_STEPS = 300           # the quick model a page trains when the session has
 
 def small_charlm_config(arch: str = "lstm", seed: int = 0) -> RunConfig:
     """A small character model that learns something visible in a few hundred steps."""
-    return RunConfig(arch=arch, task="charlm", seq_len=64, hidden=96, lr=0.01, batch=32, seed=seed)
+    return RunConfig(arch=arch, task="charlm", seq_len=48, hidden=64, lr=0.01, batch=32, seed=seed)
 
 
 def text_ids(task, text: str) -> torch.Tensor:

@@ -29,12 +29,16 @@ FONT_SIZE = 13
 
 
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
-    """Apply the house chart defaults: compact margins, readable font, legend on top."""
+    """Apply the house chart defaults: compact margins, readable font, legend on top.
+
+    No plotly template is set: Streamlit themes the charts it shows, and copying a
+    template into every figure would cost more than drawing it (charts redraw live).
+    """
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top",
                    font=dict(size=FONT_SIZE + 2)) if title else None,
         height=height, margin=dict(l=50, r=20, t=80 if title else 30, b=45),
-        font=dict(size=FONT_SIZE), template="plotly_white",
+        font=dict(size=FONT_SIZE),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
         colorway=SEQUENCE,
     )

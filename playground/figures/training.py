@@ -13,12 +13,11 @@ MAX_POINTS = 1500
 
 
 def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
-    """TensorBoard's debiased exponential moving average."""
-    out, last, n = np.empty(len(values)), 0.0, 0
-    for k, v in enumerate(values):
-        last, n = weight * last + (1 - weight) * v, n + 1
-        out[k] = last / (1 - weight ** n)
-    return out
+    """TensorBoard's debiased exponential moving average.
+
+    y_t = sum_k weight^k x_(t-k) / sum_k weight^k, which is pandas' adjusted EWM.
+    """
+    return pd.Series(values, dtype=float).ewm(alpha=1 - weight, adjust=True).mean().to_numpy()
 
 
 def thin(frame: pd.DataFrame, limit: int = MAX_POINTS) -> pd.DataFrame:

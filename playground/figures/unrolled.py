@@ -81,6 +81,7 @@ def make_unrolled_figure(x: np.ndarray, h: np.ndarray, y: np.ndarray, d: np.ndar
     half_h = 0.16 + (0.09 if T <= 5 else 0.075) * (H + 1)
     fig = _Parts([dict(type="rect", x0=t - 0.5, x1=t + 0.5, y0=-0.45, y1=ROW["y"] + 0.42, line=dict(width=0),
                        fillcolor=HIGHLIGHT, layer="below")], [])
+    labels = T <= 8                 # wider sequences: colour and width only, numbers on hover
     scale = max(float(np.max(grad_next)) if backward and T > 1 else 0.0,
                 float(np.max(grad_direct)) if backward else 0.0, 1e-12)
     hover_x, hover_y, hover_text = [], [], []
@@ -107,11 +108,11 @@ def make_unrolled_figure(x: np.ndarray, h: np.ndarray, y: np.ndarray, d: np.ndar
         if backward:
             share = grad_direct[k] / scale
             _arrow(fig, (k, ROW["y"] - 0.24), (k, ROW["h"] + half_h), _grad_colour(share), 1.2 + 4 * share,
-                   _fmt(grad_direct[k], 3) if grad_direct[k] > 0 else None, "side")
+                   _fmt(grad_direct[k], 3) if labels and grad_direct[k] > 0 else None, "side")
             if k + 1 < T:
                 share = grad_next[k] / scale
                 _arrow(fig, (k + 1 - HALF_W, ROW["h"]), (k + HALF_W, ROW["h"]), _grad_colour(share),
-                       1.2 + 4 * share, _fmt(grad_next[k], 3))
+                       1.2 + 4 * share, _fmt(grad_next[k], 3) if labels else None)
         else:
             _arrow(fig, (k, ROW["h"] + half_h), (k, ROW["y"] - 0.24))
             if k + 1 < T:
@@ -120,7 +121,9 @@ def make_unrolled_figure(x: np.ndarray, h: np.ndarray, y: np.ndarray, d: np.ndar
         hover_y += [ROW["x"], ROW["h"], ROW["y"]]
         hover_text += [f"x_{k + 1} = [{xt}]",
                        (f"dL/dh_{k + 1} = " if backward else f"h_{k + 1} = ") + "[" + ", ".join(
-                           f"{v:.4f}" for v in (grad_h[k] if backward else h[k])) + "]",
+                           f"{v:.4f}" for v in (grad_h[k] if backward else h[k])) + "]" + (
+                           f"<br>direct ‖W_hyᵀ dL/dy‖ = {grad_direct[k]:.4f}<br>from step {k + 2}: {grad_next[k]:.4f}"
+                           if backward else ""),
                        f"y_{k + 1} = {y[k]:.4f}, target {d[k]:.4f}"]
     _box(fig, -1, ROW["h"], half_h, "h0", "<b>h<sub>0</sub></b><br>0" + (" | c<sub>0</sub> 0" if c is not None else ""),
          False, font)

@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from playground.cell_backward import CellGrads, backward_trace
-from playground.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_equation
+from playground.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_parts
 from playground.cell_trace import (ACTIVATIONS, ARCHS, MAX_HIDDEN, MAX_INPUT, MAX_STEPS, PRESETS, CellSpec, CellTrace,
                                    forward_trace, parse_sequence, parse_targets)
 from playground.errors import PlaygroundError
@@ -131,7 +131,12 @@ def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
     st.subheader("Weight gradients accumulated so far (BPTT runs from T down to t)")
     name = st.radio("Weight", list(WEIGHT_LABELS), format_func=WEIGHT_LABELS.get, horizontal=True,
                     key="cell_weight")
-    st.latex(weight_gradient_equation(trace, grads, t, name))
+    step, total = weight_gradient_parts(trace, grads, t, name)
+    left, right = st.columns(2)
+    left.markdown(f"**This step's contribution (step {t + 1})**")
+    left.latex(step)
+    right.markdown(f"**Accumulated from step {trace.T} down to {t + 1}**")
+    right.latex(total)
     st.caption("Stacked weights show their gate blocks in PyTorch's order "
                f"({', '.join({'rnn': ['a'], 'gru': list('rzn'), 'lstm': list('ifgo')}[trace.spec.arch])}), "
                "separated by rules. At t = 1 the sum is the full gradient autograd would give.")

@@ -43,7 +43,7 @@ def export_panel(run: LiveRun) -> None:
     with run.lock:
         config, task, step = run.config, run.trainer.task, run.step_count
         history = export.history_csv(run)
-        figure_names = list(export.run_figures(run)) if run.snapshot is not None else []
+        figure_names = export.figure_names(run.snapshot) if run.snapshot is not None else []
     stem = f"rnn-playground_{config.arch}_{task.name}_step{step}"
     st.markdown(f"**{task.title}** · {config.arch.upper()} · {config.hidden} hidden × {config.layers} "
                 f"layer{'s' if config.layers > 1 else ''} · **{step:,} steps** trained")

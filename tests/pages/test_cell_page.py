@@ -48,11 +48,11 @@ def test_shorter_sequence_clamps_t_and_preset_sets_input_size():
     assert at.session_state["cell_input"] == 2 and not at.exception and not at.error
 
 
-@pytest.mark.parametrize("seq", ["1, foo", "", ", ".join(["1"] * 13), "1, inf"])
-def test_junk_sequence_shows_an_error_not_an_exception(seq):
+def test_junk_input_shows_an_error_not_an_exception():
     at = open_page("rnn")
-    at.sidebar.text_input(key="cell_seq").set_value(seq).run()
-    assert not at.exception and at.error
+    for seq in ["1, foo", "", ", ".join(["1"] * 13), "1, inf"]:
+        at.sidebar.text_input(key="cell_seq").set_value(seq).run()
+        assert not at.exception and at.error, seq
     at.sidebar.text_input(key="cell_seq").set_value("1, 2").run()
     at.sidebar.text_input(key="cell_target").set_value("1, 2, 3").run()
     assert not at.exception and "target" in at.error[0].value

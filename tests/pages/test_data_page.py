@@ -18,6 +18,7 @@ st.navigation([st.Page({str(PAGES / 'train.py')!r}, url_path="train", default=Tr
 
 def open_data_page() -> AppTest:
     at = AppTest.from_string(NAV, default_timeout=60)
+    at.run()                                   # registers the pages (and runs /train once)
     at.switch_page(str(PAGES / "data.py"))
     return at.run()
 

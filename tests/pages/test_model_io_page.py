@@ -4,32 +4,42 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from playground.config import RunConfig
 from playground.export import weights_bytes
+from playground.live import LiveRun
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
+# The page under test is the default page, so its first run already has the session's run.
 NAV = f"""
 import streamlit as st
 from playground.ui.frame import setup_frame
 setup_frame()
-st.navigation([st.Page({str(PAGES / 'train.py')!r}, url_path="train", default=True),
-               st.Page({str(PAGES / 'model_io.py')!r}, url_path="model")]).run()
+st.navigation([st.Page({str(PAGES / 'model_io.py')!r}, url_path="model", default=True),
+               st.Page({str(PAGES / 'train.py')!r}, url_path="train")]).run()
 """
 
 
-def trained_app() -> AppTest:
+CONFIG = RunConfig(arch="gru", hidden=8, seq_len=10, seed=4, batch=8)
+
+
+def model_page(run: LiveRun | None = None) -> AppTest:
+    """The Save & load page with ``run`` as the session's run (None: no run yet)."""
     at = AppTest.from_string(NAV, default_timeout=60)
-    at.query_params.update({"arch": "gru", "hidden": "8", "seq_len": "10", "seed": "4"})
-    at.run()
-    at.session_state["live_run"].step_once()
-    at.switch_page(str(PAGES / "model_io.py"))
+    if run is not None:
+        at.session_state["live_run"] = run
     return at.run()
 
 
+def trained_app() -> AppTest:
+    run = LiveRun(CONFIG)
+    run.step_once()
+    return model_page(run)
+
+
 def test_no_run_yet_says_so():
-    at = AppTest.from_string(NAV, default_timeout=60)
-    at.switch_page(str(PAGES / "model_io.py"))
-    at.run()
-    assert not at.exception and "No run in this session" in at.info[0].value
+    at = model_page()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("No run in this session" in el.value for el in at.info), [el.value for el in at.info]
 
 
 def test_exports_and_round_trip():

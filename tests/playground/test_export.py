@@ -90,6 +90,7 @@ def test_history_and_probe_payloads_parse_back(run):
 
 def test_figures_link_and_snippet(run, tmp_path):
     figures = export.run_figures(run)
+    assert list(figures) == export.figure_names(run.snapshot)
     assert {"loss", "gradient_norm", "trajectory", "gate_f", "saturation"} <= set(figures)
     page = export.figure_html(figures["loss"]).decode()
     self_contained = "<title>" in page and '<script src="http' not in page and len(page) > 1_000_000

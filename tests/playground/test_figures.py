@@ -1,0 +1,47 @@
+"""Figure builders are pure: data in, plotly Figure out, with the traces the page promises."""
+import numpy as np
+import pandas as pd
+
+from playground.config import RunConfig
+from playground.figures.gates import make_saturation_figure, saturation_summary
+from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
+from playground.figures.states import make_trajectory_figure, make_unit_heatmap
+from playground.figures.training import loss_summary, make_loss_figure, smooth, thin
+from playground.live import LiveRun
+
+
+def test_smooth_is_tensorboards_debiased_ema():
+    values, weight, last, expected = np.random.default_rng(0).random(40), 0.9, 0.0, []
+    for k, v in enumerate(values):
+        last = weight * last + (1 - weight) * v
+        expected.append(last / (1 - weight ** (k + 1)))
+    np.testing.assert_allclose(smooth(values, weight), expected, rtol=1e-12)
+
+
+def test_loss_figure_has_baseline_and_accuracy_axis():
+    history = pd.DataFrame({"step": [1, 2, 3], "loss": [1.0, 0.8, 0.5], "val_metric": [np.nan, np.nan, 0.7]})
+    fig = make_loss_figure(history, "accuracy", 0.5, "majority class")
+    assert [t.name for t in fig.data] == ["training loss (cross-entropy)", "smoothed", "validation accuracy"]
+    assert fig.data[2].yaxis == "y2" and fig.layout.shapes[0].y0 == 0.5
+    assert "better than the baseline" in loss_summary(history, "accuracy", 0.5, True)
+    assert len(thin(pd.DataFrame({"step": range(10_000)}), 100)) <= 101
+
+
+def test_grad_figures_use_log_scale_and_summaries_name_the_trend():
+    g = np.array([[1e-8, 1e-5, 1e-2, 1.0]])
+    fig = make_grad_norm_figure(g, np.ones(4), theory=np.ones(4))
+    assert fig.layout.yaxis.type == "log" and len(fig.data) == 3
+    assert "vanishes" in grad_summary(g) and "explodes" in grad_summary(g[:, ::-1])
+    heat = make_grad_heatmap_figure([0, 10], [g[0], g[0]], [0.9, 1.1])
+    assert heat.data[0].z.shape == (2, 4) and list(heat.data[1].x) == [0.9, 1.1]
+
+
+def test_state_figures_from_a_real_snapshot():
+    run = LiveRun(RunConfig(arch="lstm", task="parity", seq_len=8, hidden=6))
+    snap = run.snapshot
+    traj = make_trajectory_figure(snap.pca, snap.pca_explained, dims=3, labels=snap.labels, colour_by="label")
+    assert len(traj.data) == min(8, snap.pca.shape[1]) and traj.data[0].type == "scatter3d"
+    heat = make_unit_heatmap(snap.gates["f"][-1][:, 0], "f")
+    assert heat.data[0].zmin == 0 and heat.data[0].zmax == 1 and heat.data[0].z.shape == (6, 8)
+    sat = make_saturation_figure(snap.saturation)
+    assert {t.name for t in sat.data} == {"input gate i_t", "forget gate f_t", "cell candidate g_t", "output gate o_t"}
