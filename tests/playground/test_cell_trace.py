@@ -41,8 +41,11 @@ def test_forward_trace_matches_torch_nn_cell(spec):
     trace = forward_trace(spec, sequence(spec))
     W = make_weights(spec)
     kw = {"nonlinearity": spec.activation} if spec.arch == "rnn" and spec.activation != "linear" else {}
-    if spec.arch == "rnn" and spec.activation == "linear":
-        pytest.skip("torch.nn.RNNCell has no linear non-linearity; the cell test covers the formula")
+    if spec.arch == "rnn" and spec.activation == "linear":       # torch.nn.RNNCell has no linear option
+        for step in trace.steps:
+            np.testing.assert_allclose(step["h"], trace.weights["W_ih"] @ step["x"] + trace.weights["b_ih"]
+                                       + trace.weights["W_hh"] @ step["h_prev"] + trace.weights["b_hh"], atol=1e-12)
+        return
     ref = {"rnn": nn.RNNCell, "gru": nn.GRUCell, "lstm": nn.LSTMCell}[spec.arch](spec.input_size, spec.hidden, **kw).double()
     ref.load_state_dict({"weight_ih": W["W_ih"], "weight_hh": W["W_hh"], "bias_ih": W["b_ih"], "bias_hh": W["b_hh"]})
     state = None
