@@ -12,8 +12,8 @@ from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.train_panels import chart, explain
 
-TICK_SECONDS = 0.4        # redraw interval while running
-TRAIN_BUDGET = 0.25       # seconds of training (all three together) per redraw
+TICK_SECONDS = 0.5        # redraw interval while running
+TRAIN_BUDGET = 0.35       # seconds of training (all three together) per redraw
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")

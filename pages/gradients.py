@@ -9,7 +9,7 @@ from playground.figures.gradients import make_grad_norm_figure
 from playground.figures.style import ARCH_NAMES
 from playground.figures.text import make_scale_html, make_text_html
 from playground.gradient_lab import ACTIVATIONS, MATRICES, MATRIX_LABELS, describe_curve
-from playground.language import connectivity, shown_chars, text_ids
+from playground.language import connectivity, log_relative, shown_chars, text_ids
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
 from playground.ui.text import page_text
@@ -105,9 +105,15 @@ position = st.slider("Output position (predicts the character after it)", 0, len
 with model.lock:
     magnitude, target = connectivity(model.net, ids, position)
 scored = model.task.decode([target])
-st.markdown(make_scale_html(False, float(magnitude.max()), "‖∂ log p / ∂ eₜ‖"), unsafe_allow_html=True)
-st.markdown(make_text_html(chars, magnitude, signed=False, highlight=position,
-                           titles=[f"t={k}: {m:.3g}" for k, m in enumerate(magnitude)]), unsafe_allow_html=True)
+log_scale = st.toggle("Logarithmic colour scale (3 decades)", True, key="conn_log",
+                      help="The gradient falls off fast; on a log scale the faint reach further back stays visible.")
+shown = log_relative(magnitude) if log_scale else magnitude
+top = float(magnitude.max())
+st.markdown(make_scale_html(False, top, "‖∂ log p / ∂ eₜ‖:",
+                            (f"≤ {top / 1000:.2g}", f"{top:.2g}") if log_scale else None), unsafe_allow_html=True)
+st.markdown(make_text_html(chars, shown, signed=False, vmax=1.0 if log_scale else None, highlight=position,
+                           titles=[f"t={k} '{ch}': {m:.3g}" for k, (ch, m) in enumerate(zip(chars, magnitude))]),
+            unsafe_allow_html=True)
 near = magnitude[max(0, position - 5):position + 1].sum() / max(magnitude[:position + 1].sum(), 1e-30)
 st.caption(f"Output at position {position} (after '{chars[position]}') scoring the next character "
            f"'{scored}'. {near:.0%} of the gradient magnitude falls on the last six characters; "

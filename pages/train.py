@@ -3,6 +3,7 @@ import streamlit as st
 
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.live_session import controls_ui, get_run
+from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
                                         loss_panel, metrics_panel, predictions_panel, states_panel)
@@ -59,3 +60,6 @@ def live_panel():
 
 
 live_panel()
+
+st.subheader("Replay the run")
+replay_panel(run, "train")

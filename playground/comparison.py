@@ -42,11 +42,7 @@ def tick_together(runs: dict[str, LiveRun], budget_s: float = 0.3) -> int:
     for run in healthy.values():
         todo = target - run.step_count
         if todo > 0:
-            start = time.perf_counter()
-            run.tick(budget_s=math.inf, max_steps=todo)
-            # tick() times only the updates; keep that (the probe is the same for all)
-            if run.steps_per_second <= 0:
-                run.steps_per_second = todo / max(time.perf_counter() - start, 1e-9)
+            run.tick(budget_s=math.inf, max_steps=todo)      # exactly ``todo`` updates, then a probe
     return target
 
 

@@ -17,7 +17,7 @@ is not normal: its powers follow ρ^k only asymptotically. Everything runs in fl
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -148,12 +148,7 @@ def gradient_curve(setup: LabSetup) -> GradientCurve:
 
 def gradient_curves(setup: LabSetup, archs=("rnn", "gru", "lstm")) -> dict[str, GradientCurve]:
     """The same measurement for each architecture at the same size, ρ and inputs."""
-    return {arch: gradient_curve(_with(setup, arch=arch)) for arch in archs}
-
-
-def _with(setup: LabSetup, **changes) -> LabSetup:
-    from dataclasses import replace
-    return replace(setup, **changes)
+    return {arch: gradient_curve(replace(setup, arch=arch)) for arch in archs}
 
 
 def describe_curve(curve: GradientCurve, T: int) -> str:

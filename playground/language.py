@@ -110,6 +110,16 @@ def sample_seeded(net: SequenceNet, task, prime: str, length: int, temperature: 
     return sample_text(net, task, prime, length, temperature, torch.Generator().manual_seed(seed))
 
 
+def log_relative(values: np.ndarray, decades: float = 3.0) -> np.ndarray:
+    """Map magnitudes to [0, 1] on a log scale: the largest -> 1, ``decades`` below it or less -> 0."""
+    top = float(np.max(values)) if len(values) else 0.0
+    if top <= 0:
+        return np.zeros_like(values, dtype=float)
+    with np.errstate(divide="ignore"):
+        logs = np.log10(np.maximum(values, 0) / top)
+    return np.clip(1 + logs / decades, 0.0, 1.0)
+
+
 def train_small(config: RunConfig, steps: int = SMALL_STEPS, callback=None):
     """Train a fresh Trainer for ``steps`` updates (``callback(k)`` after each) and return it."""
     from playground.trainer import Trainer

@@ -26,7 +26,7 @@ def make_clipping_figure(runs: list, title: str | None = None) -> go.Figure:
     threshold is drawn where clipping is on; a divergence is marked with an ×.
     """
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                        subplot_titles=("gradient norm before clipping (log)", "training loss"))
+                        subplot_titles=("gradient norm before clipping (log)", "training loss (log)"))
     colours = [OKABE_ITO["vermillion"], OKABE_ITO["blue"]]
     for k, run in enumerate(runs):
         colour = colours[k % 2]
@@ -37,14 +37,16 @@ def make_clipping_figure(runs: list, title: str | None = None) -> go.Figure:
                         showlegend=False, line=dict(color=colour, width=2), row=1, col=2)
         if run.clip > 0:
             fig.add_hline(y=run.clip, line=dict(color=colour, dash="dash", width=1.5), row=1, col=1,
-                          annotation_text=f"clip at {run.clip:g}", annotation_position="bottom right")
+                          annotation_text=f"clip at {run.clip:g}", annotation_position="top left")
         if run.diverged_at is not None:
             last = run.grad_norm[-1] if run.grad_norm else 1.0
             fig.add_scatter(x=[run.diverged_at], y=[max(last, TINY)], mode="markers+text",
                             marker=dict(symbol="x", size=14, color=colour), text=["diverged"],
                             textposition="top center", showlegend=False, row=1, col=1)
-    base_layout(fig, title, height=360)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
+    base_layout(fig, title, height=380)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
+                      margin=dict(b=90))
+    fig.update_yaxes(type="log", exponentformat="power")
     fig.update_xaxes(title_text="training step")
     return fig
 

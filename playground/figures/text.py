@@ -15,7 +15,7 @@ from playground.figures.style import DIVERGING, OKABE_ITO
 
 WHITE = "#F7F7F7"
 MAGNITUDE = [[0.0, WHITE], [1.0, OKABE_ITO["orange"]]]
-VISIBLE = {"\n": "↵", "\t": "→", " ": "\u00a0"}
+VISIBLE = {"\n": "↵", "\t": "→"}
 
 
 def _rgb(hex_colour: str) -> np.ndarray:
@@ -49,7 +49,7 @@ def make_text_html(chars: list[str] | str, values: np.ndarray | None, signed: bo
     finite = vals[np.isfinite(vals)]
     top = vmax if vmax else (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
     parts = [f'<div style="font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 15px; '
-             f'line-height: {line_height}; white-space: pre-wrap; word-break: break-all;">']
+             f'line-height: {line_height}; white-space: pre-wrap; overflow-wrap: anywhere;">']
     for k, ch in enumerate(chars):
         v = vals[k] if k < len(vals) and np.isfinite(vals[k]) else 0.0
         u = 0.5 + 0.5 * v / top if signed else v / top
@@ -64,11 +64,15 @@ def make_text_html(chars: list[str] | str, values: np.ndarray | None, signed: bo
     return "".join(parts)
 
 
-def make_scale_html(signed: bool = True, vmax: float = 1.0, label: str = "") -> str:
-    """A small legend strip for the colour scale, with its end values."""
+def make_scale_html(signed: bool = True, vmax: float = 1.0, label: str = "",
+                    ends: tuple[str, str] | None = None) -> str:
+    """A small legend strip for the colour scale, with its end values (or the ``ends`` labels)."""
     stops = [colour_at(DIVERGING if signed else MAGNITUDE, u) for u in np.linspace(0, 1, 11)]
     low = f"{-vmax:.2g}" if signed else "0"
+    high = f"{vmax:.2g}"
+    if ends:
+        low, high = ends
     cells = "".join(f'<span style="display:inline-block;width:18px;height:12px;background:{c}"></span>'
                     for c in stops)
     return (f'<div style="font-size:13px;">{html.escape(label)} {html.escape(low)} {cells} '
-            f'{html.escape(f"{vmax:.2g}")}</div>')
+            f'{html.escape(high)}</div>')

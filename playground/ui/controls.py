@@ -51,7 +51,8 @@ def sync_from_url() -> list[str]:
     """Apply the URL's settings when they are new to this session; return notes on bad ones."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
     incoming = {k: v[-1] if v else "" for k, v in params.items() if k in FIELDS}
-    if incoming == st.session_state.get(WRITTEN) and _key("arch") in st.session_state:
+    # An empty query is a page switch (navigation drops the URL's parameters): keep the session's settings.
+    if (not incoming or incoming == st.session_state.get(WRITTEN)) and _key("arch") in st.session_state:
         return st.session_state.get(NOTES, [])
     config, notes = from_query(incoming, RunConfig())
     _set_widgets(config)
