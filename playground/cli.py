@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from playground.config import FIELDS, RunConfig, from_mapping
-from playground.errors import PlaygroundError
+from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_mapping
+from playground.errors import DataError, PlaygroundError
 
 # CLI flag -> RunConfig field, where the names differ.
 FLAG_FIELDS = {"seq-len": "seq_len"}
@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         flag = "--" + name.replace("_", "-")
         train.add_argument(flag, dest=name, default=None, help=spec.help)
     train.add_argument("--steps", default="1000", help="training steps")
+    train.add_argument("--data", default=None,
+                       help="your own data: a .csv time series (numeric columns) or a .txt text for a "
+                            "character model; replaces --task")
     train.add_argument("--out", default=None, help="folder for config, history, weights, probe")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     bench = sub.add_parser("bench", help="trainer and probe speed against a bare PyTorch loop")
@@ -77,9 +80,14 @@ def cmd_train(args) -> int:
 
     torch.set_num_threads(1)
     given = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    task = None
+    if args.data:
+        given["task"] = CUSTOM_TASK
     config = from_mapping(given, RunConfig())
     steps = parse_steps(args.steps)
-    trainer = Trainer(config)
+    if args.data:
+        task = load_data_task(Path(args.data), config.seq_len)
+    trainer = Trainer(config, task)
     start = time.perf_counter()
     with tqdm(total=steps, disable=args.quiet, file=sys.stderr, mininterval=0.5) as bar:
         def report(row):
@@ -93,6 +101,26 @@ def cmd_train(args) -> int:
         write_run(Path(args.out), trainer)
     print(json.dumps(summary))
     return 0
+
+
+def load_data_task(path: Path, seq_len: int):
+    """A task from a user's file: .txt -> character model, anything else -> CSV time series."""
+    from playground import user_data
+
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
+    title = user_data.safe_name(path.name)
+    if path.suffix.lower() == ".txt":
+        text, _ = user_data.corpus_text(data)
+        return user_data.text_task(text, title, seq_len)
+    frame = user_data.read_table(data)
+    columns = user_data.numeric_columns(frame)
+    if not columns:
+        raise DataError(f"{path.name} has no numeric column to forecast")
+    values, _ = user_data.series_values(frame, columns[:user_data.MAX_SERIES_COLUMNS])
+    return user_data.series_task(values, title, seq_len)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,6 +37,8 @@ def test_tasks_lists_every_task(capsys):
     (["train", "--steps", "-3"], "--steps must be between"),
     (["train", "--bogus", "1"], "unrecognized arguments"),
     (["frobnicate"], "invalid choice"),
+    (["train", "--data", "/nonexistent/series.csv"], "cannot read"),
+    (["train", "--data", __file__], "CSV file cannot be parsed"),
 ])
 def test_bad_input_exits_2_with_one_line(args, fragment):
     result = run_cli(*args)

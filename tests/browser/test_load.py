@@ -1,0 +1,102 @@
+"""Load: eight browser sessions train at once on one server; each progresses, errs nowhere, stays its own.
+
+One server (the shared ``app_url`` on 127.0.0.1), eight browser contexts (separate Streamlit
+sessions) on /train with small real settings and a different seed each. All press Start,
+train for a bounded time, then every session must show progress and no error; after Pause,
+a Reset + Step in one session changes nothing in another, and different seeds give
+different first losses.
+"""
+import time
+
+import pytest
+
+SESSIONS = 8
+TRAIN_SECONDS = 25
+READY_MS = 120_000
+SETTINGS = "arch=gru&task=adding&seq_len=20&hidden=16"
+ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
+
+
+def metric(page, index: int) -> str:
+    """The text of the train page's ``index``-th metric (0 Step, 2 Training loss)."""
+    return page.locator("[data-testid='stMetricValue']").nth(index).inner_text()
+
+
+def step_value(page) -> int | None:
+    try:
+        return int(metric(page, 0).replace(",", ""))
+    except Exception:           # the metric is being redrawn
+        return None
+
+
+def button(page, name):
+    return page.get_by_role("button", name=name, exact=False).first
+
+
+def click_until(page, name: str, done, wait_for_app) -> None:
+    """Click button ``name``, then poll until ``done()`` holds and the app is idle (bounded)."""
+    button(page, name).click()
+    deadline = time.monotonic() + READY_MS / 1000
+    while not done():
+        assert time.monotonic() < deadline, f"'{name}' had no effect within {READY_MS // 1000} s"
+        time.sleep(0.2)
+    wait_for_app(page, READY_MS)
+
+
+def problems(page) -> list[str]:
+    """Exceptions, error alerts, error toasts and a lost connection on ``page``."""
+    found = [el.inner_text()[:200] for el in page.locator(ERRORS).all()]
+    found += [t for t in page.locator("[data-testid='stToastText']").all_inner_texts() if "rror" in t]
+    state = page.locator("[data-testid='stApp']").get_attribute("data-test-connection-state")
+    return found + ([f"connection {state}"] if state != "CONNECTED" else [])
+
+
+@pytest.mark.timeout(400)
+def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(SESSIONS)]
+    try:
+        pages = []
+        for seed, context in enumerate(contexts):
+            page = context.new_page()
+            page.set_default_timeout(READY_MS)
+            page.goto(f"{app_url}/train?{SETTINGS}&seed={seed}")
+            pages.append(page)
+        for page in pages:
+            wait_for_app(page, READY_MS)
+            assert step_value(page) == 0
+        for page in pages:
+            button(page, "Start").click()
+
+        seen = [[0] for _ in pages]
+        deadline = time.monotonic() + TRAIN_SECONDS
+        while time.monotonic() < deadline:
+            for k, page in enumerate(pages):
+                value = step_value(page)
+                if value is not None and value != seen[k][-1]:
+                    seen[k].append(value)
+            time.sleep(0.2)
+        print("steps seen per session:", [s[-1] for s in seen], "updates:", [len(s) - 1 for s in seen])
+        for k, page in enumerate(pages):
+            assert seen[k][-1] > 0, f"session {k} made no progress: {seen[k]}"
+            assert seen[k] == sorted(seen[k]), f"session {k}'s step counter went backwards: {seen[k]}"
+            assert not problems(page), f"session {k}: {problems(page)}"
+
+        for page in pages:
+            click_until(page, "Pause", lambda: button(page, "Start").is_visible(), wait_for_app)
+        paused = [step_value(page) for page in pages]
+        assert all(v is not None and v > 0 for v in paused), paused
+
+        # Isolation: Reset + Step in sessions 0 and 1 leaves session 2 alone; seeds 0 and 1 differ.
+        losses = []
+        for page in pages[:2]:
+            click_until(page, "Reset", lambda: step_value(page) == 0, wait_for_app)
+            click_until(page, "Step", lambda: step_value(page) == 1, wait_for_app)
+            losses.append(metric(page, 2))
+        assert losses[0] != losses[1], f"seeds 0 and 1 gave the same first loss {losses}"
+        assert step_value(pages[2]) == paused[2], "another session's actions changed session 2"
+        for k, page in enumerate(pages):
+            assert not problems(page), f"session {k}: {problems(page)}"
+    finally:
+        for context in contexts:
+            context.close()
+
