@@ -14,6 +14,8 @@ from playground.ui.train_panels import chart, explain
 
 TICK_SECONDS = 0.5        # redraw interval while running
 TRAIN_BUDGET = 0.35       # seconds of training (all three together) per redraw
+ROWS_SECONDS = 2.0        # the per-architecture rows redraw less often: they cost more than they change
+ROW_SEQUENCES = 4         # trajectories drawn per architecture
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")
@@ -38,9 +40,12 @@ for arch, run in runs.items():
         st.error(f"{ARCH_NAMES[arch]} stopped: {run.error}", icon=":material/warning:")
 
 
-@st.fragment(run_every=TICK_SECONDS if any(r.running for r in runs.values()) else None)
+RUNNING = any(r.running for r in runs.values())
+
+
+@st.fragment(run_every=TICK_SECONDS if RUNNING else None)
 def live_panel():
-    """Train every run for the same number of steps (when running) and redraw."""
+    """Train every run for the same number of steps (when running), then redraw metrics and losses."""
     if any(r.running for r in runs.values()):
         tick_together({a: r for a, r in runs.items() if r.running}, TRAIN_BUDGET)
         if not any(r.running for r in runs.values()):
@@ -61,7 +66,11 @@ def live_panel():
                                    log_y=log_y, title="Training loss, same steps for every architecture")
     chart(fig, "compare_loss", compare_summary(histories, {a: r.trainer.last_val for a, r in runs.items()},
                                                task.metric_name, baseline))
-    explain("compare_loss")
+
+
+@st.fragment(run_every=ROWS_SECONDS if RUNNING else None)
+def rows_panel():
+    """One row per architecture: gradient norm across timesteps and hidden-state trajectories."""
     for arch, run in runs.items():
         snap = run.snapshot
         st.markdown(f"#### <span style='color:{ARCH_COLOURS[arch]}'>■</span> {ARCH_NAMES[arch]} "
@@ -72,11 +81,14 @@ def live_panel():
                                         title="Gradient norm across timesteps")
             chart(fig, f"compare_grad_{arch}", grad_summary(snap.grad_norm))
         with right:
-            fig = make_trajectory_figure(snap.pca, snap.pca_explained, labels=snap.labels,
+            fig = make_trajectory_figure(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained,
+                                         labels=None if snap.labels is None else snap.labels[:ROW_SEQUENCES],
                                          title="Hidden-state trajectories (PCA of h_t)")
-            chart(fig, f"compare_traj_{arch}", trajectory_summary(snap.pca, snap.pca_explained))
-    explain("compare_rows")
+            chart(fig, f"compare_traj_{arch}", trajectory_summary(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained))
 
 
 st.toggle("Log scale for the loss", key="compare_logy")
 live_panel()
+explain("compare_loss")
+rows_panel()
+explain("compare_rows")
