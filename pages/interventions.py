@@ -76,8 +76,8 @@ st.caption(f"On the probe batch of {before.inputs.shape[0]} sequences; baseline 
 st.subheader("Prediction on probe sequence 0")
 if before.example.get("kind") == "series":
     chart(make_before_after_figure(before.example, after.example), "iv_pred",
-          "Target (black), prediction as trained (blue) and with the intervention (vermillion, dotted) "
-          "on probe sequence 0.")
+          "Target (black), prediction as trained (blue) and with the intervention (vermillion) on probe "
+          f"sequence 0: {describe_intervention(intervention)}.")
 elif before.example.get("kind") in ("sequence", "label", "text"):
     st.dataframe(pd.Series(example_rows(before.example, after.example), name="probe sequence 0"), width="stretch")
 else:

@@ -100,7 +100,7 @@ def validation_excerpt(task, length: int = 300, offset: int = 1000) -> str:
     start = min(lo + offset, max(lo, hi - length))
     text = task.decode(task.ids[start:start + length + 200])
     cut = text.find("\n") + 1
-    return text[cut:cut + length] if 0 < cut < 200 else text[:length]
+    return (text[cut:cut + length] if 0 < cut < 200 else text[:length]).lstrip()
 
 
 def sample_seeded(net: SequenceNet, task, prime: str, length: int, temperature: float, seed: int) -> str:

@@ -11,10 +11,12 @@ import html
 
 import numpy as np
 
-from playground.figures.style import DIVERGING, OKABE_ITO
+from playground.figures.style import OKABE_ITO
 
 WHITE = "#F7F7F7"
 MAGNITUDE = [[0.0, WHITE], [1.0, OKABE_ITO["orange"]]]
+# The house diverging scale's ends mixed 40% with white, so black text stays readable on them.
+TEXT_DIVERGING = [[0.0, "#66AAD1"], [0.5, WHITE], [1.0, "#E69E66"]]
 VISIBLE = {"\n": "↵", "\t": "→"}
 
 
@@ -53,7 +55,7 @@ def make_text_html(chars: list[str] | str, values: np.ndarray | None, signed: bo
     for k, ch in enumerate(chars):
         v = vals[k] if k < len(vals) and np.isfinite(vals[k]) else 0.0
         u = 0.5 + 0.5 * v / top if signed else v / top
-        colour = colour_at(DIVERGING if signed else MAGNITUDE, u)
+        colour = colour_at(TEXT_DIVERGING if signed else MAGNITUDE, u)
         style = f"background:{colour}; color:#1A1A1A; padding:1px 0;"
         if highlight is not None and k == highlight:
             style += " outline:2px solid #000; outline-offset:1px; font-weight:bold;"
@@ -67,7 +69,7 @@ def make_text_html(chars: list[str] | str, values: np.ndarray | None, signed: bo
 def make_scale_html(signed: bool = True, vmax: float = 1.0, label: str = "",
                     ends: tuple[str, str] | None = None) -> str:
     """A small legend strip for the colour scale, with its end values (or the ``ends`` labels)."""
-    stops = [colour_at(DIVERGING if signed else MAGNITUDE, u) for u in np.linspace(0, 1, 11)]
+    stops = [colour_at(TEXT_DIVERGING if signed else MAGNITUDE, u) for u in np.linspace(0, 1, 11)]
     low = f"{-vmax:.2g}" if signed else "0"
     high = f"{vmax:.2g}"
     if ends:

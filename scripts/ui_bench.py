@@ -1,0 +1,172 @@
+"""UI benchmark (not a test): how the Train page feels in headless Chromium, alone and under load.
+
+    python scripts/ui_bench.py                     # starts its own server on 127.0.0.1
+    python scripts/ui_bench.py --url http://127.0.0.1:8501 --sessions 1 8 --seconds 10
+
+For each number of concurrent sessions (separate browser contexts, opened at once) it measures
+- cold load: navigation start -> the app connected and its script idle (``data-test-script-state``);
+- start -> first update: the click on Start -> the Step metric first changing from 0;
+- updates/s: distinct Step metric values per second over the next ``--seconds`` seconds;
+- steps/s: training steps per second of one session over the same window;
+and prints a markdown table (median over the sessions, worst in brackets). Timestamps are taken
+inside the page (``performance.now()``), so the Python side's polling does not blur them.
+Reference setting, as in the issue: LSTM, hidden 64, T = 50, the adding problem.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SETTINGS = "arch=lstm&task=adding&seq_len=50&hidden=64"
+TIMEOUT_MS = 180_000
+
+# In-page recorder: when the app first went idle, when Start was clicked, every Step value change.
+RECORDER_JS = """
+window.__bench = {idle: null, click: null, steps: []};
+const poll = () => {
+  const b = window.__bench, app = document.querySelector("[data-testid='stApp']");
+  if (b.idle === null && app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+      && app.getAttribute('data-test-script-state') === 'notRunning'
+      && document.querySelector("[data-testid='stMetricValue']")) b.idle = performance.now();
+  const m = document.querySelector("[data-testid='stMetricValue']");
+  if (m) {
+    const v = parseInt(m.innerText.replace(/,/g, ''), 10);
+    if (!Number.isNaN(v) && (!b.steps.length || b.steps[b.steps.length - 1][1] !== v)) b.steps.push([performance.now(), v]);
+  }
+};
+setInterval(poll, 20);
+document.addEventListener('click', (e) => {
+  const btn = e.target.closest('button');
+  if (btn && btn.innerText.includes('Start') && window.__bench.click === null) window.__bench.click = performance.now();
+}, true);
+"""
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    """`streamlit run playground/app.py` on a free loopback port; returns (process, base URL)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port",
+                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not start on {url}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate the server's process group (kill if it lingers)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+async def one_session(browser, url: str, seed: int, seconds: float, started: asyncio.Barrier) -> dict:
+    """Open /train cold, wait until every session is loaded, press Start, record for ``seconds``."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        await context.add_init_script(RECORDER_JS)
+        page = await context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        await page.goto(f"{url}/train?{SETTINGS}&seed={seed}")
+        await page.wait_for_function("window.__bench.idle !== null", timeout=TIMEOUT_MS)
+        await started.wait()
+        await page.get_by_role("button", name="Start").first.click()
+        await page.wait_for_function("window.__bench.click !== null")
+        await asyncio.sleep(seconds)
+        data = await page.evaluate("window.__bench")
+        await page.get_by_role("button", name="Pause").first.click()
+    finally:
+        await context.close()
+    click, end = data["click"], data["click"] + seconds * 1000
+    window = [(t, v) for t, v in data["steps"] if click <= t <= end and v > 0]
+    return {"load_ms": data["idle"], "first_ms": window[0][0] - click if window else float("nan"),
+            "updates_s": len(window) / seconds, "steps_s": (window[-1][1] if window else 0) / seconds}
+
+
+async def scenario(url: str, sessions: int, seconds: float) -> list[dict]:
+    """``sessions`` browser contexts in one headless Chromium, opened and started together."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            barrier = asyncio.Barrier(sessions)
+            return await asyncio.gather(*(one_session(browser, url, k, seconds, barrier) for k in range(sessions)))
+        finally:
+            await browser.close()
+
+
+def summary(values: list[float], unit_fmt: str) -> str:
+    """'median (worst)' of finite values; for rates the worst is the minimum."""
+    finite = [v for v in values if v == v]
+    if not finite:
+        return "—"
+    worst = min(finite) if unit_fmt.endswith("/s") else max(finite)
+    return f"{statistics.median(finite):{unit_fmt.split()[0]}} ({worst:{unit_fmt.split()[0]}})"
+
+
+def table(results: dict[int, list[dict]]) -> str:
+    """The markdown table of all scenarios."""
+    lines = ["| sessions | cold load of /train (s) | Start → first update (s) | updates/s per session "
+             "| training steps/s per session |", "|---:|---:|---:|---:|---:|"]
+    for n, rows in results.items():
+        lines.append(f"| {n} | {summary([r['load_ms'] / 1000 for r in rows], '.2f s')} "
+                     f"| {summary([r['first_ms'] / 1000 for r in rows], '.2f s')} "
+                     f"| {summary([r['updates_s'] for r in rows], '.1f /s')} "
+                     f"| {summary([r['steps_s'] for r in rows], '.0f /s')} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the scenarios and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="an already running app (default: start one on 127.0.0.1)")
+    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--seconds", type=float, default=10.0, help="measuring window after Start")
+    args = parser.parse_args(argv)
+    proc, url = (None, args.url.rstrip("/")) if args.url else start_server()
+    try:
+        results = {}
+        for n in args.sessions:
+            results[n] = asyncio.run(scenario(url, n, args.seconds))
+            print(f"{n} session(s) done", file=sys.stderr)
+    finally:
+        if proc is not None:
+            stop_server(proc)
+    load = os.getloadavg()
+    print(f"Train page, {SETTINGS.replace('&', ', ')}; headless Chromium; median over sessions (worst). "
+          f"Load average at the end: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} on {os.cpu_count()} cores.\n")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
