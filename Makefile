@@ -9,6 +9,9 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 # The checkout's own code wins over any other editable install of the package.
 export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
+# Many sessions share two cores: one BLAS thread per process (torch is set to one thread in the app).
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 # Finds (without importing) every module the app and the tests need.
 MODULES := torch streamlit plotly pandas numpy vega_datasets tqdm pytest pytest_timeout playwright playground models
 CHECK := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in "$(MODULES)".split()))

@@ -8,8 +8,9 @@ from playground.ui.text import page_text
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
                                         loss_panel, metrics_panel, predictions_panel, states_panel)
 
-TICK_SECONDS = 0.3        # redraw interval while running
+TICK_SECONDS = 0.3        # loss / counter redraw interval while running
 TRAIN_BUDGET = 0.15       # seconds of training per redraw
+INSIDE_SECONDS = 1.5      # states / gates / gradient-history redraw interval while running
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")
@@ -34,7 +35,7 @@ if run.error:
 
 @st.fragment(run_every=TICK_SECONDS if run.running else None)
 def live_panel():
-    """Train a tick (when running) and redraw everything from the new probe."""
+    """Train a tick (when running), then redraw the counters, the loss and the gradient curve."""
     if run.running:
         run.tick(TRAIN_BUDGET)
         if not run.running:        # diverged during the tick: full rerun shows the message
@@ -47,6 +48,11 @@ def live_panel():
     with right:
         gradient_now_panel(run, "train")
         explain("train_gradients")
+
+
+@st.fragment(run_every=INSIDE_SECONDS if run.running else None)
+def inside_panel():
+    """The model's insides from the latest probe; redrawn less often than the loss (more to draw)."""
     st.subheader("Hidden states")
     states_panel(run, "train")
     explain("train_states")
@@ -60,6 +66,7 @@ def live_panel():
 
 
 live_panel()
+inside_panel()
 
 st.subheader("Replay the run")
 replay_panel(run, "train")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.figures.style import GATE_TITLES, OKABE_ITO, base_layout
+from playground.figures.style import GATE_TITLES, OKABE_ITO, fast_figure, layout_dict
 
 GATE_COLOURS = {"i": OKABE_ITO["blue"], "f": OKABE_ITO["vermillion"], "o": OKABE_ITO["green"],
                 "g": OKABE_ITO["purple"], "r": OKABE_ITO["orange"], "z": OKABE_ITO["blue"],
@@ -20,18 +20,17 @@ def make_saturation_figure(saturation: dict[str, np.ndarray], title: str | None 
     saturated); bottom-right, almost always closed (or in the linear regime); near the
     diagonal's origin, gates that respond to the input.
     """
-    fig = go.Figure()
-    for name, frac in saturation.items():
-        fig.add_scatter(x=frac[:, 0], y=frac[:, 1], mode="markers", name=GATE_TITLES.get(name, name),
-                        marker=dict(size=8, color=GATE_COLOURS.get(name), symbol=SYMBOLS.get(name, "circle"),
-                                    opacity=0.75, line=dict(width=0.5, color="white")),
-                        text=[f"unit {k}" for k in range(len(frac))],
-                        hovertemplate="%{text}: <0.1 %{x:.0%}, >0.9 %{y:.0%}<extra></extra>")
-    fig.add_shape(type="line", x0=0, y0=1, x1=1, y1=0, line=dict(color="#999", dash="dot", width=1))
-    base_layout(fig, title, height=340)
-    fig.update_xaxes(title_text="fraction of time < 0.1 (closed / linear)", range=[-0.03, 1.03])
-    fig.update_yaxes(title_text="fraction of time > 0.9 (open / saturated)", range=[-0.03, 1.03])
-    return fig
+    data = [dict(type="scatter", x=frac[:, 0], y=frac[:, 1], mode="markers", name=GATE_TITLES.get(name, name),
+                 marker=dict(size=8, color=GATE_COLOURS.get(name), symbol=SYMBOLS.get(name, "circle"),
+                             opacity=0.75, line=dict(width=0.5, color="white")),
+                 text=[f"unit {k}" for k in range(len(frac))],
+                 hovertemplate="%{text}: <0.1 %{x:.0%}, >0.9 %{y:.0%}<extra></extra>")
+            for name, frac in saturation.items()]
+    layout = layout_dict(title, height=340,
+                         xaxis=dict(title=dict(text="fraction of time < 0.1 (closed / linear)"), range=[-0.03, 1.03]),
+                         yaxis=dict(title=dict(text="fraction of time > 0.9 (open / saturated)"), range=[-0.03, 1.03]))
+    layout["shapes"] = [dict(type="line", x0=0, y0=1, x1=1, y1=0, line=dict(color="#999", dash="dot", width=1))]
+    return fast_figure(data, layout)
 
 
 def saturation_summary(saturation: dict[str, np.ndarray]) -> str:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from playground.figures.style import OKABE_ITO, SEQUENTIAL, base_layout
+from playground.figures.style import OKABE_ITO, SEQUENTIAL, fast_figure, layout_dict
 
 TINY = 1e-30  # log scales cannot show 0
+LAYER_COLOURS = [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"]]
 
 
 def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | None = None,
@@ -19,44 +19,46 @@ def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | Non
     """
     rows = np.atleast_2d(grad_norm)
     t = np.arange(1, rows.shape[1] + 1)
-    fig = go.Figure()
+    data = []
     for k, row in enumerate(rows):
         name = names[k] if names else (f"‖dL/dh_t‖ layer {k + 1}" if len(rows) > 1 else "‖dL/dh_t‖")
-        colour = colours[k] if colours else [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"]][k % 3]
-        fig.add_scatter(x=t, y=np.maximum(row, TINY), mode="lines+markers", name=name,
-                        line=dict(color=colour, width=2.5), marker=dict(size=4))
+        colour = colours[k] if colours else LAYER_COLOURS[k % 3]
+        data.append(dict(type="scatter", x=t, y=np.maximum(row, TINY), mode="lines+markers", name=name,
+                         line=dict(color=colour, width=2.5), marker=dict(size=4)))
     if jacobian_norm is not None:
-        fig.add_scatter(x=t, y=np.maximum(jacobian_norm, TINY), mode="lines", name="‖dh_T/dh_t‖",
-                        line=dict(color=OKABE_ITO["orange"], width=2, dash="dot"))
+        data.append(dict(type="scatter", x=t, y=np.maximum(jacobian_norm, TINY), mode="lines",
+                         name="‖dh_T/dh_t‖", line=dict(color=OKABE_ITO["orange"], width=2, dash="dot")))
     if theory is not None:
-        fig.add_scatter(x=t, y=np.maximum(theory, TINY), mode="lines", name="ρ^(T−t) (linear theory)",
-                        line=dict(color=OKABE_ITO["black"], width=1.5, dash="dash"))
-    base_layout(fig, title)
-    fig.update_xaxes(title_text="timestep t")
-    fig.update_yaxes(title_text="norm (log scale)", type="log", exponentformat="power")
-    return fig
+        data.append(dict(type="scatter", x=t, y=np.maximum(theory, TINY), mode="lines",
+                         name="ρ^(T−t) (linear theory)",
+                         line=dict(color=OKABE_ITO["black"], width=1.5, dash="dash")))
+    layout = layout_dict(title, xaxis=dict(title=dict(text="timestep t")),
+                         yaxis=dict(title=dict(text="norm (log scale)"), type="log", exponentformat="power"))
+    return fast_figure(data, layout)
 
 
 def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], radii: list[float],
                              title: str | None = None) -> go.Figure:
     """Training step × timestep heatmap of log10 ||dL/dh_t||, with the spectral radius beside it."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.78, 0.22], shared_yaxes=True,
-                        horizontal_spacing=0.03, subplot_titles=("log₁₀ ‖dL/dh_t‖", "spectral radius ρ"))
+    data = []
     if grad_norms:
         z = np.log10(np.maximum(np.stack(grad_norms), TINY))            # (S, T)
         finite = z[z > np.log10(TINY) + 1]
-        zmin = float(np.percentile(finite, 2)) if finite.size else -10
-        fig.add_heatmap(z=z, x=np.arange(1, z.shape[1] + 1), y=steps, colorscale=SEQUENTIAL,
-                        zmin=zmin, zmax=float(z.max()), colorbar=dict(thickness=12, x=0.76),
-                        hovertemplate="step %{y}, t=%{x}: 10^%{z:.2f}<extra></extra>", row=1, col=1)
-        fig.add_scatter(x=radii, y=steps, mode="lines+markers", line=dict(color=OKABE_ITO["vermillion"]),
-                        marker=dict(size=4), name="ρ(W_hh)", showlegend=False, row=1, col=2)
-        fig.add_vline(x=1.0, line=dict(color=OKABE_ITO["black"], dash="dash", width=1), row=1, col=2)
-    base_layout(fig, title, height=340)
-    fig.update_xaxes(title_text="timestep t", row=1, col=1)
-    fig.update_xaxes(title_text="ρ", row=1, col=2)
-    fig.update_yaxes(title_text="training step", row=1, col=1)
-    return fig
+        zmin = float(np.percentile(finite, 2)) if finite.size else -10.0
+        data.append(dict(type="heatmap", z=z, x=np.arange(1, z.shape[1] + 1), y=np.asarray(steps),
+                         colorscale=SEQUENTIAL, zmin=zmin, zmax=float(z.max()),
+                         colorbar=dict(thickness=12, x=0.755, title=dict(text="log₁₀")),
+                         hovertemplate="step %{y}, t=%{x}: 10^%{z:.2f}<extra></extra>"))
+        data.append(dict(type="scatter", x=np.asarray(radii), y=np.asarray(steps), xaxis="x2", yaxis="y",
+                         mode="lines+markers", line=dict(color=OKABE_ITO["vermillion"]), marker=dict(size=4),
+                         name="ρ(W_hh)", showlegend=False))
+    layout = layout_dict(title, height=340,
+                         xaxis=dict(domain=[0, 0.72], title=dict(text="timestep t")),
+                         xaxis2=dict(domain=[0.82, 1.0], title=dict(text="spectral radius ρ")),
+                         yaxis=dict(title=dict(text="training step")))
+    layout["shapes"] = [dict(type="line", xref="x2", x0=1, x1=1, yref="paper", y0=0, y1=1,
+                             line=dict(color=OKABE_ITO["black"], dash="dash", width=1))]
+    return fast_figure(data, layout)
 
 
 def grad_summary(grad_norm: np.ndarray) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.figures.style import DIVERGING, GATE_TITLES, SEQUENCE, SEQUENTIAL, base_layout
+from playground.figures.style import DIVERGING, GATE_TITLES, SEQUENCE, SEQUENTIAL, fast_figure, layout_dict
 
 MAX_TRAJECTORIES = 8
 
@@ -18,59 +18,57 @@ def make_trajectory_figure(pca: np.ndarray, explained: np.ndarray | None = None,
     sequence the colour of its label (or its own colour when there are no labels).
     """
     T, B, _ = pca.shape
-    fig = go.Figure()
-    n = min(B, MAX_TRAJECTORIES)
     t = np.arange(1, T + 1)
-    for b in range(n):
+    integer_labels = labels is not None and np.issubdtype(np.asarray(labels).dtype, np.integer)
+    data = []
+    for b in range(min(B, MAX_TRAJECTORIES)):
         xyz = pca[:, b]
+        colour, name = SEQUENCE[b % len(SEQUENCE)], f"seq {b}"
         if colour_by == "label" and labels is not None:
-            colour = SEQUENCE[int(labels[b]) % len(SEQUENCE)] if np.issubdtype(np.asarray(labels).dtype, np.integer) \
-                else SEQUENCE[b % len(SEQUENCE)]
-            name = f"seq {b} (label {labels[b]:.3g})" if not np.issubdtype(np.asarray(labels).dtype, np.integer) \
-                else f"seq {b} (label {labels[b]})"
-        else:
-            colour, name = SEQUENCE[b % len(SEQUENCE)], f"seq {b}"
-        marker = dict(size=4 if dims == 3 else 6, color=t if colour_by == "time" else colour,
-                      colorscale=SEQUENTIAL, showscale=(b == 0 and colour_by == "time"),
-                      colorbar=dict(title="t", thickness=12) if b == 0 and colour_by == "time" else None)
-        line = dict(color=colour, width=2 if dims == 2 else 3)
-        hover = [f"seq {b}, t={k}" for k in t]
+            if integer_labels:
+                colour, name = SEQUENCE[int(labels[b]) % len(SEQUENCE)], f"seq {b} (label {labels[b]})"
+            else:
+                name = f"seq {b} (label {float(labels[b]):.3g})"
+        by_time = colour_by == "time"
+        marker = dict(size=4 if dims == 3 else 6, color=t if by_time else colour, colorscale=SEQUENTIAL,
+                      showscale=b == 0 and by_time)
+        if b == 0 and by_time:
+            marker["colorbar"] = dict(title=dict(text="t"), thickness=12)
+        trace = dict(type="scatter3d" if dims == 3 else "scatter", x=xyz[:, 0], y=xyz[:, 1],
+                     mode="lines+markers", name=name, line=dict(color=colour, width=3 if dims == 3 else 2),
+                     marker=marker, text=[f"seq {b}, t={k}" for k in t],
+                     hoverinfo="text" if dims == 3 else "text+x+y")
         if dims == 3:
-            fig.add_scatter3d(x=xyz[:, 0], y=xyz[:, 1], z=xyz[:, 2], mode="lines+markers", name=name,
-                              line=line, marker=marker, text=hover, hoverinfo="text")
-        else:
-            fig.add_scatter(x=xyz[:, 0], y=xyz[:, 1], mode="lines+markers", name=name, line=line,
-                            marker=marker, text=hover, hoverinfo="text+x+y")
+            trace["z"] = xyz[:, 2]
+        data.append(trace)
     pc = [f"PC{k + 1}" + (f" ({explained[k]:.0%})" if explained is not None else "") for k in range(3)]
-    base_layout(fig, title, height=380)
-    fig.update_layout(showlegend=colour_by == "label")
+    layout = layout_dict(title, height=380, showlegend=colour_by == "label")
     if dims == 3:
-        fig.update_layout(scene=dict(xaxis_title=pc[0], yaxis_title=pc[1], zaxis_title=pc[2]),
-                          margin=dict(l=0, r=0, t=40 if title else 10, b=0))
+        layout["scene"] = dict(xaxis=dict(title=dict(text=pc[0])), yaxis=dict(title=dict(text=pc[1])),
+                               zaxis=dict(title=dict(text=pc[2])))
+        layout["margin"] = dict(l=0, r=0, t=40 if title else 10, b=0)
     else:
-        fig.update_xaxes(title_text=pc[0])
-        fig.update_yaxes(title_text=pc[1])
-    return fig
+        layout["xaxis"] = dict(title=dict(text=pc[0]))
+        layout["yaxis"] = dict(title=dict(text=pc[1]))
+    return fast_figure(data, layout)
 
 
 def make_unit_heatmap(values: np.ndarray, name: str = "h", title: str | None = None,
                       zrange: tuple[float, float] | None = None, height: int = 260) -> go.Figure:
     """Units × timesteps heatmap of one sequence's states or gate activations: values (T, H)."""
+    gated = name in ("i", "f", "o", "r", "z")
     if zrange is None:
-        if name in ("i", "f", "o", "r", "z"):
+        if gated:
             zrange = (0.0, 1.0)
         else:
             m = float(np.abs(values).max()) or 1.0
             zrange = (-m, m) if name in ("h", "g", "n", "c", "pre", "tanh") else (float(values.min()), m)
-    gated = name in ("i", "f", "o", "r", "z")
-    fig = go.Figure(go.Heatmap(
-        z=values.T, x=np.arange(1, values.shape[0] + 1), y=np.arange(values.shape[1]),
-        zmin=zrange[0], zmax=zrange[1], colorscale=SEQUENTIAL if gated else DIVERGING,
-        colorbar=dict(thickness=12), hovertemplate="t=%{x}, unit %{y}: %{z:.3f}<extra></extra>"))
-    base_layout(fig, title or GATE_TITLES.get(name, name), height=height)
-    fig.update_xaxes(title_text="timestep t")
-    fig.update_yaxes(title_text="unit")
-    return fig
+    trace = dict(type="heatmap", z=values.T, x=np.arange(1, values.shape[0] + 1), y=np.arange(values.shape[1]),
+                 zmin=zrange[0], zmax=zrange[1], colorscale=SEQUENTIAL if gated else DIVERGING,
+                 colorbar=dict(thickness=12), hovertemplate="t=%{x}, unit %{y}: %{z:.3f}<extra></extra>")
+    layout = layout_dict(title or GATE_TITLES.get(name, name), height=height,
+                         xaxis=dict(title=dict(text="timestep t")), yaxis=dict(title=dict(text="unit")))
+    return fast_figure([trace], layout)
 
 
 def trajectory_summary(pca: np.ndarray, explained: np.ndarray) -> str:

@@ -28,13 +28,13 @@ GATE_TITLES = {
 FONT_SIZE = 13
 
 
-def base_layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
-    """Apply the house chart defaults: compact margins, readable font, legend on top.
+def layout_dict(title: str | None = None, height: int = 320, **extra) -> dict:
+    """The house chart layout as a plain dict: compact margins, readable font, legend on top.
 
     No plotly template is set: Streamlit themes the charts it shows, and copying a
     template into every figure would cost more than drawing it (charts redraw live).
     """
-    fig.update_layout(
+    layout = dict(
         title=dict(text=title, x=0, xanchor="left", y=0.98, yanchor="top",
                    font=dict(size=FONT_SIZE + 2)) if title else None,
         height=height, margin=dict(l=50, r=20, t=80 if title else 30, b=45),
@@ -42,4 +42,20 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 320) -> 
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
         colorway=SEQUENCE,
     )
+    layout.update(extra)
+    return layout
+
+
+def base_layout(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
+    """Apply the house chart defaults (``layout_dict``) to a figure built with plotly's API."""
+    fig.update_layout(layout_dict(title, height))
     return fig
+
+
+def fast_figure(data: list[dict], layout: dict) -> go.Figure:
+    """A Figure from plain trace and layout dicts, skipping plotly's per-property validation.
+
+    The live pages redraw many charts several times a second; validation would cost five
+    times the drawing. The figure tests rebuild every builder's output with validation on.
+    """
+    return go.Figure(data=data, layout=layout, _validate=False)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from playground.figures.style import BASELINE_COLOUR, OKABE_ITO, base_layout
+from playground.figures.style import BASELINE_COLOUR, OKABE_ITO, fast_figure, layout_dict
 
 MAX_POINTS = 1500
 
@@ -44,31 +44,36 @@ def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
 
     For accuracy tasks the validation accuracy and its baseline use a right-hand axis.
     """
-    fig = go.Figure()
+    data = []
     frame = history.dropna(subset=["loss"]) if len(history) else history
     if len(frame):
         loss, label = loss_in_metric_units(frame["loss"].to_numpy(), metric_name)
         shown = thin(frame.assign(loss_shown=loss, smoothed=smooth(loss)))
-        fig.add_scatter(x=shown["step"], y=shown["loss_shown"], mode="lines", name=label,
-                        line=dict(color=OKABE_ITO["sky"], width=1), opacity=0.6)
-        fig.add_scatter(x=shown["step"], y=shown["smoothed"], mode="lines", name="smoothed",
-                        line=dict(color=OKABE_ITO["blue"], width=2.5))
+        data.append(dict(type="scatter", x=shown["step"].to_numpy(), y=shown["loss_shown"].to_numpy(),
+                         mode="lines", name=label, opacity=0.6,
+                         line=dict(color=OKABE_ITO["sky"], width=1)))
+        data.append(dict(type="scatter", x=shown["step"].to_numpy(), y=shown["smoothed"].to_numpy(),
+                         mode="lines", name="smoothed", line=dict(color=OKABE_ITO["blue"], width=2.5)))
     accuracy = metric_name == "accuracy"
     yaxis = "y2" if accuracy else "y"
     val = history.dropna(subset=["val_metric"]) if "val_metric" in history else history.iloc[:0]
     if len(val):
-        fig.add_scatter(x=val["step"], y=val["val_metric"], mode="markers+lines", yaxis=yaxis,
-                        name=f"validation {metric_name}", line=dict(color=OKABE_ITO["orange"], width=2),
-                        marker=dict(size=6, symbol="diamond"))
-    fig.add_hline(y=baseline, line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5), yref=yaxis,
-                  annotation_text=f"{baseline_name}: {baseline:.3g}", annotation_position="top left")
-    base_layout(fig, title)
-    fig.update_xaxes(title_text="training step")
-    fig.update_yaxes(title_text="loss" if accuracy else metric_name, type="log" if log_y else "linear")
+        data.append(dict(type="scatter", x=val["step"].to_numpy(), y=val["val_metric"].to_numpy(),
+                         mode="markers+lines", yaxis=yaxis, name=f"validation {metric_name}",
+                         line=dict(color=OKABE_ITO["orange"], width=2), marker=dict(size=6, symbol="diamond")))
+    layout = layout_dict(title)
+    layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, yref=yaxis, y0=baseline, y1=baseline,
+                             line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5))]
+    # plotly places annotations on a log axis by log10 of the value (shapes take the value itself)
+    label_y = math.log10(baseline) if log_y and not accuracy and baseline > 0 else baseline
+    layout["annotations"] = [dict(xref="paper", x=0, xanchor="left", yref=yaxis, y=label_y, yanchor="bottom",
+                                  text=f"{baseline_name}: {baseline:.3g}", showarrow=False)]
+    layout["xaxis"] = dict(title=dict(text="training step"))
+    layout["yaxis"] = dict(title=dict(text="loss" if accuracy else metric_name), type="log" if log_y else "linear")
     if accuracy:
-        fig.update_layout(yaxis2=dict(title="accuracy", overlaying="y", side="right", range=[0, 1.02],
-                                      showgrid=False))
-    return fig
+        layout["yaxis2"] = dict(title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
+                                showgrid=False)
+    return fast_figure(data, layout)
 
 
 def loss_summary(history: pd.DataFrame, metric_name: str, baseline: float, higher_is_better: bool) -> str:

@@ -122,7 +122,7 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
             st.slider("Hidden units H", 1, FIELDS["hidden"].high, key=_key("hidden"), persist_state="session")
         if "layers" in shown:
             st.radio("Layers", [1, 2, 3], key=_key("layers"), persist_state="session", horizontal=True)
-        if "activation" in shown and ss.get(_key("arch")) == "rnn":
+        if "activation" in shown and (ss.get(_key("arch")) == "rnn" or "arch" not in shown):
             st.radio("Activation (vanilla RNN)", ["tanh", "relu"], key=_key("activation"), persist_state="session", horizontal=True)
         if "lr" in shown:
             st.number_input("Learning rate", FIELDS["lr"].low, FIELDS["lr"].high, key=_key("lr"), persist_state="session",

@@ -53,6 +53,7 @@ def problems(page) -> list[str]:
 
 @pytest.mark.timeout(400)
 def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
+    t0 = time.monotonic()
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(SESSIONS)]
     try:
         pages = []
@@ -64,6 +65,7 @@ def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
         for page in pages:
             wait_for_app(page, READY_MS)
             assert step_value(page) == 0
+        print(f"all {SESSIONS} sessions loaded after {time.monotonic() - t0:.0f} s")
         for page in pages:
             button(page, "Start").click()
 
@@ -83,6 +85,7 @@ def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
 
         for page in pages:
             click_until(page, "Pause", lambda: button(page, "Start").is_visible(), wait_for_app)
+        print(f"all paused after {time.monotonic() - t0:.0f} s")
         paused = [step_value(page) for page in pages]
         assert all(v is not None and v > 0 for v in paused), paused
 

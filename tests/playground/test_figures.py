@@ -1,6 +1,8 @@
 """Figure builders are pure: data in, plotly Figure out, with the traces the page promises."""
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
+import pytest
 
 from playground.config import RunConfig
 from playground.figures.gates import make_saturation_figure, saturation_summary
@@ -45,3 +47,25 @@ def test_state_figures_from_a_real_snapshot():
     assert heat.data[0].zmin == 0 and heat.data[0].zmax == 1 and heat.data[0].z.shape == (6, 8)
     sat = make_saturation_figure(snap.saturation)
     assert {t.name for t in sat.data} == {"input gate i_t", "forget gate f_t", "cell candidate g_t", "output gate o_t"}
+
+
+def built_figures():
+    """One output of every live figure builder (they skip validation for speed)."""
+    run = LiveRun(RunConfig(arch="gru", task="adding", seq_len=8, hidden=5))
+    run.tick(0.0, max_steps=3)
+    snap, history = run.snapshot, run.trainer.history_frame()
+    records = run.records
+    return [make_loss_figure(history, "MSE", 0.17, log_y=True, title="t"),
+            make_loss_figure(history, "accuracy", 0.5),
+            make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, theory=np.ones(8), title="g"),
+            make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
+                                     [r.spectral_radius for r in records]),
+            make_trajectory_figure(snap.pca, snap.pca_explained, dims=2),
+            make_trajectory_figure(snap.pca, snap.pca_explained, dims=3, labels=snap.labels, colour_by="label"),
+            make_unit_heatmap(snap.gates["z"][-1][:, 0], "z"), make_saturation_figure(snap.saturation)]
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_fast_figures_pass_plotlys_validation(index):
+    fig = built_figures()[index]
+    go.Figure(fig.to_dict())          # validation on: a misspelt property raises here
