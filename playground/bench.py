@@ -3,7 +3,8 @@
 Both loops train the same fused torch.nn module at the same sizes on batches from the
 same task sampler; they run interleaved in several rounds and the median steps/s of
 each is compared, so machine noise hits both alike. The probe (glass-box replay plus
-backward, Jacobian included) is timed on its own. Numbers are printed, never asserted.
+backward, Jacobian included) is timed on its own: in full, and as the live pages run it
+(without the per-parameter gradient norms). Numbers are printed, never asserted.
 """
 from __future__ import annotations
 
@@ -53,14 +54,18 @@ def trainer_loop(config: RunConfig, seconds: float) -> float:
     return steps / (time.perf_counter() - start)
 
 
-def probe_ms(arch: str, batch: int = 16, seq_len: int = 50, hidden: int = 64, repeats: int = 20) -> float:
-    """Median milliseconds of one probe of a network of the given size on the adding task."""
+def probe_ms(arch: str, batch: int = 16, seq_len: int = 50, hidden: int = 64, repeats: int = 20,
+             **options) -> float:
+    """Median milliseconds of one probe of a network of the given size on the adding task.
+
+    ``options`` go to probe(): the live pages probe with parameters=False.
+    """
     trainer = Trainer(RunConfig(arch=arch, task="adding", seq_len=seq_len, hidden=hidden, batch=batch))
     b = trainer.task.sample(batch, torch.Generator().manual_seed(0), "val")
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        probe(trainer.net, trainer.task, b)
+        probe(trainer.net, trainer.task, b, **options)
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
 
@@ -69,7 +74,7 @@ def run_bench(seconds: float = 1.0) -> int:
     """Print the table; returns 0."""
     torch.set_num_threads(1)
     print(f"{'arch':5s} {'size':7s} {'H':>4s} {'T':>4s} {'bare steps/s':>13s} "
-          f"{'trainer steps/s':>16s} {'ratio':>6s} {'probe ms':>9s}")
+          f"{'trainer steps/s':>16s} {'ratio':>6s} {'probe ms':>9s} {'live probe ms':>14s}")
     for arch in ("rnn", "gru", "lstm"):
         for size, dims in SIZES.items():
             config = RunConfig(arch=arch, task="adding", batch=32, **dims)
@@ -80,6 +85,7 @@ def run_bench(seconds: float = 1.0) -> int:
                 ours.append(trainer_loop(config, seconds / ROUNDS))
             b, o = statistics.median(bare), statistics.median(ours)
             ms = probe_ms(arch, batch=16, seq_len=dims["seq_len"], hidden=dims["hidden"])
+            live = probe_ms(arch, batch=16, seq_len=dims["seq_len"], hidden=dims["hidden"], parameters=False)
             print(f"{arch:5s} {size:7s} {dims['hidden']:4d} {dims['seq_len']:4d} {b:13.1f} "
-                  f"{o:16.1f} {o / b:6.2f} {ms:9.1f}")
+                  f"{o:16.1f} {o / b:6.2f} {ms:9.1f} {live:14.1f}")
     return 0

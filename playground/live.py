@@ -117,7 +117,7 @@ class LiveRun:
 
     def _record_probe_locked(self) -> Snapshot:
         t = self.trainer
-        self.snapshot = probe(t.net, t.task, t.probe_batch, t.step_count)
+        self.snapshot = probe(t.net, t.task, t.probe_batch, t.step_count, parameters=False)
         if self.records and self.records[-1].step == t.step_count:
             self.records[-1] = Record.of(self.snapshot)
         else:

@@ -91,8 +91,14 @@ def _repeat_first(batch_x: torch.Tensor, n: int) -> torch.Tensor:
 
 
 def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
-          intervention: Intervention | None = None, jacobian: bool = True) -> Snapshot:
-    """Replay ``batch`` through ``net``'s cells and record states, gates and gradients."""
+          intervention: Intervention | None = None, jacobian: bool = True,
+          parameters: bool = True) -> Snapshot:
+    """Replay ``batch`` through ``net``'s cells and record states, gates and gradients.
+
+    ``jacobian`` adds ||dh_T/dh_t|| (H extra rows in the replay); ``parameters`` adds the
+    per-parameter gradient norms (one more fused forward and backward). The live pages,
+    which show neither every redraw, can turn them off to redraw faster.
+    """
     B, H, L = batch.x.shape[0], net.hidden, net.layers
     x = torch.cat([batch.x, _repeat_first(batch.x, H)]) if jacobian else batch.x
     replay = net.replay(x, intervention)
@@ -118,7 +124,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
                  for name in net.gate_names}
         metric = task.metric(out, batch)
     hidden_np = hidden.numpy()
-    param_norms = parameter_grad_norms(net, task, batch)
+    param_norms = parameter_grad_norms(net, task, batch) if parameters else {}
     pca, explained = pca_project(hidden_np[-1], k=3)
     return Snapshot(
         step=step, arch=net.arch, loss=loss.item(), metric=metric,

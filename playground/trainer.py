@@ -49,7 +49,8 @@ class Trainer:
         self.val_batch = self.task.sample(val_batch, torch.Generator().manual_seed(seed + 2), "val")
         self.probe_batch = self.task.sample(PROBE_BATCH, torch.Generator().manual_seed(seed + 3), "val")
         self.params = [p for p in self.net.parameters()]
-        self._backup = [p.detach().clone() for p in self.params]
+        self._param_data = [p.detach() for p in self.params]      # views that follow in-place updates
+        self._backup = [p.clone() for p in self._param_data]
         self.optimizer = make_optimizer(config.optimizer, self.params, config.lr)
         self.val_every = val_every
         self.step_count = 0
@@ -85,12 +86,13 @@ class Trainer:
         if clip > 0:
             norm = torch.nn.utils.clip_grad_norm_(self.params, clip).item()
         else:
-            norm = torch.nn.utils.get_total_norm([p.grad for p in self.params if p.grad is not None]).item()
+            grads = [p.grad for p in self.params if p.grad is not None]
+            norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).item()
         if not math.isfinite(norm):
             self._roll_back()
             raise DivergenceError(f"gradient norm became {norm} at step {self.step_count + 1}; "
                                   "kept the last finite weights — lower the learning rate or clip gradients")
-        torch._foreach_copy_(self._backup, [p.detach() for p in self.params])
+        torch._foreach_copy_(self._backup, self._param_data)
         self.optimizer.step()
         self.step_count += 1
         row = {"step": self.step_count, "loss": loss_value, "grad_norm": norm,
