@@ -100,7 +100,7 @@ def parse_value(name: str, raw: Any) -> Any:
     if spec.kind == "choice":
         value = str(raw).strip().lower()
         if value not in spec.choices:
-            raise ConfigError(f"{name} must be one of {', '.join(spec.choices)} (got '{raw}')")
+            raise ConfigError(f"{name} must be one of {', '.join(spec.choices)} (got '{clipped(raw)}')")
         return value
     if spec.kind == "str":
         return _check_task(str(raw).strip().lower())
@@ -112,9 +112,9 @@ def parse_value(name: str, raw: Any) -> Any:
         else:
             value = float(raw)
     except (TypeError, ValueError, OverflowError):
-        raise ConfigError(f"{name} must be a number (got '{raw}')") from None
+        raise ConfigError(f"{name} must be a number (got '{clipped(raw)}')") from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number (got '{raw}')")
+        raise ConfigError(f"{name} must be a finite number (got '{clipped(raw)}')")
     if not spec.low <= value <= spec.high:
         raise ConfigError(f"{name} must be between {spec.low:g} and {spec.high:g} (got {value:g})")
     return value
@@ -124,7 +124,7 @@ def _check_task(name: str) -> str:
     from playground.tasks import TASKS  # late import: tasks import config's limits
 
     if name not in TASKS and name != CUSTOM_TASK:
-        raise ConfigError(f"unknown task '{name}'; choose one of {', '.join(TASKS)}")
+        raise ConfigError(f"unknown task '{clipped(name)}'; choose one of {', '.join(TASKS)}")
     return name
 
 
@@ -141,6 +141,20 @@ def from_mapping(values: Mapping[str, Any], base: RunConfig | None = None) -> Ru
     return validate(replace(base or RunConfig(), **changes))
 
 
+MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$"
+
+
+def markdown_escaped(text: str) -> str:
+    """``text`` with markdown's special characters escaped, so a URL value cannot become a link."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+
+
+def clipped(raw: Any, limit: int = 40) -> str:
+    """A raw value as echoed in a message: at most ``limit`` characters."""
+    text = str(raw)
+    return text[:limit] + "…" if len(text) > limit else text
+
+
 def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:
     """Lenient URL form: each bad or unknown parameter falls back to its default.
 
@@ -155,5 +169,6 @@ def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tupl
         try:
             config = replace(config, **{key: parse_value(key, raw)})
         except ConfigError as err:
-            notes.append(f"Ignored URL parameter {key}: {err}; using {getattr(config, key)}.")
+            notes.append(f"Ignored URL parameter {key}: {markdown_escaped(str(err))}; "
+                         f"using {getattr(config, key)}.")
     return config, notes

@@ -89,8 +89,6 @@ def test_presenter_flags_never_echo_hostile_text():
     assert "<script>" not in notes and len(notes) < 500
 
 
-@pytest.mark.xfail(reason="config.parse_value echoes the raw value into the note: a 10k-character warning, "
-                          "and markdown links/images from the URL render in it", strict=False)
 def test_url_notes_are_short_and_inert():
     at = app("train", {**BASE, "clip": "9" * 10_000, "task": "[click](http://evil.example) ![](http://evil.example/a.png)"})
     assert all(len(w.value) < 500 for w in at.warning)
