@@ -12,6 +12,7 @@ from playground.comparison import compare_configs, tick_together
 from playground.config import ARCHS, RunConfig
 from playground.errors import PlaygroundError
 from playground.live import LiveRun
+from playground.ui.live_session import start_pause_button
 
 KEY_PREFIX = "compare_"
 
@@ -53,21 +54,19 @@ def set_running(runs: dict[str, LiveRun], running: bool) -> None:
         run.running = running and not run.error
 
 
+def start_or_pause_all(runs: dict[str, LiveRun], start: bool) -> None:
+    """Start all three runs (clearing old errors) or pause them all."""
+    if start:
+        for run in runs.values():
+            run.error = None
+    set_running(runs, start)
+
+
 def compare_controls_ui(runs: dict[str, LiveRun]) -> None:
     """Start/Pause, Step and Reset for all three runs together (keyboard-focusable buttons)."""
     running = any(run.running for run in runs.values())
     cols = st.columns([1, 1, 1, 4])
-    if running:
-        if cols[0].button("Pause", icon=":material/pause:", key="compare_pause", type="primary",
-                          width="stretch", help="Pause all three after the current tick"):
-            set_running(runs, False)
-            st.rerun()
-    elif cols[0].button("Start", icon=":material/play_arrow:", key="compare_start", type="primary",
-                        width="stretch", help="Train all three, the same number of steps each"):
-        for run in runs.values():
-            run.error = None
-        set_running(runs, True)
-        st.rerun()
+    start_pause_button(cols[0], running, "compare_run", lambda: start_or_pause_all(runs, not running))
     if cols[1].button("Step", icon=":material/skip_next:", key="compare_step", width="stretch",
                       help="One training update for each of the three, then redraw", disabled=running):
         tick_together({a: r for a, r in runs.items()}, budget_s=0.0)

@@ -58,19 +58,26 @@ def custom_task(config: RunConfig):
     return rebuilt
 
 
+def toggle_running(run: LiveRun) -> None:
+    """Start a paused run (clearing an old error) or pause a running one."""
+    run.error = None if not run.running else run.error
+    run.running = not run.running
+
+
+def start_pause_button(container, running: bool, key: str, on_click) -> None:
+    """One button that reads Start or Pause: one key, so the browser swaps its label in place.
+
+    It acts in a callback, before the rerun draws the page, so the new state is drawn at once.
+    """
+    label, icon, hint = (("Pause", ":material/pause:", "Stop after the current tick") if running else
+                         ("Start", ":material/play_arrow:", "Train continuously, redrawing several times a second"))
+    container.button(label, icon=icon, key=key, type="primary", width="stretch", help=hint, on_click=on_click)
+
+
 def controls_ui(run: LiveRun, key: str = RUN_KEY) -> None:
     """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on ``run``."""
     cols = st.columns([1, 1, 1, 4])
-    if run.running:
-        if cols[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", type="primary",
-                          width="stretch", help="Stop after the current tick"):
-            run.running = False
-            st.rerun()
-    elif cols[0].button("Start", icon=":material/play_arrow:", key=f"{key}_start", type="primary",
-                        width="stretch", help="Train continuously, redrawing several times a second"):
-        run.error = None
-        run.running = True
-        st.rerun()
+    start_pause_button(cols[0], run.running, f"{key}_run", lambda: toggle_running(run))
     if cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
                       help="One training update, then redraw", disabled=run.running):
         run.error = None
