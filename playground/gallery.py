@@ -73,7 +73,7 @@ GALLERY: tuple[Experiment, ...] = (
     ),
     Experiment(
         "Char-level language model on real text",
-        "An LSTM reads Python source one character at a time and starts to write it.",
+        "An LSTM reads Python's documentation one character at a time and starts to write like it.",
         "train",
         {"arch": "lstm", "task": "charlm", "hidden": "128", "seq_len": "50", "lr": "0.005", **AUTOSTART},
     ),
@@ -85,7 +85,7 @@ GALLERY: tuple[Experiment, ...] = (
     ),
     Experiment(
         "Forecast Seattle's temperature",
-        "A GRU predicts tomorrow's maximum temperature from the days before.",
+        "A GRU forecasts Seattle's next-hour temperature (NOAA, 2010) from the hours before.",
         "train",
         {"arch": "gru", "task": "temperature", **AUTOSTART},
     ),
