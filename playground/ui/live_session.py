@@ -78,11 +78,20 @@ def controls_ui(run: LiveRun, key: str = RUN_KEY) -> None:
     """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on ``run``."""
     cols = st.columns([1, 1, 1, 4])
     start_pause_button(cols[0], run.running, f"{key}_run", lambda: toggle_running(run))
-    if cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
-                      help="One training update, then redraw", disabled=run.running):
-        run.error = None
-        run.step_once()
-    if cols[2].button("Reset", icon=":material/restart_alt:", key=f"{key}_reset", width="stretch",
-                      help="New weights from the seed; history cleared"):
-        st.session_state[key] = LiveRun(run.config, run.trainer.task)
-        st.rerun()
+    cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
+                   help="One training update, then redraw", disabled=run.running,
+                   on_click=lambda: step_run(run))
+    cols[2].button("Reset", icon=":material/restart_alt:", key=f"{key}_reset", width="stretch",
+                   help="New weights from the seed; history cleared",
+                   on_click=lambda: reset_run(run, key))
+
+
+def step_run(run: LiveRun) -> None:
+    """One update (clearing an old error); as a callback it lands before the page redraws."""
+    run.error = None
+    run.step_once()
+
+
+def reset_run(run: LiveRun, key: str) -> None:
+    """A fresh run with the same settings and task: new weights from the seed, history cleared."""
+    st.session_state[key] = LiveRun(run.config, run.trainer.task)

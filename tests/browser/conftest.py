@@ -32,7 +32,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 START_TIMEOUT_S = 60
-IDLE_TIMEOUT_MS = 60_000
+IDLE_TIMEOUT_MS = 120_000
 
 # Counts script runs started and finished in the page, so a test can wait for the rerun
 # its click starts (MutationObserver sees every change, however short the run).

@@ -14,10 +14,13 @@ def loss_chart_signature(page) -> str:
     return page.locator("[data-testid='stPlotlyChart']").first.inner_html()
 
 
-def watch_updates(page, seconds: float) -> list[int]:
-    """Distinct Step values seen while polling for ``seconds``."""
+def watch_updates(page, seconds: float, enough: int | None = None) -> list[int]:
+    """Distinct Step values seen while polling for ``seconds`` (or until ``enough`` were seen).
+
+    A bound, not a speed test: a busy machine only makes the test wait longer.
+    """
     seen, deadline = [], time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (enough is None or len(seen) < enough):
         try:
             value = step_value(page)
         except Exception:          # the metric is being redrawn
@@ -38,7 +41,7 @@ def test_start_updates_live_then_pause_step_reset(app_url, page, wait_for_app, c
     assert step_value(page) == 0
     before = loss_chart_signature(page)
     button(page, "Start").click()
-    seen = watch_updates(page, 8)
+    seen = watch_updates(page, 90, enough=4)
     assert len(seen) >= 4, f"expected at least 3 live updates, saw steps {seen}"
     assert seen == sorted(seen), f"step counter went backwards: {seen}"
     assert loss_chart_signature(page) != before
@@ -58,13 +61,13 @@ def test_switching_pages_mid_training_neither_errors_nor_double_steps(app_url, p
     page.goto(f"{app_url}/train?arch=gru&task=adding&seq_len=20&hidden=16")
     wait_for_app(page)
     button(page, "Start").click()
-    seen = watch_updates(page, 3)
+    seen = watch_updates(page, 60, enough=2)
     assert len(seen) >= 2
     nav = page.locator("[data-testid='stSidebarNav']")
     click_and_wait(page, nav.get_by_role("link", name="Home"))
     assert page.locator(EXCEPTION).count() == 0
     click_and_wait(page, nav.get_by_role("link", name="Train"))
-    after = watch_updates(page, 3)
+    after = watch_updates(page, 60, enough=2)
     assert after and after[0] >= seen[-1], f"the run was lost: {seen} then {after}"
     assert after == sorted(after)
     click_and_wait(page, button(page, "Pause"))
