@@ -10,7 +10,7 @@ from playground.ui.train_panels import (explain, gates_panel, gradient_history_p
 
 TICK_SECONDS = 0.3        # loss / counter redraw interval while running
 TRAIN_BUDGET = 0.15       # seconds of training per redraw
-INSIDE_SECONDS = 1.5      # states / gates / gradient-history redraw interval while running
+INSIDE_SECONDS = 4.0      # states / gates / gradient-history redraw interval while running (heavier to draw)
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")
