@@ -43,10 +43,6 @@ def _set_widgets(config: RunConfig) -> None:
         st.session_state[_key(name)] = getattr(config, name)
 
 
-def _config_query(params) -> dict[str, str]:
-    return {k: params[k] for k in params if k in FIELDS}
-
-
 def sync_from_url() -> list[str]:
     """Apply the URL's settings when they are new to this session; return notes on bad ones."""
     params = {k: st.query_params.get_all(k) for k in st.query_params}
