@@ -6,11 +6,14 @@ from playground.ui.live_session import controls_ui, get_run
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
-                                        loss_panel, metrics_panel, predictions_panel, states_panel)
+                                        inside_view, loss_panel, metrics_panel, predictions_panel, states_panel)
 
-TICK_SECONDS = 0.3        # loss / counter redraw interval while running
-TRAIN_BUDGET = 0.15       # seconds of training per redraw
-INSIDE_SECONDS = 4.0      # states / gates / gradient-history redraw interval while running (heavier to draw)
+TICK_SECONDS = 0.2        # loss / counter redraw interval while running
+TRAIN_BUDGET = 0.1        # seconds of training per redraw
+FULL_RUN_KEY = "train_full_run"   # set while the page's full run draws the fragments
+INSIDE_SECONDS = 5.0      # states / gates / gradient-history redraw interval while running (heavier to draw)
+FULL_RUN_KEY = "train_full_run"   # true while the page's full run (not a fragment rerun) is drawing
+INSIDE_KEY = "train_inside_view"  # the snapshot and records the inside charts drew last
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")
@@ -33,40 +36,56 @@ if run.error:
     st.error(f"Training paused: {run.error}", icon=":material/warning:")
 
 
+def in_full_run() -> bool:
+    """True while the page's full run draws the fragments; false in a fragment's own rerun."""
+    return bool(st.session_state.get(FULL_RUN_KEY))
+
+
 @st.fragment(run_every=TICK_SECONDS if run.running else None)
 def live_panel():
-    """Train a tick (when running), then redraw the counters, the loss and the gradient curve."""
-    if run.running:
+    """Train a tick (in the fragment's own reruns), then redraw the counters and the loss.
+
+    A full page run (Start, a widget) trains nothing: it then redraws the charts unchanged.
+    """
+    if run.running and not in_full_run():
         run.tick(TRAIN_BUDGET)
         if not run.running:        # diverged during the tick: full rerun shows the message
             st.rerun()
     metrics_panel(run)
-    left, right = st.columns([3, 2])
-    with left:
-        loss_panel(run, "train")
-        explain("train_loss")
-    with right:
-        gradient_now_panel(run, "train")
-        explain("train_gradients")
+    loss_panel(run, "train")
+    explain("train_loss")
 
 
 @st.fragment(run_every=INSIDE_SECONDS if run.running else None)
 def inside_panel():
-    """The model's insides from the latest probe; redrawn less often than the loss (more to draw)."""
+    """The model's insides from the latest probe; redrawn less often than the loss (more to draw).
+
+    While training, a full page run redraws the insides it drew last (the browser keeps them).
+    """
+    snap, records = inside_view(run, INSIDE_KEY, refresh=not (run.running and in_full_run()))
     st.subheader("Hidden states")
-    states_panel(run, "train")
+    states_panel(snap, "train")
     explain("train_states")
     st.subheader("Gates" if run.config.arch != "rnn" else "Pre-activations and saturation")
-    gates_panel(run, "train")
+    gates_panel(snap, "train")
     explain("train_gates")
-    st.subheader("Gradients over training")
-    gradient_history_panel(run, "train")
+    st.subheader("Gradients across timesteps")
+    left, right = st.columns([2, 3])
+    with left:
+        gradient_now_panel(snap, "train")
+    with right:
+        gradient_history_panel(records, "train")
+    explain("train_gradients")
     st.subheader("Predictions")
-    predictions_panel(run, "train")
+    predictions_panel(run, snap, "train")
 
 
-live_panel()
-inside_panel()
+st.session_state[FULL_RUN_KEY] = True
+try:
+    live_panel()
+    inside_panel()
+finally:
+    st.session_state[FULL_RUN_KEY] = False
 
 st.subheader("Replay the run")
 replay_panel(run, "train")

@@ -18,31 +18,11 @@ def make_trajectory_figure(pca: np.ndarray, explained: np.ndarray | None = None,
     sequence the colour of its label (or its own colour when there are no labels).
     """
     T, B, _ = pca.shape
-    t = np.arange(1, T + 1)
-    integer_labels = labels is not None and np.issubdtype(np.asarray(labels).dtype, np.integer)
-    data = []
-    for b in range(min(B, MAX_TRAJECTORIES)):
-        xyz = pca[:, b]
-        colour, name = SEQUENCE[b % len(SEQUENCE)], f"seq {b}"
-        if colour_by == "label" and labels is not None:
-            if integer_labels:
-                colour, name = SEQUENCE[int(labels[b]) % len(SEQUENCE)], f"seq {b} (label {labels[b]})"
-            else:
-                name = f"seq {b} (label {float(labels[b]):.3g})"
-        by_time = colour_by == "time"
-        marker = dict(size=4 if dims == 3 else 6, color=t if by_time else colour, colorscale=SEQUENTIAL,
-                      showscale=b == 0 and by_time)
-        if b == 0 and by_time:
-            marker["colorbar"] = dict(title=dict(text="t"), thickness=12)
-        trace = dict(type="scatter3d" if dims == 3 else "scatter", x=xyz[:, 0], y=xyz[:, 1],
-                     mode="lines+markers", name=name, line=dict(color=colour, width=3 if dims == 3 else 2),
-                     marker=marker, text=[f"seq {b}, t={k}" for k in t],
-                     hoverinfo="text" if dims == 3 else "text+x+y")
-        if dims == 3:
-            trace["z"] = xyz[:, 2]
-        data.append(trace)
+    n = min(B, MAX_TRAJECTORIES)
+    data = (_time_coloured_traces(pca[:, :n], dims) if colour_by == "time"
+            else _sequence_traces(pca[:, :n], dims, labels))
     pc = [f"PC{k + 1}" + (f" ({explained[k]:.0%})" if explained is not None else "") for k in range(3)]
-    layout = layout_dict(title, height=380, showlegend=colour_by == "label")
+    layout = layout_dict(title, height=380, showlegend=colour_by != "time")
     if dims == 3:
         layout["scene"] = dict(xaxis=dict(title=dict(text=pc[0])), yaxis=dict(title=dict(text=pc[1])),
                                zaxis=dict(title=dict(text=pc[2])))
@@ -51,6 +31,52 @@ def make_trajectory_figure(pca: np.ndarray, explained: np.ndarray | None = None,
         layout["xaxis"] = dict(title=dict(text=pc[0]))
         layout["yaxis"] = dict(title=dict(text=pc[1]))
     return fast_figure(data, layout)
+
+
+def _time_coloured_traces(pca: np.ndarray, dims: int) -> list[dict]:
+    """Two traces for all sequences (a grey line, markers coloured by t): the cheapest to redraw.
+
+    Sequences are joined with NaN gaps, so one trace holds them all. pca: (T, n, 3).
+    """
+    T, n, _ = pca.shape
+    gap = np.full((1, n, 3), np.nan)
+    joined = np.concatenate([pca, gap]).transpose(1, 0, 2).reshape(-1, 3)     # (n·(T+1), 3)
+    t = np.tile(np.r_[np.arange(1, T + 1), np.nan], n)
+    sequence = np.repeat(np.arange(n), T + 1)
+    kind = "scatter3d" if dims == 3 else "scatter"
+    line = dict(type=kind, x=joined[:, 0], y=joined[:, 1], mode="lines", name="trajectories",
+                line=dict(color="#9a9a9a", width=2 if dims == 3 else 1.5), hoverinfo="skip", showlegend=False)
+    dots = dict(type=kind, x=joined[:, 0], y=joined[:, 1], mode="markers", name="h_t", showlegend=False,
+                marker=dict(size=4 if dims == 3 else 6, color=t, colorscale=SEQUENTIAL, showscale=True,
+                            colorbar=dict(title=dict(text="t"), thickness=12)),
+                customdata=sequence, hovertemplate="seq %{customdata}, t=%{marker.color}<extra></extra>")
+    if dims == 3:
+        line["z"] = dots["z"] = joined[:, 2]
+    return [line, dots]
+
+
+def _sequence_traces(pca: np.ndarray, dims: int, labels: np.ndarray | None) -> list[dict]:
+    """One trace per sequence, coloured by its label (or its own colour when there are no labels)."""
+    T, n, _ = pca.shape
+    t = np.arange(1, T + 1)
+    integer_labels = labels is not None and np.issubdtype(np.asarray(labels).dtype, np.integer)
+    data = []
+    for b in range(n):
+        xyz = pca[:, b]
+        colour, name = SEQUENCE[b % len(SEQUENCE)], f"seq {b}"
+        if labels is not None:
+            if integer_labels:
+                colour, name = SEQUENCE[int(labels[b]) % len(SEQUENCE)], f"seq {b} (label {labels[b]})"
+            else:
+                name = f"seq {b} (label {float(labels[b]):.3g})"
+        trace = dict(type="scatter3d" if dims == 3 else "scatter", x=xyz[:, 0], y=xyz[:, 1],
+                     mode="lines+markers", name=name, line=dict(color=colour, width=3 if dims == 3 else 2),
+                     marker=dict(size=4 if dims == 3 else 6, color=colour), text=[f"seq {b}, t={k}" for k in t],
+                     hoverinfo="text" if dims == 3 else "text+x+y")
+        if dims == 3:
+            trace["z"] = xyz[:, 2]
+        data.append(trace)
+    return data
 
 
 def make_unit_heatmap(values: np.ndarray, name: str = "h", title: str | None = None,

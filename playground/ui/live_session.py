@@ -58,10 +58,17 @@ def custom_task(config: RunConfig):
     return rebuilt
 
 
+START_TICK_SECONDS = 0.1   # training done by the Start click itself, so the page it redraws has moved
+
+
 def toggle_running(run: LiveRun) -> None:
-    """Start a paused run (clearing an old error) or pause a running one."""
-    run.error = None if not run.running else run.error
-    run.running = not run.running
+    """Start a paused run (clearing an old error, training a first short tick) or pause a running one."""
+    if run.running:
+        run.running = False
+        return
+    run.error = None
+    run.running = True
+    run.tick(START_TICK_SECONDS)
 
 
 def start_pause_button(container, running: bool, key: str, on_click) -> None:

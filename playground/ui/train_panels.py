@@ -12,15 +12,31 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from playground.figures.gates import make_saturation_figure, saturation_summary
+from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
 from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
 from playground.figures.style import ARCH_NAMES, GATE_TITLES
 from playground.figures.training import loss_summary, make_loss_figure
-from playground.live import LiveRun
+from playground.live import LiveRun, Record
+from playground.probe import Snapshot
 from playground.ui.frame import presenter_figure
 from playground.ui.text import page_text
+
+
+def inside_view(run: LiveRun, key: str, refresh: bool) -> tuple[Snapshot, list[Record]]:
+    """The snapshot and records the inside charts draw, kept in the session under ``key``.
+
+    They are taken afresh from ``run`` when ``refresh`` is true (or the run was replaced);
+    otherwise the ones drawn last are returned, so a page rerun while training (Start, a
+    changed learning rate) sends the browser identical charts, which it does not redraw.
+    """
+    kept = st.session_state.get(key)
+    if refresh or kept is None or kept[0] is not run:
+        with run.lock:
+            kept = (run, run.snapshot, list(run.records))
+        st.session_state[key] = kept
+    return kept[1], kept[2]
 
 
 def explain(name: str) -> None:
@@ -65,18 +81,16 @@ def loss_panel(run: LiveRun, key: str) -> None:
     chart(fig, f"{key}_loss", loss_summary(history, task.metric_name, task.baseline(), task.higher_is_better))
 
 
-def gradient_now_panel(run: LiveRun, key: str) -> None:
-    """||dL/dh_t|| and ||dh_T/dh_t|| against t for the current weights."""
-    snap = run.snapshot
+def gradient_now_panel(snap: Snapshot, key: str) -> None:
+    """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm,
                                 title=f"Gradient norm across timesteps (step {snap.step})")
     chart(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
           f"{snap.spectral_radius[-1]:.3f}.")
 
 
-def gradient_history_panel(run: LiveRun, key: str) -> None:
+def gradient_history_panel(records: list[Record], key: str) -> None:
     """Training step × timestep picture of ||dL/dh_t|| with ρ(W_hh) beside it."""
-    records = run.records
     fig = make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
                                    [r.spectral_radius for r in records],
                                    title="‖dL/dh_t‖ over the whole run")
@@ -86,9 +100,8 @@ def gradient_history_panel(run: LiveRun, key: str) -> None:
           f"{first.spectral_radius:.3f} → {last.spectral_radius:.3f}.")
 
 
-def states_panel(run: LiveRun, key: str) -> None:
+def states_panel(snap: Snapshot, key: str) -> None:
     """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence."""
-    snap = run.snapshot
     left, right = st.columns([1, 1])
     with left:
         c1, c2 = st.columns(2)
@@ -104,26 +117,23 @@ def states_panel(run: LiveRun, key: str) -> None:
               f"{values.min():.2f} to {values.max():.2f}.")
 
 
-def gates_panel(run: LiveRun, key: str) -> None:
-    """Per-gate units × time heatmaps and the saturation scatter."""
-    snap = run.snapshot
-    names = list(snap.gates)
-    cols = st.columns(2)
-    for k, name in enumerate(names):
-        values = snap.gates[name][-1][:, 0]                              # (T, H)
-        with cols[k % 2]:
-            fig = make_unit_heatmap(values, name, title=GATE_TITLES.get(name, name))
-            chart(fig, f"{key}_gate_{name}", f"{GATE_TITLES.get(name, name)}: mean {values.mean():.2f}, "
-                  f"range {values.min():.2f} to {values.max():.2f}.")
-    with cols[len(names) % 2]:
-        title = ("Saturation of tanh units" if snap.arch == "rnn" else "Gate saturation")
-        chart(make_saturation_figure(snap.saturation, title=title), f"{key}_sat",
+def gates_panel(snap: Snapshot, key: str) -> None:
+    """Every gate's units × time heatmap in one grid figure, and the saturation scatter beside it."""
+    values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
+    title = "Pre-activations of probe sequence 0" if snap.arch == "rnn" else "Gates of probe sequence 0"
+    left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
+    with left:
+        chart(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
+              f"{key}_gates", gate_grid_summary(values))
+    with right:
+        sat_title = "Saturation of tanh units" if snap.arch == "rnn" else "Gate saturation"
+        chart(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
               saturation_summary(snap.saturation))
 
 
-def predictions_panel(run: LiveRun, key: str) -> None:
-    """What the model outputs on probe example 0, against the target."""
-    example = run.snapshot.example or {}
+def predictions_panel(run: LiveRun, snap: Snapshot, key: str) -> None:
+    """What the model outputs on probe example 0 (from ``snap``), against the target."""
+    example = snap.example or {}
     kind = example.get("kind")
     if kind == "series":
         chart(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
@@ -154,8 +164,8 @@ def text_panel(run: LiveRun, key: str, example: dict) -> None:
         import torch
 
         with run.lock:
+            step = run.step_count
             text = sample_text(run.trainer.net, run.trainer.task, prime="The ", length=120,
-                               temperature=temperature,
-                               generator=torch.Generator().manual_seed(run.step_count))
-        st.markdown(f"**Sample at step {run.step_count}** (temperature {temperature:g})")
+                               temperature=temperature, generator=torch.Generator().manual_seed(step))
+        st.markdown(f"**Sample at step {step}** (temperature {temperature:g})")
         st.code(text, language=None, wrap_lines=True)

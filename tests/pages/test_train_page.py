@@ -22,7 +22,7 @@ def run_page(**params):
 def test_page_renders_all_three_visual_families(arch):
     at = run_page(arch=arch, task="adding", seq_len="12", hidden="8")
     assert not at.exception
-    # loss, gradient now, trajectories, hidden heatmap, gate heatmaps + saturation, gradient history
+    # loss, trajectories, hidden heatmap, gate grid, saturation, gradient now, gradient history, predictions
     assert plotly_count(at) >= 7
     assert at.session_state["cfg_arch"] == arch
 
@@ -60,3 +60,17 @@ def test_step_button_and_live_learning_rate():
     at.segmented_control(key="cfg_arch").set_value("gru").run()
     assert not at.exception
     assert at.session_state["live_run"].step_count == 0                    # structural: new model
+
+
+def test_start_trains_a_first_tick_and_page_reruns_train_nothing():
+    """Start trains at once (the redraw it causes has moved); full reruns leave the model alone."""
+    at = run_page(task="adding", seq_len="10", hidden="8")
+    at.button(key="live_run_run").click().run()
+    run = at.session_state["live_run"]
+    assert run.running and run.step_count >= 1
+    steps, inside = run.step_count, at.session_state["train_inside_view"]
+    at.run()                                          # a full rerun while running: no training
+    assert run.step_count == steps and not at.exception
+    assert at.session_state["train_inside_view"] is inside     # the insides drawn are kept as they were
+    at.button(key="live_run_run").click().run()       # Pause
+    assert not run.running and run.step_count == steps

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 from playground.config import RunConfig
-from playground.figures.gates import make_saturation_figure, saturation_summary
+from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
 from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap
 from playground.figures.training import loss_summary, make_loss_figure, smooth, thin
@@ -49,6 +49,35 @@ def test_state_figures_from_a_real_snapshot():
     assert {t.name for t in sat.data} == {"input gate i_t", "forget gate f_t", "cell candidate g_t", "output gate o_t"}
 
 
+def test_time_coloured_trajectories_are_two_traces_with_gaps_between_sequences():
+    pca = np.random.default_rng(0).normal(size=(5, 3, 3))
+    fig = make_trajectory_figure(pca, np.array([0.5, 0.3, 0.2]), dims=2)
+    line, dots = fig.data
+    assert len(fig.data) == 2 and len(dots.x) == 3 * 6
+    np.testing.assert_array_equal(np.asarray(dots.x, float)[6:11], pca[:, 1, 0])    # sequence 1 after a gap
+    assert np.isnan(np.asarray(dots.x, float)[5]) and list(dots.customdata[:6]) == [0] * 6
+    assert list(dots.marker.color[:5]) == [1, 2, 3, 4, 5]
+
+
+def test_gate_grid_puts_every_gate_in_its_own_panel_with_shared_scales():
+    rng = np.random.default_rng(1)
+    values = {"i": rng.random((7, 4)), "f": rng.random((7, 4)), "g": rng.normal(size=(7, 4)) * 3,
+              "o": rng.random((7, 4)), "c": rng.normal(size=(7, 4))}
+    fig = make_gate_grid(values, columns=2)
+    assert [t.coloraxis for t in fig.data] == ["coloraxis", "coloraxis", "coloraxis2", "coloraxis", "coloraxis2"]
+    assert fig.data[2].z.shape == (4, 7)                                       # units × timesteps
+    assert fig.layout.coloraxis.cmin == 0 and fig.layout.coloraxis.cmax == 1
+    span = max(np.abs(values["g"]).max(), np.abs(values["c"]).max())
+    assert fig.layout.coloraxis2.cmax == pytest.approx(span) and fig.layout.coloraxis2.cmin == pytest.approx(-span)
+    domains = [(fig.layout[f"xaxis{k or ''}"].domain, fig.layout[f"yaxis{k or ''}"].domain)
+               for k in [0, 2, 3, 4, 5]]
+    for a in range(5):                                                        # panels never overlap
+        for b in range(a + 1, 5):
+            (ax, ay), (bx, by) = domains[a], domains[b]
+            assert ax[1] <= bx[0] or bx[1] <= ax[0] or ay[1] <= by[0] or by[1] <= ay[0]
+    assert "forget gate f_t: mean" in gate_grid_summary(values)
+
+
 def built_figures():
     """One output of every live figure builder (they skip validation for speed)."""
     run = LiveRun(RunConfig(arch="gru", task="adding", seq_len=8, hidden=5))
@@ -62,10 +91,12 @@ def built_figures():
                                      [r.spectral_radius for r in records]),
             make_trajectory_figure(snap.pca, snap.pca_explained, dims=2),
             make_trajectory_figure(snap.pca, snap.pca_explained, dims=3, labels=snap.labels, colour_by="label"),
-            make_unit_heatmap(snap.gates["z"][-1][:, 0], "z"), make_saturation_figure(snap.saturation)]
+            make_unit_heatmap(snap.gates["z"][-1][:, 0], "z"), make_saturation_figure(snap.saturation),
+            make_trajectory_figure(snap.pca, snap.pca_explained, dims=3),
+            make_gate_grid({name: g[-1][:, 0] for name, g in snap.gates.items()}, title="gates")]
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(10))
 def test_fast_figures_pass_plotlys_validation(index):
     fig = built_figures()[index]
     go.Figure(fig.to_dict())          # validation on: a misspelt property raises here
