@@ -17,6 +17,16 @@ def apply_clamp(clamp: Clamp, name: str, value: torch.Tensor) -> torch.Tensor:
     return value
 
 
+def input_projection(x: torch.Tensor, W_ih: torch.Tensor, b_ih: torch.Tensor,
+                     b_hh: torch.Tensor | None = None) -> torch.Tensor:
+    """The input term W_ih x + b_ih (+ b_hh when given) for x of shape (..., I): one product.
+
+    The replay calls it once for a whole sequence (B, T, I), which leaves a single
+    matrix product per timestep inside the recurrence.
+    """
+    return torch.nn.functional.linear(x, W_ih, b_ih if b_hh is None else b_ih + b_hh)
+
+
 class RecurrentCell(nn.Module):
     """Base of the cells: weight_ih (G*H, I), weight_hh (G*H, H), bias_ih, bias_hh (G*H).
 

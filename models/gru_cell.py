@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import torch
 
-from models.cell_base import RecurrentCell, Clamp, apply_clamp
+from models.cell_base import RecurrentCell, Clamp, apply_clamp, input_projection
 
 
-def gru_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, clamp: Clamp = None):
+def gru_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, clamp: Clamp = None, x_proj=None):
     r"""One step of the GRU, exactly as ``torch.nn.GRUCell`` computes it.
 
     .. math::
@@ -20,16 +20,18 @@ def gru_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, clamp: Clamp = None):
     applies it before: W_hn (r ⊙ h_{t-1})).
 
     Shapes: x_t (B, I), h_prev (B, H), W_ih (3H, I), W_hh (3H, H).
+    ``x_proj`` (B, 3H), if given, is the input term W_ih x_t + b_ih already computed (a replay
+    computes it for every t in one product); x_t is then not read.
     Returns (h_t, gates) with gates = {"r", "z", "n", "h"}.
     """
-    gi = x_t @ W_ih.T + b_ih                                # (B, 3H)
-    gh = h_prev @ W_hh.T + b_hh                             # (B, 3H)
-    i_r, i_z, i_n = gi.chunk(3, dim=1)
-    h_r, h_z, h_n = gh.chunk(3, dim=1)
-    r = apply_clamp(clamp, "r", torch.sigmoid(i_r + h_r))
-    z = apply_clamp(clamp, "z", torch.sigmoid(i_z + h_z))
-    n = apply_clamp(clamp, "n", torch.tanh(i_n + r * h_n))
-    h = (1 - z) * n + z * h_prev
+    H = h_prev.shape[1]
+    gi = input_projection(x_t, W_ih, b_ih) if x_proj is None else x_proj   # (B, 3H)
+    gh = torch.addmm(b_hh, h_prev, W_hh.T)                  # (B, 3H): W_hh h_{t-1} + b_hh
+    rz = torch.sigmoid(gi[:, :2 * H] + gh[:, :2 * H])       # r and z side by side
+    r = apply_clamp(clamp, "r", rz[:, :H])
+    z = apply_clamp(clamp, "z", rz[:, H:])
+    n = apply_clamp(clamp, "n", torch.tanh(torch.addcmul(gi[:, 2 * H:], r, gh[:, 2 * H:])))
+    h = torch.addcmul(n, z, h_prev - n)                     # (1 - z) ⊙ n + z ⊙ h_{t-1}
     return h, {"r": r, "z": z, "n": n, "h": h}
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import torch
 
-from models.cell_base import RecurrentCell, Clamp, apply_clamp
+from models.cell_base import RecurrentCell, Clamp, apply_clamp, input_projection
 
 
-def lstm_step(x_t, state, W_ih, W_hh, b_ih, b_hh, clamp: Clamp = None):
+def lstm_step(x_t, state, W_ih, W_hh, b_ih, b_hh, clamp: Clamp = None, x_proj=None):
     r"""One step of the LSTM, exactly as ``torch.nn.LSTMCell`` computes it.
 
     .. math::
@@ -20,16 +20,21 @@ def lstm_step(x_t, state, W_ih, W_hh, b_ih, b_hh, clamp: Clamp = None):
     where σ is the sigmoid and ⊙ the Hadamard product.
 
     Shapes: x_t (B, I), state = (h_prev, c_prev) each (B, H), W_ih (4H, I), W_hh (4H, H).
+    ``x_proj`` (B, 4H), if given, is the input term W_ih x_t + b_ih + b_hh already computed
+    (a replay computes it for every t in one product); x_t is then not read.
     Returns ((h_t, c_t), gates) with gates = {"i", "f", "g", "o", "c", "h"}.
     """
     h_prev, c_prev = state
-    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh       # (B, 4H)
-    a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
-    i = apply_clamp(clamp, "i", torch.sigmoid(a_i))
-    f = apply_clamp(clamp, "f", torch.sigmoid(a_f))
-    g = apply_clamp(clamp, "g", torch.tanh(a_g))
-    o = apply_clamp(clamp, "o", torch.sigmoid(a_o))
-    c = f * c_prev + i * g
+    H = h_prev.shape[1]
+    if x_proj is None:
+        x_proj = input_projection(x_t, W_ih, b_ih, b_hh)
+    a = torch.addmm(x_proj, h_prev, W_hh.T)                # (B, 4H): blocks a_i | a_f | a_g | a_o
+    s_i, s_f, _, s_o = torch.sigmoid(a).chunk(4, dim=1)   # σ of every block (the g block's is unused)
+    i = apply_clamp(clamp, "i", s_i)
+    f = apply_clamp(clamp, "f", s_f)
+    g = apply_clamp(clamp, "g", torch.tanh(a[:, 2 * H:3 * H]))
+    o = apply_clamp(clamp, "o", s_o)
+    c = torch.addcmul(f * c_prev, i, g)                    # f ⊙ c_{t-1} + i ⊙ g
     h = o * torch.tanh(c)
     return (h, c), {"i": i, "f": f, "g": g, "o": o, "c": c, "h": h}
 

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from models import GATES
+from models.cell_base import input_projection
 from models.gru_cell import gru_step
 from models.lstm_cell import lstm_step
 from models.rnn_cell import rnn_step
@@ -119,14 +120,16 @@ class SequenceNet(nn.Module):
             state = (zero, zero) if self.arch == "lstm" else zero
             hs, cs, gates = [], [], {}
             last = layer == self.layers - 1
+            W_ih, W_hh, b_ih, b_hh = W
+            x_proj = input_projection(layer_in, W_ih, b_ih, None if self.arch == "gru" else b_hh)   # (B, T, G·H)
             for t in range(T):
-                x_t = layer_in[:, t]
+                x_t, xp = layer_in[:, t], x_proj[:, t]
                 if self.arch == "lstm":
-                    (h, c), g = lstm_step(x_t, state, *W, clamp=iv.clamp)
+                    (h, c), g = lstm_step(x_t, state, *W, clamp=iv.clamp, x_proj=xp)
                 elif self.arch == "gru":
-                    h, g = gru_step(x_t, state, *W, clamp=iv.clamp)
+                    h, g = gru_step(x_t, state, *W, clamp=iv.clamp, x_proj=xp)
                 else:
-                    h, g = rnn_step(x_t, state, *W, activation=self.activation, clamp=iv.clamp)
+                    h, g = rnn_step(x_t, state, *W, activation=self.activation, clamp=iv.clamp, x_proj=xp)
                 if last and iv.ablate:
                     keep = torch.ones(self.hidden, dtype=h.dtype)
                     keep[list(iv.ablate)] = 0

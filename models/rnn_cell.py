@@ -4,10 +4,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from models.cell_base import RecurrentCell, Clamp, apply_clamp
+from models.cell_base import RecurrentCell, Clamp, apply_clamp, input_projection
 
 
-def rnn_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, activation="tanh", clamp: Clamp = None):
+def rnn_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, activation="tanh", clamp: Clamp = None, x_proj=None):
     r"""One step of the Elman RNN, as ``torch.nn.RNNCell`` computes it.
 
     .. math::
@@ -18,9 +18,13 @@ def rnn_step(x_t, h_prev, W_ih, W_hh, b_ih, b_hh, activation="tanh", clamp: Clam
     vanishing gradients).
 
     Shapes: x_t (B, I), h_prev (B, H), W_ih (H, I), W_hh (H, H).
+    ``x_proj`` (B, H), if given, is the input term W_ih x_t + b_ih + b_hh already computed
+    (a replay computes it for every t in one product); x_t is then not read.
     Returns (h_t, gates) with gates = {"pre": a_t, "h": h_t}.
     """
-    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh       # (B, H)
+    if x_proj is None:
+        x_proj = input_projection(x_t, W_ih, b_ih, b_hh)
+    a = torch.addmm(x_proj, h_prev, W_hh.T)                # (B, H)
     if activation == "tanh":
         h = torch.tanh(a)
     elif activation == "relu":

@@ -86,6 +86,11 @@ class Snapshot:
         return arrays
 
 
+def _stack_rows(per_layer: list[list[torch.Tensor]], rows: int) -> torch.Tensor:
+    """(L, T, rows, H) from L lists of T tensors (B', H), keeping the first ``rows`` of each."""
+    return torch.stack([torch.stack([h[:rows] for h in layer]) for layer in per_layer])
+
+
 def _repeat_first(batch_x: torch.Tensor, n: int) -> torch.Tensor:
     return batch_x[:1].expand(n, *batch_x.shape[1:])
 
@@ -117,11 +122,9 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
     jac_norm = grad[-1, :, B:].flatten(1).norm(dim=1) if jacobian else torch.zeros(T)
 
     with torch.no_grad():
-        hidden = torch.stack([torch.stack(layer) for layer in replay.h])[:, :, :B]   # (L, T, B, H)
-        cell = (torch.stack([torch.stack(layer) for layer in replay.c])[:, :, :B]
-                if net.arch == "lstm" else None)
-        gates = {name: torch.stack([torch.stack(g[name]) for g in replay.gates])[:, :, :B].numpy()
-                 for name in net.gate_names}
+        hidden = _stack_rows(replay.h, B)                                   # (L, T, B, H)
+        cell = _stack_rows(replay.c, B) if net.arch == "lstm" else None
+        gates = {name: _stack_rows([g[name] for g in replay.gates], B).numpy() for name in net.gate_names}
         metric = task.metric(out, batch)
     hidden_np = hidden.numpy()
     param_norms = parameter_grad_norms(net, task, batch) if parameters else {}
