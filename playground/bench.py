@@ -21,6 +21,7 @@ from playground.trainer import Trainer
 
 SIZES = {"small": dict(hidden=32, seq_len=20), "medium": dict(hidden=64, seq_len=50)}
 ROUNDS = 5
+WARMUP_STEPS = 3      # untimed steps before each timed loop (allocator, first-call costs)
 
 
 def bare_loop(config: RunConfig, task, seconds: float) -> float:
@@ -31,8 +32,8 @@ def bare_loop(config: RunConfig, task, seconds: float) -> float:
     params = list(rnn.parameters()) + list(head.parameters())
     opt = torch.optim.Adam(params, lr=config.lr)
     gen = torch.Generator().manual_seed(1)
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+
+    def step():
         batch = task.sample(config.batch, gen)
         opt.zero_grad(set_to_none=True)
         hs, _ = rnn(batch.x)
@@ -40,18 +41,24 @@ def bare_loop(config: RunConfig, task, seconds: float) -> float:
         loss.item()
         loss.backward()
         opt.step()
+
+    return steps_per_second(step, seconds)
+
+
+def steps_per_second(step, seconds: float) -> float:
+    """Calls of ``step()`` per second over about ``seconds``, after a few untimed warm-up calls."""
+    for _ in range(WARMUP_STEPS):
+        step()
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        step()
         steps += 1
     return steps / (time.perf_counter() - start)
 
 
 def trainer_loop(config: RunConfig, seconds: float) -> float:
     """Steps/s of Trainer.step() (history, divergence checks and validation included)."""
-    trainer = Trainer(config)
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        trainer.step()
-        steps += 1
-    return steps / (time.perf_counter() - start)
+    return steps_per_second(Trainer(config).step, seconds)
 
 
 def probe_ms(arch: str, batch: int = 16, seq_len: int = 50, hidden: int = 64, repeats: int = 20,
@@ -70,7 +77,7 @@ def probe_ms(arch: str, batch: int = 16, seq_len: int = 50, hidden: int = 64, re
     return statistics.median(times)
 
 
-def run_bench(seconds: float = 1.0) -> int:
+def run_bench(seconds: float = 3.0) -> int:
     """Print the table; returns 0."""
     torch.set_num_threads(1)
     print(f"{'arch':5s} {'size':7s} {'H':>4s} {'T':>4s} {'bare steps/s':>13s} "

@@ -4,9 +4,9 @@ One server (the shared ``app_url`` on 127.0.0.1), eight browser contexts (separa
 sessions) on /train with small real settings and a different seed each. All press Start,
 train for a bounded time, then every session must show progress and no error; after Pause,
 a Reset + Step in one session changes nothing in another, and different seeds give
-different first losses.
+different first losses. Bounded: about two minutes on two cores shared by the server and
+eight Chromium pages (measured 113 s), at most ten.
 """
-import os
 import time
 
 import pytest
@@ -81,9 +81,7 @@ def problems(page) -> list[str]:
     return found + ([f"connection {state}"] if state != "CONNECTED" else [])
 
 
-@pytest.mark.skipif(os.environ.get("RNNPG_LOAD_TEST") != "1",
-                    reason="eight live pages need more than two shared cores: set RNNPG_LOAD_TEST=1 to run")
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(600)
 def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
     t0 = time.monotonic()
     contexts = [browser.new_context(viewport={"width": 1024, "height": 768}) for _ in range(SESSIONS)]

@@ -82,3 +82,13 @@ def test_train_writes_a_run_that_loads_into_plain_torch(tmp_path):
     (g,) = torch.autograd.grad(loss, eps)
     np.testing.assert_allclose(probe["grad_norm"], g.flatten(1).norm(dim=1).numpy(), rtol=1e-4, atol=1e-8)
     assert {"gate_i", "gate_f", "gate_g", "gate_o"} <= set(probe.files)
+
+
+def test_bench_prints_a_ratio_and_probe_cost_for_every_arch_and_size(capsys):
+    assert main(["bench", "--seconds", "0.05"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
+    assert [(r[0], r[1]) for r in rows] == [(a, s) for a in ("rnn", "gru", "lstm") for s in ("small", "medium")]
+    for row in rows:
+        bare, ours, ratio, probe, live = map(float, row[4:9])
+        assert bare > 0 and ours > 0 and ratio == pytest.approx(ours / bare, abs=0.006)
+        assert probe > 0 and live > 0
