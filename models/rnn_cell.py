@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import torch
-from torch import nn
 
 from models.cell_base import RecurrentCell, Clamp, apply_clamp, input_projection
 

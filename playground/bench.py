@@ -14,7 +14,6 @@ import time
 import torch
 from torch import nn
 
-from models.network import SequenceNet
 from playground.config import RunConfig
 from playground.probe import probe
 from playground.trainer import Trainer

@@ -1,7 +1,8 @@
 """The probe: replay a fixed batch through the cells and record what happens inside.
 
-One forward pass through the from-scratch cells (glass-box path) and one backward
-pass give, as numpy arrays:
+One forward pass through the from-scratch cells (glass-box path, no autograd graph) and
+one backward pass written out by hand (``models.bptt``: BPTT with the cells' derivative
+formulas, checked against autograd in the tests) give, as numpy arrays:
 
 - hidden states h_t (and LSTM cell states c_t) for every layer and timestep,
 - every gate's activation,
@@ -12,10 +13,10 @@ pass give, as numpy arrays:
 - per-parameter gradient norms, gate saturation fractions (< 0.1 and > 0.9),
 - the recurrent matrix's spectral radius, and a PCA projection of the trajectories.
 
-The Jacobian rides along in the same pass: H copies of sequence 0 are appended to
-the batch and the objective sum_k h_T[copy k, unit k] is added to the loss; since
-batch rows never interact, row k of dh_T/dh_t lands in copy k's gradient while the
-probe rows still receive exactly dL/dh_t.
+Autograd only differentiates the head: the loss with respect to the last layer's
+stacked h_t gives the direct terms dL/dh_t that BPTT starts from. The Jacobian rides
+along in the same backward walk: H extra cotangent rows with sequence 0's gate values
+start as the identity at t = T, so row k of dh_T/dh_t is where row k ends up at step t.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from models.bptt import hidden_state_grads
 from models.init import spectral_radius
 from models.network import Intervention, SequenceNet
 from playground.analysis import pca_project, saturation
@@ -86,13 +88,23 @@ class Snapshot:
         return arrays
 
 
-def _stack_rows(per_layer: list[list[torch.Tensor]], rows: int) -> torch.Tensor:
-    """(L, T, rows, H) from L lists of T tensors (B', H), keeping the first ``rows`` of each."""
-    return torch.stack([torch.stack([h[:rows] for h in layer]) for layer in per_layer])
+def _stack_layers(per_layer: list[list[torch.Tensor]]) -> torch.Tensor:
+    """(L, T, B, H) from L lists of T tensors (B, H)."""
+    return torch.stack([torch.stack(layer) for layer in per_layer])
 
 
-def _repeat_first(batch_x: torch.Tensor, n: int) -> torch.Tensor:
-    return batch_x[:1].expand(n, *batch_x.shape[1:])
+def readout_grad(net: SequenceNet, task: Task, batch: Batch, h_last: torch.Tensor):
+    """(out (B, T, O), loss, dL/dh_t through the head alone (T, B, H)) from h_last (T, B, H).
+
+    The head sees the states as the replay gives them to it, (B, T, H); autograd only
+    differentiates this last step.
+    """
+    with torch.enable_grad():
+        states = h_last.transpose(0, 1).contiguous().requires_grad_()
+        out = net.head(states)
+        loss = task.loss(out, batch)
+        (dh,) = torch.autograd.grad(loss, states)
+    return out.detach(), loss.detach(), dh.transpose(0, 1)
 
 
 def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
@@ -100,47 +112,36 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
           parameters: bool = True) -> Snapshot:
     """Replay ``batch`` through ``net``'s cells and record states, gates and gradients.
 
-    ``jacobian`` adds ||dh_T/dh_t|| (H extra rows in the replay); ``parameters`` adds the
-    per-parameter gradient norms (one more fused forward and backward). The live pages,
+    ``jacobian`` adds ||dh_T/dh_t|| (H extra rows in the backward walk); ``parameters`` adds
+    the per-parameter gradient norms (one more fused forward and backward). The live pages,
     which show neither every redraw, can turn them off to redraw faster.
     """
-    B, H, L = batch.x.shape[0], net.hidden, net.layers
-    x = torch.cat([batch.x, _repeat_first(batch.x, H)]) if jacobian else batch.x
-    replay = net.replay(x, intervention)
-    out = replay.out[:B]
-    loss = task.loss(out, batch)
-    objective = loss
-    h_last = replay.h[-1]
-    if jacobian:
-        objective = loss + h_last[-1][B:].diagonal().sum()
-    flat_h = [h for layer in replay.h for h in layer]
-    grads = torch.autograd.grad(objective, flat_h, allow_unused=True)
-    T = len(h_last)
-    grad = torch.stack([g if g is not None else torch.zeros_like(h)
-                        for g, h in zip(grads, flat_h)]).reshape(L, T, *flat_h[0].shape)
-    grad_norm = grad[:, :, :B].flatten(2).norm(dim=2)                   # (L, T)
-    jac_norm = grad[-1, :, B:].flatten(1).norm(dim=1) if jacobian else torch.zeros(T)
-
     with torch.no_grad():
-        hidden = _stack_rows(replay.h, B)                                   # (L, T, B, H)
-        cell = _stack_rows(replay.c, B) if net.arch == "lstm" else None
-        gates = {name: _stack_rows([g[name] for g in replay.gates], B).numpy() for name in net.gate_names}
-        metric = task.metric(out, batch)
+        replay = net.replay(batch.x, intervention)
+        hidden = _stack_layers(replay.h)                                    # (L, T, B, H)
+        cell = _stack_layers(replay.c) if net.arch == "lstm" else None
+        gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}
+    out, loss, dh_out = readout_grad(net, task, batch, hidden[-1])
+    grad, jac = hidden_state_grads(net, hidden, cell, gates, dh_out, intervention, jacobian)
+    grad_norm = grad.flatten(2).norm(dim=2)                                 # (L, T)
+    jac_norm = jac.flatten(1).norm(dim=1) if jacobian else torch.zeros(hidden.shape[1])
+    metric = task.metric(out, batch)
     hidden_np = hidden.numpy()
+    gates_np = {name: g.numpy() for name, g in gates.items()}
     param_norms = parameter_grad_norms(net, task, batch) if parameters else {}
     pca, explained = pca_project(hidden_np[-1], k=3)
     return Snapshot(
         step=step, arch=net.arch, loss=loss.item(), metric=metric,
         inputs=batch.x.numpy(), targets=batch.y.numpy(),
         labels=None if batch.labels is None else batch.labels.numpy(),
-        outputs=out.detach().numpy(), hidden=hidden_np,
-        cell=None if cell is None else cell.numpy(), gates=gates,
+        outputs=out.numpy(), hidden=hidden_np,
+        cell=None if cell is None else cell.numpy(), gates=gates_np,
         grad_norm=grad_norm.numpy(), jacobian_norm=jac_norm.numpy(),
         param_grad_norms=param_norms,
         saturation=({"tanh": saturation(hidden_np[-1], symmetric=True)} if net.arch == "rnn" else
-                    {name: saturation(g[-1]) for name, g in gates.items() if name != "c"}),
+                    {name: saturation(g[-1]) for name, g in gates_np.items() if name != "c"}),
         spectral_radius=recurrent_spectral_radius(net), pca=pca, pca_explained=explained,
-        example=task.describe_example(batch, out.detach(), 0),
+        example=task.describe_example(batch, out, 0),
     )
 
 

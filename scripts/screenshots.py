@@ -9,46 +9,16 @@ Pages that train live are caught mid-run; ``--wait`` gives them a few seconds fi
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["/", "/train", "/compare", "/cell", "/gradients", "/language", "/data", "/model"]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(ROOT))
+from playground.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
             "[data-test-script-state='notRunning']")
 WIDTH, HEIGHT = 1400, 1000
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    """Start the app on a free port and wait (up to 60 s) for its health check."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGTERM)
-    raise SystemExit(f"the app did not start on {url}")
 
 
 def file_name(path: str) -> str:
@@ -97,8 +67,7 @@ def main(argv: list[str] | None = None) -> None:
             print(target)
     finally:
         if proc is not None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
+            stop_server(proc)
 
 
 if __name__ == "__main__":

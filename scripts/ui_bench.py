@@ -19,19 +19,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+sys.path.insert(0, str(ROOT))
+from playground.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+
 SETTINGS = "arch=lstm&task=adding&seq_len=50&hidden=64"
 TIMEOUT_MS = 300_000
 FIRST_MS = 120_000          # longest wait for a session's first update
@@ -62,40 +57,6 @@ document.addEventListener('click', (e) => {
   if (btn && btn.innerText.includes('Start') && window.__bench.click === null) window.__bench.click = performance.now();
 }, true);
 """
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    """`streamlit run playground/app.py` on a free loopback port; returns (process, base URL)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port",
-                             str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit did not start on {url}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Terminate the server's process group (kill if it lingers)."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 async def one_session(browser, url: str, seed: int, seconds: float, started: asyncio.Barrier) -> dict:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +15,6 @@ from playground.figures.gates import gate_grid_summary, make_gate_grid, make_sat
 from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
-from playground.figures.style import ARCH_NAMES, GATE_TITLES
 from playground.figures.training import loss_summary, make_loss_figure
 from playground.live import LiveRun, Record
 from playground.probe import Snapshot

@@ -17,21 +17,12 @@ accepts a running script once no element is stale (``data-stale``).
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-START_TIMEOUT_S = 60
+from playground.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
 IDLE_TIMEOUT_MS = 120_000
 
 # Counts script runs started and finished in the page, so a test can wait for the rerun
@@ -74,54 +65,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             if skip:
                 item.add_marker(skip)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except OSError:
-        return False
-
-
-def start_server():
-    """Start `streamlit run playground/app.py` on a free port; return (process, base URL)."""
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    cmd = [sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{proc.stdout.read().decode()}")
-        if _healthy(url):
-            return proc, url
-        time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit did not answer {url}/_stcore/health within {START_TIMEOUT_S} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Terminate the server's whole process group; kill it if it lingers."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-    if proc.stdout:
-        proc.stdout.close()
 
 
 @pytest.fixture(scope="session")

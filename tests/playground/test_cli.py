@@ -8,7 +8,6 @@ import pytest
 import torch
 from torch import nn
 
-from models.network import SequenceNet
 from playground.cli import main
 
 

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 from playground.config import RunConfig
-from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
+from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure
 from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap
 from playground.figures.training import loss_summary, make_loss_figure, smooth, thin

@@ -1,0 +1,239 @@
+r"""Backpropagation through time written out by hand, vectorised over rows.
+
+The forward is ``SequenceNet.replay`` run without a graph: it records every hidden
+state, cell state and gate. This module walks t = T … 1 with the derivatives below,
+for all rows of a cotangent matrix at once, and never asks autograd for anything.
+The tests check it against ``torch.autograd`` on the replay.
+
+Notation: ⊙ is the Hadamard product; vectors are rows, so Wᵀv is written ``v @ W``.
+δh_t = dL/dh_t is the derivative with respect to the stored h_t, the total one through
+every later step (for the LSTM, c_t is a path of its own, δc_t):
+
+    δh_t = e_t + ρ_{t+1}        e_t: the direct term, ρ_{t+1}: what step t+1 sends back (0 after T)
+
+m is the ablation mask of the last layer (1 everywhere else): the forward stores
+h_t = m ⊙ h̃_t (and c_t = m ⊙ c̃_t) where h̃, c̃ are what the cell computed.
+σ' = s(1 − s) for a sigmoid output s, tanh' = 1 − y² for a tanh output y.
+
+Vanilla RNN (a_t the pre-activation; φ' = 1 − h_t² for tanh, [a_t > 0] for relu, 1 linear):
+    da_t = δh_t ⊙ m ⊙ φ'(a_t)                              ρ_t = W_hhᵀ da_t
+GRU (PyTorch form, h_n = W_hn h_{t−1} + b_hn):
+    δh̃ = m ⊙ δh_t
+    da_n = δh̃ ⊙ (1 − z_t) ⊙ (1 − n_t²),  da_r = da_n ⊙ h_n ⊙ σ'(r_t),
+    da_z = δh̃ ⊙ (h_{t−1} − n_t) ⊙ σ'(z_t)
+    ρ_t = z_t ⊙ δh̃ + W_hrᵀ da_r + W_hzᵀ da_z + W_hnᵀ (r_t ⊙ da_n)
+LSTM:
+    δc̃_t = m ⊙ (δh_t ⊙ o_t ⊙ (1 − tanh² c̃_t) + f_{t+1} ⊙ δc̃_{t+1})
+    da_i = δc̃_t ⊙ g_t ⊙ σ'(i_t),  da_f = δc̃_t ⊙ c_{t−1} ⊙ σ'(f_t),
+    da_g = δc̃_t ⊙ i_t ⊙ (1 − g_t²),  da_o = δh_t ⊙ m ⊙ tanh c̃_t ⊙ σ'(o_t)
+    ρ_t = W_hhᵀ [da_i | da_f | da_g | da_o]
+
+A clamped gate is a constant: its pre-activation gradient is 0, and its clamped value
+is what multiplies everywhere else. A scaled W_hh is whatever the forward used.
+
+Layers: the layer above sends its input gradient down as the direct term of the layer
+below, e^{l−1}_t = W_ihᵀ da^{ih}_t, where da^{ih} is the stacked pre-activation gradient
+(the GRU's n block is da_n there, not r_t ⊙ da_n).
+
+Jacobian rows: H extra rows in the last layer walk the same steps with sequence 0's
+gate values, start as the identity at t = T and get no direct term; row k then holds
+dh_T[k]/dh_t, so those rows are the Jacobian ∂h_T/∂h_t of sequence 0.
+"""
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+
+@torch.no_grad()
+def hidden_state_grads(net, hidden: Tensor, cell: Tensor | None, gates: dict[str, Tensor],
+                       dh_out: Tensor, intervention=None, jacobian: bool = False
+                       ) -> tuple[Tensor, Tensor | None]:
+    """dL/dh_t for every layer and step, and ∂h_T/∂h_t of the last layer for sequence 0.
+
+    ``net`` is the SequenceNet that ran the forward (its arch, activation and weights are
+    read), ``intervention`` the one the forward applied (or None). ``hidden`` (L, T, B, H)
+    are the stored h_t, ``cell`` (L, T, B, H) the stored LSTM c_t (None otherwise), ``gates``
+    name -> (L, T, B, H) as the replay records them (RNN "pre", GRU "r", "z", "n", LSTM
+    "i", "f", "g", "o", "c"). ``dh_out`` (T, B, H) is dL/dh_t of the last layer through the
+    head alone (the direct term). Returns (dL/dh (L, T, B, H), ∂h_T/∂h_t (T, H, H) or None
+    when ``jacobian`` is False).
+    """
+    L, T, B, H = hidden.shape
+    clamp = intervention.clamp if intervention else {}
+    scale_hh = intervention.scale_hh if intervention else 1.0
+    keep = _keep_mask(H, intervention.ablate if intervention else (), hidden.dtype)
+    grads, jac = [None] * L, None
+    direct = dh_out
+    for layer in reversed(range(L)):
+        top = layer == L - 1
+        copies = H if top and jacobian else 0
+        W_ih, W_hh, _, b_hh = net.layer_weights(layer, scale_hh)
+        layer_gates = {name: g[layer] for name, g in gates.items()}
+        step = _cell_backward(net, hidden[layer], None if cell is None else cell[layer], layer_gates,
+                              W_hh, b_hh, clamp, keep if top else None, copies)
+        dh = _walk_back(step, _seed_jacobian(direct, H) if copies else direct)
+        grads[layer] = dh[:, :B]
+        if copies:
+            jac = dh[:, B:]
+        if layer:
+            direct = step.input_grads(dh[:, :B], B) @ W_ih
+    return torch.stack(grads), jac
+
+
+def _keep_mask(H: int, ablate, dtype) -> Tensor | None:
+    """The 0/1 mask the replay multiplies the last layer's h (and c) by; None without ablation."""
+    if not ablate:
+        return None
+    keep = torch.ones(H, dtype=dtype)
+    keep[list(ablate)] = 0
+    return keep
+
+
+def _seed_jacobian(direct: Tensor, H: int) -> Tensor:
+    """(T, B + H, H): ``direct`` with H rows appended that are 0 except the identity at t = T."""
+    seed = direct.new_zeros(direct.shape[0], H, H)
+    seed[-1] = torch.eye(H, dtype=direct.dtype)
+    return torch.cat((direct, seed), dim=1)
+
+
+def _walk_back(step, direct: Tensor) -> Tensor:
+    """δh_t = direct_t + ρ_{t+1} for t = T … 1; returns δh (T, R, H)."""
+    T = direct.shape[0]
+    dh = [None] * T
+    sent_back = None
+    for t in reversed(range(T)):
+        dh[t] = direct[t] if sent_back is None else direct[t] + sent_back
+        sent_back = step(t, dh[t])
+    return torch.stack(dh)
+
+
+def _with_copies(x: Tensor, copies: int) -> Tensor:
+    """(T, B, ...) -> (T, B + copies, ...): row 0 repeated ``copies`` times at the end."""
+    if not copies:
+        return x
+    return torch.cat((x, x[:, :1].expand(-1, copies, *x.shape[2:])), dim=1)
+
+
+def _previous(x: Tensor) -> Tensor:
+    """x_{t−1} for every t, with x_0 = 0: (T, B, H) -> (T, B, H)."""
+    return torch.cat((torch.zeros_like(x[:1]), x[:-1]))
+
+
+def _sigmoid_grad(s: Tensor) -> Tensor:
+    return s * (1 - s)
+
+
+def _tanh_grad(y: Tensor) -> Tensor:
+    return 1 - y * y
+
+
+def _masked(x: Tensor, keep: Tensor | None) -> Tensor:
+    return x if keep is None else x * keep
+
+
+def _unless_clamped(name: str, clamp: dict, factor: Tensor) -> Tensor:
+    """``factor`` (a gate's pre-activation derivative), or 0 when the gate is clamped."""
+    return torch.zeros_like(factor) if name in clamp else factor
+
+
+def _cell_backward(net, h, c, gates, W_hh, b_hh, clamp, keep, copies):
+    if net.arch == "lstm":
+        return LSTMBackward(h, c, gates, W_hh, clamp, keep, copies)
+    if net.arch == "gru":
+        return GRUBackward(h, gates, W_hh, b_hh, clamp, keep, copies)
+    return RNNBackward(h, gates, W_hh, net.activation, clamp, keep, copies)
+
+
+class RNNBackward:
+    """One vanilla RNN layer's backward step: da_t = δh_t ⊙ m ⊙ φ'(a_t), ρ_t = W_hhᵀ da_t.
+
+    Built from the layer's stored h (T, B, H) and gates ("pre": a_t); ``copies`` Jacobian
+    rows (sequence 0's values) are appended to every factor.
+    """
+
+    def __init__(self, h, gates, W_hh, activation, clamp, keep, copies):
+        a = gates["pre"]
+        if activation == "tanh":
+            slope = _tanh_grad(h)                  # h = tanh(a) wherever the mask keeps it
+        elif activation == "relu":
+            slope = (a > 0).to(a.dtype)
+        else:
+            slope = torch.ones_like(a)
+        slope = _unless_clamped("h", clamp, _masked(slope, keep))
+        self.slope = _with_copies(slope, copies)   # (T, R, H)
+        self.W_hh = W_hh
+
+    def __call__(self, t: int, dh: Tensor) -> Tensor:
+        """ρ_t: what step t sends back to δh_{t−1}."""
+        return (dh * self.slope[t]) @ self.W_hh
+
+    def input_grads(self, dh: Tensor, rows: int) -> Tensor:
+        """da^{ih} (T, rows, H) for δh (T, rows, H) of the first ``rows`` rows."""
+        return dh * self.slope[:, :rows]
+
+
+class GRUBackward:
+    """One GRU layer's backward step (PyTorch form):
+
+    ρ_t = z_t ⊙ δh̃ + [da_r | da_z | r_t ⊙ da_n] W_hh, with δh̃ = m ⊙ δh_t and the
+    pre-activation gradients da_· = δh̃ ⊙ (factor_·), the factors computed for all t at once.
+    """
+
+    def __init__(self, h, gates, W_hh, b_hh, clamp, keep, copies):
+        H = h.shape[-1]
+        r, z, n = gates["r"], gates["z"], gates["n"]
+        h_prev = _previous(h)
+        h_n = torch.nn.functional.linear(h_prev, W_hh[2 * H:], b_hh[2 * H:])     # W_hn h_{t−1} + b_hn
+        f_n = _unless_clamped("n", clamp, _masked((1 - z) * _tanh_grad(n), keep))
+        f_r = _unless_clamped("r", clamp, f_n * h_n * _sigmoid_grad(r))
+        f_z = _unless_clamped("z", clamp, _masked((h_prev - n) * _sigmoid_grad(z), keep))
+        self.ih = _with_copies(torch.stack((f_r, f_z, f_n), dim=2), copies)       # (T, R, 3, H)
+        self.hh = _with_copies(torch.stack((f_r, f_z, r * f_n), dim=2), copies)
+        self.carry = _with_copies(_masked(z, keep), copies)                      # (T, R, H)
+        self.W_hh = W_hh
+
+    def __call__(self, t: int, dh: Tensor) -> Tensor:
+        """ρ_t: what step t sends back to δh_{t−1}."""
+        da_hh = (dh.unsqueeze(1) * self.hh[t]).flatten(1)                        # (R, 3H)
+        return torch.addmm(dh * self.carry[t], da_hh, self.W_hh)
+
+    def input_grads(self, dh: Tensor, rows: int) -> Tensor:
+        """da^{ih} = [da_r | da_z | da_n] (T, rows, 3H) for δh (T, rows, H)."""
+        return (dh.unsqueeze(2) * self.ih[:, :rows]).flatten(2)
+
+
+class LSTMBackward:
+    """One LSTM layer's backward step, carrying δc̃ from step to step:
+
+    δc̃_t = δh_t ⊙ (m ⊙ o_t ⊙ (1 − tanh² c̃_t)) + (m ⊙ f_{t+1}) ⊙ δc̃_{t+1},
+    da_t = [δc̃_t | δc̃_t | δc̃_t | δh_t] ⊙ (factors of i | f | g | o),  ρ_t = da_t W_hh.
+    Steps must be called for t = T … 1 in order; da_t is kept for ``input_grads``.
+    """
+
+    def __init__(self, h, c, gates, W_hh, clamp, keep, copies):
+        i, f, g, o = gates["i"], gates["f"], gates["g"], gates["o"]
+        tanh_c = torch.tanh(gates["c"])                                          # tanh c̃_t
+        factors = (_unless_clamped("i", clamp, g * _sigmoid_grad(i)),
+                   _unless_clamped("f", clamp, _previous(c) * _sigmoid_grad(f)),
+                   _unless_clamped("g", clamp, i * _tanh_grad(g)),
+                   _unless_clamped("o", clamp, _masked(tanh_c * _sigmoid_grad(o), keep)))
+        self.factors = _with_copies(torch.cat(factors, dim=2), copies)           # (T, R, 4H)
+        self.dc_from_h = _with_copies(_masked(o * _tanh_grad(tanh_c), keep), copies)
+        self.carry = _with_copies(_masked(f, keep), copies)
+        self.W_hh = W_hh
+        self.dc_next = None                                                     # f_{t+1} ⊙ δc̃_{t+1}
+        self.da = []
+
+    def __call__(self, t: int, dh: Tensor) -> Tensor:
+        """ρ_t: what step t sends back to δh_{t−1} (and f_t ⊙ δc̃_t kept for step t − 1)."""
+        dc_from_h = dh * self.dc_from_h[t]
+        dc = dc_from_h if self.dc_next is None else dc_from_h + self.dc_next
+        da = torch.cat((dc, dc, dc, dh), dim=1) * self.factors[t]
+        self.dc_next = dc * self.carry[t]
+        self.da.append(da)
+        return da @ self.W_hh
+
+    def input_grads(self, dh: Tensor, rows: int) -> Tensor:
+        """da^{ih} = [da_i | da_f | da_g | da_o] (T, rows, 4H), as the steps computed it."""
+        return torch.stack(self.da[::-1])[:, :rows]
