@@ -17,7 +17,7 @@ from playground.errors import DataError, PlaygroundError
 from playground.live import LiveRun
 from playground.tasks import make_task
 from playground.ui.live_session import CUSTOM_TASK_KEY, RUN_KEY
-from playground.user_data import with_seq_len
+from playground.user_data import safe_name, with_seq_len
 
 TRAIN_PAGE = Path(__file__).resolve().parents[2] / "pages" / "train.py"
 IMPORTED = "_imported_note"
@@ -115,13 +115,14 @@ def import_panel() -> None:
                               help="Read as tensors only (torch.load with weights_only=True): a file "
                                    "cannot run code here.")
     if st.button("Load these weights", icon=":material/upload:", key="model_load", disabled=upload is None):
+        name = safe_name(upload.name, "the file")        # the name is untrusted: no markdown, no links
         try:
             new = export.import_run(upload.getvalue(), _task_for)
         except PlaygroundError as err:
-            st.error(f"Could not load {upload.name}: {err}. The current run is unchanged.", icon=":material/error:")
+            st.error(f"Could not load {name}: {err}. The current run is unchanged.", icon=":material/error:")
             return
         except Exception as err:  # noqa: BLE001 — an untrusted file must never surface a traceback
-            st.error(f"Could not load {upload.name}: unexpected {type(err).__name__}. The current run is "
+            st.error(f"Could not load {name}: unexpected {type(err).__name__}. The current run is "
                      "unchanged.", icon=":material/error:")
             return
         st.session_state[RUN_KEY] = new

@@ -236,3 +236,15 @@ def test_bad_weights_are_refused_and_keep_the_run(name):
     assert fragment in errors and "The current run is unchanged" in errors, errors
     assert not PWNED.exists(), "a weights file ran code"
     assert_kept(at, run, 3)
+
+
+def test_a_hostile_file_name_is_shown_as_plain_text():
+    run = trained()
+    at = app("model", run=run)
+    name = "[click me](javascript:alert(1))**<b>x</b>.pt"
+    at.file_uploader(key="model_upload").set_value((name, b"junk", "application/octet-stream")).run()
+    at.button(key="model_load").click().run()
+    errors = texts(at.error)
+    assert "Could not load click mejavascriptalert1bxb.pt" in errors, errors
+    assert "](" not in errors and "<b>" not in errors and "**" not in errors
+    assert_kept(at, run, 3)
