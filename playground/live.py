@@ -22,6 +22,7 @@ from playground.trainer import Trainer
 
 MAX_RECORDS = 120          # records kept for replay; thinned by half when full
 MAX_STEPS_PER_TICK = 500   # a tick never takes more than this many updates
+VALIDATE_EVERY_S = 1.0     # a tick validates when this long has passed since the last validation
 STRUCTURAL = ("arch", "task", "seq_len", "lag", "hidden", "layers", "activation",
               "init", "radius", "optimizer", "batch", "seed")
 
@@ -63,6 +64,7 @@ class LiveRun:
         self.records: list[Record] = []
         self.snapshot: Snapshot | None = None
         self.steps_per_second = 0.0
+        self._validated_at = float("-inf")
         self.record_probe()
 
     @property
@@ -87,8 +89,12 @@ class LiveRun:
             if config.clip != self.config.clip:
                 self.trainer.set_clip(config.clip)
 
-    def tick(self, budget_s: float = 0.15, max_steps: int = MAX_STEPS_PER_TICK) -> int:
-        """Train for about ``budget_s`` seconds (at least one step), then probe. Returns steps."""
+    def tick(self, budget_s: float = 0.15, max_steps: int = MAX_STEPS_PER_TICK, validate: bool = False) -> int:
+        """Train for about ``budget_s`` seconds (at least one step), then probe. Returns steps.
+
+        The validation metric is refreshed at most once a second (always with ``validate``):
+        it costs about as much as a training step.
+        """
         done = 0
         with self.lock:
             start = time.perf_counter()
@@ -102,13 +108,15 @@ class LiveRun:
             elapsed = time.perf_counter() - start
             if done:
                 self.steps_per_second = done / max(elapsed, 1e-9)
-                self.trainer.validate()
+                if validate or time.perf_counter() - self._validated_at >= VALIDATE_EVERY_S:
+                    self.trainer.validate()
+                    self._validated_at = time.perf_counter()
             self._record_probe_locked()
         return done
 
     def step_once(self) -> None:
         """Exactly one update (the Step button), then probe."""
-        self.tick(budget_s=0.0, max_steps=1)
+        self.tick(budget_s=0.0, max_steps=1, validate=True)
 
     def record_probe(self) -> Snapshot:
         """Probe now and keep the record."""
