@@ -41,13 +41,18 @@ dh_T[k]/dh_t, so those rows are the Jacobian ∂h_T/∂h_t of sequence 0.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from torch import Tensor
 
+if TYPE_CHECKING:
+    from models.network import Intervention, SequenceNet
+
 
 @torch.no_grad()
-def hidden_state_grads(net, hidden: Tensor, cell: Tensor | None, gates: dict[str, Tensor],
-                       dh_out: Tensor, intervention=None, jacobian: bool = False
+def hidden_state_grads(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str, Tensor],
+                       dh_out: Tensor, intervention: Intervention | None = None, jacobian: bool = False
                        ) -> tuple[Tensor, Tensor | None]:
     """dL/dh_t for every layer and step, and ∂h_T/∂h_t of the last layer for sequence 0.
 
@@ -72,12 +77,12 @@ def hidden_state_grads(net, hidden: Tensor, cell: Tensor | None, gates: dict[str
         layer_gates = {name: g[layer] for name, g in gates.items()}
         step = _cell_backward(net, hidden[layer], None if cell is None else cell[layer], layer_gates,
                               W_hh, b_hh, clamp, keep if top else None, copies)
-        dh = _walk_back(step, _seed_jacobian(direct, H) if copies else direct)
+        dh = _walk_back(step, _cotangent_rows(direct, copies))
         grads[layer] = dh[:, :B]
         if copies:
             jac = dh[:, B:]
         if layer:
-            direct = step.input_grads(dh[:, :B], B) @ W_ih
+            direct = step.input_grads(dh[:, :B]) @ W_ih
     return torch.stack(grads), jac
 
 
@@ -90,22 +95,24 @@ def _keep_mask(H: int, ablate, dtype) -> Tensor | None:
     return keep
 
 
-def _seed_jacobian(direct: Tensor, H: int) -> Tensor:
-    """(T, B + H, H): ``direct`` with H rows appended that are 0 except the identity at t = T."""
-    seed = direct.new_zeros(direct.shape[0], H, H)
-    seed[-1] = torch.eye(H, dtype=direct.dtype)
-    return torch.cat((direct, seed), dim=1)
+def _cotangent_rows(direct: Tensor, copies: int) -> Tensor:
+    """(T, B + copies, H), a new tensor: ``direct`` then ``copies`` Jacobian rows, 0 except
+    the identity at t = T (copies is H or 0)."""
+    T, B, H = direct.shape
+    rows = direct.new_zeros(T, B + copies, H)
+    rows[:, :B] = direct
+    if copies:
+        rows[-1, B:] = torch.eye(H, dtype=direct.dtype)
+    return rows
 
 
-def _walk_back(step, direct: Tensor) -> Tensor:
-    """δh_t = direct_t + ρ_{t+1} for t = T … 1; returns δh (T, R, H)."""
-    T = direct.shape[0]
-    dh = [None] * T
-    sent_back = None
-    for t in reversed(range(T)):
-        dh[t] = direct[t] if sent_back is None else direct[t] + sent_back
-        sent_back = step(t, dh[t])
-    return torch.stack(dh)
+def _walk_back(step, dh: Tensor) -> Tensor:
+    """δh_t = e_t + ρ_{t+1} for t = T … 1, in place: ``dh`` (T, R, H) comes in holding e_t,
+    and each step adds ρ_t into δh_{t−1}; returns ``dh``."""
+    steps = dh.unbind(0)                                   # views: each step writes into dh
+    for t in reversed(range(len(steps))):
+        step(t, steps[t], steps[t - 1] if t else None)
+    return dh
 
 
 def _with_copies(x: Tensor, copies: int) -> Tensor:
@@ -160,24 +167,26 @@ class RNNBackward:
             slope = (a > 0).to(a.dtype)
         else:
             slope = torch.ones_like(a)
-        slope = _unless_clamped("h", clamp, _masked(slope, keep))
-        self.slope = _with_copies(slope, copies)   # (T, R, H)
+        self.slope = _with_copies(_unless_clamped("h", clamp, _masked(slope, keep)), copies)   # (T, R, H)
+        self.slope_at = self.slope.unbind(0)
         self.W_hh = W_hh
 
-    def __call__(self, t: int, dh: Tensor) -> Tensor:
-        """ρ_t: what step t sends back to δh_{t−1}."""
-        return (dh * self.slope[t]) @ self.W_hh
+    def __call__(self, t: int, dh: Tensor, dh_prev: Tensor | None):
+        """Adds ρ_t, from δh_t (R, H), into δh_{t−1} unless t is the first step."""
+        if dh_prev is not None:
+            dh_prev.addmm_(dh * self.slope_at[t], self.W_hh)
 
-    def input_grads(self, dh: Tensor, rows: int) -> Tensor:
-        """da^{ih} (T, rows, H) for δh (T, rows, H) of the first ``rows`` rows."""
-        return dh * self.slope[:, :rows]
+    def input_grads(self, dh: Tensor) -> Tensor:
+        """da^{ih} = da (T, B, H) of the first B rows, given their δh (T, B, H)."""
+        return dh * self.slope[:, :dh.shape[1]]
 
 
 class GRUBackward:
     """One GRU layer's backward step (PyTorch form):
 
     ρ_t = z_t ⊙ δh̃ + [da_r | da_z | r_t ⊙ da_n] W_hh, with δh̃ = m ⊙ δh_t and the
-    pre-activation gradients da_· = δh̃ ⊙ (factor_·), the factors computed for all t at once.
+    pre-activation gradients da_· = δh_t ⊙ (factor_·), the factors (m included) computed
+    for all t at once.
     """
 
     def __init__(self, h, gates, W_hh, b_hh, clamp, keep, copies):
@@ -188,19 +197,20 @@ class GRUBackward:
         f_n = _unless_clamped("n", clamp, _masked((1 - z) * _tanh_grad(n), keep))
         f_r = _unless_clamped("r", clamp, f_n * h_n * _sigmoid_grad(r))
         f_z = _unless_clamped("z", clamp, _masked((h_prev - n) * _sigmoid_grad(z), keep))
-        self.ih = _with_copies(torch.stack((f_r, f_z, f_n), dim=2), copies)       # (T, R, 3, H)
-        self.hh = _with_copies(torch.stack((f_r, f_z, r * f_n), dim=2), copies)
-        self.carry = _with_copies(_masked(z, keep), copies)                      # (T, R, H)
+        self.ih = torch.stack((f_r, f_z, f_n), dim=2)                              # (T, B, 3, H)
+        self.hh_at = _with_copies(torch.stack((f_r, f_z, r * f_n), dim=2), copies).unbind(0)   # T × (R, 3, H)
+        self.carry_at = _with_copies(_masked(z, keep), copies).unbind(0)                      # T × (R, H)
         self.W_hh = W_hh
 
-    def __call__(self, t: int, dh: Tensor) -> Tensor:
-        """ρ_t: what step t sends back to δh_{t−1}."""
-        da_hh = (dh.unsqueeze(1) * self.hh[t]).flatten(1)                        # (R, 3H)
-        return torch.addmm(dh * self.carry[t], da_hh, self.W_hh)
+    def __call__(self, t: int, dh: Tensor, dh_prev: Tensor | None):
+        """Adds ρ_t, from δh_t (R, H), into δh_{t−1} unless t is the first step."""
+        if dh_prev is not None:
+            da_hh = (dh.unsqueeze(1) * self.hh_at[t]).flatten(1)                  # (R, 3H)
+            dh_prev.addcmul_(dh, self.carry_at[t]).addmm_(da_hh, self.W_hh)
 
-    def input_grads(self, dh: Tensor, rows: int) -> Tensor:
-        """da^{ih} = [da_r | da_z | da_n] (T, rows, 3H) for δh (T, rows, H)."""
-        return (dh.unsqueeze(2) * self.ih[:, :rows]).flatten(2)
+    def input_grads(self, dh: Tensor) -> Tensor:
+        """da^{ih} = [da_r | da_z | da_n] (T, B, 3H) of the first B rows, given their δh (T, B, H)."""
+        return (dh.unsqueeze(2) * self.ih).flatten(2)
 
 
 class LSTMBackward:
@@ -208,7 +218,7 @@ class LSTMBackward:
 
     δc̃_t = δh_t ⊙ (m ⊙ o_t ⊙ (1 − tanh² c̃_t)) + (m ⊙ f_{t+1}) ⊙ δc̃_{t+1},
     da_t = [δc̃_t | δc̃_t | δc̃_t | δh_t] ⊙ (factors of i | f | g | o),  ρ_t = da_t W_hh.
-    Steps must be called for t = T … 1 in order; da_t is kept for ``input_grads``.
+    Steps must be called for t = T … 1 in order; δc̃_t is kept for ``input_grads``.
     """
 
     def __init__(self, h, c, gates, W_hh, clamp, keep, copies):
@@ -219,21 +229,23 @@ class LSTMBackward:
                    _unless_clamped("g", clamp, i * _tanh_grad(g)),
                    _unless_clamped("o", clamp, _masked(tanh_c * _sigmoid_grad(o), keep)))
         self.factors = _with_copies(torch.cat(factors, dim=2), copies)           # (T, R, 4H)
-        self.dc_from_h = _with_copies(_masked(o * _tanh_grad(tanh_c), keep), copies)
-        self.carry = _with_copies(_masked(f, keep), copies)
+        dc_from_h = _with_copies(_masked(o * _tanh_grad(tanh_c), keep), copies)
+        carry = _with_copies(_masked(f, keep), copies)
+        self.at = tuple(zip(self.factors.unbind(0), dc_from_h.unbind(0), carry.unbind(0)))
+        self.dc = torch.zeros_like(carry)                                       # δc̃_t, filled by the steps
+        self.dc_at = self.dc.unbind(0)
         self.W_hh = W_hh
-        self.dc_next = None                                                     # f_{t+1} ⊙ δc̃_{t+1}
-        self.da = []
 
-    def __call__(self, t: int, dh: Tensor) -> Tensor:
-        """ρ_t: what step t sends back to δh_{t−1} (and f_t ⊙ δc̃_t kept for step t − 1)."""
-        dc_from_h = dh * self.dc_from_h[t]
-        dc = dc_from_h if self.dc_next is None else dc_from_h + self.dc_next
-        da = torch.cat((dc, dc, dc, dh), dim=1) * self.factors[t]
-        self.dc_next = dc * self.carry[t]
-        self.da.append(da)
-        return da @ self.W_hh
+    def __call__(self, t: int, dh: Tensor, dh_prev: Tensor | None):
+        """δc̃_t from δh_t (R, H) and δc̃_{t+1}; adds ρ_t into δh_{t−1} unless t is the first step."""
+        factors, dc_from_h, carry = self.at[t]
+        dc = self.dc_at[t].addcmul_(dh, dc_from_h)             # it held m ⊙ f_{t+1} ⊙ δc̃_{t+1}
+        if dh_prev is not None:
+            torch.mul(dc, carry, out=self.dc_at[t - 1])
+            dh_prev.addmm_(torch.cat((dc, dc, dc, dh), dim=1).mul_(factors), self.W_hh)
 
-    def input_grads(self, dh: Tensor, rows: int) -> Tensor:
-        """da^{ih} = [da_i | da_f | da_g | da_o] (T, rows, 4H), as the steps computed it."""
-        return torch.stack(self.da[::-1])[:, :rows]
+    def input_grads(self, dh: Tensor) -> Tensor:
+        """da^{ih} = [da_i | da_f | da_g | da_o] (T, B, 4H) of the first B rows, given their δh (T, B, H)."""
+        B = dh.shape[1]
+        dc = self.dc[:, :B]
+        return torch.cat((dc, dc, dc, dh), dim=2) * self.factors[:, :B]

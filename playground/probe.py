@@ -15,8 +15,9 @@ formulas, checked against autograd in the tests) give, as numpy arrays:
 
 Autograd only differentiates the head: the loss with respect to the last layer's
 stacked h_t gives the direct terms dL/dh_t that BPTT starts from. The Jacobian rides
-along in the same backward walk: H extra cotangent rows with sequence 0's gate values
-start as the identity at t = T, so row k of dh_T/dh_t is where row k ends up at step t.
+along in the same backward walk: H extra cotangent rows, stepped with sequence 0's gate
+values, start as the identity at t = T (row k = unit k) and get no direct term, so at
+step t they hold dh_T/dh_t while the probe rows hold dL/dh_t.
 """
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def _stack_layers(per_layer: list[list[torch.Tensor]]) -> torch.Tensor:
     return torch.stack([torch.stack(layer) for layer in per_layer])
 
 
-def readout_grad(net: SequenceNet, task: Task, batch: Batch, h_last: torch.Tensor):
+def _readout_grad(net: SequenceNet, task: Task, batch: Batch, h_last: torch.Tensor):
     """(out (B, T, O), loss, dL/dh_t through the head alone (T, B, H)) from h_last (T, B, H).
 
     The head sees the states as the replay gives them to it, (B, T, H); autograd only
@@ -121,7 +122,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
         hidden = _stack_layers(replay.h)                                    # (L, T, B, H)
         cell = _stack_layers(replay.c) if net.arch == "lstm" else None
         gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}
-    out, loss, dh_out = readout_grad(net, task, batch, hidden[-1])
+    out, loss, dh_out = _readout_grad(net, task, batch, hidden[-1])
     grad, jac = hidden_state_grads(net, hidden, cell, gates, dh_out, intervention, jacobian)
     grad_norm = grad.flatten(2).norm(dim=2)                                 # (L, T)
     jac_norm = jac.flatten(1).norm(dim=1) if jacobian else torch.zeros(hidden.shape[1])
