@@ -35,12 +35,19 @@ Layers: the layer above sends its input gradient down as the direct term of the 
 below, e^{l−1}_t = W_ihᵀ da^{ih}_t, where da^{ih} is the stacked pre-activation gradient
 (the GRU's n block is da_n there, not r_t ⊙ da_n).
 
+Weights, summed over t and the B probe rows (BPTT shares the weights; s is the W_hh scale):
+    ∂L/∂W_ih = Σ_t da^{ih}_t x_tᵀ,   ∂L/∂b_ih = Σ_t da^{ih}_t,
+    ∂L/∂W_hh = s Σ_t da^{hh}_t h_{t−1}ᵀ,   ∂L/∂b_hh = Σ_t da^{hh}_t,
+with da^{hh} = da^{ih} except the GRU's n block, r_t ⊙ da_n. The first layer's input
+gradient W_ihᵀ da^{ih}_t is returned too (an embedding's gradient is built from it).
+
 Jacobian rows: H extra rows in the last layer walk the same steps with sequence 0's
 gate values, start as the identity at t = T and get no direct term; row k then holds
 dh_T[k]/dh_t, so those rows are the Jacobian ∂h_T/∂h_t of sequence 0.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import torch
@@ -56,19 +63,43 @@ def hidden_state_grads(net: SequenceNet, hidden: Tensor, cell: Tensor | None, ga
                        ) -> tuple[Tensor, Tensor | None]:
     """dL/dh_t for every layer and step, and ∂h_T/∂h_t of the last layer for sequence 0.
 
+    See ``bptt()`` for the arguments; returns (dL/dh (L, T, B, H), ∂h_T/∂h_t (T, H, H) or None).
+    """
+    result = bptt(net, hidden, cell, gates, dh_out, intervention=intervention, jacobian=jacobian)
+    return result.hidden, result.jacobian
+
+
+@dataclass
+class Gradients:
+    """What ``bptt`` returns. hidden: dL/dh (L, T, B, H). jacobian: ∂h_T/∂h_t (T, H, H) of
+    sequence 0, or None. weights: 'weight_ih_l0', ... -> ∂L/∂θ of the recurrent layers, and
+    input: ∂L/∂x_t of the first layer's input (T, B, I); both empty/None unless asked for."""
+
+    hidden: Tensor
+    jacobian: Tensor | None = None
+    weights: dict[str, Tensor] = field(default_factory=dict)
+    input: Tensor | None = None
+
+
+@torch.no_grad()
+def bptt(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str, Tensor], dh_out: Tensor,
+         inputs: Tensor | None = None, intervention: Intervention | None = None, jacobian: bool = False
+         ) -> Gradients:
+    """Backpropagation through time over the replay's records: see the module docstring.
+
     ``net`` is the SequenceNet that ran the forward (its arch, activation and weights are
     read), ``intervention`` the one the forward applied (or None). ``hidden`` (L, T, B, H)
     are the stored h_t, ``cell`` (L, T, B, H) the stored LSTM c_t (None otherwise), ``gates``
     name -> (L, T, B, H) as the replay records them (RNN "pre", GRU "r", "z", "n", LSTM
     "i", "f", "g", "o", "c"). ``dh_out`` (T, B, H) is dL/dh_t of the last layer through the
-    head alone (the direct term). Returns (dL/dh (L, T, B, H), ∂h_T/∂h_t (T, H, H) or None
-    when ``jacobian`` is False).
+    head alone (the direct term). ``inputs`` (T, B, I), what the first layer received, asks
+    for the weight gradients and the input gradient as well.
     """
     L, T, B, H = hidden.shape
     clamp = intervention.clamp if intervention else {}
     scale_hh = intervention.scale_hh if intervention else 1.0
     keep = _keep_mask(H, intervention.ablate if intervention else (), hidden.dtype)
-    grads, jac = [None] * L, None
+    grads, result = [None] * L, Gradients(hidden)
     direct = dh_out
     for layer in reversed(range(L)):
         top = layer == L - 1
@@ -80,10 +111,27 @@ def hidden_state_grads(net: SequenceNet, hidden: Tensor, cell: Tensor | None, ga
         dh = _walk_back(step, _cotangent_rows(direct, copies))
         grads[layer] = dh[:, :B]
         if copies:
-            jac = dh[:, B:]
-        if layer:
-            direct = step.input_grads(dh[:, :B]) @ W_ih
-    return torch.stack(grads), jac
+            result.jacobian = dh[:, B:]
+        if layer or inputs is not None:
+            da_ih = step.input_grads(dh[:, :B])                               # (T, B, G·H)
+            direct = da_ih @ W_ih
+        if inputs is not None:
+            x = hidden[layer - 1] if layer else inputs
+            result.weights.update(_weight_grads(layer, da_ih, step.recurrent_grads(dh[:, :B], da_ih),
+                                                x, _previous(hidden[layer]), scale_hh))
+    result.hidden = torch.stack(grads)
+    if inputs is not None:
+        result.input = direct
+    return result
+
+
+def _weight_grads(layer: int, da_ih: Tensor, da_hh: Tensor, x: Tensor, h_prev: Tensor, scale_hh: float
+                  ) -> dict[str, Tensor]:
+    """∂L/∂W_ih, ∂L/∂W_hh (times the scale the forward applied), ∂L/∂b_ih, ∂L/∂b_hh of one layer."""
+    flat = lambda a: a.reshape(-1, a.shape[-1])                               # (T·B, ·)
+    return {f"weight_ih_l{layer}": flat(da_ih).T @ flat(x),
+            f"weight_hh_l{layer}": (flat(da_hh).T @ flat(h_prev)) * scale_hh,
+            f"bias_ih_l{layer}": flat(da_ih).sum(0), f"bias_hh_l{layer}": flat(da_hh).sum(0)}
 
 
 def _keep_mask(H: int, ablate, dtype) -> Tensor | None:
@@ -180,6 +228,10 @@ class RNNBackward:
         """da^{ih} = da (T, B, H) of the first B rows, given their δh (T, B, H)."""
         return dh * self.slope[:, :dh.shape[1]]
 
+    def recurrent_grads(self, dh: Tensor, da_ih: Tensor) -> Tensor:
+        """da^{hh}: the same as da^{ih} for this cell."""
+        return da_ih
+
 
 class GRUBackward:
     """One GRU layer's backward step (PyTorch form):
@@ -200,6 +252,7 @@ class GRUBackward:
         self.ih = torch.stack((f_r, f_z, f_n), dim=2)                              # (T, B, 3, H)
         self.hh_at = _with_copies(torch.stack((f_r, f_z, r * f_n), dim=2), copies).unbind(0)   # T × (R, 3, H)
         self.carry_at = _with_copies(_masked(z, keep), copies).unbind(0)                      # T × (R, H)
+        self.r = r
         self.W_hh = W_hh
 
     def __call__(self, t: int, dh: Tensor, dh_prev: Tensor | None):
@@ -211,6 +264,11 @@ class GRUBackward:
     def input_grads(self, dh: Tensor) -> Tensor:
         """da^{ih} = [da_r | da_z | da_n] (T, B, 3H) of the first B rows, given their δh (T, B, H)."""
         return (dh.unsqueeze(2) * self.ih).flatten(2)
+
+    def recurrent_grads(self, dh: Tensor, da_ih: Tensor) -> Tensor:
+        """da^{hh} = [da_r | da_z | r_t ⊙ da_n] (T, B, 3H) of the first B rows."""
+        H = dh.shape[-1]
+        return torch.cat((da_ih[..., :2 * H], self.r * da_ih[..., 2 * H:]), dim=-1)
 
 
 class LSTMBackward:
@@ -249,3 +307,7 @@ class LSTMBackward:
         B = dh.shape[1]
         dc = self.dc[:, :B]
         return torch.cat((dc, dc, dc, dh), dim=2) * self.factors[:, :B]
+
+    def recurrent_grads(self, dh: Tensor, da_ih: Tensor) -> Tensor:
+        """da^{hh}: the same as da^{ih} for this cell."""
+        return da_ih

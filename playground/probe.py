@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from models.bptt import hidden_state_grads
+from models.bptt import Gradients, bptt
 from models.init import spectral_radius
 from models.network import Intervention, SequenceNet
 from playground.analysis import pca_project, saturation
@@ -94,18 +94,20 @@ def _stack_layers(per_layer: list[list[torch.Tensor]]) -> torch.Tensor:
     return torch.stack([torch.stack(layer) for layer in per_layer])
 
 
-def _readout_grad(net: SequenceNet, task: Task, batch: Batch, h_last: torch.Tensor):
-    """(out (B, T, O), loss, dL/dh_t through the head alone (T, B, H)) from h_last (T, B, H).
+def _readout_grad(net: SequenceNet, task: Task, batch: Batch, h_last: torch.Tensor, parameters: bool):
+    """(out (B, T, O), loss, dL/dh_t through the head alone (T, B, H), head gradients) from
+    h_last (T, B, H); the head gradients ({'head.weight': ..., ...}) only with ``parameters``.
 
     The head sees the states as the replay gives them to it, (B, T, H); autograd only
     differentiates this last step.
     """
+    head = dict(net.head.named_parameters()) if parameters else {}
     with torch.enable_grad():
         states = h_last.transpose(0, 1).contiguous().requires_grad_()
         out = net.head(states)
         loss = task.loss(out, batch)
-        (dh,) = torch.autograd.grad(loss, states)
-    return out.detach(), loss.detach(), dh.transpose(0, 1)
+        dh, *d_head = torch.autograd.grad(loss, [states, *head.values()])
+    return out.detach(), loss.detach(), dh.transpose(0, 1), {f"head.{n}": g for n, g in zip(head, d_head)}
 
 
 def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
@@ -114,22 +116,24 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
     """Replay ``batch`` through ``net``'s cells and record states, gates and gradients.
 
     ``jacobian`` adds ||dh_T/dh_t|| (H extra rows in the backward walk); ``parameters`` adds
-    the per-parameter gradient norms (one more fused forward and backward). The live pages,
-    which show neither every redraw, can turn them off to redraw faster.
+    the per-parameter gradient norms (sums over the same backward walk). The live pages,
+    which show neither every redraw, can turn them off to redraw faster. With an
+    ``intervention`` every gradient is that of the network as intervened.
     """
     with torch.no_grad():
         replay = net.replay(batch.x, intervention)
         hidden = _stack_layers(replay.h)                                    # (L, T, B, H)
         cell = _stack_layers(replay.c) if net.arch == "lstm" else None
         gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}
-    out, loss, dh_out = _readout_grad(net, task, batch, hidden[-1])
-    grad, jac = hidden_state_grads(net, hidden, cell, gates, dh_out, intervention, jacobian)
-    grad_norm = grad.flatten(2).norm(dim=2)                                 # (L, T)
-    jac_norm = jac.flatten(1).norm(dim=1) if jacobian else torch.zeros(hidden.shape[1])
+    out, loss, dh_out, head_grads = _readout_grad(net, task, batch, hidden[-1], parameters)
+    inputs = replay.embedded.transpose(0, 1) if parameters else None       # (T, B, I)
+    grads = bptt(net, hidden, cell, gates, dh_out, inputs, intervention, jacobian)
+    grad_norm = grads.hidden.flatten(2).norm(dim=2)                         # (L, T)
+    jac_norm = grads.jacobian.flatten(1).norm(dim=1) if jacobian else torch.zeros(hidden.shape[1])
     metric = task.metric(out, batch)
     hidden_np = hidden.numpy()
     gates_np = {name: g.numpy() for name, g in gates.items()}
-    param_norms = parameter_grad_norms(net, task, batch) if parameters else {}
+    param_norms = parameter_grad_norms(net, batch, grads, head_grads) if parameters else {}
     pca, explained = pca_project(hidden_np[-1], k=3)
     return Snapshot(
         step=step, arch=net.arch, loss=loss.item(), metric=metric,
@@ -146,12 +150,20 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
     )
 
 
-def parameter_grad_norms(net: SequenceNet, task: Task, batch: Batch) -> dict[str, float]:
-    """||dL/dθ|| for every named parameter, on the fused path."""
-    names, params = zip(*net.named_parameters())
-    out, _ = net(batch.x)
-    grads = torch.autograd.grad(task.loss(out, batch), params, allow_unused=True)
-    return {n: (g.norm().item() if g is not None else 0.0) for n, g in zip(names, grads)}
+def parameter_grad_norms(net: SequenceNet, batch: Batch, grads: Gradients,
+                         head_grads: dict[str, torch.Tensor]) -> dict[str, float]:
+    """||dL/dθ|| for every named parameter of ``net``, from the probe's own backward pass.
+
+    The recurrent layers' gradients come from ``bptt``, the head's from the readout step; an
+    embedding's gradient sums the first layer's input gradient over the rows of the tokens
+    that were read.
+    """
+    found = {f"rnn.{name}": g for name, g in grads.weights.items()} | head_grads
+    if net.embed is not None:
+        ids = batch.x.transpose(0, 1).reshape(-1)                           # (T·B,) as inputs are laid out
+        d_embed = torch.zeros_like(net.embed.weight).index_add_(0, ids, grads.input.reshape(len(ids), -1))
+        found["embed.weight"] = d_embed
+    return {name: float(found[name].norm()) if name in found else 0.0 for name, _ in net.named_parameters()}
 
 
 def recurrent_spectral_radius(net: SequenceNet) -> list[float]:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.bptt import hidden_state_grads
+from models.bptt import bptt, hidden_state_grads
 from models.network import Intervention, SequenceNet
 from playground.config import RunConfig
 from playground.probe import probe
@@ -108,3 +108,45 @@ def test_probe_norms_match_autograd_on_a_trained_two_layer_net(arch, task):
     np.testing.assert_allclose(snap.grad_norm, grad.flatten(2).norm(dim=2).numpy(), rtol=1e-4, atol=1e-9)
     np.testing.assert_allclose(snap.jacobian_norm, jac.flatten(1).norm(dim=1).numpy(), rtol=1e-4, atol=1e-9)
     assert snap.loss == pytest.approx(trainer.task.loss(net.replay(batch.x, iv).out, batch).item(), rel=1e-5)
+
+
+def weights_by_hand(net, x, loss_of, iv):
+    """bptt's weight and input gradients on the replay's records."""
+    with torch.no_grad():
+        replay = net.replay(x, iv)
+        hidden = torch.stack([torch.stack(layer) for layer in replay.h])
+        cell = torch.stack([torch.stack(layer) for layer in replay.c]) if net.arch == "lstm" else None
+        gates = {name: torch.stack([torch.stack(g[name]) for g in replay.gates]) for name in net.gate_names}
+    states = hidden[-1].transpose(0, 1).contiguous().requires_grad_()
+    (dh_out,) = torch.autograd.grad(loss_of(net.head(states)), states)
+    return bptt(net, hidden, cell, gates, dh_out.transpose(0, 1), x.transpose(0, 1), iv)
+
+
+@pytest.mark.parametrize("arch, activation, layers, iv", list(cases()))
+def test_weight_and_input_gradients_match_autograd(arch, activation, layers, iv):
+    net, x, target = random_net(arch, activation, layers)
+    x = x.clone().requires_grad_()
+    names, params = zip(*net.rnn.named_parameters())
+    expected = torch.autograd.grad(mse_to(target)(net.replay(x, iv, embedded=x).out), [*params, x])
+    found = weights_by_hand(net, x.detach(), mse_to(target), iv)
+    assert set(found.weights) == set(names)
+    for name, grad in zip(names, expected):
+        torch.testing.assert_close(found.weights[name], grad, rtol=1e-5, atol=1e-12, msg=name)
+    torch.testing.assert_close(found.input, expected[-1].transpose(0, 1), rtol=1e-5, atol=1e-12)
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("task", ["adding", "copy"])
+def test_probe_parameter_norms_equal_the_fused_kernels_gradients(arch, task):
+    """Without an intervention, the probe's per-parameter norms (embedding and head included)
+    are those of autograd through the fused torch.nn module that trains."""
+    trainer = Trainer(RunConfig(arch=arch, task=task, seq_len=12, lag=3, hidden=6, layers=2, seed=3))
+    trainer.train(3)
+    net, batch = trainer.net, trainer.probe_batch
+    names, params = zip(*net.named_parameters())
+    out, _ = net(batch.x)
+    expected = torch.autograd.grad(trainer.task.loss(out, batch), params)
+    norms = probe(net, trainer.task, batch).param_grad_norms
+    assert list(norms) == list(names) and (task != "copy" or "embed.weight" in norms)
+    for name, grad in zip(names, expected):
+        assert norms[name] == pytest.approx(grad.norm().item(), rel=1e-4, abs=1e-9), name
