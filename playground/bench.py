@@ -1,8 +1,8 @@
 """`python -m playground bench`: the trainer's speed as a ratio to a bare PyTorch loop.
 
 Both loops train the same fused torch.nn module at the same sizes on batches from the
-same task sampler; they run interleaved in several rounds and the median steps/s of
-each is compared, so machine noise hits both alike. The probe (glass-box replay plus
+same task sampler; they run alternately, one step each in turn, so machine noise hits
+both alike. The probe (glass-box replay plus
 backward, Jacobian included) is timed on its own: in full, and as the live pages run it
 (without the per-parameter gradient norms). Numbers are printed, never asserted.
 """
@@ -19,12 +19,12 @@ from playground.probe import probe
 from playground.trainer import Trainer
 
 SIZES = {"small": dict(hidden=32, seq_len=20), "medium": dict(hidden=64, seq_len=50)}
-ROUNDS = 5
-WARMUP_STEPS = 3      # untimed steps before each timed loop (allocator, first-call costs)
+WARMUP_STEPS = 3      # untimed steps of each loop first (allocator, first-call costs)
+MIN_STEPS = 20        # timed steps of each loop at least
 
 
-def bare_loop(config: RunConfig, task, seconds: float) -> float:
-    """Steps/s of the textbook loop: sample, forward, loss, backward, Adam step."""
+def bare_step(config: RunConfig, task):
+    """One step of the textbook loop, as a function: sample, forward, loss, backward, Adam step."""
     fused = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[config.arch]
     rnn = fused(task.input_size, config.hidden, batch_first=True)
     head = nn.Linear(config.hidden, task.output_size)
@@ -41,23 +41,28 @@ def bare_loop(config: RunConfig, task, seconds: float) -> float:
         loss.backward()
         opt.step()
 
-    return steps_per_second(step, seconds)
+    return step
 
 
-def steps_per_second(step, seconds: float) -> float:
-    """Calls of ``step()`` per second over about ``seconds``, after a few untimed warm-up calls."""
-    for _ in range(WARMUP_STEPS):
-        step()
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        step()
-        steps += 1
-    return steps / (time.perf_counter() - start)
+def alternating_steps_per_second(steps: dict, seconds: float) -> dict[str, float]:
+    """Steps/s of each named step function, timed one step of each in turn for ``seconds``.
 
-
-def trainer_loop(config: RunConfig, seconds: float) -> float:
-    """Steps/s of Trainer.step() (history, divergence checks and validation included)."""
-    return steps_per_second(Trainer(config).step, seconds)
+    Alternating step by step exposes every loop to the same machine at the same moments, so
+    a busy neighbour slows them alike. Steps/s is the count over the summed time of each
+    loop's own steps (the trainer's periodic validation included).
+    """
+    for step in steps.values():
+        for _ in range(WARMUP_STEPS):
+            step()
+    spent = dict.fromkeys(steps, 0.0)
+    count, start = 0, time.perf_counter()
+    while count < MIN_STEPS or time.perf_counter() - start < seconds:
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            step()
+            spent[name] += time.perf_counter() - t0
+        count += 1
+    return {name: count / total for name, total in spent.items()}
 
 
 def probe_ms(arch: str, batch: int = 16, seq_len: int = 50, hidden: int = 64, repeats: int = 20,
@@ -76,7 +81,7 @@ def probe_ms(arch: str, batch: int = 16, seq_len: int = 50, hidden: int = 64, re
     return statistics.median(times)
 
 
-def run_bench(seconds: float = 3.0) -> int:
+def run_bench(seconds: float = 6.0) -> int:
     """Print the table; returns 0."""
     torch.set_num_threads(1)
     print(f"{'arch':5s} {'size':7s} {'H':>4s} {'T':>4s} {'bare steps/s':>13s} "
@@ -85,11 +90,9 @@ def run_bench(seconds: float = 3.0) -> int:
         for size, dims in SIZES.items():
             config = RunConfig(arch=arch, task="adding", batch=32, **dims)
             task = Trainer(config).task
-            bare, ours = [], []
-            for _ in range(ROUNDS):
-                bare.append(bare_loop(config, task, seconds / ROUNDS))
-                ours.append(trainer_loop(config, seconds / ROUNDS))
-            b, o = statistics.median(bare), statistics.median(ours)
+            rates = alternating_steps_per_second({"bare": bare_step(config, task),
+                                                  "trainer": Trainer(config).step}, seconds)
+            b, o = rates["bare"], rates["trainer"]
             ms = probe_ms(arch, batch=16, seq_len=dims["seq_len"], hidden=dims["hidden"])
             live = probe_ms(arch, batch=16, seq_len=dims["seq_len"], hidden=dims["hidden"], parameters=False)
             print(f"{arch:5s} {size:7s} {dims['hidden']:4d} {dims['seq_len']:4d} {b:13.1f} "

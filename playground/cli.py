@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", default=None, help="folder for config, history, weights, probe")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     bench = sub.add_parser("bench", help="trainer and probe speed against a bare PyTorch loop")
-    bench.add_argument("--seconds", type=float, default=3.0,
-                       help="time per measurement of each loop, split over 5 interleaved rounds")
+    bench.add_argument("--seconds", type=float, default=6.0,
+                       help="seconds of alternating steps per configuration (both loops together)")
     return parser
 
 
