@@ -9,9 +9,9 @@ from playground.ui.train_panels import (explain, gates_panel, gradient_history_p
                                         inside_view, loss_panel, metrics_panel, predictions_panel, states_panel)
 
 TICK_SECONDS = 0.2        # loss / counter redraw interval while running
-TRAIN_BUDGET = 0.1        # seconds of training per redraw
+TRAIN_BUDGET = 0.15        # seconds of training per redraw
 FULL_RUN_KEY = "train_full_run"   # set while the page's full run draws the fragments
-INSIDE_SECONDS = 5.0      # states / gates / gradient-history redraw interval while running (heavier to draw)
+INSIDE_SECONDS = 4.0      # states / gates / gradient-history redraw interval while running (heavier to draw)
 FULL_RUN_KEY = "train_full_run"   # true while the page's full run (not a fragment rerun) is drawing
 INSIDE_KEY = "train_inside_view"  # the snapshot and records the inside charts drew last
 
@@ -41,49 +41,76 @@ def in_full_run() -> bool:
     return bool(st.session_state.get(FULL_RUN_KEY))
 
 
-@st.fragment(run_every=TICK_SECONDS if run.running else None)
-def live_panel():
-    """Train a tick (in the fragment's own reruns), then redraw the counters and the loss.
+RUN_EVERY = TICK_SECONDS if run.running else None         # fragments redraw on their own only while training
+INSIDE_EVERY = INSIDE_SECONDS if run.running else None
 
-    A full page run (Start, a widget) trains nothing: it then redraws the charts unchanged.
+
+@st.fragment(run_every=RUN_EVERY)
+def live_panel():
+    """Redraw the counters and the loss, then train a tick (in the fragment's own reruns only).
+
+    Drawing first lets the browser draw while the server trains, instead of one waiting for
+    the other; the charts show the previous tick's result. A full page run (Start, a widget)
+    trains nothing: it then redraws the charts unchanged.
     """
-    if run.running and not in_full_run():
-        run.tick(TRAIN_BUDGET)
-        if not run.running:        # diverged during the tick: full rerun shows the message
-            st.rerun()
     metrics_panel(run)
     loss_panel(run, "train")
-    explain("train_loss")
+    if run.running and not in_full_run():
+        run.tick(TRAIN_BUDGET)     # after drawing: the browser draws those charts while this trains
+        if not run.running:        # diverged during the tick: full rerun shows the message
+            st.rerun()
 
 
-@st.fragment(run_every=INSIDE_SECONDS if run.running else None)
-def inside_panel():
-    """The model's insides from the latest probe; redrawn less often than the loss (more to draw).
+def inside():
+    """The snapshot and records the inside charts draw (see ``inside_view``).
 
-    While training, a full page run redraws the insides it drew last (the browser keeps them).
+    While training, a full page run redraws the insides drawn last, so the browser keeps them.
     """
-    snap, records = inside_view(run, INSIDE_KEY, refresh=not (run.running and in_full_run()))
-    st.subheader("Hidden states")
-    states_panel(snap, "train")
-    explain("train_states")
-    st.subheader("Gates" if run.config.arch != "rnn" else "Pre-activations and saturation")
-    gates_panel(snap, "train")
-    explain("train_gates")
-    st.subheader("Gradients across timesteps")
+    return inside_view(run, INSIDE_KEY, refresh=not (run.running and in_full_run()))
+
+
+# The insides redraw less often than the loss (more to draw), one fragment per family so that
+# the explanations between them, which never change, are not sent and typeset again.
+@st.fragment(run_every=INSIDE_EVERY)
+def states_fragment():
+    states_panel(inside()[0], "train")
+
+
+@st.fragment(run_every=INSIDE_EVERY)
+def gates_fragment():
+    gates_panel(inside()[0], "train")
+
+
+@st.fragment(run_every=INSIDE_EVERY)
+def gradients_fragment():
+    snap, records = inside()
     left, right = st.columns([2, 3])
     with left:
         gradient_now_panel(snap, "train")
     with right:
         gradient_history_panel(records, "train")
-    explain("train_gradients")
-    st.subheader("Predictions")
-    predictions_panel(run, snap, "train")
+
+
+@st.fragment(run_every=INSIDE_EVERY)
+def predictions_fragment():
+    predictions_panel(run, inside()[0], "train")
 
 
 st.session_state[FULL_RUN_KEY] = True
 try:
     live_panel()
-    inside_panel()
+    explain("train_loss")
+    st.subheader("Hidden states")
+    states_fragment()
+    explain("train_states")
+    st.subheader("Gates" if run.config.arch != "rnn" else "Pre-activations and saturation")
+    gates_fragment()
+    explain("train_gates")
+    st.subheader("Gradients across timesteps")
+    gradients_fragment()
+    explain("train_gradients")
+    st.subheader("Predictions")
+    predictions_fragment()
 finally:
     st.session_state[FULL_RUN_KEY] = False
 
