@@ -66,7 +66,8 @@ def inside():
 
     While training, a full page run redraws the insides drawn last, so the browser keeps them.
     """
-    return inside_view(run, INSIDE_KEY, refresh=not (run.running and in_full_run()))
+    return inside_view(run, INSIDE_KEY, refresh=not (run.running and in_full_run()),
+                       every_s=INSIDE_SECONDS - 0.5 if run.running else 0.0)
 
 
 # The insides redraw less often than the loss (more to draw), one fragment per family so that

@@ -7,6 +7,7 @@ the page's timed fragment, once per redraw.
 from __future__ import annotations
 
 import math
+import time
 
 import pandas as pd
 import streamlit as st
@@ -16,23 +17,26 @@ from playground.figures.gradients import grad_summary, make_grad_heatmap_figure,
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
 from playground.figures.training import loss_summary, make_loss_figure
-from playground.live import LiveRun, Record
+from playground.live import LiveRun, Record, load_factor
 from playground.probe import Snapshot
 from playground.ui.frame import presenter_figure
 from playground.ui.text import page_text
 
 
-def inside_view(run: LiveRun, key: str, refresh: bool) -> tuple[Snapshot, list[Record]]:
+def inside_view(run: LiveRun, key: str, refresh: bool, every_s: float = 0.0) -> tuple[Snapshot, list[Record]]:
     """The snapshot and records the inside charts draw, kept in the session under ``key``.
 
-    They are taken afresh from ``run`` when ``refresh`` is true (or the run was replaced);
-    otherwise the ones drawn last are returned, so a page rerun while training (Start, a
-    changed learning rate) sends the browser identical charts, which it does not redraw.
+    They are taken afresh from ``run`` when ``refresh`` is true and the last refresh is at
+    least ``every_s`` × ``load_factor()`` seconds old (or the run was replaced); otherwise the
+    ones drawn last are returned, and the browser, sent identical charts, does not redraw
+    them. So a page rerun while training (Start, a changed learning rate) costs no redraw,
+    and a crowded server refreshes everyone's insides less often.
     """
     kept = st.session_state.get(key)
-    if refresh or kept is None or kept[0] is not run:
+    due = kept is None or time.monotonic() - kept[3] >= every_s * load_factor()
+    if kept is None or kept[0] is not run or (refresh and due):
         with run.lock:
-            kept = (run, run.snapshot, list(run.records))
+            kept = (run, run.snapshot, list(run.records), time.monotonic())
         st.session_state[key] = kept
     return kept[1], kept[2]
 
