@@ -61,9 +61,16 @@ def custom_task(config: RunConfig):
 START_TICK_SECONDS = 0.1   # training done by the Start click itself, so the page it redraws has moved
 
 
-def toggle_running(run: LiveRun) -> None:
-    """Start a paused run (clearing an old error, training a first short tick) or pause a running one."""
-    if run.running:
+def set_running(run: LiveRun, running: bool) -> None:
+    """Start (clearing an old error, training a first short tick) or pause ``run``.
+
+    The target comes from the label the page showed, not from flipping the current state:
+    Streamlit can deliver one click twice (once with a timed fragment's rerun, once with the
+    page's), and a toggle would then undo itself — a Pause lost mid-training.
+    """
+    if running == run.running:
+        return
+    if not running:
         run.running = False
         return
     run.error = None
@@ -84,7 +91,8 @@ def start_pause_button(container, running: bool, key: str, on_click) -> None:
 def controls_ui(run: LiveRun, key: str = RUN_KEY) -> None:
     """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on ``run``."""
     cols = st.columns([1, 1, 1, 4])
-    start_pause_button(cols[0], run.running, f"{key}_run", lambda: toggle_running(run))
+    target = not run.running
+    start_pause_button(cols[0], run.running, f"{key}_run", lambda: set_running(run, target))
     cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
                    help="One training update, then redraw", disabled=run.running,
                    on_click=lambda: step_run(run))

@@ -4,8 +4,8 @@ One server (the shared ``app_url`` on 127.0.0.1), eight browser contexts (separa
 sessions) on /train with small real settings and a different seed each. All press Start,
 train for a bounded time, then every session must show progress and no error. Then five
 browsers leave; in the three left Pause works, a Reset + Step in one session changes nothing
-in another, and different seeds give different first losses. Bounded: about two minutes on two cores shared by the server and
-eight Chromium pages (measured 113-217 s), at most ten.
+in another, and different seeds give different first losses. Bounded: two to four minutes
+on two cores shared by the server and eight Chromium pages (measured 113-217 s), at most ten.
 """
 import time
 

@@ -74,3 +74,20 @@ def test_start_trains_a_first_tick_and_page_reruns_train_nothing():
     assert at.session_state["train_inside_view"] is inside     # the insides drawn are kept as they were
     at.button(key="live_run_run").click().run()       # Pause
     assert not run.running and run.step_count == steps
+
+
+def test_a_pause_click_delivered_twice_still_pauses():
+    """Streamlit may pass one click to the callback twice: Start/Pause sets, it never toggles."""
+    from playground.ui.live_session import set_running
+
+    at = run_page(task="adding", seq_len="10", hidden="8")
+    at.button(key="live_run_run").click().run()                       # Start
+    run = at.session_state["live_run"]
+    assert run.running
+    for _ in range(2):                                                # the Pause shown, delivered twice
+        set_running(run, False)
+    assert not run.running
+    steps = run.step_count
+    set_running(run, True)
+    set_running(run, True)                                            # a doubled Start trains one first tick
+    assert run.running and run.step_count > steps
