@@ -63,8 +63,8 @@ def autograd_reference(net, x, loss_of, iv):
     return grad[:, :, :B], grad[-1, :, B:]
 
 
-def by_hand(net, x, loss_of, iv, jacobian=True):
-    """hidden_state_grads on the replay's stacked records, started from autograd through the head."""
+def records_and_direct_term(net, x, loss_of, iv):
+    """The replay's stacked records (hidden, cell, gates) and dL/dh_t through the head (T, B, H)."""
     with torch.no_grad():
         replay = net.replay(x, iv)
         hidden = torch.stack([torch.stack(layer) for layer in replay.h])
@@ -72,7 +72,12 @@ def by_hand(net, x, loss_of, iv, jacobian=True):
         gates = {name: torch.stack([torch.stack(g[name]) for g in replay.gates]) for name in net.gate_names}
     states = hidden[-1].transpose(0, 1).contiguous().requires_grad_()
     (dh_out,) = torch.autograd.grad(loss_of(net.head(states)), states)
-    return hidden_state_grads(net, hidden, cell, gates, dh_out.transpose(0, 1), iv, jacobian)
+    return hidden, cell, gates, dh_out.transpose(0, 1)
+
+
+def by_hand(net, x, loss_of, iv, jacobian=True):
+    """hidden_state_grads on the replay's stacked records, started from autograd through the head."""
+    return hidden_state_grads(net, *records_and_direct_term(net, x, loss_of, iv), iv, jacobian)
 
 
 def mse_to(target):
@@ -112,14 +117,7 @@ def test_probe_norms_match_autograd_on_a_trained_two_layer_net(arch, task):
 
 def weights_by_hand(net, x, loss_of, iv):
     """bptt's weight and input gradients on the replay's records."""
-    with torch.no_grad():
-        replay = net.replay(x, iv)
-        hidden = torch.stack([torch.stack(layer) for layer in replay.h])
-        cell = torch.stack([torch.stack(layer) for layer in replay.c]) if net.arch == "lstm" else None
-        gates = {name: torch.stack([torch.stack(g[name]) for g in replay.gates]) for name in net.gate_names}
-    states = hidden[-1].transpose(0, 1).contiguous().requires_grad_()
-    (dh_out,) = torch.autograd.grad(loss_of(net.head(states)), states)
-    return bptt(net, hidden, cell, gates, dh_out.transpose(0, 1), x.transpose(0, 1), iv)
+    return bptt(net, *records_and_direct_term(net, x, loss_of, iv), x.transpose(0, 1), iv)
 
 
 @pytest.mark.parametrize("arch, activation, layers, iv", list(cases()))
