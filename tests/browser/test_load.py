@@ -5,7 +5,7 @@ sessions) on /train with small real settings and a different seed each. All pres
 train for a bounded time, then every session must show progress and no error. Then five
 browsers leave; in the three left Pause works, a Reset + Step in one session changes nothing
 in another, and different seeds give different first losses. Bounded: two to four minutes
-on two cores shared by the server and eight Chromium pages (measured 113-217 s), at most ten.
+on two cores shared by the server and eight Chromium pages (measured 113-217 s, 157 s in the full suite), at most ten.
 """
 import time
 
