@@ -57,18 +57,6 @@ if TYPE_CHECKING:
     from models.network import Intervention, SequenceNet
 
 
-@torch.no_grad()
-def hidden_state_grads(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str, Tensor],
-                       dh_out: Tensor, intervention: Intervention | None = None, jacobian: bool = False
-                       ) -> tuple[Tensor, Tensor | None]:
-    """dL/dh_t for every layer and step, and ∂h_T/∂h_t of the last layer for sequence 0.
-
-    See ``bptt()`` for the arguments; returns (dL/dh (L, T, B, H), ∂h_T/∂h_t (T, H, H) or None).
-    """
-    result = bptt(net, hidden, cell, gates, dh_out, intervention=intervention, jacobian=jacobian)
-    return result.hidden, result.jacobian
-
-
 @dataclass
 class Gradients:
     """What ``bptt`` returns. hidden: dL/dh (L, T, B, H). jacobian: ∂h_T/∂h_t (T, H, H) of
@@ -99,7 +87,7 @@ def bptt(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str,
     clamp = intervention.clamp if intervention else {}
     scale_hh = intervention.scale_hh if intervention else 1.0
     keep = _keep_mask(H, intervention.ablate if intervention else (), hidden.dtype)
-    grads, result = [None] * L, Gradients(hidden)
+    grads, weights, jac = [None] * L, {}, None
     direct = dh_out
     for layer in reversed(range(L)):
         top = layer == L - 1
@@ -111,18 +99,15 @@ def bptt(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str,
         dh = _walk_back(step, _cotangent_rows(direct, copies))
         grads[layer] = dh[:, :B]
         if copies:
-            result.jacobian = dh[:, B:]
+            jac = dh[:, B:]
         if layer or inputs is not None:
             da_ih = step.input_grads(dh[:, :B])                               # (T, B, G·H)
             direct = da_ih @ W_ih
         if inputs is not None:
             x = hidden[layer - 1] if layer else inputs
-            result.weights.update(_weight_grads(layer, da_ih, step.recurrent_grads(dh[:, :B], da_ih),
-                                                x, _previous(hidden[layer]), scale_hh))
-    result.hidden = torch.stack(grads)
-    if inputs is not None:
-        result.input = direct
-    return result
+            weights.update(_weight_grads(layer, da_ih, step.recurrent_grads(dh[:, :B], da_ih),
+                                         x, _previous(hidden[layer]), scale_hh))
+    return Gradients(torch.stack(grads), jac, weights, direct if inputs is not None else None)
 
 
 def _weight_grads(layer: int, da_ih: Tensor, da_hh: Tensor, x: Tensor, h_prev: Tensor, scale_hh: float

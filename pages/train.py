@@ -9,8 +9,7 @@ from playground.ui.train_panels import (explain, gates_panel, gradient_history_p
                                         inside_view, loss_panel, metrics_panel, predictions_panel, states_panel)
 
 TICK_SECONDS = 0.2        # loss / counter redraw interval while running
-TRAIN_BUDGET = 0.15        # seconds of training per redraw
-FULL_RUN_KEY = "train_full_run"   # set while the page's full run draws the fragments
+TRAIN_BUDGET = 0.15       # seconds of training per redraw
 INSIDE_SECONDS = 5.0      # states / gates / gradient-history redraw interval while running (heavier to draw)
 FULL_RUN_KEY = "train_full_run"   # true while the page's full run (not a fragment rerun) is drawing
 INSIDE_KEY = "train_inside_view"  # the snapshot and records the inside charts drew last

@@ -4,8 +4,8 @@
 timed fragment; a tick trains for a bounded wall-clock budget while holding the
 run's lock, so a rerun that starts while an old script thread is still inside a
 tick waits instead of double-stepping, and one of the server's training slots, so
-many sessions training at once take turns on half the cores. After each tick the probe records a
-Snapshot, and a light ``Record`` of it is kept for the over-training views and replay.
+many sessions training at once take turns on half the cores. After each tick the probe
+records a Snapshot, and a light ``Record`` of it is kept for the over-training views and replay.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.bptt import bptt, hidden_state_grads
+from models.bptt import bptt
 from models.network import Intervention, SequenceNet
 from playground.config import RunConfig
 from playground.probe import probe
@@ -76,8 +76,9 @@ def records_and_direct_term(net, x, loss_of, iv):
 
 
 def by_hand(net, x, loss_of, iv, jacobian=True):
-    """hidden_state_grads on the replay's stacked records, started from autograd through the head."""
-    return hidden_state_grads(net, *records_and_direct_term(net, x, loss_of, iv), iv, jacobian)
+    """(dL/dh, Jacobian) from bptt on the replay's stacked records, started from autograd through the head."""
+    found = bptt(net, *records_and_direct_term(net, x, loss_of, iv), intervention=iv, jacobian=jacobian)
+    return found.hidden, found.jacobian
 
 
 def mse_to(target):
