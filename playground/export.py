@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import torch
 
-from playground.checkpoint import checkpoint_bytes, load_network, read_checkpoint
+from playground.checkpoint import checkpoint_bytes, checkpoint_config, load_network, read_checkpoint
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.errors import DataError
 from playground.figures.gates import make_saturation_figure
@@ -164,11 +164,7 @@ def import_run(data: bytes, task_for) -> LiveRun:
     Nothing else is touched, so a failure leaves the session's run as it was.
     """
     ckpt = read_checkpoint(bytes(data))
-    name = str(ckpt.get("task") or ckpt["config"].get("task", ""))
-    try:
-        config = RunConfig(**{k: v for k, v in ckpt["config"].items() if k in RunConfig.__dataclass_fields__})
-    except TypeError as err:
-        raise DataError(f"weights file has a bad config: {err}") from None
+    name, config = checkpoint_config(ckpt)   # every field checked before any task is built
     task = task_for(name, config)
     config, net = load_network(ckpt, task)
     run = LiveRun(config, task if name == CUSTOM_TASK else None)
