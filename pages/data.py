@@ -5,7 +5,7 @@ import streamlit as st
 
 from playground.config import CUSTOM_TASK
 from playground.ui.controls import current_config
-from playground.ui.data_panels import PANELS
+from playground.ui.data_panels import PANELS, forget_upload
 from playground.ui.live_session import CUSTOM_TASK_KEY
 from playground.ui.text import page_text
 from playground.user_data import LIMITS_MD
@@ -29,6 +29,7 @@ kind = st.radio("What do you have?", list(KINDS), format_func=KINDS.get, horizon
 upload = st.file_uploader("Upload a file", type=TYPES[kind], key=f"data_upload_{kind}",
                           help="UTF-8 text; at most 10 MB.")
 if upload is None:
+    forget_upload()                      # a cleared uploader leaves no parsed copy in the session
     st.info("Choose a file to see a preview. Nothing changes until you press **Train on this data**.",
             icon=":material/upload_file:")
     st.stop()

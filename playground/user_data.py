@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -38,6 +40,12 @@ MAX_LABELLED_ROWS = 50_000       # labelled texts
 MAX_LABEL_TEXT_CHARS = 2_000     # one labelled text (longer ones are cut with a note)
 MAX_CLASSES = 20                 # distinct labels
 MIN_PER_CLASS = 2                # examples per label
+MAX_HEADER_CHARS = 10_000        # the first line of a CSV (its column names)
+MAX_WORD_CELLS = 2_000_000       # labelled texts x words each, as the classifier pads them (int64: 16 MB)
+MAX_ABS_VALUE = 1e15             # larger numbers overflow float32 when a series is standardised
+SNIFF_LINES, SNIFF_CHARS = 20, 4096   # the delimiter is guessed from this much of the file
+DELIMITERS = ",;\t|"
+PEAK_MEMORY_MB = 150             # measured peak of the largest accepted upload (tests/playground/test_hostile_uploads.py)
 
 LIMITS_MD = (
     f"- files up to **{MAX_BYTES // 2**20} MB**, UTF-8 text (CSV or plain text)\n"
@@ -46,9 +54,16 @@ LIMITS_MD = (
     f"- plain text: **{MIN_TEXT_CHARS:,}–{MAX_TEXT_CHARS:,} characters**, at most "
     f"**{MAX_VOCAB} distinct characters**\n"
     f"- labelled texts: **{MIN_ROWS}–{MAX_LABELLED_ROWS:,} rows**, **2–{MAX_CLASSES} labels** with "
-    f"**{MIN_PER_CLASS}+ examples** each; texts longer than {MAX_LABEL_TEXT_CHARS:,} characters are cut\n"
+    f"**{MIN_PER_CLASS}+ examples** each; texts longer than {MAX_LABEL_TEXT_CHARS:,} characters are cut, "
+    f"and each text keeps at most its last {MAX_SEQ_LEN} words (fewer when there are many rows: "
+    f"rows × words stays under {MAX_WORD_CELLS:,}), with a note\n"
+    f"- numbers within **±{MAX_ABS_VALUE:.0e}** (training runs in float32); a first line (header) of at most "
+    f"{MAX_HEADER_CHARS:,} characters; every row with no more values than the header has names\n"
     "- the sequence length T (up to 400) must fit in the data: a window of T + 1 points in both "
-    "the training and the validation part"
+    "the training and the validation part\n"
+    f"- the largest accepted upload needs about **{PEAK_MEMORY_MB} MB** of server memory while its "
+    "task is built; a file past a limit is refused (or cut, where said) with a message, and the "
+    "session's run is kept"
 )
 
 
@@ -72,26 +87,122 @@ def decode_text(data: bytes, what: str = "file") -> str:
     return text
 
 
+def _count_outside_quotes(line: str, sep: str) -> int:
+    """How many times ``sep`` separates fields of one CSV line (linear; quoted text does not count)."""
+    if '"' not in line:
+        return line.count(sep)
+    return sum(part.count(sep) for part in line.split('"')[::2])
+
+
+def _first_lines(text: str, count: int, width: int) -> list[str]:
+    """Up to ``count`` first lines of ``text``, each clipped to ``width`` characters (bounded work)."""
+    lines, start = [], 0
+    while len(lines) < count and start < len(text):
+        end = text.find("\n", start, start + width + 1)
+        stop = end if end >= 0 else min(len(text), start + width)
+        lines.append(text[start:stop].rstrip("\r"))
+        if end < 0:
+            next_newline = text.find("\n", stop)
+            if next_newline < 0:
+                break
+            end = next_newline
+        start = end + 1
+    return lines
+
+
 def _delimiter(text: str) -> str:
-    """The CSV delimiter, sniffed from the first lines (',' when unsure)."""
-    sample = "\n".join(text[:65536].splitlines()[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
+    """The CSV delimiter: the candidate that splits the header into most fields (',' when none does).
+
+    Counting is linear in a bounded sample (``SNIFF_LINES`` lines of ``SNIFF_CHARS`` characters);
+    csv.Sniffer is not used: its regular expression is quadratic on some lines.
+    """
+    lines = [line for line in _first_lines(text, SNIFF_LINES, SNIFF_CHARS) if line.strip()]
+    for line in lines[:2]:                      # the header, else the first data line
+        counts = {sep: _count_outside_quotes(line, sep) for sep in DELIMITERS}
+        best = max(DELIMITERS, key=lambda sep: counts[sep])
+        if counts[best]:
+            return best
+    return ","
+
+
+def _check_header(text: str, sep: str) -> int:
+    """Bounded checks of the first line before pandas sees the file; returns its field count."""
+    end = text.find("\n", 0, MAX_HEADER_CHARS + 2)
+    header = text[:end if end >= 0 else MAX_HEADER_CHARS + 2].rstrip("\r")
+    if len(header) > MAX_HEADER_CHARS:
+        raise DataError(f"the CSV file's first line (its column names) is longer than {MAX_HEADER_CHARS:,} "
+                        "characters, the limit")
+    fields = _count_outside_quotes(header, sep) + 1
+    if fields > MAX_COLUMNS:
+        raise DataError(f"the CSV file has {fields:,} columns; the limit is {MAX_COLUMNS}")
+    return fields
+
+
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
+
+
+def _parse_error(err: Exception) -> DataError:
+    """A pandas parser error as one plain line (a ragged row says which line and how many values)."""
+    text = str(err).strip()
+    ragged = _RAGGED.search(text)
+    if ragged:
+        names, line, seen = ragged.groups()
+        return DataError(f"the CSV file is ragged: line {line} has {int(seen):,} values but the header has "
+                         f"{names} names; every row needs one value per column")
+    reason = text.splitlines()[0][:160] if text else "unreadable"
+    return DataError(f"the CSV file cannot be parsed ({reason})")
+
+
+def _decimal_commas(frame: pd.DataFrame, sep: str) -> list[str]:
+    """Read text columns written with decimal commas ('3,5') as numbers; one note per column.
+
+    In a file not separated by commas they are converted; in a comma-separated file (quoted
+    '3,5' or thousands '1,234'?) they are left as text, with a note, never silently.
+    """
+    notes = []
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        filled = column.dropna()
+        sample = filled.head(20).astype(str)
+        if sample.empty or not sample.str.match(_DECIMAL_COMMA).all():
+            continue
+        if sep == ",":
+            notes.append(f"column {str(name)!r} holds numbers written with decimal commas; it is not read as "
+                         "numbers (save the file with decimal points, or separate it with semicolons)")
+            continue
+        numbers = pd.to_numeric(filled.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce")
+        if numbers.notna().mean() >= 0.9:
+            frame[name] = pd.to_numeric(column.astype(str).str.strip().str.replace(",", ".", regex=False),
+                                        errors="coerce")
+            notes.append(f"column {str(name)!r}: decimal commas read as decimal points")
+    return notes
 
 
 def read_table(data: bytes) -> pd.DataFrame:
-    """Parse CSV bytes into a DataFrame; DataError for empty, ragged or oversized tables."""
+    """Parse CSV bytes into a DataFrame; DataError for empty, ragged or oversized tables.
+
+    Cheap bounded checks run before pandas (delimiter from a small sample, header length and
+    field count); notes on what was read differently (decimal commas) are in
+    ``frame.attrs["notes"]``.
+    """
     text = decode_text(data, "CSV file")
+    sep = _delimiter(text)
+    names = _check_header(text, sep)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=_delimiter(text), nrows=MAX_ROWS + 1,
-                            skipinitialspace=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=sep, nrows=MAX_ROWS + 1, skipinitialspace=True,
+                                index_col=False, engine="c")
     except pd.errors.EmptyDataError:
         raise DataError("the CSV file has no columns") from None
-    except (pd.errors.ParserError, ValueError, csv.Error) as err:
-        reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else "unreadable"
-        raise DataError(f"the CSV file cannot be parsed ({reason})") from None
+    except pd.errors.ParserWarning:
+        raise DataError(f"the CSV file is ragged: its rows have more values than the header has names ({names}); "
+                        "every row needs one value per column") from None
+    except (pd.errors.ParserError, ValueError, csv.Error, OverflowError) as err:
+        raise _parse_error(err) from None
     if frame.shape[1] > MAX_COLUMNS:
         raise DataError(f"the CSV file has {frame.shape[1]} columns; the limit is {MAX_COLUMNS}")
     if len(frame) > MAX_ROWS:
@@ -104,7 +215,13 @@ def read_table(data: bytes) -> pd.DataFrame:
     frame.columns = [str(c).strip() or f"column {k + 1}" for k, c in enumerate(frame.columns)]
     if len(set(frame.columns)) != len(frame.columns):
         raise DataError("the CSV file has two columns with the same name")
+    frame.attrs["notes"] = _decimal_commas(frame, sep)
     return frame
+
+
+def table_notes(frame: pd.DataFrame) -> list[str]:
+    """The notes ``read_table`` left on the frame (decimal commas, ...)."""
+    return list(frame.attrs.get("notes", []))
 
 
 def _as_numbers(column: pd.Series) -> pd.Series:
@@ -141,7 +258,8 @@ def series_values(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, 
         raise DataError(f"no column named {missing[0]!r} in the file")
     notes, arrays = [], []
     for name in columns:
-        values = _as_numbers(frame[name]).replace([np.inf, -np.inf], np.nan)
+        values = _as_numbers(frame[name])
+        _check_magnitude(name, values.to_numpy(dtype=np.float64, na_value=np.nan))
         bad = int(values.isna().sum())
         if bad == len(values):
             raise DataError(f"column {name!r} has no numbers (all cells are empty or text)")
@@ -149,13 +267,40 @@ def series_values(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, 
             values = values.interpolate(limit_direction="both")
             notes.append(f"column {name!r}: {bad} empty or non-numeric cell{'s' if bad > 1 else ''} "
                          "filled by linear interpolation")
+        array = values.to_numpy(dtype=np.float64)
         if float(values.std()) == 0.0:
             notes.append(f"column {name!r} is constant: there is nothing to predict in it")
-        arrays.append(values.to_numpy(dtype=np.float64))
+        elif np.ptp(array.astype(np.float32)) == 0.0:
+            notes.append(f"column {name!r} varies too little for its size to show in float32 (training's "
+                         "precision, about 7 digits): subtract a constant from it first")
+        elif _is_counter(array):
+            notes.append(f"column {name!r} only counts rows (it rises by the same step every row): there is "
+                         "nothing to forecast in it; choose a column of measurements")
+        arrays.append(array)
     values = np.stack(arrays, axis=1)                                     # (N, C)
     if len(values) < MIN_SERIES_ROWS:
         raise DataError(f"the series has {len(values)} rows; it needs at least {MIN_SERIES_ROWS}")
     return values, notes
+
+
+def _check_magnitude(name: str, values: np.ndarray) -> None:
+    """DataError for infinite cells or numbers beyond ±MAX_ABS_VALUE (float32 would overflow)."""
+    infinite = int(np.isinf(values).sum())
+    if infinite:
+        raise DataError(f"column {name!r} has {infinite:,} infinite value{'s' if infinite > 1 else ''} (inf, or "
+                        f"beyond ±1.8e308); numbers must stay within ±{MAX_ABS_VALUE:.0e}")
+    finite = values[np.isfinite(values)]
+    largest = float(np.abs(finite).max()) if finite.size else 0.0
+    if largest > MAX_ABS_VALUE:
+        beyond = " (beyond float32's ±3.4e38)" if largest > float(np.finfo(np.float32).max) else ""
+        raise DataError(f"column {name!r} has numbers as large as {largest:.3g}{beyond}; training runs in "
+                        f"float32 and needs them within ±{MAX_ABS_VALUE:.0e}: rescale the column (change its unit)")
+
+
+def _is_counter(values: np.ndarray) -> bool:
+    """True for a row counter: strictly increasing by one fixed step."""
+    diffs = np.diff(values)
+    return bool(len(diffs) and np.all(diffs > 0) and np.allclose(diffs, diffs[0]))
 
 
 def corpus_text(data: bytes) -> tuple[str, list[str]]:
@@ -207,6 +352,9 @@ def labelled_texts(frame: pd.DataFrame, text_col: str, label_col: str) -> tuple[
     if long.any():
         data.loc[long, "text"] = data.loc[long, "text"].str.slice(0, MAX_LABEL_TEXT_CHARS)
         notes.append(f"{int(long.sum())} text(s) cut to {MAX_LABEL_TEXT_CHARS:,} characters")
+    data, note = _cut_words(data, label_seq_len_limit(len(data)))
+    if note:
+        notes.append(note)
     counts = data["label"].value_counts()
     if len(counts) < 2:
         raise DataError(f"column {label_col!r} has a single label ({counts.index[0]!r}); "
@@ -219,6 +367,32 @@ def labelled_texts(frame: pd.DataFrame, text_col: str, label_col: str) -> tuple[
         raise DataError(f"label {rare.index[0]!r} has only {int(rare.iloc[0])} example; every label needs "
                         f"at least {MIN_PER_CLASS}")
     return data.reset_index(drop=True), notes
+
+
+def label_seq_len_limit(rows: int) -> int:
+    """Most words a labelled text keeps: MAX_SEQ_LEN, fewer when rows x words would pass MAX_WORD_CELLS.
+
+    The classifier pads every text to the longest one (int64 ids), so this bounds its memory.
+    """
+    return int(max(2, min(MAX_SEQ_LEN, MAX_WORD_CELLS // max(1, rows))))
+
+
+def _cut_words(data: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, str | None]:
+    """Texts of more than ``limit`` words keep their last ``limit`` (the classifier reads the end).
+
+    The word count of every text is kept in a ``words`` column, so it is counted once.
+    """
+    texts = data["text"].tolist()
+    words = np.fromiter((len(tokenize(text)) for text in texts), dtype=np.int64, count=len(texts))
+    long = words > limit                      # counted one text at a time: no token lists are kept
+    data = data.assign(words=np.minimum(words, limit))
+    if not long.any():
+        return data, None
+    data.loc[long, "text"] = [" ".join(tokenize(texts[k])[-limit:]) for k in np.flatnonzero(long)]
+    why = ("the most any text keeps" if limit >= MAX_SEQ_LEN else
+           f"{len(data):,} texts × {limit} words is the most this server pads; fewer rows allow up to {MAX_SEQ_LEN}")
+    return data, (f"{int(long.sum()):,} text(s) longer than {limit} words keep their last {limit} words "
+                  f"(lower-cased; {why})")
 
 
 def with_seq_len(task: Task, seq_len: int) -> Task:
@@ -247,6 +421,8 @@ def label_task(rows: pd.DataFrame, title: str, seq_len: int) -> TextClassTask:
 
 def token_lengths(rows: pd.DataFrame) -> np.ndarray:
     """Words per labelled text, as the classifier tokenises them (to suggest a sequence length)."""
+    if "words" in rows.columns:
+        return rows["words"].to_numpy()
     return np.array([len(tokenize(t)) for t in rows["text"]])
 
 
@@ -269,9 +445,11 @@ def safe_name(filename: str | None, default: str = "your data") -> str:
 
 
 def default_series_columns(frame: pd.DataFrame, numeric: list[str]) -> list[str]:
-    """The first numeric column that is not a row counter (strictly increasing by a fixed step)."""
+    """The first numeric column that is not a row counter (strictly increasing by a fixed step).
+
+    When every numeric column is a counter the first is returned; ``series_values`` notes it.
+    """
     for name in numeric:
-        diffs = np.diff(_as_numbers(frame[name]).to_numpy(dtype=float))
-        if not (len(diffs) and np.all(diffs > 0) and np.allclose(diffs, diffs[0])):
+        if not _is_counter(_as_numbers(frame[name]).to_numpy(dtype=float)):
             return [name]
     return numeric[:1]

@@ -15,16 +15,39 @@ from playground.figures.data import make_label_counts_figure, make_upload_series
 from playground.ui.train_panels import chart
 
 PREVIEW_KEY = "_data_preview"     # (inputs, task) of the last build, so reruns do not rebuild
+PARSED_KEY = "_data_parsed"       # (kind, file id, result or DataError) of the last parse, this session only
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
-def _table(data: bytes):
-    return ud.read_table(data)
+def _parsed(kind: str, upload, parse):
+    """``parse(bytes)`` once per upload, kept in this session's state (never in a module-level cache,
+    which would hold uploads after their session ends); a DataError is kept and raised again."""
+    cached = st.session_state.get(PARSED_KEY)
+    if cached is None or cached[:2] != (kind, upload.file_id):
+        try:
+            result = parse(upload.getvalue())
+        except DataError as err:
+            result = err
+        cached = (kind, upload.file_id, result)
+        st.session_state[PARSED_KEY] = cached
+    if isinstance(cached[2], DataError):
+        raise DataError(str(cached[2]))          # a fresh error: re-raising one object grows its traceback
+    return cached[2]
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
-def _corpus(data: bytes):
-    return ud.corpus_text(data)
+def forget_upload() -> None:
+    """Drop this session's parsed upload and built preview (called when the uploader is cleared)."""
+    st.session_state.pop(PARSED_KEY, None)
+    st.session_state.pop(PREVIEW_KEY, None)
+
+
+def _table(upload):
+    """The upload as a checked table (parsed once per upload in this session)."""
+    return _parsed("table", upload, ud.read_table)
+
+
+def _corpus(upload):
+    """The upload as a checked corpus with its notes (parsed once per upload in this session)."""
+    return _parsed("corpus", upload, ud.corpus_text)
 
 
 def _built(inputs: tuple, build):
@@ -52,14 +75,16 @@ def _seq_len_ui(high: int, value: int, key: str, help: str) -> int | None:
 def series_panel(upload) -> object | None:
     """CSV time series: pick columns, see the series and its split, build the forecasting task."""
     try:
-        frame = _table(upload.getvalue())
+        frame = _table(upload)
         numeric = ud.numeric_columns(frame)
         if not numeric:
-            raise DataError("the CSV file has no numeric column to forecast")
+            hint = "; ".join(ud.table_notes(frame))
+            raise DataError("the CSV file has no numeric column to forecast" + (f" ({hint})" if hint else ""))
         st.caption(f"{len(frame):,} rows × {frame.shape[1]} columns; numeric: {', '.join(numeric)}")
         columns = st.multiselect("Columns to forecast (each is an input and an output)", numeric,
                                  default=ud.default_series_columns(frame, numeric), max_selections=ud.MAX_SERIES_COLUMNS, key="data_columns")
         values, notes = ud.series_values(frame, columns)
+        notes = ud.table_notes(frame) + notes
     except PlaygroundError as err:
         st.error(f"Cannot use this file: {err}.", icon=":material/error:")
         return None
@@ -83,7 +108,7 @@ def series_panel(upload) -> object | None:
 def text_panel(upload) -> object | None:
     """Plain text: see its size, characters and split, build the character language model."""
     try:
-        text, notes = _corpus(upload.getvalue())
+        text, notes = _corpus(upload)
     except PlaygroundError as err:
         st.error(f"Cannot use this file: {err}.", icon=":material/error:")
         return None
@@ -109,7 +134,7 @@ def text_panel(upload) -> object | None:
 def labelled_panel(upload) -> object | None:
     """CSV of labelled texts: pick the text and label columns, see the labels, build the classifier."""
     try:
-        frame = _table(upload.getvalue())
+        frame = _table(upload)
         texts = ud.text_columns(frame)
         c1, c2 = st.columns(2)
         text_col = c1.selectbox("Text column", texts, key="data_text_col")
@@ -117,6 +142,7 @@ def labelled_panel(upload) -> object | None:
         label_col = c2.selectbox("Label column", others, key="data_label_col",
                                  index=min(range(len(others)), key=lambda k: frame[others[k]].nunique()))
         rows, notes = ud.labelled_texts(frame, text_col, label_col)
+        notes = ud.table_notes(frame) + notes
     except PlaygroundError as err:
         st.error(f"Cannot use this file: {err}.", icon=":material/error:")
         return None
@@ -130,7 +156,7 @@ def labelled_panel(upload) -> object | None:
     with right:
         st.dataframe(rows.head(8), width="stretch", hide_index=True)
         st.caption(f"A seeded {ud.LABEL_VAL_FRACTION:.0%} of the rows validates; the rest trains.")
-    T = _seq_len_ui(ud.MAX_SEQ_LEN, ud.suggested_label_seq_len(rows), "data_seq_len",
+    T = _seq_len_ui(ud.label_seq_len_limit(len(rows)), ud.suggested_label_seq_len(rows), "data_seq_len",
                     "Words the network reads; longer texts keep their last T words, shorter ones are padded.")
     if T is None:
         return None
