@@ -1,22 +1,29 @@
 """Command-line interface: list tasks, train a model, run the benchmark.
 
 Errors (an unknown task, a sequence length of 0, a non-finite learning rate, a
-diverging run) exit with status 2 and one line on stderr, never a traceback.
+diverging run) exit with status 2 and one line on stderr, never a traceback. Every
+argument is checked before any work starts: ``--out`` must be a folder that can be
+written, ``--data`` a regular file within the upload limit (never a device, pipe or an
+endless file), ``bench --seconds`` a finite positive number, ``--task custom`` needs ``--data``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
+import stat
 import sys
 import time
 from pathlib import Path
 
-from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_mapping
+from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, from_mapping
 from playground.errors import DataError, PlaygroundError
 
 # CLI flag -> RunConfig field, where the names differ.
 FLAG_FIELDS = {"seq-len": "seq_len"}
 MAX_STEPS = 1_000_000
+MAX_BENCH_SECONDS = 60.0        # per configuration; the table has six
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -42,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", default=None, help="folder for config, history, weights, probe")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     bench = sub.add_parser("bench", help="trainer and probe speed against a bare PyTorch loop")
-    bench.add_argument("--seconds", type=float, default=6.0,
+    bench.add_argument("--seconds", default="6",
                        help="seconds of alternating steps per configuration (both loops together)")
     return parser
 
@@ -65,14 +72,77 @@ def parse_steps(raw: str) -> int:
     try:
         steps = int(raw)
     except ValueError:
-        raise PlaygroundError(f"--steps must be a whole number (got '{raw}')") from None
+        raise PlaygroundError(f"--steps must be a whole number between 1 and {MAX_STEPS} (got '{clipped(raw)}')") from None
     if not 1 <= steps <= MAX_STEPS:
-        raise PlaygroundError(f"--steps must be between 1 and {MAX_STEPS} (got {steps})")
+        raise PlaygroundError(f"--steps must be between 1 and {MAX_STEPS} (got {clipped(steps)})")
     return steps
 
 
+def parse_seconds(raw: str) -> float:
+    """bench --seconds: a finite number above 0, at most MAX_BENCH_SECONDS."""
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_BENCH_SECONDS):
+        raise PlaygroundError(f"--seconds must be a number above 0 and at most {MAX_BENCH_SECONDS:g} "
+                              f"(got '{clipped(raw)}')")
+    return seconds
+
+
+def check_out(raw: str) -> Path:
+    """--out: a folder (existing or to be made) that can be written; checked before training."""
+    if not raw.strip():
+        raise PlaygroundError("--out must name a folder (got an empty path)")
+    out = Path(raw)
+    if out.exists() and not out.is_dir():
+        raise PlaygroundError(f"--out {clipped(raw, 80)} is an existing file; give a folder (it will hold "
+                              "config.json, history.csv, weights.pt, probe.npz)")
+    for name in ("config.json", "history.csv", "weights.pt", "probe.npz"):
+        if (out / name).is_dir():
+            raise PlaygroundError(f"--out {clipped(raw, 80)} holds a folder named {name}; the run's file cannot "
+                                  "be written there")
+    parent = out
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise PlaygroundError(f"--out {clipped(raw, 80)} is inside {clipped(str(parent), 80)}, which is a file, "
+                              "not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise PlaygroundError(f"--out {clipped(raw, 80)}: the folder {clipped(str(parent), 80)} cannot be written")
+    return out
+
+
+def check_data(raw: str) -> Path:
+    """--data: a regular file of at most the upload limit (never a device, a pipe or a folder)."""
+    from playground.user_data import MAX_BYTES
+
+    path = Path(raw)
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise DataError(f"cannot read {clipped(raw, 80)}: {err.strerror or err}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"--data {clipped(raw, 80)} is not a regular file (a folder, device or pipe); give a "
+                        ".csv or .txt file")
+    if info.st_size > MAX_BYTES:
+        raise DataError(f"--data {clipped(raw, 80)} is {info.st_size / 2**20:.1f} MB; the limit is "
+                        f"{MAX_BYTES // 2**20} MB")
+    return path
+
+
 def cmd_train(args) -> int:
-    """Train per the flags; print the JSON summary; write the run to --out if given."""
+    """Check every flag, train, print the JSON summary; write the run to --out if given."""
+    given = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
+    if args.data is not None:
+        given["task"] = CUSTOM_TASK
+    config = from_mapping(given, RunConfig())
+    if config.task == CUSTOM_TASK and args.data is None:
+        raise PlaygroundError("--task custom needs --data (a .csv time series or a .txt text)")
+    steps = parse_steps(args.steps)
+    out = check_out(args.out) if args.out is not None else None
+    data = check_data(args.data) if args.data is not None else None
+
     import torch
     from tqdm import tqdm
 
@@ -80,14 +150,7 @@ def cmd_train(args) -> int:
     from playground.trainer import Trainer
 
     torch.set_num_threads(1)
-    given = {name: getattr(args, name) for name in FIELDS if getattr(args, name) is not None}
-    task = None
-    if args.data:
-        given["task"] = CUSTOM_TASK
-    config = from_mapping(given, RunConfig())
-    steps = parse_steps(args.steps)
-    if args.data:
-        task = load_data_task(Path(args.data), config.seq_len)
+    task = load_data_task(data, config.seq_len) if data is not None else None
     trainer = Trainer(config, task)
     start = time.perf_counter()
     with tqdm(total=steps, disable=args.quiet, file=sys.stderr, mininterval=0.5) as bar:
@@ -98,8 +161,12 @@ def cmd_train(args) -> int:
         trainer.train(steps, report)
     summary = trainer.summary()
     summary["seconds"] = round(time.perf_counter() - start, 2)
-    if args.out:
-        write_run(Path(args.out), trainer)
+    if out is not None:
+        try:
+            write_run(out, trainer)
+        except OSError as err:
+            raise PlaygroundError(f"cannot write the run to {clipped(str(out), 80)}: "
+                                  f"{err.strerror or type(err).__name__}") from None
     print(json.dumps(summary))
     return 0
 
@@ -109,9 +176,10 @@ def load_data_task(path: Path, seq_len: int):
     from playground import user_data
 
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(user_data.MAX_BYTES + 1)    # bounded even if the file grows meanwhile
     except OSError as err:
-        raise DataError(f"cannot read {path}: {err.strerror or err}") from None
+        raise DataError(f"cannot read {clipped(str(path), 80)}: {err.strerror or err}") from None
     title = user_data.safe_name(path.name)
     if path.suffix.lower() == ".txt":
         text, _ = user_data.corpus_text(data)
@@ -133,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             return cmd_train(args)
         from playground.bench import run_bench
-        return run_bench(args.seconds)
+        return run_bench(parse_seconds(args.seconds))
     except PlaygroundError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

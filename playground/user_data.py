@@ -148,8 +148,9 @@ def _parse_error(err: Exception) -> DataError:
     ragged = _RAGGED.search(text)
     if ragged:
         names, line, seen = ragged.groups()
-        return DataError(f"the CSV file is ragged: line {line} has {int(seen):,} values but the header has "
-                         f"{names} names; every row needs one value per column")
+        return DataError(f"the CSV file cannot be parsed: it is ragged (line {line} has {int(seen):,} values but "
+                         f"the header has {names} name{'s' if names != '1' else ''}; every row needs one value "
+                         "per column)")
     reason = text.splitlines()[0][:160] if text else "unreadable"
     return DataError(f"the CSV file cannot be parsed ({reason})")
 
@@ -199,8 +200,8 @@ def read_table(data: bytes) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise DataError("the CSV file has no columns") from None
     except pd.errors.ParserWarning:
-        raise DataError(f"the CSV file is ragged: its rows have more values than the header has names ({names}); "
-                        "every row needs one value per column") from None
+        raise DataError(f"the CSV file cannot be parsed: it is ragged (its rows have more values than the header "
+                        f"has names ({names}); every row needs one value per column)") from None
     except (pd.errors.ParserError, ValueError, csv.Error, OverflowError) as err:
         raise _parse_error(err) from None
     if frame.shape[1] > MAX_COLUMNS:
