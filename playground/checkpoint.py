@@ -97,11 +97,13 @@ def _refuse_unsafe(reason: str) -> DataError:
     return DataError(f"not a weights file this app can read safely ({reason})")
 
 
-def check_archive(data: bytes) -> None:
+def check_archive(data: bytes) -> bytes:
     """Check the zip directory of a .pt file before torch.load opens it; DataError when unsafe.
 
     The entry count is bounded from the raw bytes first (every central-directory entry
-    starts with its own signature), so even reading the directory costs little.
+    starts with its own signature), so even reading the directory costs little. Returns the
+    archive rewritten from the checked entries only, so torch.load's own zip reader cannot
+    see anything else (no second directory, no entry this check did not read).
     """
     if not data.startswith(b"PK\x03\x04"):
         raise _refuse_unsafe("not a zip archive as torch.save writes it")
@@ -126,6 +128,19 @@ def check_archive(data: bytes) -> None:
         total += entry.file_size
     if total > MAX_ARCHIVE_BYTES:
         raise _refuse_unsafe(f"the archive holds {_mb(total)} uncompressed; the limit is {_mb(MAX_ARCHIVE_BYTES)}")
+    return _rewritten(data, entries)
+
+
+def _rewritten(data: bytes, entries: list[zipfile.ZipInfo]) -> bytes:
+    """The checked entries copied into a fresh stored archive (each read once, its CRC checked)."""
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+            for entry in entries:
+                target.writestr(entry.filename, source.read(entry))
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError) as err:
+        raise _refuse_unsafe(f"damaged zip archive: {clipped(str(err).splitlines()[0] if str(err) else 'unreadable', 80)}") from None
+    return out.getvalue()
 
 
 def _is_plain(value: Any) -> bool:
@@ -164,8 +179,7 @@ def _check_fields(data: dict) -> None:
 
 def read_checkpoint(source: str | bytes | BinaryIO) -> dict:
     """Read an untrusted checkpoint without executing code; DataError when it is not one."""
-    data = source_bytes(source)
-    check_archive(data)
+    data = check_archive(source_bytes(source))
     try:
         loaded = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many kinds for junk / pickles with code

@@ -7,6 +7,7 @@ of the wrong dtype, layout, shape or range. ``measured`` reports wall time and t
 memory of one call: the larger of the tracemalloc peak and the process RSS rise, sampled.
 """
 import io
+import struct
 import threading
 import time
 import tracemalloc
@@ -95,6 +96,15 @@ def rezipped(data: bytes, compression=zipfile.ZIP_STORED, extra=0) -> bytes:
     return out.getvalue()
 
 
+def flipped(data: bytes, name: str) -> bytes:
+    """The archive with the first byte of entry ``name``'s contents changed (its CRC no longer matches)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entry = archive.getinfo(name)
+    name_len, extra_len = struct.unpack("<HH", data[entry.header_offset + 26:entry.header_offset + 30])
+    start = entry.header_offset + 30 + name_len + extra_len         # the local header's own lengths
+    return data[:start] + bytes([data[start] ^ 0xFF]) + data[start + 1:]
+
+
 def zip_bomb(tmp: Path, values: int = 64 * 2**20) -> bytes:
     """A checkpoint whose one tensor of ``values`` float32 zeros (256 MB) is deflated to ~0.3 MB."""
     source = tmp / "big.pt"
@@ -151,6 +161,7 @@ CASES = {
     "truncated": (lambda: edited()[:700], "damaged zip archive"),
     "deflated-valid-file": (lambda: rezipped(edited(), zipfile.ZIP_DEFLATED), "only stored entries are accepted"),
     "bzip2-valid-file": (lambda: rezipped(edited(), zipfile.ZIP_BZIP2), "only stored entries are accepted"),
+    "bad-crc": (lambda: flipped(edited(), "archive/data/0"), "damaged zip archive: Bad CRC-32"),
     "many-entries": (lambda: rezipped(edited(), extra=200), f"more than {ck.MAX_ENTRIES} entries"),
     "large-pickle": (lambda: edited(padding=list(range(200_000))), "data.pkl is"),
     "over-file-limit": (lambda: b"PK\x03\x04" + bytes(ck.MAX_FILE_BYTES), "the limit"),
