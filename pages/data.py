@@ -8,7 +8,7 @@ from playground.ui.controls import current_config
 from playground.ui.data_panels import PANELS, forget_upload
 from playground.ui.live_session import CUSTOM_TASK_KEY
 from playground.ui.text import page_text
-from playground.user_data import LIMITS_MD
+from playground.user_data import LIMITS_MD, literal
 
 TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
 KINDS = {"series": "A time series (CSV)", "text": "A plain text (character model)",
@@ -22,7 +22,7 @@ with st.expander("Limits", icon=":material/rule:"):
 
 current = st.session_state.get(CUSTOM_TASK_KEY)
 if current is not None:
-    st.success(f"This session's uploaded data: **{current.title}** ({current.topology}). "
+    st.success(f"This session's uploaded data: {literal(current.title, 120)} ({current.topology}). "
                "Upload another file to replace it.", icon=":material/check_circle:")
 
 kind = st.radio("What do you have?", list(KINDS), format_func=KINDS.get, horizontal=True, key="data_kind")
@@ -37,7 +37,7 @@ if upload is None:
 task = PANELS[kind](upload)
 if task is None:
     st.stop()
-st.markdown(f"**Task:** {task.title} · *{task.topology}* · metric {task.metric_name} · "
+st.markdown(f"**Task:** {literal(task.title, 120)} · *{task.topology}* · metric {task.metric_name} · "
             f"baseline {task.baseline():.4g} ({task.baseline_name()})")
 if st.button("Train on this data", type="primary", icon=":material/play_arrow:", key="data_train"):
     st.session_state[CUSTOM_TASK_KEY] = task

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from typing import Any, BinaryIO
 
@@ -31,6 +32,7 @@ import torch
 from models.network import SequenceNet, build_network
 from playground.config import FIELDS, RunConfig, clipped, from_mapping, parse_value
 from playground.errors import ConfigError, DataError
+from playground.user_data import literal
 
 FORMAT = "rnn-playground/1"
 
@@ -47,6 +49,7 @@ MAX_BYTES_PER_VALUE = 8              # float64: the widest dtype accepted
 STORAGE_SLACK_BYTES = 4096           # allowance over the exact size, for alignment
 FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 _CENTRAL_ENTRY = b"PK\x01\x02"       # signature of one entry of a zip's central directory
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9_-]*")   # what a string in a config may hold: no link, markup or shortcode
 
 
 def checkpoint_dict(config: RunConfig, task_name: str, net: SequenceNet) -> dict:
@@ -150,6 +153,13 @@ def _is_plain(value: Any) -> bool:
     return type(value) in (int, float, bool)
 
 
+def _check_text(what: str, value: str) -> None:
+    """A string from the file holds only letters, digits, '-' and '_' (so an echo of it is inert)."""
+    if not _PLAIN_TEXT.fullmatch(value):
+        raise DataError(f"weights file has a bad config: {what} holds characters other than letters, digits, "
+                        "'-' and '_'")
+
+
 def _check_fields(data: dict) -> None:
     """Types and sizes of the top-level fields, config and state_dict; nothing is stringified."""
     config, state = data.get("config"), data.get("state_dict")
@@ -162,13 +172,19 @@ def _check_fields(data: dict) -> None:
             raise DataError(f"weights file has a bad config: a setting name that is not a string of at most "
                             f"{MAX_NAME_CHARS} characters")
         if not _is_plain(value):
-            raise DataError(f"weights file has a bad config: setting {clipped(key)} is a "
+            raise DataError(f"weights file has a bad config: setting {literal(key)} is a "
                             f"{type(value).__name__}{' too long' if isinstance(value, str) else ''}; only "
                             f"numbers and strings of at most {MAX_TEXT_CHARS} characters are accepted")
+        if key not in FIELDS:
+            raise DataError(f"weights file has a bad config: unknown setting {literal(key)}")
+        if isinstance(value, str):
+            _check_text(f"setting {key}", value)
     task = data.get("task")
     if task is not None and not (isinstance(task, str) and len(task) <= MAX_TEXT_CHARS):
         raise DataError(f"weights file has a bad task name: it must be a string of at most {MAX_TEXT_CHARS} "
                         "characters")
+    if task is not None:
+        _check_text("the task name", task)
     if len(state) > MAX_TENSORS:
         raise DataError(f"weights file has {len(state)} tensors; the limit is {MAX_TENSORS}")
     for key in state:
@@ -250,8 +266,8 @@ def load_network(data: dict, task) -> tuple[RunConfig, SequenceNet]:
     missing = sorted(set(expected) - set(given))
     extra = sorted(set(given) - set(expected))
     if missing or extra:
-        raise DataError(f"weights do not match the config: missing {[clipped(k) for k in missing[:3]]}, "
-                        f"unexpected {[clipped(k) for k in extra[:3]]}")
+        raise DataError(f"weights do not match the config: missing {', '.join(map(literal, missing[:3])) or 'none'}, "
+                        f"unexpected {', '.join(map(literal, extra[:3])) or 'none'}")
     checked = {name: _check_tensor(name, given[name], expected[name]) for name in expected}
     _check_storage_bytes(given, expected)
     net.load_state_dict({k: v.to(expected[k].dtype) for k, v in checked.items()})

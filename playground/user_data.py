@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from playground.config import CUSTOM_TASK, MAX_SEQ_LEN
+from playground.config import CUSTOM_TASK, MAX_SEQ_LEN, clipped
 from playground.errors import DataError
 from playground.tasks.base import Task
 from playground.tasks.chartext import TRAIN_FRACTION as TEXT_TRAIN_FRACTION, CharTextTask
@@ -45,7 +45,7 @@ MAX_WORD_CELLS = 2_000_000       # labelled texts x words each, as the classifie
 MAX_ABS_VALUE = 1e15             # larger numbers overflow float32 when a series is standardised
 SNIFF_LINES, SNIFF_CHARS = 20, 4096   # the delimiter is guessed from this much of the file
 DELIMITERS = ",;\t|"
-PEAK_MEMORY_MB = 150             # measured peak of the largest accepted upload (tests/playground/test_hostile_uploads.py)
+PEAK_MEMORY_MB = 200             # measured peak of the largest accepted upload (tests/playground/test_hostile_uploads.py)
 
 LIMITS_MD = (
     f"- files up to **{MAX_BYTES // 2**20} MB**, UTF-8 text (CSV or plain text)\n"
@@ -61,10 +61,25 @@ LIMITS_MD = (
     f"{MAX_HEADER_CHARS:,} characters; every row with no more values than the header has names\n"
     "- the sequence length T (up to 400) must fit in the data: a window of T + 1 points in both "
     "the training and the validation part\n"
-    f"- the largest accepted upload needs about **{PEAK_MEMORY_MB} MB** of server memory while its "
+    f"- the largest accepted upload needs up to about **{PEAK_MEMORY_MB} MB** of server memory while its "
     "task is built; a file past a limit is refused (or cut, where said) with a message, and the "
     "session's run is kept"
 )
+
+
+def literal(text, limit: int = 40) -> str:
+    """User text (a column name, a label, a key) as an inert Markdown code span, clipped to ``limit``.
+
+    Inside a code span Markdown renders no link, autolink, image, HTML or emoji/icon shortcode,
+    so a message that echoes it can be shown with st.error/st.info as it is; in a terminal it
+    reads as the name between backticks. Control characters become spaces.
+    """
+    shown = "".join(ch if ch.isprintable() else " " for ch in clipped(text, limit))
+    if not shown.strip():
+        return "(blank)"
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown[0] == "`" or shown[-1] == "`" else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 def decode_text(data: bytes, what: str = "file") -> str:
@@ -171,14 +186,14 @@ def _decimal_commas(frame: pd.DataFrame, sep: str) -> list[str]:
         if sample.empty or not sample.str.match(_DECIMAL_COMMA).all():
             continue
         if sep == ",":
-            notes.append(f"column {str(name)!r} holds numbers written with decimal commas; it is not read as "
+            notes.append(f"column {literal(name)} holds numbers written with decimal commas; it is not read as "
                          "numbers (save the file with decimal points, or separate it with semicolons)")
             continue
         numbers = pd.to_numeric(filled.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce")
         if numbers.notna().mean() >= 0.9:
             frame[name] = pd.to_numeric(column.astype(str).str.strip().str.replace(",", ".", regex=False),
                                         errors="coerce")
-            notes.append(f"column {str(name)!r}: decimal commas read as decimal points")
+            notes.append(f"column {literal(name)}: decimal commas read as decimal points")
     return notes
 
 
@@ -256,26 +271,26 @@ def series_values(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, 
         raise DataError(f"{len(columns)} columns chosen; a series may use at most {MAX_SERIES_COLUMNS}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise DataError(f"no column named {missing[0]!r} in the file")
+        raise DataError(f"no column named {literal(missing[0])} in the file")
     notes, arrays = [], []
     for name in columns:
         values = _as_numbers(frame[name])
         _check_magnitude(name, values.to_numpy(dtype=np.float64, na_value=np.nan))
         bad = int(values.isna().sum())
         if bad == len(values):
-            raise DataError(f"column {name!r} has no numbers (all cells are empty or text)")
+            raise DataError(f"column {literal(name)} has no numbers (all cells are empty or text)")
         if bad:
             values = values.interpolate(limit_direction="both")
-            notes.append(f"column {name!r}: {bad} empty or non-numeric cell{'s' if bad > 1 else ''} "
+            notes.append(f"column {literal(name)}: {bad} empty or non-numeric cell{'s' if bad > 1 else ''} "
                          "filled by linear interpolation")
         array = values.to_numpy(dtype=np.float64)
         if float(values.std()) == 0.0:
-            notes.append(f"column {name!r} is constant: there is nothing to predict in it")
+            notes.append(f"column {literal(name)} is constant: there is nothing to predict in it")
         elif np.ptp(array.astype(np.float32)) == 0.0:
-            notes.append(f"column {name!r} varies too little for its size to show in float32 (training's "
+            notes.append(f"column {literal(name)} varies too little for its size to show in float32 (training's "
                          "precision, about 7 digits): subtract a constant from it first")
         elif _is_counter(array):
-            notes.append(f"column {name!r} only counts rows (it rises by the same step every row): there is "
+            notes.append(f"column {literal(name)} only counts rows (it rises by the same step every row): there is "
                          "nothing to forecast in it; choose a column of measurements")
         arrays.append(array)
     values = np.stack(arrays, axis=1)                                     # (N, C)
@@ -288,13 +303,13 @@ def _check_magnitude(name: str, values: np.ndarray) -> None:
     """DataError for infinite cells or numbers beyond ±MAX_ABS_VALUE (float32 would overflow)."""
     infinite = int(np.isinf(values).sum())
     if infinite:
-        raise DataError(f"column {name!r} has {infinite:,} infinite value{'s' if infinite > 1 else ''} (inf, or "
+        raise DataError(f"column {literal(name)} has {infinite:,} infinite value{'s' if infinite > 1 else ''} (inf, or "
                         f"beyond ±1.8e308); numbers must stay within ±{MAX_ABS_VALUE:.0e}")
     finite = values[np.isfinite(values)]
     largest = float(np.abs(finite).max()) if finite.size else 0.0
     if largest > MAX_ABS_VALUE:
         beyond = " (beyond float32's ±3.4e38)" if largest > float(np.finfo(np.float32).max) else ""
-        raise DataError(f"column {name!r} has numbers as large as {largest:.3g}{beyond}; training runs in "
+        raise DataError(f"column {literal(name)} has numbers as large as {largest:.3g}{beyond}; training runs in "
                         f"float32 and needs them within ±{MAX_ABS_VALUE:.0e}: rescale the column (change its unit)")
 
 
@@ -348,7 +363,7 @@ def labelled_texts(frame: pd.DataFrame, text_col: str, label_col: str) -> tuple[
     if dropped:
         notes.append(f"{dropped} row{'s' if dropped > 1 else ''} with an empty text or label dropped")
     if data.empty:
-        raise DataError(f"column {text_col!r} or {label_col!r} is empty in every row")
+        raise DataError(f"column {literal(text_col)} or {literal(label_col)} is empty in every row")
     long = data["text"].str.len() > MAX_LABEL_TEXT_CHARS
     if long.any():
         data.loc[long, "text"] = data.loc[long, "text"].str.slice(0, MAX_LABEL_TEXT_CHARS)
@@ -358,14 +373,14 @@ def labelled_texts(frame: pd.DataFrame, text_col: str, label_col: str) -> tuple[
         notes.append(note)
     counts = data["label"].value_counts()
     if len(counts) < 2:
-        raise DataError(f"column {label_col!r} has a single label ({counts.index[0]!r}); "
+        raise DataError(f"column {literal(label_col)} has a single label ({literal(counts.index[0])}); "
                         "a classifier needs at least two")
     if len(counts) > MAX_CLASSES:
-        raise DataError(f"column {label_col!r} has {len(counts)} distinct labels; the limit is {MAX_CLASSES} "
+        raise DataError(f"column {literal(label_col)} has {len(counts)} distinct labels; the limit is {MAX_CLASSES} "
                         "(is it really the label column?)")
     rare = counts[counts < MIN_PER_CLASS]
     if len(rare):
-        raise DataError(f"label {rare.index[0]!r} has only {int(rare.iloc[0])} example; every label needs "
+        raise DataError(f"label {literal(rare.index[0])} has only {int(rare.iloc[0])} example; every label needs "
                         f"at least {MIN_PER_CLASS}")
     return data.reset_index(drop=True), notes
 
@@ -440,8 +455,13 @@ def suggested_label_seq_len(rows: pd.DataFrame) -> int:
 
 
 def safe_name(filename: str | None, default: str = "your data") -> str:
-    """The upload's file name reduced to letters, digits, space, dot, dash and underscore (for titles)."""
-    kept = "".join(ch for ch in str(filename or "") if ch.isalnum() or ch in " ._-")[:60].strip()
+    """The upload's file name reduced to letters, digits, space, dot, dash and underscore (for titles).
+
+    No link, image, HTML or shortcode can be spelt with these (a 'www.' is split so it cannot
+    autolink); a page may still show the title with ``literal``.
+    """
+    kept = "".join(ch for ch in str(filename or "")[:1000] if ch.isalnum() or ch in " ._-")[:60].strip()
+    kept = re.sub(r"(?i)www\.", "www ", kept)          # 'www.host' would become a link in Markdown
     return kept or default
 
 

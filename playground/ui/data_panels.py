@@ -7,9 +7,12 @@ here — only the "Train on this data" button installs the task.
 """
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from playground import user_data as ud
+from playground.config import clipped
 from playground.errors import DataError, PlaygroundError
 from playground.figures.data import make_label_counts_figure, make_upload_series_figure, series_summary
 from playground.ui.train_panels import chart
@@ -60,6 +63,11 @@ def _built(inputs: tuple, build):
     return task
 
 
+def _plot_text(text, limit: int = 40) -> str:
+    """User text for a plotly label: clipped, with HTML escaped (plotly renders <a>, <b>, ... tags)."""
+    return html.escape(clipped(text, limit))
+
+
 def _notes(notes: list[str]) -> None:
     for note in notes:
         st.info(note[0].upper() + note[1:] + ".", icon=":material/info:")
@@ -80,7 +88,8 @@ def series_panel(upload) -> object | None:
         if not numeric:
             hint = "; ".join(ud.table_notes(frame))
             raise DataError("the CSV file has no numeric column to forecast" + (f" ({hint})" if hint else ""))
-        st.caption(f"{len(frame):,} rows × {frame.shape[1]} columns; numeric: {', '.join(numeric)}")
+        st.caption(f"{len(frame):,} rows × {frame.shape[1]} columns; numeric: "
+                   f"{', '.join(ud.literal(c) for c in numeric)}")
         columns = st.multiselect("Columns to forecast (each is an input and an output)", numeric,
                                  default=ud.default_series_columns(frame, numeric), max_selections=ud.MAX_SERIES_COLUMNS, key="data_columns")
         values, notes = ud.series_values(frame, columns)
@@ -90,8 +99,9 @@ def series_panel(upload) -> object | None:
         return None
     _notes(notes)
     split = int(len(values) * ud.SERIES_TRAIN_FRACTION)
-    chart(make_upload_series_figure(values, columns, split, title="Your series (validation part shaded)"),
-          "data_series", series_summary(values, columns, split))
+    chart(make_upload_series_figure(values, [_plot_text(c) for c in columns], split,
+                                    title="Your series (validation part shaded)"),
+          "data_series", series_summary(values, [ud.literal(c) for c in columns], split))
     T = _seq_len_ui(ud.max_seq_len(len(values), ud.SERIES_TRAIN_FRACTION), 48, "data_seq_len",
                     "Points the network reads before each prediction; a window of T + 1 must fit in the "
                     "validation part.")
@@ -150,9 +160,10 @@ def labelled_panel(upload) -> object | None:
     counts = rows["label"].value_counts()
     left, right = st.columns([2, 3])
     with left:
-        chart(make_label_counts_figure(list(counts.index), list(counts.values), title="Texts per label"),
+        chart(make_label_counts_figure([_plot_text(k) for k in counts.index], list(counts.values),
+                                       title="Texts per label"),
               "data_labels", f"{len(rows):,} texts, {len(counts)} labels: " +
-              ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+              ", ".join(f"{ud.literal(k)} {v}" for k, v in counts.items()) + ".")
     with right:
         st.dataframe(rows.head(8), width="stretch", hide_index=True)
         st.caption(f"A seeded {ud.LABEL_VAL_FRACTION:.0%} of the rows validates; the rest trains.")

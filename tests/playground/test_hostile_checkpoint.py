@@ -181,18 +181,18 @@ CASES = {
     "huge-int": (lambda: edited({"seq_len": 10**30}), "seq_len must be between 1 and 400 (got 1e+30)"),
     "4000-digit-int": (lambda: edited({"seq_len": 10**4000}), "not a weights file this app can read safely"),
     "arch-unknown": (lambda: edited({"arch": "transformer"}), "arch must be one of rnn, gru, lstm"),
-    "nested-list-value": (lambda: edited({"seq_len": nested()}), "seq_len is a list; only numbers and strings"),
-    "nested-list-task": (lambda: edited({"task": nested()}), "task is a list; only numbers and strings"),
-    "dict-value": (lambda: edited({"hidden": {"a": nested()}}), "hidden is a dict"),
-    "tuple-value": (lambda: edited({"layers": (1, 2)}), "layers is a tuple"),
-    "bytes-value": (lambda: edited({"arch": b"gru"}), "arch is a bytes"),
-    "tensor-value": (lambda: edited({"seq_len": torch.tensor(10)}), "seq_len is a Tensor"),
-    "none-value": (lambda: edited({"lr": None}), "lr is a NoneType"),
-    "1kb-string-value": (lambda: edited({"arch": "g" * 1000}), "arch is a str too long; only numbers and strings of at most 64"),
+    "nested-list-value": (lambda: edited({"seq_len": nested()}), "setting `seq_len` is a list; only numbers and strings"),
+    "nested-list-task": (lambda: edited({"task": nested()}), "setting `task` is a list; only numbers and strings"),
+    "dict-value": (lambda: edited({"hidden": {"a": nested()}}), "`hidden` is a dict"),
+    "tuple-value": (lambda: edited({"layers": (1, 2)}), "`layers` is a tuple"),
+    "bytes-value": (lambda: edited({"arch": b"gru"}), "`arch` is a bytes"),
+    "tensor-value": (lambda: edited({"seq_len": torch.tensor(10)}), "`seq_len` is a Tensor"),
+    "none-value": (lambda: edited({"lr": None}), "`lr` is a NoneType"),
+    "1kb-string-value": (lambda: edited({"arch": "g" * 1000}), "`arch` is a str too long; only numbers and strings of at most 64"),
     "1mb-string-value": (lambda: edited({"arch": "g" * 2**20}), "data.pkl is 1 MB; the limit is 0.25 MB"),
     "1000-settings": (lambda: edited({f"k{k}": 1 for k in range(1000)}), "settings; there are only 14"),
     "int-setting-name": (lambda: renamed("clip", 7), "a setting name that is not a string of at most 64"),
-    "unknown-setting": (lambda: renamed("clip", "steps"), "unknown setting 'steps'"),
+    "unknown-setting": (lambda: renamed("clip", "steps"), "unknown setting `steps`"),
     "nested-task-name": (lambda: edited(task=nested()), "bad task name: it must be a string of at most 64"),
     "1kb-task-name": (lambda: edited(task="x" * 1000), "bad task name: it must be a string of at most 64"),
     "unknown-task-name": (lambda: edited(task="nope"), "unknown task 'nope'"),
@@ -202,7 +202,7 @@ CASES = {
     "1000-separate-tensors": (lambda: edited(tensors={f"t{k}": torch.zeros(1) for k in range(1000)}),
                               "more than 64 entries"),
     "1kb-tensor-name": (lambda: edited(tensors={"w" * 1000: torch.zeros(1)}), "tensor name that is not a string of at most 64"),
-    "extra-tensor": (lambda: edited(tensors={"spy": torch.zeros(1)}), "unexpected ['spy']"),
+    "extra-tensor": (lambda: edited(tensors={"spy": torch.zeros(1)}), "unexpected `spy`"),
     "not-a-tensor": (lambda: edited(tensors={"head.bias": 3}), "head.bias is a int, not a tensor"),
     "complex64": (lambda: edited(tensors={"head.weight": W.to(torch.complex64)}), "dtype complex64; only real"),
     "complex128": (lambda: edited(tensors={"head.weight": W.to(torch.complex128)}), "dtype complex128"),
@@ -319,3 +319,20 @@ def test_model_page_refuses_and_keeps_the_run(name):
     assert not at.exception
     assert at.session_state["live_run"] is run and run.step_count == steps
     assert all(torch.equal(v, before[k]) for k, v in run.trainer.net.state_dict().items())
+
+
+# --- class 5 (inside these files): text from the file is never echoed as markup -------------------
+@pytest.mark.parametrize("build, fragment, hostile", [
+    (lambda: renamed("clip", "[x](http://e.example)"), "unknown setting `[x](http://e.example)`", "]("),
+    (lambda: edited({"arch": "www.evil.example"}), "setting arch holds characters other than", "www."),
+    (lambda: edited({"init": ":smile:"}), "setting init holds characters other than", ":smile:"),
+    (lambda: edited(task="<img src=x>"), "the task name holds characters other than", "<img"),
+    (lambda: edited(tensors={"www.evil.example": torch.zeros(1)}), "unexpected `www.evil.example`", "www."),
+], ids=["setting-name-link", "value-bare-domain", "value-shortcode", "task-html", "tensor-name-domain"])
+def test_hostile_text_in_a_weights_file_is_not_echoed_as_markup(build, fragment, hostile):
+    import re
+
+    task_for, _, _ = refused(build(), fragment)
+    message = str(pytest.raises(DataError, export.import_run, build(), task_for).value)
+    outside = re.sub(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", "", message)
+    assert hostile not in outside, message

@@ -7,6 +7,7 @@ message naming the problem and the limit (or a note and correct values), in unde
 timing it), then once under tracemalloc, and reports the larger peak.
 """
 import random
+import re
 import threading
 import time
 import tracemalloc
@@ -243,3 +244,64 @@ def test_the_largest_labelled_upload_builds_within_the_stated_memory():
 def test_uploads_are_not_kept_in_module_level_caches(path):
     source = (Path(__file__).resolve().parents[2] / path).read_text()
     assert "cache_data" not in source and "cache_resource" not in source and "lru_cache" not in source
+
+
+# --- class 5 (inside these files): echoed user text is an inert code span ---------------------------
+HOSTILE_TEXT = {
+    "link": "[click](http://evil.example)",
+    "autolink": "<http://evil.example>",
+    "bare-domain": "www.evil.example",
+    "numeric-ip": "http://10.0.0.1/x",
+    "image": "![x](http://evil.example/a.png)",
+    "html": "<img src=x onerror=alert(1)>",
+    "shortcode": ":smile: :material/home:",
+    "backticks": "a `code` b ``more``",
+    "newlines": "a\n# heading\n[x](http://e)",
+    "1mb": "[x](http://e)" * 80_000,
+}
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+
+
+def outside_code_spans(text: str) -> str:
+    """``text`` with every Markdown code span removed (what Markdown would still interpret)."""
+    return CODE_SPAN.sub("", text)
+
+
+def assert_inert(message: str, hostile: str) -> None:
+    """No piece of ``hostile`` that Markdown could turn into markup is left outside code spans."""
+    rest = outside_code_spans(message)
+    for marker in ("](", "<", "http", "www.", ":smile:", ":material", "#"):
+        if marker in hostile:
+            assert marker not in rest, (marker, message[:200])
+    assert "\n" not in message and len(message) < 400, message[:200]
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_TEXT))
+def test_literal_is_one_short_code_span(name):
+    shown = ud.literal(HOSTILE_TEXT[name])
+    assert outside_code_spans(shown) == "" and len(shown) < 60 and "\n" not in shown, shown
+
+
+@pytest.mark.parametrize("name", ["link", "bare-domain", "image", "html", "shortcode", "1mb"])
+def test_hostile_column_names_are_echoed_inert(name):
+    hostile = HOSTILE_TEXT[name]
+    frame = ud.read_table(b"t,v\n" + b"".join(b"%d,x\n" % k for k in range(30))).rename(columns={"v": hostile})
+    outcome = _run(lambda: ud.series_values(frame, [hostile]))
+    assert isinstance(outcome, DataError) and "has no numbers" in str(outcome), repr(outcome)
+    assert_inert(str(outcome), hostile)
+
+
+@pytest.mark.parametrize("name", ["link", "bare-domain", "numeric-ip", "html", "shortcode"])
+def test_hostile_labels_are_echoed_inert(name):
+    hostile = HOSTILE_TEXT[name].replace(",", " ")
+    frame = ud.read_table(("text,label\n" + "good film,pos\nbad film,neg\n" * 10 + f"meh,{hostile}\n").encode())
+    outcome = _run(lambda: ud.labelled_texts(frame, "text", "label"))
+    assert isinstance(outcome, DataError) and "only 1 example" in str(outcome), repr(outcome)
+    assert_inert(str(outcome), hostile)
+
+
+@pytest.mark.parametrize("filename", ["www.evil.example.csv", "WWW.Evil.csv", "[x](http://1.2.3.4).csv",
+                                      "![i](http://e/a.png):smile:.csv", "x" * 10**6])
+def test_safe_name_cannot_spell_a_link(filename):
+    name = ud.safe_name(filename)
+    assert len(name) <= 60 and not re.search(r"(?i)www\.|[\[\]()<>:/!`]", name), name
