@@ -1,0 +1,262 @@
+"""A Plotly chart that stays mounted across reruns and is redrawn in place.
+
+Why this exists: ``st.plotly_chart`` gives its element a new identity whenever the figure
+changes, so on every live update the browser unmounts the old chart and mounts a new one:
+a new plot node each time, a frame or more in which the box can be empty (the live charts
+flicker), and the reader's zoom, pan and hover are lost. ``live_chart`` mounts one
+``st.components.v2`` component per key instead. Its identity is the key alone, so reruns
+and fragment reruns only hand the mounted component new ``data``; its JavaScript then
+calls ``Plotly.react`` on the same ``<div>``, which redraws only what changed.
+
+How plotly.js reaches the browser: not through the websocket. Streamlit sends a v2
+component's script along with every element it sends, so the chart's script is kept to a
+few kilobytes and loads ``plotly.min.js``, the copy the installed ``plotly`` package ships
+(no network, no build step), with a ``<script>`` tag, once per page. Streamlit serves that
+file over HTTP because its folder is declared with ``st.components.v1.declare_component``
+(the documented way to serve a component's files; that component is never rendered), at
+``<baseUrlPath>/component/playground.ui.live_chart.plotly_js/plotly.min.js`` with
+``Cache-Control: public``. A redraw sends the figure's traces and layout, and the
+chart's script.
+
+Theme: figures made while Streamlit runs carry plotly's "streamlit" template, a set of
+placeholder colours that ``st.plotly_chart`` swaps for the app theme in the browser. That
+template is not sent; the chart builds its stand-in from the theme's CSS variables
+(``--st-text-color``, ``--st-chart-categorical-colors``, ...) that Streamlit gives v2
+components: the same fonts, colours and transparent background as ``st.plotly_chart``,
+and it follows a theme switch. A figure with any other template is drawn with it.
+
+Width follows the container (``responsive`` plus a ``ResizeObserver``); the reader's zoom
+survives updates (``layout.uirevision``); a figure sent twice is not redrawn.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import plotly
+import plotly.io as pio
+import streamlit as st
+
+DEFAULT_HEIGHT = 450  # plotly.js's own default when the figure names none
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+UIREVISION = "live-chart"  # any constant: Plotly.react keeps the reader's zoom while it stays the same
+
+_PLOTLY_JS_DIR = Path(plotly.__file__).parent / "package_data"
+_PLOTLY_JS_FILE = "plotly.min.js"
+_PLOTLY_JS_NAME = "plotly_js"  # served as component "playground.ui.live_chart.plotly_js"
+
+
+def _streamlit_template() -> dict | None:
+    """Plotly's "streamlit" template as JSON (Streamlit registers it on import), if there."""
+    if "streamlit" not in pio.templates:
+        return None
+    return json.loads(json.dumps(pio.templates["streamlit"].to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder))
+
+
+_STREAMLIT_TEMPLATE = _streamlit_template()
+
+_CHART_HTML = '<div class="live-chart" role="figure"></div>'
+
+_CHART_CSS = ".live-chart { width: 100%; }"
+
+# Runs on mount and again whenever ``data`` (or the app theme) changes: the component stays
+# mounted, and its state lives on the chart's <div>, so a later call only redraws.
+_CHART_JS = """
+function loadPlotly(url) {
+  if (window.Plotly) return Promise.resolve();
+  if (!window.__liveChartPlotly) {
+    window.__liveChartPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = resolve;
+      script.onerror = () => {
+        window.__liveChartPlotly = null;  // the next redraw tries again
+        script.remove();
+        reject(new Error("live_chart: could not load " + url));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__liveChartPlotly;
+}
+
+// "#1A1A1A" or "rgb(26, 26, 26)" at the given opacity, for plotly; anything else as it is.
+function faded(color, alpha) {
+  let rgb = null;
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color);
+  if (hex) {
+    const h = hex[1].length === 3 ? hex[1].replace(/./g, "$&$&") : hex[1];
+    rgb = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
+  } else {
+    const m = /^rgba?\(([^)]+)\)$/.exec(color);
+    if (m) rgb = m[1].split(",").slice(0, 3).map((c) => parseFloat(c));
+  }
+  return rgb && rgb.every((c) => !isNaN(c)) ? `rgba(${rgb.join(",")},${alpha})` : color;
+}
+
+// Streamlit's chart theme, read from the CSS variables it gives components.
+function streamlitTheme(el) {
+  const css = getComputedStyle(el);
+  const v = (name) => css.getPropertyValue("--st-" + name).trim();
+  const list = (name) => v(name).split(",").map((c) => c.trim()).filter(Boolean);
+  const scale = (cs) => (cs.length > 1 ? cs.map((c, i) => [i / (cs.length - 1), c]) : undefined);
+  const text = v("text-color"), heading = v("heading-color") || text, bg = v("background-color");
+  const grid = v("border-color-light") || v("border-color"), font = v("font");
+  const seq = scale(list("chart-sequential-colors")), div = scale(list("chart-diverging-colors"));
+  const colorway = list("chart-categorical-colors");
+  const key = [text, heading, bg, grid, font, colorway, seq, div].map(String).join("|");
+  const muted = faded(text, 0.55);  // st.plotly_chart's ticks and axis titles are grey
+  const small = { color: muted, size: 12 }, axisTitle = { font: { color: muted, size: 14 } };
+  const axis = { gridcolor: grid, zerolinecolor: grid, tickcolor: grid, minor: { gridcolor: grid },
+                 tickfont: small, automargin: true };
+  const layout = {
+    font: { color: muted, family: font, size: 12 },
+    title: { font: { family: font, size: 16, color: heading }, xanchor: "left", x: 0, pad: { l: 4 } },
+    legend: { font: { color: text, size: 12 }, title: { font: small }, bordercolor: "rgba(0,0,0,0)", borderwidth: 0 },
+    paper_bgcolor: bg, plot_bgcolor: bg,
+    xaxis: Object.assign({}, axis, { showgrid: false, zeroline: false, title: Object.assign({ standoff: 20 }, axisTitle) }),
+    yaxis: Object.assign({}, axis, { title: Object.assign({ standoff: 24 }, axisTitle) }),
+    hoverlabel: { bgcolor: bg, bordercolor: v("border-color"), font: { color: text, family: font, size: 12 } },
+    margin: { pad: 8, r: 0, l: 0 },
+  };
+  if (colorway.length) layout.colorway = colorway;
+  if (seq) {
+    layout.colorscale = { sequential: seq, sequentialminus: seq };
+    layout.coloraxis = { colorscale: seq };
+  }
+  if (div) layout.colorscale = Object.assign(layout.colorscale || {}, { diverging: div });
+  const data = { scatter: [{ marker: { line: { width: 0 } } }] };
+  if (seq) for (const t of ["heatmap", "contour", "contourcarpet", "histogram2d"]) data[t] = [{ colorscale: seq }];
+  return { key, template: { layout, data } };
+}
+
+function draw(state) {
+  const payload = state.payload;
+  const figure = payload.figure || {};
+  const layout = Object.assign({}, figure.layout || {});
+  if (payload.theme === "streamlit") {
+    layout.template = state.theme.template;
+    const title = layout.title;
+    const text = typeof title === "string" ? title : title && title.text;
+    if (text) layout.title = Object.assign({}, typeof title === "object" ? title : {}, { text: "<b>" + text + "</b>" });
+  }
+  if (layout.uirevision === undefined) layout.uirevision = payload.uirevision;
+  layout.height = payload.height;
+  delete layout.width;  // the container decides
+  layout.autosize = true;
+  state.div.style.height = payload.height + "px";
+  state.div.setAttribute("aria-label", payload.alt || "");
+  window.Plotly.react(state.div, figure.data || [], layout, payload.config);
+}
+
+function mount(div) {
+  const state = { div, payload: null, drawn: null };
+  let width = 0;
+  state.resize = new ResizeObserver((entries) => {
+    const w = Math.round(entries[0].contentRect.width);
+    if (w === width) return;
+    width = w;
+    if (window.Plotly && div._fullLayout) window.Plotly.Plots.resize(div);
+  });
+  state.resize.observe(div);
+  state.cleanup = () => {
+    // Streamlit calls this on unmount, and also for a call it overtook with newer data:
+    // only a <div> that has left the page is torn down.
+    if (div.isConnected || div.__liveChart !== state) return;
+    state.resize.disconnect();
+    if (window.Plotly) window.Plotly.purge(div);
+    delete div.__liveChart;
+  };
+  div.__liveChart = state;
+  return state;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  const div = parentElement.querySelector(".live-chart");
+  if (!div || !data) return undefined;
+  const state = div.__liveChart || mount(div);
+  state.payload = data;
+  loadPlotly(data.plotly_js).then(() => {
+    if (state.payload !== data || !div.isConnected) return;  // a newer call draws
+    state.theme = streamlitTheme(div);
+    const drawn = data.rev + "|" + (data.theme === "streamlit" ? state.theme.key : "");
+    if (drawn === state.drawn) return;  // the same figure in the same theme costs nothing
+    state.drawn = drawn;
+    draw(state);
+  }).catch((err) => console.error(err));
+  return state.cleanup;
+}
+"""
+
+
+
+def _compact(js: str) -> str:
+    """``js`` without indentation, blank lines and whole-line comments: it travels with every redraw."""
+    lines = (line.strip() for line in js.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+_chart_component = st.components.v2.component(
+    "rnn_playground.live_chart", html=_CHART_HTML, css=_CHART_CSS, js=_compact(_CHART_JS), isolate_styles=False)
+
+
+def plotly_js_url() -> str:
+    """Where this server serves the plotly package's ``plotly.min.js`` (site-relative URL).
+
+    Declares (registers with the running server) the v1 component whose folder is the
+    plotly package's ``package_data``; Streamlit serves a declared component's files at
+    ``<baseUrlPath>/component/<module>.<name>/<file>``. Declaring again is a no-op.
+    """
+    from streamlit import config
+    from streamlit.components.v1 import declare_component
+
+    served = declare_component(_PLOTLY_JS_NAME, path=str(_PLOTLY_JS_DIR))
+    if served.url:  # a server that serves components from elsewhere
+        return f"{served.url.rstrip('/')}/{_PLOTLY_JS_FILE}"
+    base = str(config.get_option("server.baseUrlPath") or "").strip("/")
+    return "/" + "/".join(part for part in (base, "component", served.name, _PLOTLY_JS_FILE) if part)
+
+
+def figure_payload(fig: Any, *, height: int | None = None, alt: str = "") -> dict:
+    """What the browser gets for ``fig``: its JSON, height, config, alt text, theme and a revision.
+
+    Plotly's "streamlit" template is left out (``theme: "streamlit"``: the browser builds
+    it from the app theme); any other template travels with the figure. ``rev`` is a
+    digest of the payload: the browser skips one whose ``rev`` it has drawn in the same
+    theme. ``uirevision`` is the figure's own, else a constant, so zoom survives updates.
+    """
+    if isinstance(fig, dict):
+        import plotly.graph_objects as go
+
+        fig = go.Figure(fig)
+    figure = json.loads(fig.to_json())  # plotly's encoder: numpy arrays, dates, typed arrays
+    layout = figure.setdefault("layout", {})
+    theme = None
+    if _STREAMLIT_TEMPLATE is not None and layout.get("template") == _STREAMLIT_TEMPLATE:
+        del layout["template"]
+        theme = "streamlit"
+    if height is None:
+        height = layout.get("height") or DEFAULT_HEIGHT
+    payload = {"figure": figure, "height": int(height), "alt": alt, "config": PLOTLY_CONFIG,
+               "uirevision": layout.get("uirevision", UIREVISION), "theme": theme}
+    payload["rev"] = hashlib.blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=12).hexdigest()
+    return payload
+
+
+def live_chart(fig: Any, key: str, *, height: int | None = None, alt: str = "") -> None:
+    """Show ``fig`` (a plotly Figure or its dict) in a chart that stays mounted for ``key``.
+
+    Call it with the same ``key`` on every rerun (fragment reruns included) and the chart
+    in the browser is updated in place with ``Plotly.react``: no remount, no blank frame,
+    and the reader's zoom and pan survive (``layout.uirevision`` is set to a constant
+    unless the figure sets one). ``height`` in pixels defaults to the figure's own, else
+    450; the width follows the container. ``alt`` is the chart's text alternative, given
+    to screen readers as the chart's ``aria-label``; show it as a caption yourself.
+    The same figure sent again is not redrawn.
+    """
+    payload = figure_payload(fig, height=height, alt=alt)
+    payload["plotly_js"] = plotly_js_url()
+    _chart_component(key=key, data=payload, width="stretch", height="content")
