@@ -142,8 +142,9 @@ def _delimiter(text: str) -> str:
 
 def _check_header(text: str, sep: str) -> int:
     """Bounded checks of the first line before pandas sees the file; returns its field count."""
-    end = text.find("\n", 0, MAX_HEADER_CHARS + 2)
-    header = text[:end if end >= 0 else MAX_HEADER_CHARS + 2].rstrip("\r")
+    start = _LEADING_BLANK.match(text).end()          # pandas skips blank lines before the header too
+    end = text.find("\n", start, start + MAX_HEADER_CHARS + 2)
+    header = text[start:end if end >= 0 else start + MAX_HEADER_CHARS + 2].rstrip("\r")
     if len(header) > MAX_HEADER_CHARS:
         raise DataError(f"the CSV file's first line (its column names) is longer than {MAX_HEADER_CHARS:,} "
                         "characters, the limit")
@@ -153,6 +154,7 @@ def _check_header(text: str, sep: str) -> int:
     return fields
 
 
+_LEADING_BLANK = re.compile(r"(?:[ \t\r]*\n)*")
 _RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
 

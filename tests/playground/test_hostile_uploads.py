@@ -103,6 +103,8 @@ REFUSED = {
     "quadratic-sniff-header": ("series", b"a" + b',"' * 4000 + b"\n1,2\n", "columns; the limit is 50"),
     "quadratic-sniff-data-row": ("series", b"a,b\n1,2\n3," + b',"' * 2_000_000 + b"\n", "ragged (line 3 has 1,000,002 values but the header has 2 names"),
     "5000-column-header": ("series", b"a," * 4999 + b"a\n" + b"1," * 4999 + b"1\n", "5,000 columns; the limit is 50"),
+    "5k-columns-after-blank-lines": ("series", b"\n \n\r\n" * 1000 + b"a," * 4_999 + b"a\n" + (b"1," * 4_999 + b"1\n") * 800,
+                                     "5,000 columns; the limit is 50"),
     "10k-column-header": ("series", ",".join(f"c{k}" for k in range(10_000)).encode() + b"\n1\n",
                           "longer than 10,000 characters, the limit"),
     "one-10mb-line": ("series", b"x" * (ud.MAX_BYTES - 10), "longer than 10,000 characters, the limit"),
