@@ -94,6 +94,15 @@ def check_out(raw: str) -> Path:
     """--out: a folder (existing or to be made) that can be written; checked before training."""
     if not raw.strip():
         raise PlaygroundError("--out must name a folder (got an empty path)")
+    try:
+        return _checked_out(raw)
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or type(err).__name__
+        raise PlaygroundError(f"--out {clipped(raw, 80)} cannot be used: {reason}") from None
+
+
+def _checked_out(raw: str) -> Path:
+    """The checks of ``check_out`` (which turns an OSError from the file system into one line)."""
     out = Path(raw)
     if out.exists() and not out.is_dir():
         raise PlaygroundError(f"--out {clipped(raw, 80)} is an existing file; give a folder (it will hold "
@@ -204,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_bench(parse_seconds(args.seconds))
     except PlaygroundError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:               # the file system refused something the checks could not foresee
+        print(f"error: {err.strerror or type(err).__name__}"
+              + (f": {clipped(str(err.filename), 80)}" if err.filename else ""), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -63,6 +63,14 @@ def test_out_holding_a_folder_where_a_run_file_goes(capsys, tmp_path):
     check(capsys, "holds a folder named weights.pt", "train", "--out", tmp_path / "run")
 
 
+def test_out_with_a_name_too_long_for_the_file_system(capsys):
+    check(capsys, "cannot be used: File name too long", "train", "--out", "a" * 5000)
+
+
+def test_data_with_a_name_too_long_for_the_file_system(capsys):
+    check(capsys, "cannot read", "train", "--data", "a" * 5000)
+
+
 def test_out_empty(capsys):
     check(capsys, "--out must name a folder", "train", "--out", "")
 
