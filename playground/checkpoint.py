@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import re
 import zipfile
 from typing import Any, BinaryIO
@@ -198,6 +199,8 @@ def read_checkpoint(source: str | bytes | BinaryIO) -> dict:
     data = check_archive(source_bytes(source))
     try:
         loaded = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError:
+        raise _refuse_unsafe("it holds something other than tensors and plain values, e.g. code") from None
     except Exception as err:  # torch raises many kinds for junk / pickles with code
         raise _refuse_unsafe(f"{type(err).__name__}: " + (clipped(str(err).splitlines()[0], 160)
                                                           if str(err).strip() else "unreadable")) from None

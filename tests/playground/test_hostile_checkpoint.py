@@ -96,6 +96,22 @@ def rezipped(data: bytes, compression=zipfile.ZIP_STORED, extra=0) -> bytes:
     return out.getvalue()
 
 
+class Reducer:
+    """Pickles as a call to a harmless global; weights_only loading must refuse any call."""
+
+    def __reduce__(self):
+        return (len, ("abc",))
+
+
+def with_pickle(data: bytes, pickled: bytes) -> bytes:
+    """The archive with its data.pkl replaced by ``pickled`` (written stored, as torch.save does)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for entry in src.infolist():
+            dst.writestr(entry.filename, pickled if entry.filename.endswith("data.pkl") else src.read(entry))
+    return out.getvalue()
+
+
 def flipped(data: bytes, name: str) -> bytes:
     """The archive with the first byte of entry ``name``'s contents changed (its CRC no longer matches)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -161,6 +177,9 @@ CASES = {
     "truncated": (lambda: edited()[:700], "damaged zip archive"),
     "deflated-valid-file": (lambda: rezipped(edited(), zipfile.ZIP_DEFLATED), "only stored entries are accepted"),
     "bzip2-valid-file": (lambda: rezipped(edited(), zipfile.ZIP_BZIP2), "only stored entries are accepted"),
+    "code-in-pickle": (lambda: edited(tensors={"head.bias": Reducer()}), "holds something other than tensors"),
+    "deeply-nested-pickle": (lambda: with_pickle(edited(), b"\x80\x02" + b"(" * 60_000 + b"l" * 60_000 + b"."),
+                             "holds something other than tensors"),
     "bad-crc": (lambda: flipped(edited(), "archive/data/0"), "damaged zip archive: Bad CRC-32"),
     "many-entries": (lambda: rezipped(edited(), extra=200), f"more than {ck.MAX_ENTRIES} entries"),
     "large-pickle": (lambda: edited(padding=list(range(200_000))), "data.pkl is"),
