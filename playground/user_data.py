@@ -156,7 +156,7 @@ def _check_header(text: str, sep: str) -> int:
 
 _LEADING_BLANK = re.compile(r"(?:[ \t\r]*\n)*")
 _RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_DECIMAL_COMMA = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+|\d{1,3}(\.\d{3})+)(,\d+)?\s*$")   # 3,5  12  1.234,5
 
 
 def _parse_error(err: Exception) -> DataError:
@@ -172,6 +172,14 @@ def _parse_error(err: Exception) -> DataError:
     return DataError(f"the CSV file cannot be parsed ({reason})")
 
 
+def _comma_numbers(column: pd.Series) -> pd.Series:
+    """Cells written with decimal commas (and '.' between thousands) as floats; NaN where not numbers."""
+    text = column.astype(str).str.strip()
+    grouped = text.str.contains(r"\.\d{3}(?:,|$)", regex=True)
+    text = text.where(~grouped, text.str.replace(".", "", regex=False))
+    return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+
+
 def _decimal_commas(frame: pd.DataFrame, sep: str) -> list[str]:
     """Read text columns written with decimal commas ('3,5') as numbers; one note per column.
 
@@ -185,16 +193,15 @@ def _decimal_commas(frame: pd.DataFrame, sep: str) -> list[str]:
             continue
         filled = column.dropna()
         sample = filled.head(20).astype(str)
-        if sample.empty or not sample.str.match(_DECIMAL_COMMA).all():
+        if sample.empty or not sample.str.match(_DECIMAL_COMMA).all() or not sample.str.contains(",").any():
             continue
         if sep == ",":
             notes.append(f"column {literal(name)} holds numbers written with decimal commas; it is not read as "
                          "numbers (save the file with decimal points, or separate it with semicolons)")
             continue
-        numbers = pd.to_numeric(filled.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce")
+        numbers = _comma_numbers(filled)
         if numbers.notna().mean() >= 0.9:
-            frame[name] = pd.to_numeric(column.astype(str).str.strip().str.replace(",", ".", regex=False),
-                                        errors="coerce")
+            frame[name] = _comma_numbers(column)
             notes.append(f"column {literal(name)}: decimal commas read as decimal points")
     return notes
 

@@ -181,6 +181,13 @@ def test_decimal_commas_are_read_as_numbers_not_the_counter():
     np.testing.assert_allclose(values[:, 0], [float(v) for v in wave()])
 
 
+def test_decimal_commas_with_whole_numbers_and_thousands():
+    cells = ["3", "3,5", "1.234,5", "-2,25", "", "7"] * 10
+    frame = ud.read_table(series(cells, "n,v", ";"))
+    assert frame["v"].head(6).tolist()[:4] == [3.0, 3.5, 1234.5, -2.25] and frame["v"].isna().sum() == 10
+    assert any("decimal commas read as decimal points" in note for note in ud.table_notes(frame))
+
+
 def test_trailing_delimiters_do_not_shift_values_into_the_index():
     frame = ud.read_table(b"t,v\n" + b"".join(b"%d,%d,\n" % (k, 3 * k) for k in range(40)))
     assert list(frame.columns) == ["t", "v"] and list(frame["v"][:3]) == [0, 3, 6]
