@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from models.network import build_network
 from playground import checkpoint as ck
 from playground import export
-from playground.checkpoint import FORMAT, checkpoint_dict
+from playground.checkpoint import checkpoint_dict
 from playground.config import RunConfig
 from playground.errors import DataError
 from playground.tasks import make_task
@@ -165,6 +165,7 @@ class Recorder:
 
 @pytest.fixture(scope="module")
 def bomb(tmp_path_factory):
+    """One zip bomb for the module (building it writes, then deletes, a 256 MB file)."""
     return zip_bomb(tmp_path_factory.mktemp("bomb"))
 
 
