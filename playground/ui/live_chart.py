@@ -146,8 +146,6 @@ function draw(state) {
   layout.height = payload.height;
   delete layout.width;  // the container decides
   layout.autosize = true;
-  state.div.style.height = payload.height + "px";
-  state.div.setAttribute("aria-label", payload.alt || "");
   window.Plotly.react(state.div, figure.data || [], layout, payload.config);
 }
 
@@ -179,6 +177,8 @@ export default function (component) {
   if (!div || !data) return undefined;
   const state = div.__liveChart || mount(div);
   state.payload = data;
+  div.style.height = data.height + "px";  // holds the chart's place while plotly.js loads
+  div.setAttribute("aria-label", data.alt || "");
   loadPlotly(data.plotly_js).then(() => {
     if (state.payload !== data || !div.isConnected) return;  // a newer call draws
     state.theme = streamlitTheme(div);
@@ -190,7 +190,6 @@ export default function (component) {
   return state.cleanup;
 }
 """
-
 
 
 def _compact(js: str) -> str:
