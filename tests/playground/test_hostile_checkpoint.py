@@ -4,7 +4,8 @@ limit, before any task is built when the config is at fault, in under 2 s and 10
 The files are built here: zip bombs (a torch.save'd dict re-zipped with ZIP_DEFLATED), archives
 with too many or too large entries, configs with absurd values or nested structures, and tensors
 of the wrong dtype, layout, shape or range. ``measured`` reports wall time and the peak extra
-memory of one call: the larger of the tracemalloc peak and the process RSS rise, sampled.
+memory of one call: the larger of the tracemalloc peak and the process RSS rise, sampled
+(in separate runs, so tracemalloc does not slow the timed one).
 """
 import io
 import struct
@@ -38,8 +39,17 @@ def _rss() -> int:
         return int(handle.read().split()[1]) * 4096
 
 
+def _run(call):
+    """``call()``'s result, or the exception it raised."""
+    try:
+        return call()
+    except Exception as err:  # noqa: BLE001 — the outcome is inspected by the test
+        return err
+
+
 def measured(call):
-    """Run ``call()``; return (its result or the exception it raised, seconds, peak extra bytes)."""
+    """(outcome, seconds, peak extra bytes) of ``call()``: timed with the RSS sampled in one run,
+    then run again under tracemalloc (which slows it); the peak is the larger of the two."""
     start_rss, peak, stop = _rss(), [0], threading.Event()
 
     def sample():
@@ -49,17 +59,15 @@ def measured(call):
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    tracemalloc.start()
     began = time.perf_counter()
-    try:
-        outcome = call()
-    except Exception as err:  # noqa: BLE001 — the outcome is inspected by the test
-        outcome = err
+    outcome = _run(call)
     seconds = time.perf_counter() - began
-    traced = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
     stop.set()
     sampler.join()
+    tracemalloc.start()
+    _run(call)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     return outcome, seconds, max(traced, peak[0], _rss() - start_rss)
 
 
