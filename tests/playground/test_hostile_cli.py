@@ -119,7 +119,7 @@ def test_steps_are_checked_and_echoed_short(capsys, steps, fragment):
     (",".join(f"c{k}" for k in range(10_000)) + "\n1\n", "longer than 10,000 characters, the limit"),
     ("t,v\n" + "".join(f"{k},{'1e39' if k == 5 else k % 7}\n" for k in range(100)), "beyond float32"),
     ("t,v\n" + "".join(f"{k},{k % 7},{k}\n" for k in range(100)), "ragged"),
-])
+], ids=["10k-column-header", "beyond-float32", "ragged"])
 def test_hostile_data_files_fail_before_training(capsys, tmp_path, content, fragment):
     path = tmp_path / "data.csv"
     path.write_text(content)
