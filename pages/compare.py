@@ -1,20 +1,18 @@
 """Compare page: vanilla RNN, GRU and LSTM trained live side by side on one task, seed and budget."""
 import streamlit as st
 
-from playground.comparison import tick_together
 from playground.config import FIELDS
 from playground.figures.compare import compare_summary, make_compare_loss_figure
 from playground.figures.gradients import grad_summary, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_NAMES
-from playground.ui.compare_session import compare_controls_ui, get_compare_runs, set_running
+from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, set_running
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
-from playground.ui.train_panels import chart, explain
+from playground.ui.train_panels import explain, live
 
 TICK_SECONDS = 0.5        # redraw interval while running
-TRAIN_BUDGET = 0.35       # seconds of training (all three together) per redraw
-ROWS_SECONDS = 2.0        # the per-architecture rows redraw less often: they cost more than they change
+ROWS_SECONDS = 1.0        # the per-architecture rows redraw less often: they cost more than they change
 ROW_SEQUENCES = 4         # trajectories drawn per architecture
 
 for note in sync_from_url():
@@ -30,7 +28,7 @@ if st.query_params.get("autostart") == "1":
     del st.query_params["autostart"]
     set_running(runs, True)
 
-task = next(iter(runs.values())).trainer.task
+task = next(iter(runs.values())).task
 st.markdown(f"**{task.title}** · *{task.topology}* · T = {config.seq_len} · metric: {task.metric_name} · "
             f"seed {config.seed}")
 st.markdown(page_text("compare_intro"))
@@ -45,26 +43,25 @@ RUNNING = any(r.running for r in runs.values())
 
 @st.fragment(run_every=TICK_SECONDS if RUNNING else None)
 def live_panel():
-    """Train every run for the same number of steps (when running), then redraw metrics and losses."""
-    if any(r.running for r in runs.values()):
-        tick_together({a: r for a, r in runs.items() if r.running}, TRAIN_BUDGET)
-        if not any(r.running for r in runs.values()):
-            st.rerun()
+    """Keep the runs level (when running), then redraw metrics and losses as last published."""
+    keep_level(runs)
+    if RUNNING and not any(r.running for r in runs.values()):
+        st.rerun()
     baseline = task.baseline()
     cols = st.columns(len(runs) + 1)
     for col, (arch, run) in zip(cols, runs.items()):
-        val = run.trainer.last_val
+        val = run.last_val
         col.metric(f"{ARCH_NAMES[arch]} · step {run.step_count:,}",
                    f"{val:.4g}" if val is not None else "—",
                    delta=f"{val - baseline:+.3g} vs baseline" if val is not None else None,
                    delta_color="normal" if task.higher_is_better else "inverse",
                    help=f"Validation {task.metric_name} on a fixed batch of 128 sequences")
     cols[-1].metric(f"Baseline {task.metric_name}", f"{baseline:.4g}", help=task.baseline_name())
-    histories = {arch: run.trainer.history_frame() for arch, run in runs.items()}
+    histories = {arch: run.history_frame() for arch, run in runs.items()}
     log_y = st.session_state.get("compare_logy", False)
     fig = make_compare_loss_figure(histories, task.metric_name, baseline, task.baseline_name(),
                                    log_y=log_y, title="Training loss, same steps for every architecture")
-    chart(fig, "compare_loss", compare_summary(histories, {a: r.trainer.last_val for a, r in runs.items()},
+    live(fig, "compare_loss", compare_summary(histories, {a: r.last_val for a, r in runs.items()},
                                                task.metric_name, baseline))
 
 
@@ -79,12 +76,12 @@ def rows_panel():
         with left:
             fig = make_grad_norm_figure(snap.grad_norm[-1], snap.jacobian_norm, colours=[ARCH_COLOURS[arch]],
                                         title="Gradient norm across timesteps")
-            chart(fig, f"compare_grad_{arch}", grad_summary(snap.grad_norm))
+            live(fig, f"compare_grad_{arch}", grad_summary(snap.grad_norm))
         with right:
             fig = make_trajectory_figure(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained,
                                          labels=None if snap.labels is None else snap.labels[:ROW_SEQUENCES],
                                          title="Hidden-state trajectories (PCA of h_t)")
-            chart(fig, f"compare_traj_{arch}", trajectory_summary(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained))
+            live(fig, f"compare_traj_{arch}", trajectory_summary(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained))
 
 
 st.toggle("Log scale for the loss", key="compare_logy")

@@ -31,7 +31,7 @@ if run is None:
         st.rerun()
     st.stop()
 
-arch, task = run.config.arch, run.trainer.task
+arch, task = run.config.arch, run.task
 st.markdown(f"Model: your run from the Train page — **{ARCH_NAMES[arch]}**, H = {run.config.hidden}, "
             f"{task.title}, step {run.step_count:,}." + (" Training is running: the numbers are of the "
                                                          "latest weights." if run.running else ""))
@@ -60,7 +60,7 @@ except PlaygroundError as err:
     st.error(f"Cannot apply this intervention: {err}.", icon=":material/error:")
     st.stop()
 with run.lock:
-    result = compare_intervention(run.trainer.net, task, run.trainer.probe_batch, intervention, run.step_count)
+    result = compare_intervention(run.net, task, run.probe_batch, intervention, run.step_count)
 before, after = result.before, result.after
 
 st.subheader(f"Edit: {describe_intervention(intervention)}")

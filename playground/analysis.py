@@ -9,10 +9,13 @@ def pca_project(states: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]
 
     Returns (projection (T, B, k), explained variance ratio (k,)). Components are
     sign-fixed (largest loading positive) so consecutive snapshots do not flip.
-    When H < k the missing components are zero.
+    When H < k the missing components are zero. States that overflowed (inf, NaN) are
+    clipped to the float32 range (NaN to 0), so a diverged run is still drawn.
     """
     T, B, H = states.shape
     X = states.reshape(T * B, H).astype(np.float64)
+    big = float(np.finfo(np.float32).max)                # a diverged run's states overflow: keep them drawable
+    X = np.nan_to_num(X, nan=0.0, posinf=big, neginf=-big)
     X = X - X.mean(axis=0)
     # Eigen-decomposition of the H x H covariance: the same axes as an SVD of X, much cheaper for T*B >> H.
     var, vecs = np.linalg.eigh(X.T @ X)                  # ascending

@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from playground.ui.frame import setup_frame
+from playground.ui.live_session import training_backend
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
@@ -31,5 +32,6 @@ PAGES = {
     ],
 }
 
+training_backend()          # the worker pool starts with the first visit, not with the first run
 setup_frame()
 st.navigation(PAGES).run()

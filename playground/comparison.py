@@ -28,6 +28,18 @@ def steps_that_fit(runs: dict[str, LiveRun], budget_s: float, max_steps: int = M
     return max(1, min(max_steps, int(budget_s / per_step)))
 
 
+def level_cap(runs: dict, budget_s: float) -> int:
+    """The step every healthy run may train up to next: the slowest's step plus what it does in ``budget_s``.
+
+    Workers train the runs concurrently, each up to this cap, so they stay on the same step
+    count however different their speeds.
+    """
+    healthy = {a: r for a, r in runs.items() if not r.error}
+    if not healthy:
+        return 0
+    return min(r.step_count for r in healthy.values()) + steps_that_fit(healthy, budget_s)
+
+
 def tick_together(runs: dict[str, LiveRun], budget_s: float = 0.3) -> int:
     """Advance every healthy run to the same step count, about ``budget_s`` seconds in all.
 

@@ -15,3 +15,11 @@ class DataError(PlaygroundError, ValueError):
 
 class DivergenceError(PlaygroundError, ArithmeticError):
     """The loss or a gradient became NaN/Inf; the last finite weights are kept."""
+
+
+class AdmissionError(PlaygroundError):
+    """A run is too costly for this server, or the server is full; the message names what to lower."""
+
+
+class TrainerLostError(PlaygroundError):
+    """The worker process training a run stopped; the session keeps its last published state."""

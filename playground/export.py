@@ -3,7 +3,7 @@
 Every ``*_bytes``/``*_html`` function returns what a download button serves; nothing here
 imports streamlit. Import is the reverse of the weights export: an untrusted file is read
 with ``torch.load(weights_only=True)`` (no code runs), shape-checked against the network its
-config describes, and only then installed as a fresh LiveRun, so a bad file changes nothing.
+config describes, and only then installed as a fresh run, so a bad file changes nothing.
 """
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-import torch
 
 from playground.checkpoint import checkpoint_bytes, checkpoint_config, load_network, read_checkpoint
 from playground.config import CUSTOM_TASK, RunConfig
-from playground.errors import DataError
 from playground.figures.gates import make_saturation_figure
 from playground.figures.gradients import make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap
@@ -29,9 +27,9 @@ from playground.probe import Snapshot
 MAX_CSV_ROWS = 400_000   # rows of the long probe table; whole probe sequences are dropped past it
 
 
-def history_csv(run: LiveRun) -> bytes:
+def history_csv(run) -> bytes:
     """The run's per-step history as CSV bytes."""
-    return run.trainer.history_frame().to_csv(index=False).encode()
+    return run.history_frame().to_csv(index=False).encode()
 
 
 def snapshot_npz(snapshot: Snapshot) -> bytes:
@@ -68,9 +66,9 @@ def snapshot_csv(snapshot: Snapshot, max_rows: int = MAX_CSV_ROWS) -> bytes:
     return frame.to_csv(index=False, float_format="%.6g").encode()
 
 
-def weights_bytes(run: LiveRun) -> bytes:
+def weights_bytes(run) -> bytes:
     """The trained weights with the run config, as a tensor-only checkpoint (.pt)."""
-    return checkpoint_bytes(run.config, run.trainer.task.name, run.trainer.net)
+    return checkpoint_bytes(run.config, run.task.name, run.net)
 
 
 def figure_names(snapshot: Snapshot) -> list[str]:
@@ -79,12 +77,12 @@ def figure_names(snapshot: Snapshot) -> list[str]:
             + [f"gate_{name}" for name in snapshot.gates] + ["saturation"])
 
 
-def run_figures(run: LiveRun) -> dict[str, go.Figure]:
+def run_figures(run) -> dict[str, go.Figure]:
     """The run's figures by file stem: loss, gradient norms (now and over training),
     trajectory, hidden-state heatmap, each gate's heatmap and the saturation scatter."""
-    task, snap, records = run.trainer.task, run.snapshot, run.records
+    task, snap, records = run.task, run.snapshot, run.records
     figures = {
-        "loss": make_loss_figure(run.trainer.history_frame(), task.metric_name, task.baseline(),
+        "loss": make_loss_figure(run.history_frame(), task.metric_name, task.baseline(),
                                  task.baseline_name(), title="Loss and validation metric"),
         "gradient_norm": make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm,
                                                title=f"Gradient norm across timesteps (step {snap.step})"),
@@ -156,24 +154,18 @@ def load_snippet(config: RunConfig, input_size: int, output_size: int, vocab_siz
     return "\n".join(lines)
 
 
-def import_run(data: bytes, task_for) -> LiveRun:
-    """A fresh LiveRun holding the weights of an uploaded checkpoint; DataError when unusable.
+def import_run(data: bytes, task_for, make_run=LiveRun):
+    """A fresh run holding the weights of an uploaded checkpoint; DataError when unusable.
 
     ``task_for(task_name, config)`` returns the task object to build the network for (it
     may raise ConfigError/DataError, e.g. for an uploaded data set this session lacks).
-    Nothing else is touched, so a failure leaves the session's run as it was.
+    ``make_run(config, task, weights)`` makes the run (an in-process ``LiveRun`` by default;
+    the app passes one that submits it to the training backend); it is called only once
+    every check passed, so a failure leaves the session's run as it was.
     """
     ckpt = read_checkpoint(bytes(data))
     name, config = checkpoint_config(ckpt)   # every field checked before any task is built
     task = task_for(name, config)
     config, net = load_network(ckpt, task)
-    run = LiveRun(config, task if name == CUSTOM_TASK else None)
-    with run.lock:
-        trainer = run.trainer
-        trainer.net.load_state_dict(net.state_dict())
-        with torch.no_grad():
-            torch._foreach_copy_(trainer._backup, [p.detach() for p in trainer.params])
-        trainer.validate()
-        run.records = []          # the record of the random initial weights no longer applies
-    run.record_probe()
-    return run
+    weights = {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
+    return make_run(config, task if name == CUSTOM_TASK else None, weights)

@@ -1,23 +1,24 @@
-"""A live training run as the app drives it: short ticks under a lock, probes, records.
+"""A live training run as a worker process drives it: bounded ticks, probes, records.
 
-``LiveRun`` wraps a Trainer for one browser session. The page calls ``tick()`` from a
-timed fragment; a tick trains for a bounded wall-clock budget while holding the
-run's lock, so a rerun that starts while an old script thread is still inside a
-tick waits instead of double-stepping, and one of the server's training slots, so
-many sessions training at once take turns on half the cores. After each tick the probe
-records a Snapshot, and a light ``Record`` of it is kept for the over-training views and replay.
+``LiveRun`` wraps a Trainer. A tick trains for a bounded wall-clock budget (at least one
+step), validates at most once a second, and can probe. The probe records a Snapshot, and a
+light ``Record`` of it is kept for the over-training views and replay. The per-step
+history is bounded (``playground.history.History``) and the records are thinned by half
+when full, so a run's memory and a redraw's cost stay the same however long it trains.
+The run's lock guards the trainer when another thread reads it (the in-process pages).
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from playground.config import RunConfig
 from playground.errors import DivergenceError
+from playground.history import History, history_frame
 from playground.probe import Snapshot, probe
 from playground.tasks.base import Task
 from playground.trainer import Trainer
@@ -25,28 +26,6 @@ from playground.trainer import Trainer
 MAX_RECORDS = 120          # records kept for replay; thinned by half when full
 MAX_STEPS_PER_TICK = 500   # a tick never takes more than this many updates
 VALIDATE_EVERY_S = 1.0     # a tick validates when this long has passed since the last validation
-# Training slots shared by every session of the server: at most half the cores train at once
-# (torch uses one thread per session), so script runs, clicks and the page drawing always
-# find a free core, and sessions take turns when many train together.
-SLOT_COUNT = max(1, (os.cpu_count() or 2) // 2)
-TRAINING_SLOTS = threading.BoundedSemaphore(SLOT_COUNT)
-SLOT_WAIT_S = 5.0          # a live tick waits this long for a slot, then redraws without training
-STEP_WAIT_S = 30.0         # the Step button waits longer: it must do its one update
-ACTIVE_WINDOW_S = 3.0      # a run that ticked this recently counts as training now
-_last_tick: dict[int, float] = {}      # id(LiveRun) -> when it last ticked (monotonic)
-
-
-def load_factor() -> float:
-    """How many sessions train now per training slot (at least 1): 8 sessions on 1 slot -> 8.
-
-    Pages stretch their slower redraws by it, so a busy server (and the browsers of a
-    crowded room) is asked for proportionally less.
-    """
-    now = time.monotonic()
-    for key, when in list(_last_tick.items()):          # a copy: other sessions' threads write to it
-        if now - when > ACTIVE_WINDOW_S:
-            _last_tick.pop(key, None)
-    return max(1.0, len(_last_tick) / SLOT_COUNT)
 
 
 STRUCTURAL = ("arch", "task", "seq_len", "lag", "hidden", "layers", "activation",
@@ -82,21 +61,56 @@ class Record:
 class LiveRun:
     """One session's run: trainer, lock, running flag, latest snapshot and records."""
 
-    def __init__(self, config: RunConfig, task: Task | None = None):
+    def __init__(self, config: RunConfig, task: Task | None = None, weights: dict | None = None):
         self.trainer = Trainer(config, task)
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()       # re-entrant: an export reads the history under it
         self.running = False
         self.error: str | None = None
         self.records: list[Record] = []
         self.snapshot: Snapshot | None = None
+        self.history = History()
         self.steps_per_second = 0.0
         self._validated_at = float("-inf")
-        self.record_probe()
+        if weights is not None:
+            self.load_weights(weights)
+        else:
+            self.record_probe()
 
     @property
     def config(self) -> RunConfig:
         """The trainer's current config (lr and clip may have changed mid-run)."""
         return self.trainer.config
+
+    @property
+    def task(self) -> Task:
+        """The run's task."""
+        return self.trainer.task
+
+    @property
+    def net(self):
+        """The network being trained (guard reads with ``lock``)."""
+        return self.trainer.net
+
+    @property
+    def last_val(self) -> float | None:
+        """The latest validation metric."""
+        return self.trainer.last_val
+
+    @property
+    def probe_batch(self):
+        """The fixed batch the probe replays."""
+        return self.trainer.probe_batch
+
+    def load_weights(self, state: dict) -> None:
+        """Install trained weights (an imported checkpoint), validate, and probe them afresh."""
+        with self.lock:
+            trainer = self.trainer
+            trainer.net.load_state_dict({k: torch.as_tensor(v) for k, v in state.items()})
+            with torch.no_grad():
+                torch._foreach_copy_(trainer._backup, [p.detach() for p in trainer.params])
+            trainer.validate()
+            self.records = []          # the record of the random initial weights no longer applies
+            self._record_probe_locked()
 
     @property
     def step_count(self) -> int:
@@ -116,23 +130,13 @@ class LiveRun:
                 self.trainer.set_clip(config.clip)
 
     def tick(self, budget_s: float = 0.15, max_steps: int = MAX_STEPS_PER_TICK, validate: bool = False,
-             wait_s: float = SLOT_WAIT_S) -> int:
-        """Train for about ``budget_s`` seconds (at least one step), then probe. Returns steps.
+             record: bool = True) -> int:
+        """Train for about ``budget_s`` seconds (at least one step), then probe if ``record``. Returns steps.
 
-        A tick first takes one of the server's training slots (``TRAINING_SLOTS``), waiting at
-        most ``wait_s``; when every slot stays busy it trains nothing and returns 0, and the
-        page redraws what it has. The validation metric is refreshed at most once a second
-        (always with ``validate``): it costs about as much as a training step.
+        The validation metric is refreshed at most once a second (always with ``validate``):
+        it costs about as much as a training step. A diverging step stops the run
+        (``running`` false, ``error`` set) with the last finite weights kept.
         """
-        _last_tick[id(self)] = time.monotonic()
-        if not TRAINING_SLOTS.acquire(timeout=wait_s):
-            return 0
-        try:
-            return self._tick_locked(budget_s, max_steps, validate)
-        finally:
-            TRAINING_SLOTS.release()
-
-    def _tick_locked(self, budget_s: float, max_steps: int, validate: bool) -> int:
         done = 0
         with self.lock:
             start = time.perf_counter()
@@ -143,18 +147,45 @@ class LiveRun:
             except DivergenceError as err:
                 self.running = False
                 self.error = str(err)
+            finally:
+                self.history.extend(self.trainer.history)
+                self.trainer.history.clear()       # the bounded copy is the run's history
             elapsed = time.perf_counter() - start
             if done:
                 self.steps_per_second = done / max(elapsed, 1e-9)
                 if validate or time.perf_counter() - self._validated_at >= VALIDATE_EVERY_S:
                     self.trainer.validate()
                     self._validated_at = time.perf_counter()
-            self._record_probe_locked()
+            if record:
+                self._record_probe_locked()
         return done
 
+    # --- the page-facing interface of a RunHandle, in process (tests, headless use) ---------
+    queue_position = None      # an in-process run never waits for a trainer
+    note = None
+
+    def set_running(self, wanted: bool, until: int | None = None) -> None:
+        """Mark the run as training or not (whoever holds it calls ``tick``)."""
+        self.running = wanted
+        if wanted:
+            self.error = None
+
+    def step_to(self, target: int) -> None:
+        """Train here until the step counter reads ``target``, then probe."""
+        while self.step_count < target and self.error is None:
+            self.tick(budget_s=0.0, max_steps=target - self.step_count, validate=True)
+
+    def close(self) -> None:
+        """Nothing to free: the run lives in this process."""
+
     def step_once(self) -> None:
-        """Exactly one update (the Step button), then probe; waits for a training slot."""
-        self.tick(budget_s=0.0, max_steps=1, validate=True, wait_s=STEP_WAIT_S)
+        """Exactly one update (the Step button), then probe."""
+        self.tick(budget_s=0.0, max_steps=1, validate=True)
+
+    def history_frame(self):
+        """The bounded history as a table (the trainer's columns)."""
+        with self.lock:
+            return history_frame(self.history.arrays())
 
     def record_probe(self) -> Snapshot:
         """Probe now and keep the record."""

@@ -25,6 +25,11 @@ VAL_BATCH = 128     # sequences in the fixed validation batch
 PROBE_BATCH = 16    # sequences in the fixed probe batch
 
 
+def probe_batch_for(config: RunConfig, task: Task):
+    """The run's fixed probe batch: the same sequences wherever it is drawn (seeded by ``seed + 3``)."""
+    return task.sample(PROBE_BATCH, torch.Generator().manual_seed(config.seed + 3), "val")
+
+
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     """Adam or plain SGD."""
     return torch.optim.Adam(params, lr=lr) if name == "adam" else torch.optim.SGD(params, lr=lr)
@@ -47,7 +52,7 @@ class Trainer:
         self.net: SequenceNet = build_network(config, self.task, torch.Generator().manual_seed(seed))
         self.data_gen = torch.Generator().manual_seed(seed + 1)
         self.val_batch = self.task.sample(val_batch, torch.Generator().manual_seed(seed + 2), "val")
-        self.probe_batch = self.task.sample(PROBE_BATCH, torch.Generator().manual_seed(seed + 3), "val")
+        self.probe_batch = probe_batch_for(config, self.task)
         self.params = [p for p in self.net.parameters()]
         self._param_data = [p.detach() for p in self.params]      # views that follow in-place updates
         self._backup = [p.clone() for p in self._param_data]

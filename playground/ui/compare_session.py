@@ -1,20 +1,21 @@
-"""Streamlit glue for the compare page: three LiveRuns (RNN, GRU, LSTM) driven together.
+"""Streamlit glue for the compare page: three runs (RNN, GRU, LSTM) driven together.
 
 The runs live in ``st.session_state`` under ``compare_rnn``, ``compare_gru`` and
-``compare_lstm``. Start/Pause/Step/Reset act on all three at once and sit outside
-the page's timed fragment, as on the train page.
+``compare_lstm`` as ``RunHandle``s: they train in the backend's workers, each up to a
+common step cap that the page raises as the slowest catches up, so all three stay on the
+same step count. Start/Pause/Step/Reset act on all three at once, in callbacks.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from playground.comparison import compare_configs, tick_together
+from playground.comparison import compare_configs, level_cap
 from playground.config import ARCHS, RunConfig
 from playground.errors import PlaygroundError
-from playground.live import LiveRun
-from playground.ui.live_session import start_pause_button
+from playground.ui.live_session import new_run, replace_run, start_pause_button
 
 KEY_PREFIX = "compare_"
+LEAD_SECONDS = 1.5          # how far ahead of the slowest run the cap is set (seconds of its training)
 
 
 def run_key(arch: str) -> str:
@@ -22,7 +23,7 @@ def run_key(arch: str) -> str:
     return KEY_PREFIX + arch
 
 
-def get_compare_runs(config: RunConfig) -> dict[str, LiveRun] | None:
+def get_compare_runs(config: RunConfig) -> dict | None:
     """The three runs for ``config`` (arch ignored); rebuilt together when a structural setting changed.
 
     Learning rate and clipping are applied to running models without a reset. Returns
@@ -35,43 +36,64 @@ def get_compare_runs(config: RunConfig) -> dict[str, LiveRun] | None:
             run.apply_live_settings(configs[arch])
         return old
     try:
-        new = {arch: LiveRun(configs[arch]) for arch in ARCHS}
+        new = {arch: new_run(configs[arch]) for arch in ARCHS}
     except PlaygroundError as err:
-        st.error(f"Cannot build these runs: {err}")
+        st.error(f"Cannot build these runs: {err}", icon=":material/error:")
         return None
     was_running = any(run is not None and run.running for run in old.values())
     if any(run is not None for run in old.values()):
         st.toast("Settings changed: all three models were re-initialised.")
     for arch, run in new.items():
-        run.running = was_running
-        st.session_state[run_key(arch)] = run
+        replace_run(run_key(arch), run)
+    if was_running:
+        set_running(new, True)
     return new
 
 
-def set_running(runs: dict[str, LiveRun], running: bool) -> None:
-    """Start or pause every run (a run stopped by divergence stays stopped)."""
-    for run in runs.values():
-        run.running = running and not run.error
-
-
-def start_or_pause_all(runs: dict[str, LiveRun], start: bool) -> None:
-    """Start all three runs (clearing old errors) or pause them all."""
-    if start:
+def set_running(runs: dict, running: bool) -> None:
+    """Start every run up to the common step cap, or pause them all."""
+    try:
+        cap = level_cap(runs, LEAD_SECONDS) if running else None
         for run in runs.values():
-            run.error = None
-    set_running(runs, start)
+            run.set_running(running, until=cap)
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")
 
 
-def compare_controls_ui(runs: dict[str, LiveRun]) -> None:
+def keep_level(runs: dict) -> None:
+    """Raise the step cap of the running runs as the slowest catches up (each redraw)."""
+    running = {a: r for a, r in runs.items() if r.running}
+    if running:
+        set_running(running, True)
+
+
+def step_all(runs: dict, target: int) -> None:
+    """Every run to step ``target`` (one update from the step shown)."""
+    try:
+        for run in runs.values():
+            run.step_to(target)
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")
+
+
+def reset_all(runs: dict) -> None:
+    """Fresh weights from the seed for all three; histories cleared."""
+    try:
+        for arch, run in runs.items():
+            replace_run(run_key(arch), new_run(run.config))
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")
+
+
+def compare_controls_ui(runs: dict) -> None:
     """Start/Pause, Step and Reset for all three runs together (keyboard-focusable buttons)."""
     running = any(run.running for run in runs.values())
     cols = st.columns([1, 1, 1, 4])
-    start_pause_button(cols[0], running, "compare_run", lambda: start_or_pause_all(runs, not running))
-    if cols[1].button("Step", icon=":material/skip_next:", key="compare_step", width="stretch",
-                      help="One training update for each of the three, then redraw", disabled=running):
-        tick_together({a: r for a, r in runs.items()}, budget_s=0.0)
-    if cols[2].button("Reset", icon=":material/restart_alt:", key="compare_reset", width="stretch",
-                      help="New weights from the seed for all three; histories cleared"):
-        for arch, run in runs.items():
-            st.session_state[run_key(arch)] = LiveRun(run.config, run.trainer.task)
-        st.rerun()
+    start_pause_button(cols[0], running, "compare_run", lambda: set_running(runs, not running))
+    target = max(run.step_count for run in runs.values()) + 1
+    cols[1].button("Step", icon=":material/skip_next:", key="compare_step", width="stretch",
+                   help="One training update for each of the three, then redraw", disabled=running,
+                   on_click=lambda: step_all(runs, target))
+    cols[2].button("Reset", icon=":material/restart_alt:", key="compare_reset", width="stretch",
+                   help="New weights from the seed for all three; histories cleared",
+                   on_click=lambda: reset_all(runs))

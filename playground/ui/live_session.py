@@ -1,8 +1,11 @@
-"""Streamlit glue for one session's live run: create, reset, start, pause, step.
+"""Streamlit glue for one session's live run: create, reset, start, pause, step — as commands.
 
-The LiveRun lives in ``st.session_state`` (one per browser session, so two users
-never share a model). Start/Pause/Step/Reset sit outside the timed fragment: a
-button inside a running fragment could not interrupt it.
+The session holds a ``RunHandle`` in ``st.session_state`` (one per browser session, so two
+users never share a model); training happens in the backend's worker processes, never in
+a script thread. Start/Pause/Step/Reset act in callbacks, before the rerun draws the page,
+and each sets a state instead of toggling it (Streamlit can deliver one click twice). The
+session's runs are closed when the session ends (``session_runs``'s release hook), which
+frees their memory in the workers.
 """
 from __future__ import annotations
 
@@ -10,36 +13,82 @@ import streamlit as st
 
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.errors import PlaygroundError
-from playground.live import LiveRun
+from playground.pool import default_pool
+from playground.run_handle import RunHandle
 from playground.user_data import with_seq_len
 
 RUN_KEY = "live_run"
 CUSTOM_TASK_KEY = "custom_task"   # session key of the Task built on the Your data page
 
 
-def get_run(config: RunConfig, key: str = RUN_KEY, task=None) -> LiveRun | None:
-    """This session's run for ``config``: reset when a structural setting changed.
+class SessionRuns:
+    """The runs a session opened, closed together when the session ends."""
 
-    Live settings (learning rate, clipping) are applied to the running model. Returns
-    None (after showing the reason) when the config cannot be built.
+    def __init__(self):
+        self.handles: list[RunHandle] = []
+
+    def add(self, handle: RunHandle) -> RunHandle:
+        """Remember ``handle`` (and forget closed ones)."""
+        self.handles = [h for h in self.handles if not h.view.closed] + [handle]
+        return handle
+
+    def close_all(self) -> None:
+        """Close every run of the session."""
+        for handle in self.handles:
+            handle.close()
+        self.handles = []
+
+
+@st.cache_resource(scope="session", on_release=SessionRuns.close_all, show_spinner=False)
+def session_runs() -> SessionRuns:
+    """This session's registry of runs (released when the session ends)."""
+    return SessionRuns()
+
+
+def training_backend():
+    """The server's training backend: the embedded worker pool (started once per server)."""
+    return default_pool()
+
+
+def new_run(config: RunConfig, task=None, weights=None) -> RunHandle:
+    """Submit a run to the backend for this session; waits for its first snapshot. Raises PlaygroundError."""
+    handle = session_runs().add(RunHandle(training_backend(), config, task, weights))
+    handle.wait_ready()
+    return handle
+
+
+def replace_run(key: str, new: RunHandle) -> None:
+    """Install ``new`` as the session's run under ``key`` and free the one it replaces."""
+    old = st.session_state.get(key)
+    st.session_state[key] = new
+    if old is not None and old is not new and hasattr(old, "close"):
+        old.close()
+
+
+def get_run(config: RunConfig, key: str = RUN_KEY, task=None) -> RunHandle | None:
+    """This session's run for ``config``: a new one when a structural setting changed.
+
+    Live settings (learning rate, clipping) are sent to the running model. Returns the old
+    run (after showing the reason) when the config cannot be built or is refused.
     """
-    run: LiveRun | None = st.session_state.get(key)
+    run: RunHandle | None = st.session_state.get(key)
     if config.task == CUSTOM_TASK and task is None:
         task = custom_task(config)
         if task is None:
             return run
-    if run is not None and not run.needs_reset(config) and (config.task != CUSTOM_TASK or run.trainer.task is task):
+    if run is not None and not run.needs_reset(config) and (config.task != CUSTOM_TASK or run.task is task):
         run.apply_live_settings(config)
         return run
     try:
-        new = LiveRun(config, task)
+        new = new_run(config, task)
     except PlaygroundError as err:
-        st.error(f"Cannot build this run: {err}")
+        st.error(f"Cannot build this run: {err}", icon=":material/error:")
         return run
     if run is not None:
-        new.running = run.running and not run.error
+        if run.running and not run.error:
+            new.set_running(True)
         st.toast("Settings changed: the model was re-initialised.")
-    st.session_state[key] = new
+    replace_run(key, new)
     return new
 
 
@@ -58,24 +107,16 @@ def custom_task(config: RunConfig):
     return rebuilt
 
 
-START_TICK_SECONDS = 0.1   # training done by the Start click itself, so the page it redraws has moved
-
-
-def set_running(run: LiveRun, running: bool) -> None:
-    """Start (clearing an old error, training a first short tick) or pause ``run``.
+def set_running(run: RunHandle, running: bool) -> None:
+    """Start (or queue for a free trainer) or pause ``run``; a pause returns once it holds.
 
     The target comes from the label the page showed, not from flipping the current state:
-    Streamlit can deliver one click twice (once with a timed fragment's rerun, once with the
-    page's), and a toggle would then undo itself — a Pause lost mid-training.
+    Streamlit can deliver one click twice, and a toggle would then undo itself.
     """
-    if running == run.running:
-        return
-    if not running:
-        run.running = False
-        return
-    run.error = None
-    run.running = True
-    run.tick(START_TICK_SECONDS)
+    try:
+        run.set_running(running)
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")
 
 
 def start_pause_button(container, running: bool, key: str, on_click) -> None:
@@ -83,30 +124,48 @@ def start_pause_button(container, running: bool, key: str, on_click) -> None:
 
     It acts in a callback, before the rerun draws the page, so the new state is drawn at once.
     """
-    label, icon, hint = (("Pause", ":material/pause:", "Stop after the current tick") if running else
+    label, icon, hint = (("Pause", ":material/pause:", "Stop training (the step counter stops at once)") if running else
                          ("Start", ":material/play_arrow:", "Train continuously, redrawing several times a second"))
     container.button(label, icon=icon, key=key, type="primary", width="stretch", help=hint, on_click=on_click)
 
 
-def controls_ui(run: LiveRun, key: str = RUN_KEY) -> None:
+def controls_ui(run: RunHandle, key: str = RUN_KEY) -> None:
     """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on ``run``."""
     cols = st.columns([1, 1, 1, 4])
     target = not run.running
     start_pause_button(cols[0], run.running, f"{key}_run", lambda: set_running(run, target))
+    next_step = run.step_count + 1                   # the step the page showed, plus one: a doubled click steps once
     cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
                    help="One training update, then redraw", disabled=run.running,
-                   on_click=lambda: step_run(run))
+                   on_click=lambda: step_run(run, next_step))
     cols[2].button("Reset", icon=":material/restart_alt:", key=f"{key}_reset", width="stretch",
                    help="New weights from the seed; history cleared",
                    on_click=lambda: reset_run(run, key))
 
 
-def step_run(run: LiveRun) -> None:
-    """One update (clearing an old error); as a callback it lands before the page redraws."""
-    run.error = None
-    run.step_once()
+def step_run(run: RunHandle, target: int) -> None:
+    """Train up to step ``target`` (one update from the step shown); returns once it is drawn-ready."""
+    try:
+        run.step_to(target)
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")
 
 
-def reset_run(run: LiveRun, key: str) -> None:
+def reset_run(run: RunHandle, key: str) -> None:
     """A fresh run with the same settings and task: new weights from the seed, history cleared."""
-    st.session_state[key] = LiveRun(run.config, run.trainer.task)
+    try:
+        replace_run(key, new_run(run.config, run.task if run.config.task == CUSTOM_TASK else None))
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")
+
+
+def run_status_ui(run: RunHandle) -> None:
+    """The run's error, note, or place in the queue for a free trainer, as one line."""
+    if run.error:
+        st.error(f"Training paused: {run.error}", icon=":material/warning:")
+    elif run.queue_position is not None:
+        ahead = run.queue_position
+        st.info(f"Waiting for a free trainer: {ahead} ahead of you." if ahead else
+                "Waiting for a free trainer: you are next.", icon=":material/hourglass_top:")
+    elif run.note and not run.running:
+        st.info(run.note, icon=":material/pause_circle:")

@@ -1,8 +1,8 @@
 """The Save & load page's panels: export the session's run, import weights as a new run.
 
-Export reads the LiveRun under its lock (a tick may be training in another thread) and
+Export reads the run's local copy of the network under its lock (a redraw may refresh it) and
 hands the heavy payloads (figures, the long probe table) to download buttons as callables,
-so they are built only when clicked. Import builds a complete new LiveRun first and swaps
+so they are built only when clicked. Import checks the whole file and submits a new run first, and swaps
 it in only when everything checked out: a bad file leaves the session's run untouched.
 """
 from __future__ import annotations
@@ -14,9 +14,8 @@ import streamlit as st
 from playground import export
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig
 from playground.errors import DataError, PlaygroundError
-from playground.live import LiveRun
 from playground.tasks import make_task
-from playground.ui.live_session import CUSTOM_TASK_KEY, RUN_KEY
+from playground.ui.live_session import CUSTOM_TASK_KEY, RUN_KEY, new_run, replace_run
 from playground.user_data import safe_name, with_seq_len
 
 TRAIN_PAGE = Path(__file__).resolve().parents[2] / "pages" / "train.py"
@@ -26,7 +25,7 @@ FIGURE_TITLES = {"loss": "Loss and validation metric", "gradient_norm": "Gradien
                  "hidden": "Hidden-state heatmap", "saturation": "Gate saturation"}
 
 
-def _locked(run: LiveRun, build):
+def _locked(run, build):
     """A zero-argument callable that builds a payload under the run's lock (for deferred downloads)."""
     def payload():
         with run.lock:
@@ -38,10 +37,10 @@ def _figure_title(name: str) -> str:
     return FIGURE_TITLES.get(name, f"Gate {name[5:]} heatmap" if name.startswith("gate_") else name)
 
 
-def export_panel(run: LiveRun) -> None:
+def export_panel(run) -> None:
     """Downloads of the run (history, probe, weights, figures), the reproducing link and a loading snippet."""
     with run.lock:
-        config, task, step = run.config, run.trainer.task, run.step_count
+        config, task, step = run.config, run.task, run.step_count
         history = export.history_csv(run)
         figure_names = export.figure_names(run.snapshot) if run.snapshot is not None else []
     stem = f"rnn-playground_{config.arch}_{task.name}_step{step}"
@@ -117,7 +116,7 @@ def import_panel() -> None:
     if st.button("Load these weights", icon=":material/upload:", key="model_load", disabled=upload is None):
         name = safe_name(upload.name, "the file")        # the name is untrusted: no markdown, no links
         try:
-            new = export.import_run(upload.getvalue(), _task_for)
+            new = export.import_run(upload.getvalue(), _task_for, new_run)
         except PlaygroundError as err:
             st.error(f"Could not load {name}: {err}. The current run is unchanged.", icon=":material/error:")
             return
@@ -125,9 +124,9 @@ def import_panel() -> None:
             st.error(f"Could not load {name}: unexpected {type(err).__name__}. The current run is "
                      "unchanged.", icon=":material/error:")
             return
-        st.session_state[RUN_KEY] = new
+        replace_run(RUN_KEY, new)
         _set_widgets(new.config)
-        st.session_state[IMPORTED] = (f"Loaded: {new.trainer.task.title}, {new.config.arch.upper()} with "
+        st.session_state[IMPORTED] = (f"Loaded: {new.task.title}, {new.config.arch.upper()} with "
                                       f"{new.config.hidden} hidden units. Every page now shows this model.")
         st.rerun()
     run = st.session_state.get(RUN_KEY)

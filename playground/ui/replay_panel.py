@@ -1,6 +1,6 @@
 """The replay panel: an animation of how the run's insides changed over training.
 
-Draws ``make_replay_figure`` from the LiveRun's records (one per redraw, thinned when
+Draws ``make_replay_figure`` from the run's records (one per redraw, thinned when
 many): the animation plays in the browser, so pressing Play costs no reruns. While the
 run trains, the panel asks for a pause instead: redrawing would restart the animation.
 """
@@ -10,17 +10,15 @@ import streamlit as st
 
 from playground.figures.replay import make_replay_figure, replay_summary
 from playground.figures.style import GATE_TITLES
-from playground.live import LiveRun
 from playground.ui.train_panels import chart
 
 
-def replay_panel(run: LiveRun, key: str) -> None:
+def replay_panel(run, key: str) -> None:
     """Gate picker and the animated replay of trajectories, that gate and ||dL/dh_t|| over training."""
     if run.running:
         st.info("Pause training to replay the run so far.", icon=":material/pause:")
         return
-    with run.lock:
-        records = list(run.records)
+    records = list(run.records)
     if len(records) < 2:
         st.info("Train a few steps first: each redraw records one frame of the replay.", icon=":material/info:")
         return

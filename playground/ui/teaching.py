@@ -17,7 +17,7 @@ import streamlit as st
 from playground.gradient_lab import ClipSetup, LabSetup, clipping_experiment, gradient_curves
 from playground.language import SMALL_STEPS, small_charlm_config, train_small
 from playground.config import RunConfig
-from playground.live import LiveRun
+from playground.errors import PlaygroundError
 
 SESSION_KEYS = ("live_run", "language_run")
 LANGUAGE_RUN = "language_run"
@@ -43,14 +43,14 @@ class CharModel:
     task: object
     lock: threading.Lock
     label: str
-    run: LiveRun | None = None
+    run: object | None = None
 
 
 def is_char_lm(run) -> bool:
-    """True when ``run`` is a LiveRun of a character-level language model."""
+    """True when ``run`` is a live run of a character-level language model."""
     from playground.tasks.chartext import CharTextTask
 
-    return run is not None and isinstance(run.trainer.task, CharTextTask)
+    return run is not None and isinstance(run.task, CharTextTask)
 
 
 def session_char_model() -> CharModel | None:
@@ -60,7 +60,7 @@ def session_char_model() -> CharModel | None:
         if is_char_lm(run):
             where = ("your live run from the Train page" if key == "live_run"
                      else "the model trained on the Language model page")
-            return CharModel(run.trainer.net, run.trainer.task, run.lock,
+            return CharModel(run.net, run.task, run.lock,
                              f"{where}: {run.config.arch.upper()}, H={run.config.hidden}, "
                              f"step {run.step_count:,}", run)
     return None
@@ -76,16 +76,28 @@ def shared_small_char_model(arch: str) -> CharModel:
                      f"(shared; train your own on /train for a better one)")
 
 
-def train_here_ui(config: RunConfig, seconds: float, key: str) -> LiveRun:
-    """Train a fresh run of ``config`` for ``seconds`` with a progress bar; keep it as ``st.session_state[key]``."""
-    run = LiveRun(config)
-    metric = run.trainer.task.metric_name
+def train_here_ui(config: RunConfig, seconds: float, key: str):
+    """Train a fresh run of ``config`` in the backend for ``seconds``, with a progress bar; keep it as ``key``.
+
+    The run trains in a worker; this only waits, redrawing the bar with what was published.
+    """
+    from playground.ui.live_session import new_run, replace_run
+
+    try:
+        run = new_run(config)
+    except PlaygroundError as err:
+        st.error(f"Cannot build this run: {err}", icon=":material/error:")
+        return None
+    metric = run.task.metric_name
     bar = st.progress(0.0, text="Training…")
+    run.set_running(True)
     start = time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds and not run.error:
-        run.tick(budget_s=0.3)
-        bar.progress(min(1.0, elapsed / seconds),
-                     text=f"Training: step {run.step_count}, validation {metric} {run.trainer.last_val:.3g}")
+        run.backend.wait_published(run.run_id, run.view.version, timeout=0.5)
+        val = run.last_val
+        bar.progress(min(1.0, elapsed / seconds), text=f"Training: step {run.step_count}, validation {metric} "
+                                                      f"{val:.3g}" if val is not None else "Training…")
+    run.set_running(False)
     bar.empty()
-    st.session_state[key] = run
+    replace_run(key, run)
     return run

@@ -1,13 +1,13 @@
 """The train page's live panels: metrics, loss, states, gates, gradients, predictions.
 
-Each ``*_panel`` draws one family of charts from a LiveRun, with its explanation
-(markdown in pages/text/) and a one-line text alternative. They are called inside
-the page's timed fragment, once per redraw.
+Each ``*_panel`` draws one family of charts from a run (a ``RunHandle``, or an in-process
+``LiveRun``) or its snapshot, with a one-line text alternative. They are called inside the
+page's timed fragments, once per redraw, and draw through ``live_chart``: the charts stay
+mounted and are updated in place, so live redraws neither blank nor lose the reader's zoom.
 """
 from __future__ import annotations
 
 import math
-import time
 
 import pandas as pd
 import streamlit as st
@@ -17,28 +17,11 @@ from playground.figures.gradients import grad_summary, make_grad_heatmap_figure,
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
 from playground.figures.training import loss_summary, make_loss_figure
-from playground.live import LiveRun, Record, load_factor
+from playground.live import Record
 from playground.probe import Snapshot
 from playground.ui.frame import presenter_figure
+from playground.ui.live_chart import live_chart
 from playground.ui.text import page_text
-
-
-def inside_view(run: LiveRun, key: str, refresh: bool, every_s: float = 0.0) -> tuple[Snapshot, list[Record]]:
-    """The snapshot and records the inside charts draw, kept in the session under ``key``.
-
-    They are taken afresh from ``run`` when ``refresh`` is true and the last refresh is at
-    least ``every_s`` × ``load_factor()`` seconds old (or the run was replaced); otherwise the
-    ones drawn last are returned, and the browser, sent identical charts, does not redraw
-    them. So a page rerun while training (Start, a changed learning rate) costs no redraw,
-    and a crowded server refreshes everyone's insides less often.
-    """
-    kept = st.session_state.get(key)
-    due = kept is None or time.monotonic() - kept[3] >= every_s * load_factor()
-    if kept is None or kept[0] is not run or (refresh and due):
-        with run.lock:
-            kept = (run, run.snapshot, list(run.records), time.monotonic())
-        st.session_state[key] = kept
-    return kept[1], kept[2]
 
 
 def explain(name: str) -> None:
@@ -53,16 +36,22 @@ def chart(fig, key: str, alt: str) -> None:
     st.caption(alt)
 
 
-def metrics_panel(run: LiveRun) -> None:
+def live(fig, key: str, alt: str) -> None:
+    """A chart that stays mounted across redraws (``live_chart``), with its text alternative."""
+    live_chart(presenter_figure(fig), key, alt=alt)
+    st.caption(alt)
+
+
+def metrics_panel(run, history: pd.DataFrame) -> None:
     """Step counter, steps/s, last loss and validation metric against the baseline."""
-    task, trainer = run.trainer.task, run.trainer
+    task = run.task
     baseline = task.baseline()
-    last = trainer.history[-1] if trainer.history else None
-    val = trainer.last_val
+    last = history.iloc[-1] if len(history) else None
+    val = run.last_val
     cols = st.columns(5)
     cols[0].metric("Step", f"{run.step_count:,}")
     cols[1].metric("Steps / s", f"{run.steps_per_second:,.0f}" if run.running else "—")
-    cols[2].metric("Training loss", f"{last['loss']:.4g}" if last else "—")
+    cols[2].metric("Training loss", f"{last['loss']:.4g}" if last is not None else "—")
     if val is not None and math.isfinite(val):
         better = val > baseline if task.higher_is_better else val < baseline
         delta = val - baseline
@@ -73,21 +62,20 @@ def metrics_panel(run: LiveRun) -> None:
     cols[4].metric(f"Baseline {task.metric_name}", f"{baseline:.4g}", help=task.baseline_name())
 
 
-def loss_panel(run: LiveRun, key: str) -> None:
+def loss_panel(run, history: pd.DataFrame, key: str) -> None:
     """The loss curve with validation metric and baseline."""
-    task = run.trainer.task
-    history = run.trainer.history_frame()
+    task = run.task
     log_y = st.session_state.get(f"{key}_logy", False)
     fig = make_loss_figure(history, task.metric_name, task.baseline(), task.baseline_name(), log_y=log_y,
                            title="Loss and validation metric")
-    chart(fig, f"{key}_loss", loss_summary(history, task.metric_name, task.baseline(), task.higher_is_better))
+    live(fig, f"{key}_loss", loss_summary(history, task.metric_name, task.baseline(), task.higher_is_better))
 
 
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm,
                                 title=f"Gradient norm across timesteps (step {snap.step})")
-    chart(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
+    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
           f"{snap.spectral_radius[-1]:.3f}.")
 
 
@@ -97,7 +85,7 @@ def gradient_history_panel(records: list[Record], key: str) -> None:
                                    [r.spectral_radius for r in records],
                                    title="‖dL/dh_t‖ over the whole run")
     first, last = records[0], records[-1]
-    chart(fig, f"{key}_gradheat",
+    live(fig, f"{key}_gradheat",
           f"{len(records)} probes from step {first.step} to {last.step}; spectral radius "
           f"{first.spectral_radius:.3f} → {last.spectral_radius:.3f}.")
 
@@ -111,11 +99,11 @@ def states_panel(snap: Snapshot, key: str) -> None:
         colour = c2.radio("Colour by", ["time", "label"], horizontal=True, key=f"{key}_colour")
         fig = make_trajectory_figure(snap.pca, snap.pca_explained, dims=dims, labels=snap.labels,
                                      colour_by=colour, title="Hidden-state trajectories (PCA of h_t)")
-        chart(fig, f"{key}_traj", trajectory_summary(snap.pca, snap.pca_explained))
+        live(fig, f"{key}_traj", trajectory_summary(snap.pca, snap.pca_explained))
     with right:
         values = snap.hidden[-1][:, 0]                                   # (T, H)
         fig = make_unit_heatmap(values, "h", title="Hidden state h_t of probe sequence 0", height=380)
-        chart(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps; values range "
+        live(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps; values range "
               f"{values.min():.2f} to {values.max():.2f}.")
 
 
@@ -125,20 +113,20 @@ def gates_panel(snap: Snapshot, key: str) -> None:
     title = "Pre-activations of probe sequence 0" if snap.arch == "rnn" else "Gates of probe sequence 0"
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
-        chart(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
+        live(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
               f"{key}_gates", gate_grid_summary(values))
     with right:
         sat_title = "Saturation of tanh units" if snap.arch == "rnn" else "Gate saturation"
-        chart(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
+        live(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
               saturation_summary(snap.saturation))
 
 
-def predictions_panel(run: LiveRun, snap: Snapshot, key: str) -> None:
+def predictions_panel(run, snap: Snapshot, key: str) -> None:
     """What the model outputs on probe example 0 (from ``snap``), against the target."""
     example = snap.example or {}
     kind = example.get("kind")
     if kind == "series":
-        chart(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
+        live(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
               "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
     elif kind == "text":
         text_panel(run, key, example)
@@ -151,7 +139,7 @@ def predictions_panel(run: LiveRun, snap: Snapshot, key: str) -> None:
         st.info("This task has no example view.")
 
 
-def text_panel(run: LiveRun, key: str, example: dict) -> None:
+def text_panel(run, key: str, example: dict) -> None:
     """Char LM: the probe text with the model's next-character guesses, and a temperature sample."""
     from playground.sampling import sample_text
 
@@ -167,7 +155,7 @@ def text_panel(run: LiveRun, key: str, example: dict) -> None:
 
         with run.lock:
             step = run.step_count
-            text = sample_text(run.trainer.net, run.trainer.task, prime="The ", length=120,
+            text = sample_text(run.net, run.task, prime="The ", length=120,
                                temperature=temperature, generator=torch.Generator().manual_seed(step))
         st.markdown(f"**Sample at step {step}** (temperature {temperature:g})")
         st.code(text, language=None, wrap_lines=True)

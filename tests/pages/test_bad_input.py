@@ -8,6 +8,8 @@ import os
 import pickle
 from pathlib import Path
 
+import time
+
 import pytest
 import torch
 from streamlit.testing.v1 import AppTest
@@ -42,6 +44,16 @@ def trained(config: RunConfig = SMALL, steps: int = 3) -> LiveRun:
     return run
 
 
+def train_until_it_stops(run, steps: int = 200, bound_s: float = 120.0) -> None:
+    """Start ``run`` in its worker and wait (on its publications) until it stops or reaches ``steps``."""
+    deadline = time.monotonic() + bound_s
+    run.set_running(True, until=steps)
+    while run.running and run.step_count < steps:
+        assert time.monotonic() < deadline, "the run neither diverged nor reached its steps"
+        run.backend.wait_published(run.run_id, run.view.version, 1.0)
+    run.set_running(False)
+
+
 def texts(elements) -> str:
     return " | ".join(el.value for el in elements)
 
@@ -49,7 +61,7 @@ def texts(elements) -> str:
 def assert_kept(at, run, steps):
     assert not at.exception, texts(at.exception)
     assert at.session_state["live_run"] is run
-    assert run.step_count == steps and len(run.trainer.history) == steps
+    assert run.step_count == steps and len(run.history) == steps
 
 
 # --- URL parameters -------------------------------------------------------------------------
@@ -68,7 +80,7 @@ def test_hostile_url_parameter_falls_back_to_its_default(page, key, value):
     assert not at.exception, texts(at.exception)
     assert f"Ignored URL parameter {key}" in texts(at.warning)
     assert at.session_state[f"cfg_{key}"] == getattr(RunConfig(), key)
-    assert at.get("plotly_chart")
+    assert [*at.get("plotly_chart"), *at.get("bidi_component")]
     if keep:
         assert_kept(at, run, 3)
 
@@ -103,15 +115,16 @@ def test_lr_at_widget_maximum_with_sgd_diverges_with_a_message():
     at.button(key="live_run_step").click().run()
     run = at.session_state["live_run"]
     assert run.config.optimizer == "sgd" and run.config.lr == 10.0
-    run.tick(budget_s=600, max_steps=200)                   # what a running fragment does, tick by tick
+    train_until_it_stops(run)                               # what Start does, in the run's worker
     at.run()
     assert not at.exception, texts(at.exception)
     assert "Training paused" in texts(at.error) and "lower the learning rate" in texts(at.error)
     assert at.session_state["live_run"] is run and not run.running
-    assert run.step_count >= 1 and len(run.trainer.history) == run.step_count
-    assert all(torch.isfinite(p).all() for p in run.trainer.net.parameters())
+    assert run.step_count >= 1 and len(run.history_frame()) == run.step_count
+    with run.lock:
+        assert all(torch.isfinite(p).all() for p in run.net.parameters())
     at.button(key="live_run_step").click().run()          # stepping again is allowed and safe
-    assert not at.exception and len(run.trainer.history) == run.step_count
+    assert not at.exception and len(run.history_frame()) == run.step_count
 
 
 def test_lag_longer_than_the_sequence_keeps_the_last_valid_settings():
@@ -126,7 +139,7 @@ def test_compare_page_divergence_stops_each_run_with_a_message():
     at = app("compare", {**BASE, "optimizer": "sgd", "lr": "10"})
     runs = [at.session_state[f"compare_{arch}"] for arch in ("rnn", "gru", "lstm")]
     for run in runs:
-        run.tick(budget_s=600, max_steps=200)
+        train_until_it_stops(run)
     at.run()
     assert not at.exception, texts(at.exception)
     assert texts(at.error).count("stopped:") == sum(bool(r.error) for r in runs) >= 1

@@ -41,7 +41,7 @@ def test_upload_preview_and_train_on_it():
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["cfg_task"] == "custom" and at.session_state["cfg_seq_len"] == 30
     run = at.session_state["live_run"]
-    assert run.trainer.task is at.session_state["custom_task"] and run.trainer.task.seq_len == 30
+    assert run.task is at.session_state["custom_task"] and run.task.seq_len == 30
 
 
 def test_bad_files_give_a_message_and_keep_the_session():

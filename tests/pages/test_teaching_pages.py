@@ -27,7 +27,7 @@ def open_page(name, state=None, query=None):
 
 
 def charts(at):
-    return at.get("plotly_chart")
+    return [*at.get("plotly_chart"), *at.get("bidi_component")]
 
 
 def tiny_char_run(arch):

@@ -1,4 +1,5 @@
 """The train page headless: charts present, URL settings round trip, bad parameters, buttons."""
+import time
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "train.py")
 
 
 def plotly_count(at) -> int:
-    return len(at.get("plotly_chart"))
+    return len([*at.get("plotly_chart"), *at.get("bidi_component")])
 
 
 def run_page(**params):
@@ -62,18 +63,28 @@ def test_step_button_and_live_learning_rate():
     assert at.session_state["live_run"].step_count == 0                    # structural: new model
 
 
-def test_start_trains_a_first_tick_and_page_reruns_train_nothing():
-    """Start trains at once (the redraw it causes has moved); full reruns leave the model alone."""
+def wait_for(run, condition, bound_s=60.0):
+    """Wait on the run's publications until ``condition()`` holds (fail after ``bound_s``)."""
+    deadline = time.monotonic() + bound_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        run.backend.wait_published(run.run_id, run.view.version, 1.0)
+
+
+def test_start_trains_in_the_worker_and_pause_holds():
+    """Start hands training to a worker; page reruns keep the run; after Pause the count stays put."""
     at = run_page(task="adding", seq_len="10", hidden="8")
     at.button(key="live_run_run").click().run()
     run = at.session_state["live_run"]
-    assert run.running and run.step_count >= 1
-    steps, inside = run.step_count, at.session_state["train_inside_view"]
-    at.run()                                          # a full rerun while running: no training
-    assert run.step_count == steps and not at.exception
-    assert at.session_state["train_inside_view"] is inside     # the insides drawn are kept as they were
-    at.button(key="live_run_run").click().run()       # Pause
-    assert not run.running and run.step_count == steps
+    assert run.running
+    wait_for(run, lambda: run.step_count >= 20)
+    at.run()                                          # a full rerun while running: same run, still training
+    assert at.session_state["live_run"] is run and run.running and not at.exception
+    at.button(key="live_run_run").click().run()       # Pause: returns once the worker stopped
+    steps = run.step_count
+    assert not run.running
+    at.button(key="live_run_step").click().run()      # one step more, exactly
+    assert run.step_count == steps + 1 and len(run.history_frame()) == steps + 1
 
 
 def test_a_pause_click_delivered_twice_still_pauses():
@@ -89,5 +100,7 @@ def test_a_pause_click_delivered_twice_still_pauses():
     assert not run.running
     steps = run.step_count
     set_running(run, True)
-    set_running(run, True)                                            # a doubled Start trains one first tick
-    assert run.running and run.step_count > steps
+    set_running(run, True)                                            # a doubled Start still trains
+    wait_for(run, lambda: run.step_count > steps)
+    assert run.running
+    set_running(run, False)

@@ -40,9 +40,9 @@ def test_steps_that_fit_uses_the_slowest_sum():
 def test_compare_figure_has_one_loss_line_per_arch_and_a_baseline():
     runs = small_runs()
     tick_together(runs, 0.0)
-    histories = {a: r.trainer.history_frame() for a, r in runs.items()}
+    histories = {a: r.history_frame() for a, r in runs.items()}
     fig = make_compare_loss_figure(histories, "MSE", 1 / 6)
     names = [tr.name for tr in fig.data]
     assert {"vanilla RNN loss", "GRU loss", "LSTM loss"} <= set(names)
     assert fig.layout.shapes and "baseline" not in names
-    assert "LSTM: 1 steps" in compare_summary(histories, {a: r.trainer.last_val for a, r in runs.items()}, "MSE", 1 / 6)
+    assert "LSTM: 1 steps" in compare_summary(histories, {a: r.last_val for a, r in runs.items()}, "MSE", 1 / 6)

@@ -72,7 +72,7 @@ def test_a_diverging_tick_stops_the_run_with_a_message_and_keeps_finite_weights(
             break
     assert not run.running and "kept the last finite weights" in run.error
     assert all(math.isfinite(float(p.abs().max())) for p in run.trainer.net.parameters())
-    assert len(run.trainer.history) == run.step_count
+    assert len(run.history) == run.step_count
 
 
 def test_a_tick_waits_for_the_lock_so_two_threads_never_step_at_once():
@@ -102,54 +102,3 @@ def test_an_impossible_config_is_refused_before_any_run_exists(bad):
 
     with pytest.raises((PlaygroundError, ValueError)):
         LiveRun(RunConfig(**{**SMALL, **bad}))
-
-
-def test_a_tick_trains_nothing_when_no_training_slot_frees_up(monkeypatch):
-    run = LiveRun(RunConfig(**SMALL))
-    busy = threading.BoundedSemaphore(1)
-    busy.acquire()                                       # another session holds the only slot
-    monkeypatch.setattr(live, "TRAINING_SLOTS", busy)
-    assert run.tick(budget_s=0.0, wait_s=0.05) == 0 and run.step_count == 0
-    busy.release()
-    assert run.tick(budget_s=0.0, max_steps=1, wait_s=0.05) == 1
-    assert busy.acquire(timeout=0)                       # the tick gave its slot back
-
-
-def test_sessions_take_turns_on_the_training_slots(monkeypatch):
-    monkeypatch.setattr(live, "TRAINING_SLOTS", threading.BoundedSemaphore(1))
-    runs = [LiveRun(RunConfig(**{**SMALL, "seed": k})) for k in range(3)]
-    active, most = [0], [0]
-
-    def counting(run):
-        step = run.trainer.step
-
-        def wrapped():
-            active[0] += 1
-            most[0] = max(most[0], active[0])
-            try:
-                return step()
-            finally:
-                active[0] -= 1
-        run.trainer.step = wrapped
-
-    for run in runs:
-        counting(run)
-    threads = [threading.Thread(target=run.tick, kwargs=dict(budget_s=0.05, max_steps=5, wait_s=30))
-               for run in runs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert most[0] == 1 and all(run.step_count >= 1 for run in runs)
-
-
-def test_load_factor_counts_sessions_training_now_per_slot(monkeypatch):
-    monkeypatch.setattr(live, "_last_tick", {})
-    monkeypatch.setattr(live, "SLOT_COUNT", 1)
-    assert live.load_factor() == 1.0
-    runs = [LiveRun(RunConfig(**{**SMALL, "seed": k})) for k in range(3)]
-    for run in runs:
-        run.tick(budget_s=0.0, max_steps=1)
-    assert live.load_factor() == 3.0
-    monkeypatch.setattr(live, "ACTIVE_WINDOW_S", 0.0)                   # nobody ticked "recently"
-    assert live.load_factor() == 1.0
