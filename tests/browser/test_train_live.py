@@ -35,6 +35,24 @@ def button(page, name):
     return page.get_by_role("button", name=name, exact=False).first
 
 
+def pause_and_step(page, wait_for_app) -> tuple[int, int]:
+    """Press Pause, read the count once the page shows Start; press Step, read it once it changed.
+
+    Pause returns once the worker stopped, so the Step lands exactly one past the paused count;
+    had training gone on, the count would be further on. Each read waits for the condition that
+    its click was drawn (a live page's fragment reruns could otherwise pass for the click's own).
+    """
+    button(page, "Pause").click()
+    page.get_by_role("button", name="Start").first.wait_for()
+    wait_for_app(page)
+    paused = step_value(page)
+    button(page, "Step").click()
+    page.wait_for_function("(before) => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+                           " return m && parseInt(m.innerText.replace(/,/g, ''), 10) !== before; }", arg=paused)
+    wait_for_app(page)
+    return paused, step_value(page)
+
+
 def test_start_updates_live_then_pause_step_reset(app_url, page, wait_for_app, click_and_wait):
     page.goto(f"{app_url}/train?arch=lstm&task=adding&seq_len=50&hidden=64&seed=0")
     wait_for_app(page)
@@ -45,12 +63,8 @@ def test_start_updates_live_then_pause_step_reset(app_url, page, wait_for_app, c
     assert len(seen) >= 4, f"expected at least 3 live updates, saw steps {seen}"
     assert seen == sorted(seen), f"step counter went backwards: {seen}"
     assert loss_chart_signature(page) != before
-    click_and_wait(page, button(page, "Pause"))
-    paused = step_value(page)
-    click_and_wait(page, button(page, "Step"))
-    # Pause returns once the worker stopped, so one Step lands exactly one past the paused count:
-    # had training gone on, the count would be further on.
-    assert step_value(page) == paused + 1, "training went on after Pause"
+    paused, stepped = pause_and_step(page, wait_for_app)
+    assert stepped == paused + 1, "training went on after Pause"
     click_and_wait(page, button(page, "Reset"))
     assert step_value(page) == 0
     assert page.locator(EXCEPTION).count() == 0
@@ -64,14 +78,17 @@ def test_switching_pages_mid_training_neither_errors_nor_double_steps(app_url, p
     seen = watch_updates(page, 60, enough=2)
     assert len(seen) >= 2
     nav = page.locator("[data-testid='stSidebarNav']")
-    click_and_wait(page, nav.get_by_role("link", name="Home"))
+    nav.get_by_role("link", name="Home").click()
+    page.wait_for_url(lambda url: "/train" not in url)      # the page switch happened ...
+    page.get_by_text("Open and run").first.wait_for()       # ... and the home page is drawn
+    wait_for_app(page)
     assert page.locator(EXCEPTION).count() == 0
-    click_and_wait(page, nav.get_by_role("link", name="Train"))
+    nav.get_by_role("link", name="Train").click()
+    page.wait_for_url(lambda url: "/train" in url)
+    page.locator("[data-testid='stMetricValue']").first.wait_for()
     after = watch_updates(page, 60, enough=2)
     assert after and after[0] >= seen[-1], f"the run was lost: {seen} then {after}"
     assert after == sorted(after)
-    click_and_wait(page, button(page, "Pause"))
-    paused = step_value(page)
-    click_and_wait(page, button(page, "Step"))
-    assert step_value(page) == paused + 1, "a second training loop kept stepping after Pause"
+    paused, stepped = pause_and_step(page, wait_for_app)
+    assert stepped == paused + 1, "a second training loop kept stepping after Pause"
     assert page.locator(EXCEPTION).count() == 0
