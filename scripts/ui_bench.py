@@ -57,6 +57,7 @@ BIG = dict(arch="lstm", task="adding", hidden=256, seq_len=200, batch=64)
 BLANK_FRAMES_JS = Path(__file__).resolve().parent / "blank_frames.js"
 TIMEOUT_MS = 300_000        # longest wait for a page to load or a control to answer
 FIRST_MS = 120_000          # longest wait for a session's first update (or for it to be queued)
+AFTER_MS = 15_000           # longest wait past the window for the first update after it
 CONVERGE_S = 120.0          # longest wait for the validation MSE to go below the target
 TARGET_MSE = 0.01
 NAV_VISITS = 3              # timed visits per app in the navigation scenario
@@ -301,9 +302,11 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
         with contextlib.suppress(Exception):
             await page.wait_for_function("window.__bench.steps.some(([t, v]) => v > 0) || window.__bench.queued",
                                          timeout=FIRST_MS, polling=100)
+        # the window, then (up to AFTER_MS more) the first Step update after it
         await page.wait_for_function(
             f"(() => {{ const b = window.__bench, m = b.steps.find(([t, v]) => v > 0);"
-            f" return performance.now() - (m ? m[0] : b.click) > {seconds * 1000 + 300}; }})()",
+            f" const end = (m ? m[0] : b.click) + {seconds * 1000}, now = performance.now();"
+            f" return now > end + 300 && (!m || now > end + {AFTER_MS} || b.steps.some(([t, v]) => t > end)); }})()",
             timeout=seconds * 1000 + FIRST_MS, polling=100)
         blank_counts = await page.evaluate(
             "(() => { const c = window.__blank; c.stop();"
@@ -330,8 +333,15 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
     start = moved[0][0] if moved else click
     end = start + seconds * 1000
     window = [(t, v) for t, v in moved if t <= end]
-    slope = ((window[-1][1] - window[0][1]) / (window[-1][0] - window[0][0]) * 1000
-             if len(window) > 1 and window[-1][0] > window[0][0] else 0.0)
+    # the Step metric's slope from the first update to the last one in the window; a session
+    # redrawn less than twice in it is measured up to its first update after the window
+    span = window if len(window) > 1 else moved[:2]
+    if not moved:
+        slope = 0.0                                       # never trained (queued, or too slow to start)
+    elif len(span) > 1 and span[-1][0] > span[0][0]:
+        slope = (span[-1][1] - span[0][1]) / (span[-1][0] - span[0][0]) * 1000
+    else:
+        slope = float("nan")                              # one update only: no slope
     insides = [t for t, _ in data["insides"] if start < t <= end]
     below = [t for t, v in data["val"] if t >= click and until_mse is not None and v < until_mse]
     return {"load_ms": max(data["idle"], min(data["drawn"], click)),
@@ -366,6 +376,11 @@ async def chart_count(browser, url: str, charts: str) -> int:
         await context.close()
 
 
+def total(rows: list[dict], key: str = "steps_s") -> float:
+    """The sum of ``key`` over the sessions that have a finite value."""
+    return sum(r[key] for r in rows if r[key] == r[key])
+
+
 def summary(values: list[float], fmt: str = ".1f", worst_is_min: bool = True) -> str:
     """'median (worst)' of the finite values; for rates the worst is the minimum."""
     finite = [v for v in values if v == v]
@@ -376,9 +391,20 @@ def summary(values: list[float], fmt: str = ".1f", worst_is_min: bool = True) ->
 
 
 async def sessions_at_once(browser, urls: list[str], seconds: float) -> list[dict]:
-    """One train_session per URL, loaded together and started together."""
+    """One train_session per URL, loaded together and started together; each one's numbers go to stderr."""
     barrier = asyncio.Barrier(len(urls))
-    return list(await asyncio.gather(*(train_session(browser, u, seconds, barrier) for u in urls)))
+    rows = list(await asyncio.gather(*(train_session(browser, u, seconds, barrier) for u in urls)))
+    for url, r in zip(urls, rows):
+        print(f"  {url.split('?', 1)[1]}: load {r['load_ms'] / 1000:.1f} s, first update {r['first_ms'] / 1000:.1f} s, "
+              f"{r['updates_s']:.1f} redraws/s, {r['insides_s']:.2f} insides/s, {r['steps_s']:.1f} steps/s"
+              + (", queued" if r["queued"] else ""), file=sys.stderr)
+    return rows
+
+
+def updated_count(rows: list[dict]) -> str:
+    """'k of n updated' (sessions whose Step moved at all)."""
+    moved = sum(1 for r in rows if r["first_ms"] == r["first_ms"])
+    return f"{moved} of {len(rows)} updated"
 
 
 def scenario_single(bench: Bench) -> None:
@@ -461,15 +487,19 @@ def scenario_eight(bench: Bench) -> None:
     rows = asyncio.run(go())
     trained = [r for r in rows if not r["queued"]]
     queued = len(rows) - len(trained)
-    total = sum(r["steps_s"] for r in rows)
-    note = f"{len(trained)} of 8 trained" + (f", {queued} queued for a free trainer" if queued else "")
+    aggregate = total(rows)
+    from playground.pool import RUNS_PER_WORKER
+
+    note = (f"{updated_count(rows)}, {queued} queued for a free trainer (the pool trains at most "
+            f"{cores} worker × {RUNS_PER_WORKER} runs at once)")
     bench.add("8 sessions (server on CPU 0, Chromium on CPU 1): redraws/s per session",
-              summary([r["updates_s"] for r in trained]), f"median (worst) over the sessions that trained; {note}")
+              summary([r["updates_s"] for r in trained]), f"median (worst) over the sessions not queued; {note}")
     bench.add("8 sessions: insides redraws/s per session", summary([r["insides_s"] for r in trained], ".2f"), "")
     bench.add("8 sessions: training steps/s per session", summary([r["steps_s"] for r in trained]),
               f"Start → first update {summary([r['first_ms'] / 1000 for r in trained], '.2f', False)} s")
-    bench.add("8 sessions: aggregate training steps/s", f"{total:.1f}", "sum over the 8 sessions")
-    bench.add("8 sessions: aggregate ÷ (server's usable CPUs × bare)", f"{total / (cores * bench.bare_steps_s):.2f}",
+    bench.add("8 sessions: aggregate training steps/s", f"{aggregate:.1f}", "sum over the 8 sessions")
+    bench.add("8 sessions: aggregate ÷ (server's usable CPUs × bare)",
+              f"{aggregate / (cores * bench.bare_steps_s):.2f}",
               f"usable_cpus() under taskset -c 0 = {cores}; bare {bench.bare_steps_s:.1f} steps/s")
 
 
@@ -489,15 +519,15 @@ def scenario_big(bench: Bench) -> None:
 
     alone, together = asyncio.run(go())
     big, beside = together[-1], together[:-1]
-    med = lambda rows, k: statistics.median(r[k] for r in rows)  # noqa: E731
+    med = lambda rows, k: statistics.median([r[k] for r in rows if r[k] == r[k]] or [float("nan")])  # noqa: E731
     big_desc = f"H={settings['hidden']} T={settings['seq_len']} batch={settings['batch']}"
     for key, name in (("updates_s", "redraws/s"), ("steps_s", "training steps/s")):
         a, t = med(alone, key), med(beside, key)
         bench.add(f"7 defaults beside one big run ({big_desc}): {name} with ÷ without",
-                  f"{t / a:.2f}" if a else "—", f"median per session {t:.1f} with, {a:.1f} without")
-    bench.add("7 defaults: aggregate steps/s with ÷ without",
-              f"{sum(r['steps_s'] for r in beside) / max(1e-9, sum(r['steps_s'] for r in alone)):.2f}",
-              f"{sum(r['steps_s'] for r in beside):.1f} with, {sum(r['steps_s'] for r in alone):.1f} without")
+                  f"{t / a:.2f}" if a and a == a else "—", f"median per session {t:.1f} with, {a:.1f} without")
+    with_, without = total(beside), total(alone)
+    bench.add("7 defaults: aggregate steps/s with ÷ without", f"{with_ / without:.2f}" if without else "—",
+              f"{with_:.1f} with ({updated_count(beside)}), {without:.1f} without ({updated_count(alone)})")
     bench.add("the big run itself", f"{big['steps_s']:.2f} steps/s",
               f"{big['updates_s']:.1f} redraws/s; {cost}; queued: {big['queued']}")
 
