@@ -24,6 +24,8 @@ its own headless Chromium, and one markdown table with all their rows is printed
 - ``eight``: eight sessions at once with the server pinned to CPU 0 (``taskset -c 0``, so its
   worker pool sees one usable CPU) and Chromium pinned to CPU 1: per-session redraws/s and
   steps/s, aggregate steps/s, and aggregate ÷ (usable CPUs of the server × bare steps/s).
+  A pool of one worker trains ``playground.pool.RUNS_PER_WORKER`` runs at once; the other
+  sessions wait in its queue, and the notes say how many did.
 - ``big``: seven sessions at the defaults, alone and then beside one session at the largest
   settings this server admits (H = 256, T = 200, batch 64, halved until
   ``playground.cost.check_cost`` admits it): the seven's redraws/s and steps/s with the big
