@@ -12,7 +12,7 @@ its own headless Chromium, and one markdown table with all their rows is printed
 - ``single``: one session of ``/train?arch=lstm&task=adding&seq_len=50&hidden=64``. It is
   loaded cold, ``scripts/blank_frames.js`` is loaded into it, Start is pressed, and from the
   first Step update on it is recorded for ``--seconds``: training steps/s (the slope of the
-  Step metric over the window) ÷ the bare loop; loss/counter redraws per second (distinct
+  Step metric from the first update to the first one past the window) ÷ the bare loop; loss/counter redraws per second (distinct
   Step values); insides redraws per second (changes of the gradient-now chart's title,
   "Gradient norm across timesteps (step N)"); the loss chart's blank frames
   (``countBlankFrames`` on the first ``.live-chart``: blank / frames, and its remounts).
@@ -335,9 +335,11 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
     start = moved[0][0] if moved else click
     end = start + seconds * 1000
     window = [(t, v) for t, v in moved if t <= end]
-    # the Step metric's slope from the first update to the last one in the window; a session
-    # redrawn less than twice in it is measured up to its first update after the window
-    span = window if len(window) > 1 else moved[:2]
+    # the Step metric's slope from the first update to the first one at or past the window's end
+    # (the last one seen if none came): at least the window long, even for a page redrawn
+    # once every few seconds, whose few close-together updates would give a noisy slope
+    after = [(t, v) for t, v in moved if t > end][:1]
+    span = window + after
     if not moved:
         slope = 0.0                                       # never trained (queued, or too slow to start)
     elif len(span) > 1 and span[-1][0] > span[0][0]:
