@@ -6,7 +6,7 @@ published: the counters and loss several times a second, the insides about once 
 import streamlit as st
 
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
-from playground.ui.live_session import controls_ui, get_run, run_status_ui
+from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
@@ -94,3 +94,4 @@ predictions_fragment()
 
 st.subheader("Replay the run")
 replay_panel(run, "train")
+server_load_ui()

@@ -41,13 +41,16 @@ def healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout_s: float = START_TIMEOUT_S) -> tuple[subprocess.Popen, str]:
-    """Start the app on a free loopback port; return (process, base URL) once it is healthy."""
+def start_server(timeout_s: float = START_TIMEOUT_S, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+    """Start the app on a free loopback port; return (process, base URL) once it is healthy.
+
+    ``options`` are extra ``streamlit run`` flags (e.g. ``("--server.disconnectedSessionTTL", "2")``).
+    """
     port = free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     cmd = [sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)

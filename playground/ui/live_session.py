@@ -169,3 +169,12 @@ def run_status_ui(run: RunHandle) -> None:
                 "Waiting for a free trainer: you are next.", icon=":material/hourglass_top:")
     elif run.note and not run.running:
         st.info(run.note, icon=":material/pause_circle:")
+
+
+def server_load_ui() -> None:
+    """One line on this server's trainers: how many, and the runs they hold, train and queue."""
+    load = training_backend().load()
+    st.caption(f"This server: {load['workers']} trainer{'s' if load['workers'] != 1 else ''} · "
+               f"{load['runs']} runs held · {load['training']} training · {load['waiting']} waiting",
+               help="Runs train in worker processes, one per CPU this server may use; runs beyond "
+                    "what they can train at once wait in a queue. A closed tab's run is freed.")
