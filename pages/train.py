@@ -6,13 +6,13 @@ published: the counters and loss several times a second, the insides about once 
 import streamlit as st
 
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
-from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui
+from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
                                         loss_panel, metrics_panel, predictions_panel, states_panel)
 
-TICK_SECONDS = 0.2        # counters and loss redraw interval while training
+TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
 INSIDE_SECONDS = 0.8      # states, gates, gradients and predictions redraw interval while training
 
 for note in sync_from_url():
@@ -33,8 +33,9 @@ st.markdown(f"**{task.title}** · *{task.topology}* · metric: {task.metric_name
 st.caption(getattr(task, "explain", "") or page_text("train_intro"))
 controls_ui(run)
 RUNNING = run.running
-RUN_EVERY = TICK_SECONDS if RUNNING else None         # fragments redraw on their own only while training
-INSIDE_EVERY = INSIDE_SECONDS if RUNNING else None
+LOAD = training_backend().load_factor()               # a crowded server asks each page for fewer redraws
+RUN_EVERY = TICK_SECONDS * LOAD if RUNNING else None  # fragments redraw on their own only while training
+INSIDE_EVERY = INSIDE_SECONDS * LOAD if RUNNING else None
 
 
 @st.fragment(run_every=RUN_EVERY)
@@ -46,6 +47,8 @@ def live_panel():
     loss_panel(run, history, "train")
     if RUNNING and not run.running:          # diverged, paused elsewhere or idle: redraw the buttons
         st.rerun()
+    if RUNNING and abs(training_backend().load_factor() - LOAD) >= 0.5 * LOAD:
+        st.rerun()                           # the room filled or emptied: redraw at the new cadence
 
 
 @st.fragment(run_every=INSIDE_EVERY)

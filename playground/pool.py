@@ -34,7 +34,7 @@ from playground.errors import AdmissionError, TrainerLostError
 from playground.tasks import make_task
 from playground.worker import worker_main
 
-RUNS_PER_WORKER = 4        # runs training at once on one worker; more wait in the queue
+RUNS_PER_WORKER = 8        # runs training at once on one worker (each gets at least 1/8 of it); more wait
 MEMORY_BUDGET_MB = 4096    # estimated memory of all runs the server holds
 IDLE_PAUSE_S = 60.0        # a training run that no page has read for this long is paused
 MONITOR_EVERY_S = 0.5
@@ -173,6 +173,15 @@ class ProcessPool:
         with self._lock:
             return {"workers": self.size, "runs": len(self._placement), "training": len(self._granted),
                     "waiting": len(self._queue), "pids": [w.process.pid for w in self._workers]}
+
+    def load_factor(self) -> float:
+        """Runs training per two runs a worker can serve briskly (at least 1): pages stretch their redraws by it.
+
+        A server whose runs share its workers also shares its own CPU among their pages, so a
+        crowded server asks each page for proportionally fewer redraws.
+        """
+        with self._lock:
+            return max(1.0, len(self._granted) / (2 * self.size))
 
     def worker_of(self, run_id: int) -> mp.Process | None:
         """The process training ``run_id`` (tests kill it to check failure isolation)."""

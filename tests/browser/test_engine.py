@@ -77,6 +77,7 @@ def test_dead_trainers_cost_a_message_and_a_reset(browser, short_ttl_url):
         page.get_by_text("The trainer process of this run stopped").wait_for()
         assert page.locator(ERRORS).count() == 0
         page.get_by_role("button", name="Reset").first.click()
+        page.get_by_text("The trainer process of this run stopped").wait_for(state="detached")   # a fresh run
         page.get_by_role("button", name="Start").first.click()
         page.wait_for_function("() => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
                                " return m && parseInt(m.innerText.replace(/,/g, ''), 10) > 10; }")
