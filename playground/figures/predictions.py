@@ -21,7 +21,9 @@ def make_series_figure(example: dict, title: str | None = None) -> go.Figure:
             arr = arr[:, 0] if arr.shape[-1] >= 1 else arr.ravel()
         if arr.size == 1:
             fig.add_hline(y=float(arr.ravel()[0]), line=dict(color=colour, dash="dash"),
-                          annotation_text=f"{name}: {float(arr.ravel()[0]):.3f}")
+                          annotation_text=f"{name}: {float(arr.ravel()[0]):.3f}",
+                          annotation_position="top right" if key == "target" else "bottom right",
+                          annotation_font_color=colour)      # close values: labels above and below, not on top
             continue
         fig.add_scatter(x=np.arange(1, arr.size + 1), y=arr, mode="lines+markers", name=name,
                         line=dict(color=colour, dash=dash, width=2), marker=dict(size=4))
