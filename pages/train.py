@@ -35,7 +35,7 @@ controls_ui(run)
 RUNNING = run.running
 LOAD = training_backend().load_factor()               # a crowded server asks each page for fewer redraws
 RUN_EVERY = TICK_SECONDS * LOAD if RUNNING else None  # fragments redraw on their own only while training
-INSIDE_EVERY = INSIDE_SECONDS * LOAD if RUNNING else None
+INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None   # the insides cost more to draw
 
 
 @st.fragment(run_every=RUN_EVERY)
@@ -47,8 +47,6 @@ def live_panel():
     loss_panel(run, history, "train")
     if RUNNING and not run.running:          # diverged, paused elsewhere or idle: redraw the buttons
         st.rerun()
-    if RUNNING and abs(training_backend().load_factor() - LOAD) >= 0.5 * LOAD:
-        st.rerun()                           # the room filled or emptied: redraw at the new cadence
 
 
 @st.fragment(run_every=INSIDE_EVERY)

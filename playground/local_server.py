@@ -41,14 +41,16 @@ def healthy(url: str) -> bool:
         return False
 
 
-def start_server(timeout_s: float = START_TIMEOUT_S, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+def start_server(timeout_s: float = START_TIMEOUT_S, options: tuple[str, ...] = (),
+                 script: str = "playground/app.py", prefix: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
     """Start the app on a free loopback port; return (process, base URL) once it is healthy.
 
-    ``options`` are extra ``streamlit run`` flags (e.g. ``("--server.disconnectedSessionTTL", "2")``).
+    ``options`` are extra ``streamlit run`` flags (e.g. ``("--server.disconnectedSessionTTL", "2")``);
+    ``script`` runs another Streamlit script; ``prefix`` goes before the command (e.g. ``("taskset", "-c", "0")``).
     """
     port = free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    cmd = [sys.executable, "-m", "streamlit", "run", "playground/app.py", "--server.port", str(port),
+    cmd = [*prefix, sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
     log = tempfile.TemporaryFile()
@@ -59,7 +61,7 @@ def start_server(timeout_s: float = START_TIMEOUT_S, options: tuple[str, ...] = 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{server_log(proc)}")
+            raise RuntimeError(f"{script} exited with {proc.returncode}:\n{server_log(proc)}")
         if healthy(url):
             return proc, url
         time.sleep(0.3)

@@ -175,13 +175,14 @@ class ProcessPool:
                     "waiting": len(self._queue), "pids": [w.process.pid for w in self._workers]}
 
     def load_factor(self) -> float:
-        """Runs training per two runs a worker can serve briskly (at least 1): pages stretch their redraws by it.
+        """Runs training per worker (at least 1): pages stretch their redraw intervals by it.
 
-        A server whose runs share its workers also shares its own CPU among their pages, so a
-        crowded server asks each page for proportionally fewer redraws.
+        A server whose runs share its workers also shares its own CPU (and, in a test or a
+        demo on one machine, the browsers' CPU) among their pages, so a crowded server asks
+        each page for proportionally fewer redraws.
         """
         with self._lock:
-            return max(1.0, len(self._granted) / (2 * self.size))
+            return max(1.0, len(self._granted) / self.size)
 
     def worker_of(self, run_id: int) -> mp.Process | None:
         """The process training ``run_id`` (tests kill it to check failure isolation)."""

@@ -51,8 +51,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from playground.local_server import (CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, free_port, healthy,  # noqa: E402
-                                     server_log, start_server, stop_server)
+from playground.local_server import (CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S,  # noqa: E402
+                                     start_server, stop_server)
 
 SETTINGS = "arch=lstm&task=adding&seq_len=50&hidden=64"
 BIG = dict(arch="lstm", task="adding", hidden=256, seq_len=200, batch=64)
@@ -177,27 +177,8 @@ class Bench:
 
 
 def start_app(script: str, prefix: tuple[str, ...] = (), timeout_s: float = START_TIMEOUT_S):
-    """As ``local_server.start_server``, for any script and with a command prefix; (process, URL)."""
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    cmd = [*prefix, sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    proc.log = log
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{script} exited with {proc.returncode}:\n{server_log(proc)}")
-        if healthy(url):
-            return proc, url
-        time.sleep(0.3)
-    output = server_log(proc)
-    stop_server(proc)
-    raise RuntimeError(f"{script} did not answer {url}/_stcore/health within {timeout_s:.0f} s:\n{output}")
+    """``local_server.start_server`` for ``script`` with a command prefix; (process, URL)."""
+    return start_server(timeout_s, script=script, prefix=prefix)
 
 
 def bare_steps_per_second(seconds: float) -> float:

@@ -14,16 +14,11 @@ runs), so the old-behaviour test asserts the remounts, not the blank frames.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from playground.local_server import ROOT, START_TIMEOUT_S, free_port, healthy, server_log, stop_server
+from playground.local_server import ROOT, start_server, stop_server
 
 APP = Path(__file__).parent / "apps" / "live_chart_app.py"
 BLANK_FRAMES_JS = ROOT / "scripts" / "blank_frames.js"
@@ -36,24 +31,8 @@ BIG_FRAME = 1_000_000  # plotly.js is 4.8 MB: no websocket frame may come near i
 
 @pytest.fixture(scope="module")
 def live_app_url():
-    """Base URL of a `streamlit run` of the test app (start_server runs the main app only)."""
-    port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP.relative_to(ROOT)), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    proc.log = log  # what stop_server and server_log expect
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not healthy(url):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            output = server_log(proc)
-            stop_server(proc)
-            raise RuntimeError(f"the live chart test app did not come up at {url}:\n{output}")
-        time.sleep(0.3)
+    """Base URL of a `streamlit run` of the test app."""
+    proc, url = start_server(script=str(APP.relative_to(ROOT)))
     yield url
     stop_server(proc)
 
