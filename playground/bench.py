@@ -97,4 +97,44 @@ def run_bench(seconds: float = 6.0) -> int:
             live = probe_ms(arch, batch=16, seq_len=dims["seq_len"], hidden=dims["hidden"], parameters=False)
             print(f"{arch:5s} {size:7s} {dims['hidden']:4d} {dims['seq_len']:4d} {b:13.1f} "
                   f"{o:16.1f} {o / b:6.2f} {ms:9.1f} {live:14.1f}")
+    bare, engine = engine_steps_per_second(ENGINE_CONFIG, seconds)
+    print(f"\nlive run in a worker process (lstm, H=64, T=50; probes and publishing included): "
+          f"{engine:.1f} steps/s against the bare loop's {bare:.1f} in the same windows: ratio {engine / bare:.2f}")
     return 0
+
+
+ENGINE_CONFIG = RunConfig(arch="lstm", task="adding", seq_len=50, hidden=64, batch=32)
+
+
+def engine_steps_per_second(config: RunConfig, seconds: float, rounds: int = 3) -> tuple[float, float]:
+    """(bare loop steps/s, live run steps/s) of ``config``, alternating windows of ``seconds``.
+
+    The live run trains in the embedded worker pool exactly as the app's runs do (its probes
+    and publications included), while this process only waits; then the run pauses and the
+    bare loop runs here on the same core budget.
+    """
+    from playground.pool import ProcessPool
+    from playground.run_handle import RunHandle
+
+    step = bare_step(config, Trainer(config).task)
+    pool = ProcessPool(workers=1)
+    try:
+        run = RunHandle(pool, config)
+        run.wait_ready()
+        bare_steps = engine_steps = bare_time = engine_time = 0.0
+        for _ in range(rounds):
+            start = time.perf_counter()
+            while time.perf_counter() - start < seconds:
+                step()
+                bare_steps += 1
+            bare_time += time.perf_counter() - start
+            run.set_running(True)
+            pool.wait_published(run.run_id, run.view.version, 30.0)
+            first, start = run.step_count, time.perf_counter()
+            time.sleep(seconds)                      # the worker trains meanwhile
+            engine_steps += run.step_count - first
+            engine_time += time.perf_counter() - start
+            run.set_running(False)
+        return bare_steps / bare_time, engine_steps / engine_time
+    finally:
+        pool.shutdown()
