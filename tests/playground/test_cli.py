@@ -85,8 +85,10 @@ def test_train_writes_a_run_that_loads_into_plain_torch(tmp_path):
 
 def test_bench_prints_a_ratio_and_probe_cost_for_every_arch_and_size(capsys):
     assert main(["bench", "--seconds", "0.05"]) == 0
-    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
+    table, engine = capsys.readouterr().out.split("\n\n")
+    rows = [line.split() for line in table.splitlines()[1:]]
     assert [(r[0], r[1]) for r in rows] == [(a, s) for a in ("rnn", "gru", "lstm") for s in ("small", "medium")]
+    assert engine.startswith("live run in a worker process") and float(engine.split()[-1]) > 0
     for row in rows:
         bare, ours, ratio, probe, live = map(float, row[4:9])
         assert bare > 0 and ours > 0 and ratio == pytest.approx(ours / bare, abs=0.006)
