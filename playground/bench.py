@@ -111,8 +111,10 @@ def engine_steps_per_second(config: RunConfig, seconds: float, rounds: int = 3) 
 
     The live run trains in the embedded worker pool exactly as the app's runs do (its probes
     and publications included), while this process only waits; then the run pauses and the
-    bare loop runs here on the same core budget.
+    bare loop runs here on the same core budget. Windows are at least a second: the run's
+    step count is read from what it published, ten times a second.
     """
+    seconds = max(seconds, 1.0)
     from playground.pool import ProcessPool
     from playground.run_handle import RunHandle
 
