@@ -15,11 +15,14 @@ def download(page, label: str) -> bytes:
     return open(info.value.path(), "rb").read()
 
 
-def test_every_export_downloads_and_the_weights_reimport(app_url, page, wait_for_app, click_and_wait, tmp_path):
+def test_every_export_downloads_and_the_weights_reimport(app_url, page, wait_for_app, tmp_path):
     page.goto(f"{app_url}/train?arch=gru&task=adding&seq_len=12&hidden=8&seed=3")
     wait_for_app(page)
-    for _ in range(2):
-        click_and_wait(page, page.get_by_role("button", name="Step").first)
+    for step in (1, 2):          # wait for what the click draws: a quick rerun can pass unseen by the run counter
+        page.get_by_role("button", name="Step").first.click()
+        page.wait_for_function("(n) => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+                               " return m && parseInt(m.innerText.replace(/,/g, ''), 10) === n; }", arg=step)
+        wait_for_app(page)
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Save & load").click()
     wait_for_app(page)
     files = {label: download(page, label) for label in DOWNLOADS}
@@ -39,7 +42,7 @@ def test_every_export_downloads_and_the_weights_reimport(app_url, page, wait_for
     wait_for_app(page)
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(weights))
     wait_for_app(page)
-    click_and_wait(page, page.get_by_role("button", name="Load these weights").first)
+    page.get_by_role("button", name="Load these weights").first.click()
     page.get_by_text("Loaded:").first.wait_for(timeout=120_000)      # the import reruns once more
     wait_for_app(page)
     assert page.locator(EXCEPTION).count() == 0

@@ -53,7 +53,7 @@ def pause_and_step(page, wait_for_app) -> tuple[int, int]:
     return paused, step_value(page)
 
 
-def test_start_updates_live_then_pause_step_reset(app_url, page, wait_for_app, click_and_wait):
+def test_start_updates_live_then_pause_step_reset(app_url, page, wait_for_app):
     page.goto(f"{app_url}/train?arch=lstm&task=adding&seq_len=50&hidden=64&seed=0")
     wait_for_app(page)
     assert step_value(page) == 0
@@ -65,13 +65,15 @@ def test_start_updates_live_then_pause_step_reset(app_url, page, wait_for_app, c
     assert loss_chart_signature(page) != before
     paused, stepped = pause_and_step(page, wait_for_app)
     assert stepped == paused + 1, "training went on after Pause"
-    click_and_wait(page, button(page, "Reset"))
+    button(page, "Reset").click()
+    page.wait_for_function("() => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+                           " return m && m.innerText.trim() === '0'; }")
+    wait_for_app(page)
     assert step_value(page) == 0
     assert page.locator(EXCEPTION).count() == 0
 
 
-def test_switching_pages_mid_training_neither_errors_nor_double_steps(app_url, page, wait_for_app,
-                                                                     click_and_wait):
+def test_switching_pages_mid_training_neither_errors_nor_double_steps(app_url, page, wait_for_app):
     page.goto(f"{app_url}/train?arch=gru&task=adding&seq_len=20&hidden=16")
     wait_for_app(page)
     button(page, "Start").click()
