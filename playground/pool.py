@@ -153,12 +153,13 @@ class ProcessPool:
             return True
 
     def close(self, run_id: int) -> None:
-        """Free the run on its worker; its view stays readable."""
+        """Free the run on its worker; its view keeps its counters but lets go of the arrays."""
         with self._lock:
             view = self._views.get(run_id)
             if view is None or view.closed:
                 return
             view.closed, view.wanted, view.running = True, False, False
+            view.snapshot, view.records, view.weights, view.history = None, [], None, {}
             self._release(run_id)
             index = self._placement.pop(run_id, None)
             self._memory.pop(run_id, None)
