@@ -35,7 +35,7 @@ class RunHandle:
                  weights: dict[str, np.ndarray] | None = None):
         self.backend = backend
         self.task = task if task is not None else make_task(config)
-        self.run_id = backend.submit(config, task, weights)
+        self.run_id = backend.submit(config, self.task, weights)     # built once: the backend reuses it
         self.lock = threading.Lock()           # guards the local copy of the network
         self._net = None
         self._net_step = None
