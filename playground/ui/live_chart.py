@@ -63,7 +63,7 @@ _CHART_CSS = ".live-chart { width: 100%; }"
 
 # Runs on mount and again whenever ``data`` (or the app theme) changes: the component stays
 # mounted, and its state lives on the chart's <div>, so a later call only redraws.
-_CHART_JS = """
+_CHART_JS = r"""
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve();
   if (!window.__liveChartPlotly) {

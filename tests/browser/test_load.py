@@ -27,10 +27,21 @@ def metric(page, index: int) -> str:
 
 
 def step_value(page) -> int | None:
+    """The Step metric, or None while it is being redrawn (detached, or not yet a number)."""
     try:
         return int(metric(page, 0).replace(",", ""))
-    except Exception:           # the metric is being redrawn
+    except Exception:
         return None
+
+
+def settled_step(page) -> int:
+    """The Step metric once it reads as a number (bounded): a fragment rerun can replace the
+    metric element between Playwright finding it and reading its text."""
+    deadline = time.monotonic() + READY_MS / 1000
+    while (value := step_value(page)) is None:
+        assert time.monotonic() < deadline, f"no Step value within {READY_MS // 1000} s"
+        time.sleep(0.2)
+    return value
 
 
 def button(page, name):
@@ -95,7 +106,7 @@ def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
         for page in pages:
             wait_for_app(page, READY_MS)
             page.wait_for_selector("[data-testid='stMetricValue']", timeout=READY_MS)   # drawn, not just idle
-            assert step_value(page) == 0
+            assert settled_step(page) == 0
         print(f"all {SESSIONS} sessions loaded after {time.monotonic() - t0:.0f} s")
         for page in pages:
             press(page, "Start")
@@ -129,7 +140,7 @@ def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
             again.append(pause(page))
             wait_for_app(page, READY_MS)
         print(f"paused after {time.monotonic() - t0:.0f} s; Pause re-pressed per session: {again}")
-        paused = [step_value(page) for page in kept]
+        paused = [settled_step(page) for page in kept]
         assert all(v is not None and v > 0 for v in paused), paused
 
         # Isolation: Reset + Step in sessions 0 and 1 leaves session 2 alone; seeds 0 and 1 differ.
