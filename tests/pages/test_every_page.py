@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "playground" / "app.py"
 PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
