@@ -15,7 +15,9 @@ import torch
 from torch import nn
 
 from playground.config import RunConfig
+from playground.pool import ProcessPool
 from playground.probe import probe
+from playground.run_handle import RunHandle
 from playground.trainer import Trainer
 
 SIZES = {"small": dict(hidden=32, seq_len=20), "medium": dict(hidden=64, seq_len=50)}
@@ -115,8 +117,6 @@ def engine_steps_per_second(config: RunConfig, seconds: float, rounds: int = 3) 
     step count is read from what it published, ten times a second.
     """
     seconds = max(seconds, 1.0)
-    from playground.pool import ProcessPool
-    from playground.run_handle import RunHandle
 
     step = bare_step(config, Trainer(config).task)
     pool = ProcessPool(workers=1)

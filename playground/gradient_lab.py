@@ -24,6 +24,9 @@ import torch
 
 from models.init import reset_parameters, spectral_radius
 from models.network import SequenceNet
+from playground.config import RunConfig
+from playground.errors import DivergenceError
+from playground.trainer import Trainer
 
 ACTIVATIONS = ("tanh", "relu", "linear")
 MATRICES = {"orthogonal": "ρ·Q, Q random orthogonal (theory exact)",
@@ -194,10 +197,6 @@ class ClipSetup:
 
 def train_with_clip(setup: ClipSetup, clip: float) -> ClipRun:
     """Train ``setup`` with clipping ``clip`` (0 = off); stop at the first divergence."""
-    from playground.config import RunConfig
-    from playground.errors import DivergenceError
-    from playground.trainer import Trainer
-
     torch.set_num_threads(1)
     config = RunConfig(arch="rnn", task=setup.task, seq_len=setup.seq_len, hidden=setup.hidden,
                        activation=setup.activation, init="spectral", radius=setup.radius,

@@ -15,6 +15,8 @@ import torch
 from models.network import SequenceNet
 from playground.config import RunConfig
 from playground.errors import DataError
+from playground.sampling import sample_text
+from playground.trainer import Trainer
 
 SMALL_STEPS = 300           # the quick model a page trains when the session has none
 
@@ -105,8 +107,6 @@ def validation_excerpt(task, length: int = 300, offset: int = 1000) -> str:
 
 def sample_seeded(net: SequenceNet, task, prime: str, length: int, temperature: float, seed: int) -> str:
     """sample_text with a fresh generator seeded by ``seed`` (same seed, same sample)."""
-    from playground.sampling import sample_text
-
     return sample_text(net, task, prime, length, temperature, torch.Generator().manual_seed(seed))
 
 
@@ -122,8 +122,6 @@ def log_relative(values: np.ndarray, decades: float = 3.0) -> np.ndarray:
 
 def train_small(config: RunConfig, steps: int = SMALL_STEPS, callback=None):
     """Train a fresh Trainer for ``steps`` updates (``callback(k)`` after each) and return it."""
-    from playground.trainer import Trainer
-
     torch.set_num_threads(1)
     trainer = Trainer(config)
     for k in range(steps):

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import pandas as pd
 import torch
 
 from playground.errors import DataError
@@ -124,8 +125,6 @@ class TextClassTask(Task):
     def from_frame(cls, df, text_col: str, label_col: str, name: str = "textclass",
                    title: str = "Uploaded labelled texts", seq_len: int = 50, seed: int = 0) -> "TextClassTask":
         """A classifier of a user's table: rows with empty text or label are dropped; a seeded 20% validates."""
-        import pandas as pd
-
         for col in (text_col, label_col):
             if col not in df.columns:
                 raise DataError(f"no column '{col}' in the table (columns: {', '.join(map(str, df.columns))})")
