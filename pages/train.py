@@ -10,7 +10,8 @@ from playground.ui.live_session import controls_ui, get_run, run_status_ui, serv
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
-                                        loss_panel, metrics_panel, predictions_panel, states_panel)
+                                        loss_panel, metrics_panel, predictions_panel, run_numbers,
+                                        states_panel)
 
 TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
 INSIDE_SECONDS = 0.8      # states, gates, gradients and predictions redraw interval while training
@@ -42,9 +43,9 @@ INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None   # the insides
 def live_panel():
     """The run's status, counters and loss curve as last published; a stop redraws the whole page."""
     run_status_ui(run)
-    history = run.history_frame()
-    metrics_panel(run, history)
-    loss_panel(run, history, "train")
+    history, summary = run_numbers(run)
+    metrics_panel(run, summary)
+    loss_panel(run, history, summary, "train")
     if RUNNING and not run.running:          # diverged, paused elsewhere or idle: redraw the buttons
         st.rerun()
 
