@@ -12,8 +12,7 @@ Two jobs, both about what Markdown would otherwise do to a string:
 from __future__ import annotations
 
 import re
-
-from playground.config import clipped
+from typing import Any
 
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 
@@ -38,6 +37,12 @@ def display_math_problems(text: str) -> list[str]:
         if "\n" in match.group(1):
             problems.append(f"a display block spans lines: $${clipped(match.group(1), 30)}")
     return problems
+
+
+def clipped(raw: Any, limit: int = 40) -> str:
+    """A raw value as echoed in a message: at most ``limit`` characters."""
+    text = str(raw)
+    return text[:limit] + "…" if len(text) > limit else text
 
 
 def literal(text, limit: int = 40) -> str:
