@@ -1,11 +1,12 @@
 """Compare page: vanilla RNN, GRU and LSTM trained live side by side on one task, seed and budget."""
 import streamlit as st
 
-from playground.config import FIELDS
+from playground.config import CUSTOM_TASK, FIELDS
 from playground.figures.compare import compare_summary, make_compare_loss_figure
 from playground.figures.gradients import grad_summary, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_NAMES
+from playground.markup import title_markdown
 from playground.run_summary import shown, shown_delta
 from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, set_running
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
@@ -30,7 +31,7 @@ if st.query_params.get("autostart") == "1":
     set_running(runs, True)
 
 task = next(iter(runs.values())).task
-st.markdown(f"**{task.title}** · *{task.topology}* · T = {config.seq_len} · metric: {task.metric_name} · "
+st.markdown(f"{title_markdown(task.title, config.task == CUSTOM_TASK)} · *{task.topology}* · T = {config.seq_len} · metric: {task.metric_name} · "
             f"seed {config.seed}")
 st.markdown(page_text("compare_intro"))
 compare_controls_ui(runs)

@@ -5,7 +5,10 @@ published: the counters and loss several times a second, the insides about once 
 """
 import streamlit as st
 
-from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
+from playground.config import CUSTOM_TASK
+from playground.markup import title_markdown
+
+from playground.ui.controls import config_sidebar_ui, model_line, sync_from_url, write_url
 from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
@@ -30,7 +33,8 @@ st.title("Train")
 if run is None:
     st.stop()
 task = run.task
-st.markdown(f"**{task.title}** · *{task.topology}* · metric: {task.metric_name}")
+st.markdown(f"{title_markdown(task.title, run.config.task == CUSTOM_TASK)} · *{task.topology}* · "
+            f"metric: {task.metric_name} · model: {model_line(run.config)}")
 st.caption(getattr(task, "explain", "") or page_text("train_intro"))
 controls_ui(run)
 RUNNING = run.running

@@ -110,8 +110,8 @@ def parse_field(spec: Field, raw: Any) -> Any:
     """Parse and check a value of the setting ``spec``; raise ConfigError with a one-line reason."""
     name = spec.name
     if spec.kind == "choice":
-        value = str(raw).strip().lower()
-        if value not in spec.choices:
+        value = {choice.lower(): choice for choice in spec.choices}.get(str(raw).strip().lower())
+        if value is None:
             raise ConfigError(f"{name} must be one of {', '.join(spec.choices)} (got '{clipped(raw)}')")
         return value
     if spec.kind == "str":

@@ -58,3 +58,8 @@ def literal(text, limit: int = 40) -> str:
     fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
     pad = " " if shown[0] == "`" or shown[-1] == "`" else ""
     return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def title_markdown(title: str, from_user: bool) -> str:
+    """A task's title for Markdown: bold when it is the app's own, a ``literal`` when a user named it."""
+    return literal(title, 120) if from_user else f"**{title}**"
