@@ -177,8 +177,13 @@ def from_mapping(values: Mapping[str, Any], base: RunConfig | None = None) -> Ru
 
 
 def without_value(err: ConfigError) -> str:
-    """A ConfigError's reason without the raw value it quotes (a note echoes that as ``literal``)."""
-    return re.sub(r" \(got .*\)$", "", str(err), flags=re.DOTALL)
+    """A ConfigError's reason without the raw value it quotes (a note echoes that as ``literal``).
+
+    parse_field's messages quote the value at their end, "(got '…')", or (an unknown task) before
+    the list of choices.
+    """
+    text = re.sub(r" \(got .*\)$", "", str(err), flags=re.DOTALL)
+    return re.sub(r" '.*'(?=; choose)", "", text, count=1, flags=re.DOTALL)
 
 
 def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:
