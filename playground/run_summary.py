@@ -100,7 +100,8 @@ def with_latest_validation(history: pd.DataFrame, step: int, val: float | None) 
 
 def summarize(history: pd.DataFrame, metric_name: str, baseline: float, higher_is_better: bool) -> RunSummary:
     """The run's last training loss (metric units) and last validation value, from ``history``."""
-    base = RunSummary(metric_name, float(baseline), higher_is_better)
+    base = RunSummary(metric_name, float(baseline), higher_is_better,
+                      loss_label=loss_in_metric_units(np.zeros(0), metric_name)[1])
     frame = history.dropna(subset=["loss"]) if len(history) else history
     if not len(frame):
         return base
