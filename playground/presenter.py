@@ -79,14 +79,17 @@ def parse_presenter(params: Mapping[str, Any]) -> tuple[Presenter, list[str]]:
         if len(raw) > MAX_HIDE_CHARS:
             notes.append(f"Ignored URL parameter hide: longer than {MAX_HIDE_CHARS} characters.")
             raw = ""
+        unknown = []
         for name in (part.strip().lower() for part in raw.split(",")):
-            if not name:
-                continue
             if name in HIDEABLE:
                 hide.add(name)
-            else:
-                notes.append(f"Ignored {_shown(name)} in URL parameter hide: not a control "
-                             f"(choose from {', '.join(HIDEABLE)}).")
+            elif name:
+                unknown.append(name)
+        if unknown:                              # one note however many names a link lists
+            named = [_shown(n) for n in unknown[:3]] + (["…"] if len(unknown) > 3 else [])
+            notes.append(f"Ignored {len(unknown)} name{'s' if len(unknown) > 1 else ''} in URL parameter hide "
+                         f"that {'are' if len(unknown) > 1 else 'is'} not a control ({', '.join(named)}); "
+                         f"choose from {', '.join(HIDEABLE)}.")
     return Presenter(active, frozenset(hide)), notes
 
 

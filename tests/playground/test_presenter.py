@@ -81,3 +81,10 @@ def test_scale_figure_grows_the_height_and_is_a_no_op_at_scale_one():
     assert scale_figure(fig, 1.0, 1.0) is fig
     assert scale_figure(fig).layout.height == round(300 * 1.25)
     assert presenter_sizes(FONT_SCALE)["tick"] >= 18          # legible from the back of a room at 1280×720
+
+
+def test_a_hostile_hide_list_yields_one_note():
+    presenter, notes = parse_presenter({"hide": ",".join(f"x{k}" for k in range(60)) + ",lr"})
+    assert presenter.hide == {"lr"} and len(notes) == 1
+    assert notes[0].startswith("Ignored 60 names in URL parameter hide")
+    assert "'bogus'" in parse_presenter({"hide": "bogus,lr"})[1][0]
