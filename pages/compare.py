@@ -1,15 +1,17 @@
 """Compare page: vanilla RNN, GRU and LSTM trained live side by side on one task, seed and budget."""
 import streamlit as st
 
-from playground.config import FIELDS
+from playground.config import CUSTOM_TASK, FIELDS
 from playground.figures.compare import compare_summary, make_compare_loss_figure
 from playground.figures.gradients import grad_summary, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_NAMES
+from playground.markup import title_markdown
+from playground.run_summary import shown, shown_delta
 from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, set_running
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
-from playground.ui.train_panels import explain, live
+from playground.ui.train_panels import explain, live, run_numbers
 
 TICK_SECONDS = 0.5        # redraw interval while running
 ROWS_SECONDS = 1.0        # the per-architecture rows redraw less often: they cost more than they change
@@ -29,7 +31,7 @@ if st.query_params.get("autostart") == "1":
     set_running(runs, True)
 
 task = next(iter(runs.values())).task
-st.markdown(f"**{task.title}** · *{task.topology}* · T = {config.seq_len} · metric: {task.metric_name} · "
+st.markdown(f"{title_markdown(task.title, config.task == CUSTOM_TASK)} · *{task.topology}* · T = {config.seq_len} · metric: {task.metric_name} · "
             f"seed {config.seed}")
 st.markdown(page_text("compare_intro"))
 compare_controls_ui(runs)
@@ -47,23 +49,21 @@ def live_panel():
     keep_level(runs)
     if RUNNING and not any(r.running for r in runs.values()):
         st.rerun()
-    baseline = task.baseline()
+    numbers = {arch: run_numbers(run) for arch, run in runs.items()}
+    histories = {arch: frame for arch, (frame, _) in numbers.items()}
+    summaries = {arch: summary for arch, (_, summary) in numbers.items()}
     cols = st.columns(len(runs) + 1)
     for col, (arch, run) in zip(cols, runs.items()):
-        val = run.last_val
-        col.metric(f"{ARCH_NAMES[arch]} · step {run.step_count:,}",
-                   f"{val:.4g}" if val is not None else "—",
-                   delta=f"{val - baseline:+.3g} vs baseline" if val is not None else None,
+        summary = summaries[arch]
+        col.metric(f"{ARCH_NAMES[arch]} · step {run.step_count:,}", shown(summary.val),
+                   delta=f"{shown_delta(summary.delta)} vs baseline" if summary.val is not None else None,
                    delta_color="normal" if task.higher_is_better else "inverse",
                    help=f"Validation {task.metric_name} on a fixed batch of 128 sequences")
-    cols[-1].metric(f"Baseline {task.metric_name}", f"{baseline:.4g}", help=task.baseline_name())
-    histories = {arch: run.history_frame() for arch, run in runs.items()}
+    cols[-1].metric(f"Baseline {task.metric_name}", shown(task.baseline()), help=task.baseline_name())
     log_y = st.session_state.get("compare_logy", False)
-    fig = make_compare_loss_figure(histories, task.metric_name, baseline, task.baseline_name(),
+    fig = make_compare_loss_figure(histories, task.metric_name, task.baseline(), task.baseline_name(),
                                    log_y=log_y, title="Training loss, same steps for every architecture")
-    live(fig, "compare_loss", compare_summary(histories, {a: r.last_val for a, r in runs.items()},
-                                               task.metric_name, baseline))
-
+    live(fig, "compare_loss", compare_summary(summaries))
 
 @st.fragment(run_every=ROWS_SECONDS if RUNNING else None)
 def rows_panel():

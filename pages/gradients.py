@@ -8,29 +8,36 @@ from playground.figures.gradient_lab import clipping_summary, make_arch_overlay_
 from playground.figures.gradients import make_grad_norm_figure
 from playground.figures.style import ARCH_NAMES
 from playground.figures.text import make_scale_html, make_text_html
-from playground.gradient_lab import ACTIVATIONS, MATRICES, MATRIX_LABELS, describe_curve
+from playground.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve
 from playground.language import connectivity, log_relative, shown_chars, text_ids
+from playground.markup import literal
+from playground.page_state import GRADIENTS
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
 from playground.ui.text import page_text
 from playground.ui.train_panels import chart, explain
+from playground.ui.url_state import page_settings_ui
 
 PAGES = Path(__file__).resolve().parent
-SAMPLE_TEXT = ("The return value is a new list containing the items of the sequence, "
-               "in the order given by the key function.")
+F = GRADIENTS                         # every setting's limits, options and default, typed once
 
+for note in page_settings_ui("gradients", F):
+    st.warning(note, icon=":material/link_off:")
 st.title("Gradients through time")
 st.markdown(page_text("gradients_intro"))
 
 st.header("1 · One vanilla RNN and the linear theory", divider="gray")
 c = st.columns([1.1, 1.4, 1.4, 1.2, 1.8])
-activation = c[0].radio("Activation φ", ACTIVATIONS, key="grad_act", help="linear: φ(a) = a, where the theory is exact")
-rho = c[1].slider("Spectral radius ρ of W_hh", 0.1, 2.0, 0.9, 0.05, key="grad_rho")
-T = c[2].slider("Sequence length T", 2, 200, 50, key="grad_T")
-hidden = c[3].select_slider("Hidden units H", [4, 8, 16, 32, 64, 128], 32, key="grad_H")
-matrix = c[4].selectbox("Recurrent matrix W_hh", list(MATRICES), format_func=MATRIX_LABELS.get, key="grad_matrix",
-                         help="ρ·Q makes the linear theory exact; a rescaled Gaussian follows it only in the long run")
-gate_bias = st.session_state.get("grad_gate_bias", 0.0)
+activation = c[0].radio("Activation φ", F["grad_act"].choices, key="grad_act",
+                        help="linear: φ(a) = a, where the theory is exact")
+rho = c[1].slider("Spectral radius ρ of W_hh", F["grad_rho"].low, F["grad_rho"].high, step=F["grad_rho"].step,
+                  key="grad_rho")
+T = c[2].slider("Sequence length T", F["grad_T"].low, F["grad_T"].high, key="grad_T")
+hidden = c[3].select_slider("Hidden units H", F["grad_H"].options, key="grad_H")
+matrix = c[4].selectbox("Recurrent matrix W_hh", F["grad_matrix"].choices, format_func=MATRIX_LABELS.get,
+                        key="grad_matrix",
+                        help="ρ·Q makes the linear theory exact; a rescaled Gaussian follows it only in the long run")
+gate_bias = st.session_state["grad_gate_bias"]
 curves = cached_gradient_curves(hidden=hidden, seq_len=T, rho=rho, activation=activation, matrix=matrix,
                                 gate_bias=gate_bias)
 rnn = curves["rnn"]
@@ -51,7 +58,8 @@ explain("gradients_theory")
 
 st.header("2 · Vanilla RNN, GRU and LSTM at the same size", divider="gray")
 st.markdown(page_text("gradients_archs"))
-st.slider("Extra bias on the LSTM forget gate f / GRU update gate z", 0.0, 5.0, 0.0, 0.5, key="grad_gate_bias",
+st.slider("Extra bias on the LSTM forget gate f / GRU update gate z", F["grad_gate_bias"].low, F["grad_gate_bias"].high,
+          step=F["grad_gate_bias"].step, key="grad_gate_bias",
           help="0 is PyTorch's initialisation; 1 is the forget-gate bias Jozefowicz et al. (2015) recommend.")
 left, right = st.columns(2)
 with left:
@@ -65,12 +73,13 @@ with right:
 st.header("3 · Clipping a run that explodes", divider="gray")
 st.markdown(page_text("gradients_clipping"))
 c = st.columns(5)
-clip_act = c[0].radio("Activation", ["tanh", "relu"], key="clip_act", horizontal=True)
-clip_rho = c[1].slider("ρ at initialisation", 0.5, 3.0, 1.5, 0.1, key="clip_rho")
-clip = c[2].number_input("Clip at (max norm)", 0.01, 100.0, 1.0, 0.5, key="clip_value")
-clip_lr = c[3].select_slider("SGD learning rate", [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3], 0.05, key="clip_lr")
-st.session_state.setdefault("clip_steps", 200)
-clip_steps = c[4].select_slider("Steps", [50, 100, 200, 400], key="clip_steps")
+clip_act = c[0].radio("Activation", F["clip_act"].choices, key="clip_act", horizontal=True)
+clip_rho = c[1].slider("ρ at initialisation", F["clip_rho"].low, F["clip_rho"].high, step=F["clip_rho"].step,
+                       key="clip_rho")
+clip = c[2].number_input("Clip at (max norm)", F["clip_value"].low, F["clip_value"].high, step=F["clip_value"].step,
+                         key="clip_value")
+clip_lr = c[3].select_slider("SGD learning rate", F["clip_lr"].options, key="clip_lr")
+clip_steps = c[4].select_slider("Steps", F["clip_steps"].options, key="clip_steps")
 try:
     runs = cached_clipping(steps=clip_steps, radius=clip_rho, activation=clip_act, clip=float(clip), lr=clip_lr)
 except PlaygroundError as err:
@@ -83,14 +92,14 @@ st.header("4 · Connectivity in a character model", divider="gray")
 st.markdown(page_text("gradients_connectivity"))
 model = session_char_model()
 if model is None:
-    arch = st.segmented_control("Small model", ["rnn", "gru", "lstm"], default="lstm", key="conn_arch",
+    arch = st.segmented_control("Small model", F["conn_arch"].choices, key="conn_arch",
                                 format_func=ARCH_NAMES.get, required=True)
     model = shared_small_char_model(arch)
     st.page_link(str(PAGES / "train.py"), label="Or train a bigger one live on the Train page",
                  icon=":material/play_arrow:",
                  query_params={"task": "charlm", "arch": "lstm", "hidden": "128", "autostart": "1"})
 st.info(f"Model: {model.label}.", icon=":material/model_training:")
-text = st.text_area("Text", SAMPLE_TEXT, key="conn_text", height=80, max_chars=400)
+text = st.text_area("Text", key="conn_text", height=80, max_chars=int(F["conn_text"].high))
 try:
     ids = text_ids(model.task, text)
 except PlaygroundError as err:
@@ -100,12 +109,12 @@ chars = shown_chars(model.task, ids)
 if len(chars) < 2:
     st.warning("Type at least two characters the model knows.")
     st.stop()
-position = st.slider("Output position (predicts the character after it)", 0, len(chars) - 2,
-                     min(len(chars) - 2, 60), key="conn_pos")
+st.session_state["conn_pos"] = min(st.session_state["conn_pos"], len(chars) - 2)    # the text may be shorter
+position = st.slider("Output position (predicts the character after it)", 0, len(chars) - 2, key="conn_pos")
 with model.lock:
     magnitude, target = connectivity(model.net, ids, position)
 scored = model.task.decode([target])
-log_scale = st.toggle("Logarithmic colour scale (3 decades)", True, key="conn_log",
+log_scale = st.toggle("Logarithmic colour scale (3 decades)", key="conn_log",
                       help="The gradient falls off fast; on a log scale the faint reach further back stays visible.")
 shown = log_relative(magnitude) if log_scale else magnitude
 top = float(magnitude.max())
@@ -115,6 +124,6 @@ st.markdown(make_text_html(chars, shown, signed=False, vmax=1.0 if log_scale els
                            titles=[f"t={k} '{ch}': {m:.3g}" for k, (ch, m) in enumerate(zip(chars, magnitude))]),
             unsafe_allow_html=True)
 near = magnitude[max(0, position - 5):position + 1].sum() / max(magnitude[:position + 1].sum(), 1e-30)
-st.caption(f"Output at position {position} (after '{chars[position]}') scoring the next character "
-           f"'{scored}'. {near:.0%} of the gradient magnitude falls on the last six characters; "
+st.caption(f"Output at position {position} (after {literal(chars[position])}) scoring the next character "
+           f"{literal(scored)}. {near:.0%} of the gradient magnitude falls on the last six characters; "
            f"characters after the output get none (the model reads left to right).")

@@ -5,12 +5,16 @@ published: the counters and loss several times a second, the insides about once 
 """
 import streamlit as st
 
-from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
+from playground.config import CUSTOM_TASK
+from playground.markup import title_markdown
+
+from playground.ui.controls import config_sidebar_ui, model_line, sync_from_url, write_url
 from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
-                                        loss_panel, metrics_panel, predictions_panel, states_panel)
+                                        loss_panel, metrics_panel, predictions_panel, run_numbers,
+                                        states_panel)
 
 TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
 INSIDE_SECONDS = 0.8      # states, gates, gradients and predictions redraw interval while training
@@ -29,7 +33,8 @@ st.title("Train")
 if run is None:
     st.stop()
 task = run.task
-st.markdown(f"**{task.title}** · *{task.topology}* · metric: {task.metric_name}")
+st.markdown(f"{title_markdown(task.title, run.config.task == CUSTOM_TASK)} · *{task.topology}* · "
+            f"metric: {task.metric_name} · model: {model_line(run.config)}")
 st.caption(getattr(task, "explain", "") or page_text("train_intro"))
 controls_ui(run)
 RUNNING = run.running
@@ -45,9 +50,9 @@ INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None
 def live_panel():
     """The run's status, counters and loss curve as last published; a stop redraws the whole page."""
     run_status_ui(run)
-    history = run.history_frame()
-    metrics_panel(run, history)
-    loss_panel(run, history, "train")
+    history, summary = run_numbers(run)
+    metrics_panel(run, summary)
+    loss_panel(run, history, summary, "train")
     if RUNNING and not run.running:          # diverged, paused elsewhere or idle: redraw the buttons
         st.rerun()
 

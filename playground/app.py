@@ -11,6 +11,7 @@ import streamlit as st
 
 from playground.ui.frame import setup_frame
 from playground.ui.live_session import training_backend
+from playground.ui.url_state import note_page
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
@@ -34,4 +35,6 @@ PAGES = {
 
 training_backend()          # the worker pool starts with the first visit, not with the first run
 setup_frame()
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+note_page(page.url_path)     # lets a page tell a page switch (its URL is a link) from its own rerun
+page.run()

@@ -33,6 +33,7 @@ import torch
 
 from models import GATES, gru_step, lstm_step, rnn_step
 from playground.errors import ConfigError, DataError
+from playground.markup import literal
 
 ARCHS = ("rnn", "gru", "lstm")
 ACTIVATIONS = ("tanh", "relu", "linear")
@@ -113,7 +114,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 def _parse_number(token: str, what: str) -> float:
     if not _NUMBER.match(token):
-        raise DataError(f"{what}: '{token}' is not a number")
+        raise DataError(f"{what}: {literal(token)} is not a number")
     value = float(token)
     if not math.isfinite(value) or abs(value) > MAX_ABS_INPUT:
         raise DataError(f"{what}: {token} is out of range (use finite values within ±{MAX_ABS_INPUT:g})")

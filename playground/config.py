@@ -7,10 +7,12 @@ once, with its type, default, limits and help, and every reader uses it.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
 from playground.errors import ConfigError
+from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
 from playground.tasks import CUSTOM_TASK, TASKS
 
 ARCHS = ("rnn", "gru", "lstm")
@@ -27,7 +29,13 @@ MAX_BATCH = 256
 
 @dataclass(frozen=True)
 class Field:
-    """One setting: its kind ('int', 'float', 'choice', 'str'), limits and help line."""
+    """One setting: its kind, limits and help line.
+
+    Kinds: 'int' and 'float' (between ``low`` and ``high``, or one of ``options``), 'choice'
+    (one of ``choices``), 'bool', 'text' (free text of at most ``high`` characters) and 'str'
+    (the task name). ``default`` and ``step`` serve the tables of the other pages' settings
+    (``playground.page_state``); the run settings take their defaults from ``RunConfig``.
+    """
 
     name: str
     kind: str
@@ -35,6 +43,9 @@ class Field:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] | None = None
+    default: Any = None
+    step: float | None = None
+    options: tuple[float, ...] | None = None
 
 
 FIELDS: dict[str, Field] = {f.name: f for f in (
@@ -81,29 +92,42 @@ class RunConfig:
     def to_query(self) -> dict[str, str]:
         """Query-string form: only fields that differ from the defaults."""
         default = RunConfig()
-        return {k: _fmt(v) for k, v in self.to_dict().items() if v != getattr(default, k)}
+        return {k: format_value(v) for k, v in self.to_dict().items() if v != getattr(default, k)}
 
     def replace(self, **changes: Any) -> "RunConfig":
         """A validated copy with some fields changed."""
         return validate(replace(self, **changes))
 
 
-def _fmt(value: Any) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def parse_value(name: str, raw: Any) -> Any:
-    """Parse and check one setting; raise ConfigError with a one-line reason."""
+    """Parse and check one run setting; raise ConfigError with a one-line reason."""
     if name not in FIELDS:
-        raise ConfigError(f"unknown setting '{name}'")
-    spec = FIELDS[name]
+        raise ConfigError(f"unknown setting '{clipped(name)}'")
+    return parse_field(FIELDS[name], raw)
+
+
+def parse_field(spec: Field, raw: Any) -> Any:
+    """Parse and check a value of the setting ``spec``; raise ConfigError with a one-line reason."""
+    name = spec.name
     if spec.kind == "choice":
-        value = str(raw).strip().lower()
-        if value not in spec.choices:
+        value = {choice.lower(): choice for choice in spec.choices}.get(str(raw).strip().lower())
+        if value is None:
             raise ConfigError(f"{name} must be one of {', '.join(spec.choices)} (got '{clipped(raw)}')")
         return value
     if spec.kind == "str":
         return _check_task(str(raw).strip().lower())
+    if spec.kind == "text":
+        text = str(raw)
+        if len(text) > spec.high:
+            raise ConfigError(f"{name} is longer than {spec.high:g} characters")
+        return text
+    if spec.kind == "bool":
+        value = str(raw).strip().lower()
+        if value in ("1", "true", "yes", "on"):
+            return True
+        if value in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name} must be 1 or 0 (got '{clipped(raw)}')")
     try:
         if spec.kind == "int":
             if isinstance(raw, float) and not raw.is_integer():
@@ -115,9 +139,20 @@ def parse_value(name: str, raw: Any) -> Any:
         raise ConfigError(f"{name} must be a number (got '{clipped(raw)}')") from None
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"{name} must be a finite number (got '{clipped(raw)}')")
+    if spec.options is not None:
+        if value not in spec.options:
+            raise ConfigError(f"{name} must be one of {', '.join(f'{v:g}' for v in spec.options)} (got {value:g})")
+        return value
     if not spec.low <= value <= spec.high:
         raise ConfigError(f"{name} must be between {spec.low:g} and {spec.high:g} (got {value:g})")
     return value
+
+
+def format_value(value: Any) -> str:
+    """A setting's value as the URL writes it (floats by repr, booleans as 1/0)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _check_task(name: str) -> str:
@@ -139,18 +174,14 @@ def from_mapping(values: Mapping[str, Any], base: RunConfig | None = None) -> Ru
     return validate(replace(base or RunConfig(), **changes))
 
 
-MARKDOWN_SPECIALS = "\\`*_{}[]()<>#+-.!|~$"
+def without_value(err: ConfigError) -> str:
+    """A ConfigError's reason without the raw value it quotes (a note echoes that as ``literal``).
 
-
-def markdown_escaped(text: str) -> str:
-    """``text`` with markdown's special characters escaped, so a URL value cannot become a link."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
-
-
-def clipped(raw: Any, limit: int = 40) -> str:
-    """A raw value as echoed in a message: at most ``limit`` characters."""
-    text = str(raw)
-    return text[:limit] + "…" if len(text) > limit else text
+    parse_field's messages quote the value at their end, "(got '…')", or (an unknown task) before
+    the list of choices.
+    """
+    text = re.sub(r" \(got .*\)$", "", str(err), flags=re.DOTALL)
+    return re.sub(r" '.*'(?=; choose)", "", text, count=1, flags=re.DOTALL)
 
 
 def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:
@@ -167,6 +198,6 @@ def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tupl
         try:
             config = replace(config, **{key: parse_value(key, raw)})
         except ConfigError as err:
-            notes.append(f"Ignored URL parameter {key}: {markdown_escaped(str(err))}; "
+            notes.append(f"Ignored URL parameter {key}: {without_value(err)} (got {literal(raw)}); "
                          f"using {getattr(config, key)}.")
     return config, notes

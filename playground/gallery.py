@@ -1,8 +1,9 @@
 """The home page's content as plain data: ready-made experiments and the five topologies.
 
 Each entry names the page it opens and the query parameters that reproduce it (the
-keys of ``playground.config.FIELDS``, seed included when it matters), so one click
-on the home page starts exactly the run described. No streamlit here; the page
+keys of that page's field table: ``playground.config.FIELDS`` for the train and compare
+pages, ``playground.page_state.PAGE_TABLES`` for the others), so one click on the home
+page opens exactly the state described. No streamlit here; the page
 draws these entries and a test checks every parameter against the config table.
 """
 from __future__ import annotations
@@ -65,11 +66,12 @@ GALLERY: tuple[Experiment, ...] = (
         {"arch": "lstm", "task": "counting", **AUTOSTART},
     ),
     Experiment(
-        "Gradients vanish: spectral radius 0.9 vs 1.1",
+        "Gradients vanish at spectral radius 0.9",
         "The recurrent matrix's spectral radius decides whether the gradient "
-        r"$\lVert \partial L / \partial h_t \rVert$ fades or explodes as it flows back through time.",
+        r"$\lVert \partial L / \partial h_t \rVert$ fades or explodes as it flows back through time. "
+        "Opens a linear RNN at ρ = 0.9, where the theory is exact; slide ρ to 1.1 to watch it explode.",
         "gradients",
-        {"arch": "rnn", "init": "spectral", "radius": "0.9"},
+        {"grad_act": "linear", "grad_rho": "0.9", "grad_T": "50"},
     ),
     Experiment(
         "Char-level language model on real text",

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from playground.config import FIELDS
 
-FONT_SCALE = 1.4                 # text and chart fonts in presenter mode
+FONT_SCALE = 1.5                 # text and chart fonts in presenter mode (ticks 12 px -> 18 px)
 HEIGHT_SCALE = 1.25              # chart heights in presenter mode
 SECTIONS = ("more", "sidebar", "controls")   # "more": the More settings box; "controls": every setting
 HIDEABLE = tuple(FIELDS) + SECTIONS
@@ -79,27 +79,91 @@ def parse_presenter(params: Mapping[str, Any]) -> tuple[Presenter, list[str]]:
         if len(raw) > MAX_HIDE_CHARS:
             notes.append(f"Ignored URL parameter hide: longer than {MAX_HIDE_CHARS} characters.")
             raw = ""
+        unknown = []
         for name in (part.strip().lower() for part in raw.split(",")):
-            if not name:
-                continue
             if name in HIDEABLE:
                 hide.add(name)
-            else:
-                notes.append(f"Ignored {_shown(name)} in URL parameter hide: not a control "
-                             f"(choose from {', '.join(HIDEABLE)}).")
+            elif name:
+                unknown.append(name)
+        if unknown:                              # one note however many names a link lists
+            named = [_shown(n) for n in unknown[:3]] + (["…"] if len(unknown) > 3 else [])
+            notes.append(f"Ignored {len(unknown)} name{'s' if len(unknown) > 1 else ''} in URL parameter hide "
+                         f"that {'are' if len(unknown) > 1 else 'is'} not a control ({', '.join(named)}); "
+                         f"choose from {', '.join(HIDEABLE)}.")
     return Presenter(active, frozenset(hide)), notes
 
 
+# What the charts' theme writes (plotly.js's and the live chart's stand-in for Streamlit's theme
+# set these sizes explicitly, so a bigger ``layout.font`` alone leaves ticks, legends and hover small).
+THEME_SIZES = {"tick": 12, "axis_title": 14, "legend": 12, "hover": 12, "title": 16, "annotation": 12}
+
+
+def presenter_sizes(font_scale: float = FONT_SCALE) -> dict[str, int]:
+    """Font sizes in pixels of every kind of chart text, ``font_scale`` times the theme's."""
+    return {kind: round(size * font_scale) for kind, size in THEME_SIZES.items()}
+
+
+def _grow(target: dict, path: tuple[str, ...], size: int) -> None:
+    """Set ``target[path[0]][path[1]]…`` to ``size``, creating the dicts on the way."""
+    for key in path[:-1]:
+        target = target.setdefault(key, {})
+        if not isinstance(target, dict):
+            return
+    target[path[-1]] = size
+
+
+def _axis(axis: dict, size: dict[str, int]) -> None:
+    _grow(axis, ("tickfont", "size"), size["tick"])
+    if not isinstance(axis.get("title"), dict):
+        axis["title"] = {"text": axis["title"]} if isinstance(axis.get("title"), str) else {}
+    _grow(axis, ("title", "font", "size"), size["axis_title"])
+
+
+def _has_colorbar(trace: dict) -> bool:
+    return "colorbar" in trace or trace.get("type") in ("heatmap", "contour", "surface", "histogram2d")
+
+
 def scale_figure(fig: go.Figure, font_scale: float = FONT_SCALE, height_scale: float = HEIGHT_SCALE) -> go.Figure:
-    """Enlarge a figure's fonts (title, axes, legend, annotations) and height, in place."""
+    """The figure with every text and its height enlarged: the one presenter layout of all charts.
+
+    Title, axis titles and tick labels (2-D and 3-D axes), legend, hover labels, annotations and
+    colour-bar ticks all get an explicit size (``presenter_sizes``), so no theme default is left
+    small. Works on the figure's plain dicts (the live figures are built without validation).
+    """
     if font_scale == 1.0 and height_scale == 1.0:
         return fig
-    layout = fig.layout
-    base = (layout.font.size or 13) if layout.font else 13
-    fig.update_layout(font_size=round(base * font_scale))
-    if layout.title and layout.title.text:
-        fig.update_layout(title_font_size=round((layout.title.font.size or base + 2) * font_scale))
-    if layout.height:
-        fig.update_layout(height=round(layout.height * height_scale))
-    fig.for_each_annotation(lambda a: a.update(font_size=round((a.font.size or base) * font_scale)))
-    return fig
+    size = presenter_sizes(font_scale)
+    spec = fig.to_plotly_json()
+    layout, data = dict(spec.get("layout") or {}), [dict(t) for t in spec.get("data") or []]
+    _grow(layout, ("font", "size"), size["tick"])
+    _grow(layout, ("legend", "font", "size"), size["legend"])
+    _grow(layout, ("hoverlabel", "font", "size"), size["hover"])
+    title = layout.get("title")
+    if isinstance(title, str):
+        layout["title"] = title = {"text": title}
+    if isinstance(title, dict) and title.get("text"):
+        _grow(layout, ("title", "font", "size"), size["title"])
+    if any(t.get("type") in ("scatter3d", "surface", "mesh3d") for t in data):
+        layout.setdefault("scene", {})
+    for key, value in list(layout.items()):
+        if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            _axis(value, size)
+        elif key.startswith("scene") and isinstance(value, dict):
+            for name in ("xaxis", "yaxis", "zaxis"):
+                _axis(value.setdefault(name, {}), size)
+    if not any(k.startswith("xaxis") for k in layout) and not any(k.startswith("scene") for k in layout):
+        for name in ("xaxis", "yaxis"):
+            _axis(layout.setdefault(name, {}), size)
+    for note in layout.get("annotations") or []:
+        font = note.setdefault("font", {})
+        font["size"] = round((font.get("size") or THEME_SIZES["annotation"]) * font_scale)
+    for trace in data:
+        if _has_colorbar(trace):
+            bar = trace.setdefault("colorbar", {})
+            _axis(bar, size)
+        marker = trace.get("marker")
+        if isinstance(marker, dict) and "colorbar" in marker:
+            _axis(marker["colorbar"], size)
+    if layout.get("height"):
+        layout["height"] = round(layout["height"] * height_scale)
+    return go.Figure(data=data, layout=layout, _validate=False)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from playground.config import CUSTOM_TASK, MAX_SEQ_LEN, clipped
 from playground.errors import DataError
+from playground.markup import literal  # noqa: F401  (the one way to echo user text; re-exported)
 from playground.tasks.base import Task
 from playground.tasks.chartext import TRAIN_FRACTION as TEXT_TRAIN_FRACTION, CharTextTask
 from playground.tasks.series import TRAIN_FRACTION as SERIES_TRAIN_FRACTION, SeriesTask
@@ -65,21 +66,6 @@ LIMITS_MD = (
     "task is built; a file past a limit is refused (or cut, where said) with a message, and the "
     "session's run is kept"
 )
-
-
-def literal(text, limit: int = 40) -> str:
-    """User text (a column name, a label, a key) as an inert Markdown code span, clipped to ``limit``.
-
-    Inside a code span Markdown renders no link, autolink, image, HTML or emoji/icon shortcode,
-    so a message that echoes it can be shown with st.error/st.info as it is; in a terminal it
-    reads as the name between backticks. Control characters become spaces.
-    """
-    shown = "".join(ch if ch.isprintable() else " " for ch in clipped(text, limit))
-    if not shown.strip():
-        return "(blank)"
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
-    pad = " " if shown[0] == "`" or shown[-1] == "`" else ""
-    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 def decode_text(data: bytes, what: str = "file") -> str:

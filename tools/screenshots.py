@@ -3,6 +3,7 @@
     python -m tools.screenshots                      # starts its own server
     python -m tools.screenshots --url http://localhost:8501 --out /tmp/shots
     python -m tools.screenshots --pages / /train --full --wait 3
+    python -m tools.screenshots --size 1280x720 --suffix _present --pages "/train?present=1"   # a projector
 
 Pages that train live are caught mid-run; ``--wait`` gives them a few seconds first.
 """
@@ -20,13 +21,14 @@ APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
 WIDTH, HEIGHT = 1400, 1000
 
 
-def file_name(path: str) -> str:
-    """'/' -> 'home.png', '/train?arch=gru' -> 'train.png'."""
+def file_name(path: str, suffix: str = "") -> str:
+    """'/' -> 'home.png', '/train?arch=gru' -> 'train.png' (``suffix`` goes before '.png')."""
     stem = path.split("?")[0].strip("/") or "home"
-    return f"{stem.replace('/', '_')}.png"
+    return f"{stem.replace('/', '_')}{suffix}.png"
 
 
-def shoot(url: str, paths: list[str], out: Path, full: bool, wait_s: float) -> list[Path]:
+def shoot(url: str, paths: list[str], out: Path, full: bool, wait_s: float,
+          size: tuple[int, int] = (WIDTH, HEIGHT), suffix: str = "") -> list[Path]:
     """Visit each path, wait for the app to be idle, save a screenshot; return the files."""
     from playwright.sync_api import sync_playwright
 
@@ -35,15 +37,16 @@ def shoot(url: str, paths: list[str], out: Path, full: bool, wait_s: float) -> l
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for path in paths:
-            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+            width, height = size
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(url.rstrip("/") + path)
             page.wait_for_selector(APP_IDLE, state="attached", timeout=60_000)
             page.wait_for_timeout(int(wait_s * 1000) + 500)  # let charts and fonts settle
             if full:  # Streamlit scrolls inside the main block, so grow the viewport instead
-                height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-                page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, int(height))})
+                tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
+                page.set_viewport_size({"width": width, "height": max(height, int(tall))})
                 page.wait_for_timeout(500)
-            target = out / file_name(path)
+            target = out / file_name(path, suffix)
             page.screenshot(path=str(target))
             saved.append(target)
             page.close()
@@ -59,10 +62,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", nargs="+", default=PAGES, help="paths to visit, query strings allowed")
     parser.add_argument("--full", action="store_true", help="capture the whole page, not just 1400x1000")
     parser.add_argument("--wait", type=float, default=0.0, help="extra seconds on each page before the shot")
+    parser.add_argument("--size", default=f"{WIDTH}x{HEIGHT}", help="viewport WIDTHxHEIGHT (e.g. 1280x720)")
+    parser.add_argument("--suffix", default="", help="added to each file name before .png")
     args = parser.parse_args(argv)
+    size = tuple(int(n) for n in args.size.lower().split("x"))
     proc, url = (None, args.url) if args.url else start_server()
     try:
-        for target in shoot(url, args.pages, args.out, args.full, args.wait):
+        for target in shoot(url, args.pages, args.out, args.full, args.wait, size, args.suffix):
             print(target)
     finally:
         if proc is not None:

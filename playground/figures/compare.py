@@ -1,12 +1,12 @@
 """Figures of the side-by-side comparison: every architecture's loss on one chart."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from playground.figures.style import ARCH_COLOURS, ARCH_NAMES, BASELINE_COLOUR, base_layout
-from playground.figures.training import loss_in_metric_units, smooth, thin
+from playground.figures.training import smooth, thin
+from playground.run_summary import RunSummary, loss_in_metric_units, shown as shown_value
 
 
 def make_compare_loss_figure(histories: dict[str, pd.DataFrame], metric_name: str, baseline: float,
@@ -37,7 +37,7 @@ def make_compare_loss_figure(histories: dict[str, pd.DataFrame], metric_name: st
                             yaxis="y2" if accuracy else "y", legendgroup=arch, showlegend=False)
     fig.add_hline(y=baseline, line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5),
                   yref="y2" if accuracy else "y",
-                  annotation_text=f"{baseline_name}: {baseline:.3g}", annotation_position="top left")
+                  annotation_text=f"{baseline_name}: {shown_value(baseline)}", annotation_position="top left")
     base_layout(fig, title, height=380)
     fig.update_xaxes(title_text="training step (same for every architecture)")
     fig.update_yaxes(title_text="training loss" if accuracy else metric_name, type="log" if log_y else "linear")
@@ -47,18 +47,20 @@ def make_compare_loss_figure(histories: dict[str, pd.DataFrame], metric_name: st
     return fig
 
 
-def compare_summary(histories: dict[str, pd.DataFrame], last_val: dict[str, float | None],
-                    metric_name: str, baseline: float) -> str:
-    """Text alternative: steps, last training loss and validation metric of each architecture."""
-    parts = []
-    for arch, history in histories.items():
-        name = ARCH_NAMES.get(arch, arch)
-        if not len(history):
+def compare_summary(summaries: dict[str, RunSummary]) -> str:
+    """Text alternative: steps, last training loss and validation value of each architecture.
+
+    ``summaries`` are the ``RunSummary`` of each run, the numbers its tile shows.
+    """
+    parts, baseline = [], None
+    for arch, summary in summaries.items():
+        name, baseline = ARCH_NAMES.get(arch, arch), summary
+        if summary.step is None:
             parts.append(f"{name}: not trained yet")
             continue
-        val = last_val.get(arch)
-        text = f"{name}: {int(history['step'].iloc[-1])} steps, loss {history['loss'].iloc[-1]:.3g}"
-        if val is not None and np.isfinite(val):
-            text += f", validation {metric_name} {val:.3g}"
+        text = f"{name}: {summary.step} steps, {summary.loss_label} {shown_value(summary.loss)}"
+        if summary.val is not None:
+            text += f", validation {summary.metric_name} {shown_value(summary.val)}"
         parts.append(text)
-    return "; ".join(parts) + f". Baseline {metric_name}: {baseline:.3g}."
+    tail = f". Baseline {baseline.metric_name}: {shown_value(baseline.baseline)}." if baseline else "."
+    return "; ".join(parts) + tail

@@ -1,4 +1,8 @@
-"""Figures of the training run: loss and validation metric against steps, with the baseline."""
+"""Figures of the training run: loss and validation metric against steps, with the baseline.
+
+The loss is plotted in the units ``playground.run_summary`` gives it, so the chart's last point
+is the number the tiles and the caption show.
+"""
 from __future__ import annotations
 
 import math
@@ -8,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from playground.figures.style import BASELINE_COLOUR, OKABE_ITO, fast_figure, layout_dict
+from playground.run_summary import loss_in_metric_units, shown as shown_value, summarize
 
 MAX_POINTS = 1500
 
@@ -26,15 +31,6 @@ def thin(frame: pd.DataFrame, limit: int = MAX_POINTS) -> pd.DataFrame:
         return frame
     k = math.ceil(len(frame) / limit)
     return pd.concat([frame.iloc[::k], frame.iloc[[-1]]]).drop_duplicates("step")
-
-
-def loss_in_metric_units(loss: np.ndarray, metric_name: str) -> tuple[np.ndarray, str]:
-    """Training loss shown in the metric's units where they agree (nats -> bits/char)."""
-    if metric_name == "bits/char":
-        return loss / math.log(2), "training loss (bits/char)"
-    if metric_name == "MSE":
-        return loss, "training loss (MSE)"
-    return loss, "training loss (cross-entropy)"
 
 
 def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
@@ -67,7 +63,7 @@ def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
     # plotly places annotations on a log axis by log10 of the value (shapes take the value itself)
     label_y = math.log10(baseline) if log_y and not accuracy and baseline > 0 else baseline
     layout["annotations"] = [dict(xref="paper", x=0, xanchor="left", yref=yaxis, y=label_y, yanchor="bottom",
-                                  text=f"{baseline_name}: {baseline:.3g}", showarrow=False)]
+                                  text=f"{baseline_name}: {shown_value(baseline)}", showarrow=False)]
     layout["xaxis"] = dict(title=dict(text="training step"))
     layout["yaxis"] = dict(title=dict(text="loss" if accuracy else metric_name), type="log" if log_y else "linear")
     if accuracy:
@@ -77,15 +73,5 @@ def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
 
 
 def loss_summary(history: pd.DataFrame, metric_name: str, baseline: float, higher_is_better: bool) -> str:
-    """One-line text alternative of the loss chart."""
-    if not len(history):
-        return f"No training yet. Baseline {metric_name}: {baseline:.3g}."
-    last = history.iloc[-1]
-    val = history["val_metric"].dropna() if "val_metric" in history else []
-    text = f"After {int(last['step'])} steps the training loss is {last['loss']:.4g}"
-    if len(val):
-        v = val.iloc[-1]
-        better = v > baseline if higher_is_better else v < baseline
-        text += (f"; validation {metric_name} {v:.4g}, "
-                 f"{'better' if better else 'not better'} than the baseline {baseline:.3g}")
-    return text + "."
+    """One-line text alternative of the loss chart (``RunSummary.caption``: the tiles' numbers)."""
+    return summarize(history, metric_name, baseline, higher_is_better).caption()

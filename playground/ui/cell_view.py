@@ -12,12 +12,13 @@ import streamlit as st
 
 from playground.cell_backward import CellGrads, backward_trace
 from playground.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_parts
-from playground.cell_trace import (ACTIVATIONS, ARCHS, MAX_HIDDEN, MAX_INPUT, MAX_STEPS, PRESETS, CellSpec, CellTrace,
-                                   forward_trace, parse_sequence, parse_targets)
+from playground.cell_trace import MAX_STEPS, PRESETS, CellSpec, CellTrace, forward_trace, parse_sequence, parse_targets
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_NAMES
 from playground.figures.unrolled import describe_unrolled, make_unrolled_figure
+from playground.page_state import CELL as F
 from playground.ui.text import page_text
+from playground.ui.url_state import page_settings_ui
 
 STEP_KEY = "cell_t"
 WEIGHT_LABELS = {"W_hh": "W_hh (recurrent)", "W_ih": "W_ih (input)", "b_hh": "b_hh", "b_ih": "b_ih",
@@ -31,24 +32,30 @@ def _apply_preset() -> None:
 
 
 def cell_settings_ui() -> tuple[CellSpec, np.ndarray, np.ndarray | None, bool] | None:
-    """The sidebar: architecture, sizes, seed, sequence and target. None (after an error line) if invalid."""
-    st.session_state.setdefault("cell_seq", "0.5, -1, 2")
+    """The sidebar: architecture, sizes, seed, sequence and target. None (after an error line) if invalid.
+
+    Every setting of the page (these, the timestep, the direction and the weight shown) is in
+    its link: ``page_state.CELL`` is their one table.
+    """
+    for note in page_settings_ui("cell", F):
+        st.warning(note, icon=":material/link_off:")
     with st.sidebar:
         st.subheader("The tiny network")
-        arch = st.selectbox("Architecture", ARCHS, index=2, format_func=ARCH_NAMES.get, key="cell_arch")
+        arch = st.selectbox("Architecture", F["cell_arch"].choices, format_func=ARCH_NAMES.get, key="cell_arch")
         activation = "tanh"
         if arch == "rnn":
-            activation = st.selectbox("Non-linearity φ", ACTIVATIONS, key="cell_act")
-        hidden = st.slider("Hidden size H", 1, MAX_HIDDEN, 3, key="cell_hidden")
-        input_size = st.radio("Input size I", list(range(1, MAX_INPUT + 1)), horizontal=True, key="cell_input")
-        seed = st.number_input("Seed (weights)", 0, 2**31 - 1, 0, step=1, key="cell_seed")
+            activation = st.selectbox("Non-linearity φ", F["cell_act"].choices, key="cell_act")
+        hidden = st.slider("Hidden size H", F["cell_hidden"].low, F["cell_hidden"].high, key="cell_hidden")
+        input_size = st.radio("Input size I", F["cell_input"].options, horizontal=True, key="cell_input")
+        seed = st.number_input("Seed (weights)", F["cell_seed"].low, F["cell_seed"].high, step=1, key="cell_seed")
         st.subheader("The sequence")
         st.selectbox("Presets", list(PRESETS), index=None, placeholder="pick an example…", key="cell_preset",
                      on_change=_apply_preset)
-        text = st.text_input("Input x₁ … x_T", key="cell_seq",
+        text = st.text_input("Input x₁ … x_T", key="cell_seq", max_chars=int(F["cell_seq"].high),
                              help=f"Up to {MAX_STEPS} numbers separated by commas. With 2 inputs per step, "
                                   "separate steps with ';', e.g. 1, 0; 0, 1")
-        target_text = st.text_input("Target d₁ … d_T (blank: running sum of x)", key="cell_target")
+        target_text = st.text_input("Target d₁ … d_T (blank: running sum of x)", key="cell_target",
+                                    max_chars=int(F["cell_target"].high))
         last_only = st.checkbox("Score only the last step (many-to-one)", key="cell_last")
     try:
         spec = CellSpec(arch, int(hidden), int(input_size), activation, int(seed))
@@ -88,9 +95,8 @@ def timestep_ui(T: int) -> int:
 
 def mode_ui() -> str:
     """Forward (values) or backward (gradients)."""
-    choice = st.radio("Show", ["Forward: values", "Backward: gradients"], horizontal=True, key="cell_mode",
-                      label_visibility="collapsed")
-    return "backward" if choice.startswith("Backward") else "forward"
+    return st.radio("Show", F["cell_mode"].choices, horizontal=True, key="cell_mode", label_visibility="collapsed",
+                    format_func={"forward": "Forward: values", "backward": "Backward: gradients"}.get)
 
 
 def diagram_panel(trace: CellTrace, grads: CellGrads, t: int, mode: str) -> None:
@@ -129,7 +135,7 @@ def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
     st.subheader(f"Step t = {t + 1}: where the gradient comes from")
     _latex_list(backward_equations(trace, grads, t))
     st.subheader("Weight gradients accumulated so far (BPTT runs from T down to t)")
-    name = st.radio("Weight", list(WEIGHT_LABELS), format_func=WEIGHT_LABELS.get, horizontal=True,
+    name = st.radio("Weight", F["cell_weight"].choices, format_func=WEIGHT_LABELS.get, horizontal=True,
                     key="cell_weight")
     step, total = weight_gradient_parts(trace, grads, t, name)
     left, right = st.columns(2)

@@ -12,6 +12,7 @@ import streamlit as st
 from playground.comparison import compare_configs, level_cap
 from playground.config import ARCHS, RunConfig
 from playground.errors import PlaygroundError
+from playground.ui.frame import button_hint
 from playground.ui.live_session import new_run, replace_run, start_pause_button
 
 KEY_PREFIX = "compare_"
@@ -92,8 +93,8 @@ def compare_controls_ui(runs: dict) -> None:
     start_pause_button(cols[0], running, "compare_run", lambda: set_running(runs, not running))
     target = max(run.step_count for run in runs.values()) + 1
     cols[1].button("Step", icon=":material/skip_next:", key="compare_step", width="stretch",
-                   help="One training update for each of the three, then redraw", disabled=running,
+                   help=button_hint("One training update for each of the three, then redraw"), disabled=running,
                    on_click=lambda: step_all(runs, target))
     cols[2].button("Reset", icon=":material/restart_alt:", key="compare_reset", width="stretch",
-                   help="New weights from the seed for all three; histories cleared",
+                   help=button_hint("New weights from the seed for all three; histories cleared"),
                    on_click=lambda: reset_all(runs))

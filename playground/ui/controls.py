@@ -18,10 +18,12 @@ from playground.figures.style import ARCH_NAMES
 from playground.tasks import TASKS
 from playground.ui.frame import current_presenter
 from playground.ui.live_session import CUSTOM_TASK_KEY
+from playground.ui.url_state import incoming_query, remember_query, url_is_news, write_query
+
 MORE = ("batch", "optimizer", "init", "radius", "seed")   # the settings under "More settings"
 
 PREFIX = "cfg_"
-WRITTEN = "_url_written"
+NAMESPACE = "run"          # the run settings' URL history (playground.ui.url_state)
 NOTES = "_url_notes"
 
 
@@ -44,29 +46,32 @@ def _set_widgets(config: RunConfig) -> None:
 
 
 def sync_from_url() -> list[str]:
-    """Apply the URL's settings when they are new to this session; return notes on bad ones."""
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
-    incoming = {k: v[-1] if v else "" for k, v in params.items() if k in FIELDS}
+    """Apply the URL's settings when they are news to this session; return notes on bad ones.
+
+    News means a link (a page switch or a query this session never wrote): an echo of a query
+    the session wrote itself, which the browser sends while it lags behind fast reruns, never
+    pulls the widgets back (see ``playground.ui.url_state``).
+    """
+    incoming = incoming_query(FIELDS)
     # An empty query is a page switch (navigation drops the URL's parameters): keep the session's settings.
-    if (not incoming or incoming == st.session_state.get(WRITTEN)) and _key("arch") in st.session_state:
+    if _key("arch") in st.session_state and (not incoming or not url_is_news(NAMESPACE, incoming)):
         return st.session_state.get(NOTES, [])
     config, notes = from_query(incoming, RunConfig())
     _set_widgets(config)
     st.session_state[NOTES] = notes
-    st.session_state[WRITTEN] = incoming
+    remember_query(NAMESPACE, incoming)
     return notes
 
 
 def write_url(config: RunConfig) -> None:
     """Put ``config`` in the query string (keeping other parameters, dropping defaults)."""
-    query = config.to_query()
-    for key in list(st.query_params):
-        if key in FIELDS and key not in query:
-            del st.query_params[key]
-    for key, value in query.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-    st.session_state[WRITTEN] = dict(query)
+    write_query(NAMESPACE, FIELDS, config.to_query())
+
+
+def model_line(config: RunConfig) -> str:
+    """The trained model's shape in one line (what the run was built with, not what the widgets say)."""
+    return (f"{ARCH_NAMES[config.arch]}, H = {config.hidden}, {config.layers} "
+            f"layer{'s' if config.layers > 1 else ''}, T = {config.seq_len}, seed {config.seed}")
 
 
 def _task_title(name: str) -> str:

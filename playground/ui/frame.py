@@ -54,6 +54,11 @@ PRESENTER_CSS = """<style>
 [data-testid="stMainBlockContainer"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 2.5rem !important; }
+[data-testid="stMetricDelta"] { width: auto !important; max-width: 100% !important; height: auto !important; }
+[data-testid="stMetricDelta"] :is(div, p) { font-size: 1.2rem !important; white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; min-width: 0 !important; }
+[data-testid="stMetricLabel"] :is(div, p) { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; font-size: 1.2rem !important; }
 </style>"""
 NO_SIDEBAR_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -87,6 +92,11 @@ def presenter_ui() -> Presenter:
 def current_presenter() -> Presenter:
     """This session's presenter flags (defaults when none were set)."""
     return st.session_state.get(PRESENTER_KEY) or Presenter()
+
+
+def button_hint(text: str) -> str | None:
+    """A button's tooltip; none in presenter mode, where it would cover the text above the button."""
+    return None if current_presenter().active else text
 
 
 def presenter_figure(fig):

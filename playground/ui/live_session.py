@@ -15,6 +15,7 @@ from playground.config import CUSTOM_TASK, RunConfig
 from playground.errors import PlaygroundError
 from playground.pool import default_pool
 from playground.run_handle import RunHandle
+from playground.ui.frame import button_hint
 from playground.user_data import with_seq_len
 
 RUN_KEY = "live_run"
@@ -126,7 +127,7 @@ def start_pause_button(container, running: bool, key: str, on_click) -> None:
     """
     label, icon, hint = (("Pause", ":material/pause:", "Stop training (the step counter stops at once)") if running else
                          ("Start", ":material/play_arrow:", "Train continuously, redrawing several times a second"))
-    container.button(label, icon=icon, key=key, type="primary", width="stretch", help=hint, on_click=on_click)
+    container.button(label, icon=icon, key=key, type="primary", width="stretch", help=button_hint(hint), on_click=on_click)
 
 
 def controls_ui(run: RunHandle, key: str = RUN_KEY) -> None:
@@ -136,10 +137,10 @@ def controls_ui(run: RunHandle, key: str = RUN_KEY) -> None:
     start_pause_button(cols[0], run.running, f"{key}_run", lambda: set_running(run, target))
     next_step = run.step_count + 1                   # the step the page showed, plus one: a doubled click steps once
     cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
-                   help="One training update, then redraw", disabled=run.running,
+                   help=button_hint("One training update, then redraw"), disabled=run.running,
                    on_click=lambda: step_run(run, next_step))
     cols[2].button("Reset", icon=":material/restart_alt:", key=f"{key}_reset", width="stretch",
-                   help="New weights from the seed; history cleared",
+                   help=button_hint("New weights from the seed; history cleared"),
                    on_click=lambda: reset_run(run, key))
 
 

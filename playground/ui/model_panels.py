@@ -14,6 +14,7 @@ import streamlit as st
 from playground import export
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig
 from playground.errors import DataError, PlaygroundError
+from playground.markup import title_markdown
 from playground.tasks import make_task
 from playground.ui.live_session import CUSTOM_TASK_KEY, RUN_KEY, new_run, replace_run
 from playground.user_data import safe_name, with_seq_len
@@ -44,7 +45,7 @@ def export_panel(run) -> None:
         history = export.history_csv(run)
         figure_names = export.figure_names(run.snapshot) if run.snapshot is not None else []
     stem = f"rnn-playground_{config.arch}_{task.name}_step{step}"
-    st.markdown(f"**{task.title}** · {config.arch.upper()} · {config.hidden} hidden × {config.layers} "
+    st.markdown(f"{title_markdown(task.title, config.task == CUSTOM_TASK)} · {config.arch.upper()} · {config.hidden} hidden × {config.layers} "
                 f"layer{'s' if config.layers > 1 else ''} · **{step:,} steps** trained")
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button("History (CSV)", history, f"{stem}_history.csv", "text/csv", on_click="ignore",

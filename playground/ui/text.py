@@ -4,10 +4,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from playground.markup import markdown_with_math
+
 TEXT_DIR = Path(__file__).resolve().parents[2] / "pages" / "text"
 
 
 @lru_cache(maxsize=None)
 def page_text(name: str) -> str:
-    """Return the markdown of ``pages/text/<name>.md`` (read once per process)."""
-    return (TEXT_DIR / f"{name}.md").read_text(encoding="utf-8")
+    """The markdown of ``pages/text/<name>.md`` (read once per process), display maths on one line each."""
+    return markdown_with_math((TEXT_DIR / f"{name}.md").read_text(encoding="utf-8"))

@@ -7,8 +7,6 @@ mounted and are updated in place, so live redraws neither blank nor lose the rea
 """
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -16,9 +14,10 @@ from playground.figures.gates import gate_grid_summary, make_gate_grid, make_sat
 from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
-from playground.figures.training import loss_summary, make_loss_figure
+from playground.figures.training import make_loss_figure
 from playground.live import Record
 from playground.probe import Snapshot
+from playground.run_summary import RunSummary, shown, shown_delta, summarize, with_latest_validation
 from playground.ui.frame import presenter_figure
 from playground.ui.live_chart import live_chart
 from playground.ui.text import page_text
@@ -42,33 +41,42 @@ def live(fig, key: str, alt: str) -> None:
     st.caption(alt)
 
 
-def metrics_panel(run, history: pd.DataFrame) -> None:
-    """Step counter, steps/s, last loss and validation metric against the baseline."""
+def run_numbers(run) -> tuple[pd.DataFrame, RunSummary]:
+    """The run's history (with its latest validation value) and the ``RunSummary`` read from it.
+
+    Tiles, captions and the loss chart of a run all draw from this pair, never from the run.
+    """
     task = run.task
-    baseline = task.baseline()
-    last = history.iloc[-1] if len(history) else None
-    val = run.last_val
+    frame = with_latest_validation(run.history_frame(), run.step_count, run.last_val)
+    return frame, summarize(frame, task.metric_name, task.baseline(), task.higher_is_better)
+
+
+def metrics_panel(run, summary: RunSummary) -> None:
+    """Step counter, steps/s, last training loss and validation value against the baseline."""
+    task = run.task
     cols = st.columns(5)
     cols[0].metric("Step", f"{run.step_count:,}")
     cols[1].metric("Steps / s", f"{run.steps_per_second:,.0f}" if run.running else "—")
-    cols[2].metric("Training loss", f"{last['loss']:.4g}" if last is not None else "—")
-    if val is not None and math.isfinite(val):
-        better = val > baseline if task.higher_is_better else val < baseline
-        delta = val - baseline
-        cols[3].metric(f"Validation {task.metric_name}", f"{val:.4g}",
-                       delta=f"{delta:+.3g} vs baseline", delta_color="normal" if task.higher_is_better else "inverse")
+    cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss),
+                   help="The last step's loss, the last point of the thin line in the chart below.")
+    if summary.val is not None:
+        cols[3].metric(f"Validation {task.metric_name}", shown(summary.val),
+                       delta=f"{shown_delta(summary.delta)} vs baseline",
+                       delta_color="normal" if task.higher_is_better else "inverse",
+                       help=f"Measured at step {summary.val_step}; "
+                            f"{'better' if summary.better else 'not better'} than the baseline.")
     else:
         cols[3].metric(f"Validation {task.metric_name}", "—")
-    cols[4].metric(f"Baseline {task.metric_name}", f"{baseline:.4g}", help=task.baseline_name())
+    cols[4].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
 
 
-def loss_panel(run, history: pd.DataFrame, key: str) -> None:
-    """The loss curve with validation metric and baseline."""
+def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> None:
+    """The loss curve with validation metric and baseline; its caption is ``summary``'s."""
     task = run.task
     log_y = st.session_state.get(f"{key}_logy", False)
-    fig = make_loss_figure(history, task.metric_name, task.baseline(), task.baseline_name(), log_y=log_y,
+    fig = make_loss_figure(history, task.metric_name, summary.baseline, task.baseline_name(), log_y=log_y,
                            title="Loss and validation metric")
-    live(fig, f"{key}_loss", loss_summary(history, task.metric_name, task.baseline(), task.higher_is_better))
+    live(fig, f"{key}_loss", summary.caption())
 
 
 def gradient_now_panel(snap: Snapshot, key: str) -> None:

@@ -6,6 +6,7 @@ its run in ``st.session_state["live_run"]`` kept with its history.
 import io
 import os
 import pickle
+import re
 from pathlib import Path
 
 import time
@@ -104,7 +105,8 @@ def test_presenter_flags_never_echo_hostile_text():
 def test_url_notes_are_short_and_inert():
     at = app("train", {**BASE, "clip": "9" * 10_000, "task": "[click](http://evil.example) ![](http://evil.example/a.png)"})
     assert all(len(w.value) < 500 for w in at.warning)
-    assert "](" not in texts(at.warning)
+    outside_code = re.sub(r"(`+)(?:(?!\1).)*?\1", "", texts(at.warning))   # the value shows only as a code span
+    assert "](" not in outside_code and "evil" not in outside_code
 
 
 # --- absurd hyperparameters reachable in the UI ---------------------------------------------

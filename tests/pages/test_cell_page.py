@@ -21,7 +21,7 @@ def test_each_arch_renders_forward_and_backward(arch):
     assert not at.exception, [e.value for e in at.exception]
     assert at.get("plotly_chart") and at.latex
     assert any("PyTorch's GRU" in i.value for i in at.info) == (arch == "gru")
-    at.radio(key="cell_mode").set_value("Backward: gradients").run()
+    at.radio(key="cell_mode").set_value("backward").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(r"\delta h" in el.value for el in at.latex)
 

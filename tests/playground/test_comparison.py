@@ -4,6 +4,7 @@ import math
 from playground.comparison import compare_configs, steps_that_fit, tick_together
 from playground.config import RunConfig
 from playground.figures.compare import compare_summary, make_compare_loss_figure
+from playground.run_summary import summarize
 from playground.live import LiveRun
 
 
@@ -45,4 +46,5 @@ def test_compare_figure_has_one_loss_line_per_arch_and_a_baseline():
     names = [tr.name for tr in fig.data]
     assert {"vanilla RNN loss", "GRU loss", "LSTM loss"} <= set(names)
     assert fig.layout.shapes and "baseline" not in names
-    assert "LSTM: 1 steps" in compare_summary(histories, {a: r.last_val for a, r in runs.items()}, "MSE", 1 / 6)
+    summaries = {a: summarize(h, "MSE", 1 / 6, False) for a, h in histories.items()}
+    assert "LSTM: 1 steps" in compare_summary(summaries)
