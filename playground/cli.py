@@ -205,11 +205,13 @@ def cmd_sweep(args) -> int:
     if out is not None and (out.is_dir() or not os.access(out.parent if str(out.parent) else Path("."), os.W_OK)):
         raise PlaygroundError(f"--out {clipped(args.out, 80)} must be a CSV file in a folder that can be written")
 
+    from playground.ray_cluster import cluster_cpus, connect
     from playground.sweep_results import results_frame
     from playground.sweep_runner import start_sweep
 
+    connect(args.address)                     # an unreachable address is one line and status 2, here
+    print(f"sweep: {spec.size()} trials of {spec.steps} steps on {cluster_cpus()} Ray CPUs", file=sys.stderr)
     run = start_sweep(spec, args.address)
-    print(f"sweep: {spec.size()} trials of {spec.steps} steps on {run.slots} Ray CPUs", file=sys.stderr)
     shown = 0
     try:
         while not run.join(0.5) or shown < len(run.progress().results):

@@ -1,7 +1,8 @@
 """Running a sweep on Ray: trials as Ray tasks, at most one per CPU at a time, cancellable.
 
-``SweepRun(spec)`` connects to Ray (``playground.ray_cluster``: a local Ray on this machine's
-usable CPUs, or a cluster's address), then a thread of its own keeps as many trials in flight
+``SweepRun(spec)`` starts a thread of its own that connects to Ray (``playground.ray_cluster``:
+a local Ray on this machine's usable CPUs, or a cluster's address; a page's script thread
+never waits for that) and keeps as many trials in flight
 as the cluster has CPUs, collects each result as it arrives and submits the next. Trials not
 yet submitted are *queued*, those in flight *running*. ``progress()`` is what a page polls (a
 copy: safe from any thread); ``cancel()`` stops submitting and cancels the trials in flight;
@@ -38,8 +39,9 @@ class SweepRun:
     def __init__(self, spec: SweepSpec, address: str | None = None, slots: int | None = None):
         self.spec = spec
         self.configs = spec.trials()
-        self.ray = connect(address)
-        self.slots = slots or cluster_cpus()
+        self.address = address
+        self.ray = None
+        self.slots = slots
         self._lock = threading.Lock()
         self._cancel = threading.Event()
         self._progress = Progress(total=len(self.configs), queued=len(self.configs))
@@ -67,10 +69,14 @@ class SweepRun:
 
     # --- the driving thread -----------------------------------------------------------------
     def _drive(self) -> None:
-        ray, task = self.ray, remote_trial()
         pending = list(enumerate(self.configs))[::-1]      # popped from the end: trial order
         in_flight: dict = {}
         try:
+            self._count(note="Starting Ray…")
+            ray = self.ray = connect(self.address)
+            self.slots = self.slots or cluster_cpus()
+            task = remote_trial()
+            self._count(note=None)
             while (pending or in_flight) and not self._cancel.is_set():
                 while pending and len(in_flight) < self.slots:
                     index, config = pending.pop()
@@ -81,14 +87,15 @@ class SweepRun:
                 for ref in ready:
                     index, config = in_flight.pop(ref)
                     self._collect(ref, index, config)
+            self._count(running=len(in_flight), queued=len(pending))
             if self._cancel.is_set():
                 for ref in in_flight:
                     ray.cancel(ref)
                 self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight),
                             note="Cancelled.")
         except Exception as err:  # noqa: BLE001 — a lost cluster ends the sweep with a message, not a dead thread
-            self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight),
-                        note=f"The sweep stopped: {str(err).splitlines()[0][:200] if str(err) else type(err).__name__}")
+            detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+            self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight), note=f"The sweep stopped: {detail}")
         finally:
             with self._lock:
                 self._progress.elapsed = time.monotonic() - self._start
@@ -105,16 +112,14 @@ class SweepRun:
             self._progress.done += 1
             self._progress.failed += result.error is not None
 
-    def _count(self, note: str | None = None, **counts) -> None:
+    def _count(self, **counts) -> None:
         with self._lock:
             for key, value in counts.items():
                 setattr(self._progress, key, value)
-            if note:
-                self._progress.note = note
 
 
 def start_sweep(spec: SweepSpec, address: str | None = None) -> SweepRun:
-    """Start ``spec`` on Ray; PlaygroundError (one line) when Ray cannot be reached."""
+    """Start ``spec`` on Ray and return at once (Ray's failures show in ``progress().note``)."""
     if spec.size() == 0:
         raise PlaygroundError("the sweep has no trials")
     return SweepRun(spec, address)

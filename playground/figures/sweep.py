@@ -31,7 +31,7 @@ def make_memory_figure(curve: pd.DataFrame, x: str = "seq_len", metric_name: str
                                  legendgroup=arch, line=dict(color=colour, width=3),
                                  hovertemplate=f"{name}<br>%{{x}}: %{{y:.0%}} solved<extra></extra>"), row=1, col=1)
         fig.add_trace(go.Scatter(x=list(rows["x"]) + list(rows["x"])[::-1],
-                                 y=list(rows["high"]) + list(rows["low"])[::-1], fill="toself",
+                                 y=list(rows["high"]) + list(rows["low"])[::-1], fill="toself", mode="lines",
                                  fillcolor=_rgba(colour, 0.18), line=dict(width=0), legendgroup=arch,
                                  showlegend=False, hoverinfo="skip"), row=2, col=1)
         fig.add_trace(go.Scatter(x=rows["x"], y=rows["median"], mode="lines+markers", name=name, legendgroup=arch,

@@ -34,7 +34,7 @@ def test_a_sweep_of_twelve_trials_matches_the_cli_run_one_by_one(ray, capsys):
     assert run.join(WAIT_S)
     progress = run.progress()
     assert (progress.total, progress.done, progress.failed, progress.cancelled) == (12, 12, 0, 0)
-    assert progress.finished and progress.eta_seconds is None
+    assert progress.finished and progress.eta_seconds is None and progress.running == progress.queued == 0
     capsys.readouterr()
     for result in sorted(progress.results, key=lambda r: r.index):
         c = result.config
