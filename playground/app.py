@@ -31,6 +31,9 @@ PAGES = {
         st.Page(PAGES_DIR / "data.py", title="Your data", icon=":material/upload_file:", url_path="data"),
         st.Page(PAGES_DIR / "model_io.py", title="Save & load", icon=":material/download:", url_path="model"),
     ],
+    "Server": [
+        st.Page(PAGES_DIR / "health.py", title="Health", icon=":material/monitor_heart:", url_path="health"),
+    ],
 }
 
 training_backend()          # the worker pool starts with the first visit, not with the first run
