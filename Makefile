@@ -1,4 +1,5 @@
-# RNN Playground: `make app` runs the app, `make test` runs the whole suite, `make bench` times training.
+# RNN Playground: `make app` runs the app, `make room` runs it for a room (replicas behind nginx),
+# `make test` runs the whole suite, `make bench` times training.
 # Each target first sets up whatever is missing on a fresh Debian machine with Python 3.11;
 # when everything is installed that check takes well under a second.
 
@@ -13,15 +14,23 @@ export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 # Finds (without importing) every module the app and the tests need.
-MODULES := torch streamlit plotly pandas numpy vega_datasets tqdm pytest pytest_timeout playwright playground models
+MODULES := torch streamlit plotly pandas numpy vega_datasets tqdm pytest pytest_timeout playwright ray playground models
 CHECK := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in "$(MODULES)".split()))
 
-.PHONY: app test bench install browser
+NGINX := /usr/sbin/nginx
+REPLICAS ?= 2
+PORT ?= 8080
+
+.PHONY: app room test bench install browser nginx
 
 app: install
 	$(PYTHON) -m streamlit run playground/app.py
 
-test: install browser
+# A room: REPLICAS app replicas behind nginx (sticky sessions) on 127.0.0.1:PORT; Ctrl-C stops them all.
+room: install nginx
+	$(PYTHON) -m deploy.room --replicas $(REPLICAS) --port $(PORT)
+
+test: install browser nginx
 	$(PYTHON) -m pytest
 
 bench: install
@@ -36,6 +45,12 @@ install:
 		echo "Installing requirements.txt and the package (editable)"; \
 		PIP_BREAK_SYSTEM_PACKAGES=1 $(PIP) install -q --disable-pip-version-check --root-user-action=ignore -r requirements.txt -e . \
 		&& mkdir -p $(dir $(STAMP)) && touch $(STAMP); \
+	fi
+
+# The room's proxy (and its test) use Debian's nginx, run as a child process, never as a service.
+nginx:
+	@if [ ! -x $(NGINX) ]; then \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; \
 	fi
 
 # Browser tests drive Debian's chromium (Playwright cannot download browsers offline).

@@ -20,6 +20,7 @@ PAGES = {
         st.Page(PAGES_DIR / "home.py", title="Home", icon=":material/home:", url_path="", default=True),
         st.Page(PAGES_DIR / "train.py", title="Train", icon=":material/play_arrow:", url_path="train"),
         st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(PAGES_DIR / "sweep.py", title="Sweep", icon=":material/grid_view:", url_path="sweep"),
     ],
     "Teaching views": [
         st.Page(PAGES_DIR / "cell.py", title="Inside the cell", icon=":material/memory:", url_path="cell"),
@@ -30,6 +31,9 @@ PAGES = {
     "Your data & model": [
         st.Page(PAGES_DIR / "data.py", title="Your data", icon=":material/upload_file:", url_path="data"),
         st.Page(PAGES_DIR / "model_io.py", title="Save & load", icon=":material/download:", url_path="model"),
+    ],
+    "Server": [
+        st.Page(PAGES_DIR / "health.py", title="Health", icon=":material/monitor_heart:", url_path="health"),
     ],
 }
 

@@ -1,10 +1,11 @@
-"""Command-line interface: list tasks, train a model, run the benchmark.
+"""Command-line interface: list tasks, train a model, sweep a grid of runs on Ray, run the benchmark.
 
 Errors (an unknown task, a sequence length of 0, a non-finite learning rate, a
 diverging run) exit with status 2 and one line on stderr, never a traceback. Every
 argument is checked before any work starts: ``--out`` must be a folder that can be
 written, ``--data`` a regular file within the upload limit (never a device, pipe or an
-endless file), ``bench --seconds`` a finite positive number, ``--task custom`` needs ``--data``.
+endless file), ``bench --seconds`` a finite positive number, ``--task custom`` needs ``--data``;
+``sweep`` checks its whole grid (every value of every comma-separated list) before it starts Ray.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser with subcommands tasks / train / bench."""
+    """The parser with subcommands tasks / train / sweep / bench."""
     parser = OneLineParser(prog="python -m playground", description="RNN Playground from the shell")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     sub.add_parser("tasks", help="list the tasks with their topology and defaults")
@@ -46,6 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
                             "character model; replaces --task")
     train.add_argument("--out", default=None, help="folder for config, history, weights, probe")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep = sub.add_parser("sweep", help="train every combination of comma-separated settings on Ray; "
+                                         "one JSON line per trial as it ends")
+    for name, spec in FIELDS.items():
+        sweep.add_argument("--" + name.replace("_", "-"), dest=name, default=None,
+                           help=f"{spec.help}: one value or several, comma-separated")
+    sweep.add_argument("--steps", default="300", help="training steps per trial")
+    sweep.add_argument("--val-every", default="50", help="steps between checks of the solved threshold")
+    sweep.add_argument("--threshold", default=None,
+                       help="validation metric that counts as solved (default: 90%% of the way from the "
+                            "task's baseline to perfect)")
+    sweep.add_argument("--address", default=None,
+                       help="Ray cluster address (default: $RNN_PLAYGROUND_RAY_ADDRESS, else a local Ray "
+                            "on this machine's usable CPUs)")
+    sweep.add_argument("--out", default=None, help="also write every trial to this CSV file")
     bench = sub.add_parser("bench", help="trainer and probe speed against a bare PyTorch loop")
     bench.add_argument("--seconds", default="6",
                        help="seconds of alternating steps per configuration (both loops together)")
@@ -178,6 +193,43 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    """Check the grid, run it on Ray, print one JSON line per trial; a summary line on stderr."""
+    from playground.sweep import spec_from_strings
+
+    spec = spec_from_strings({name: getattr(args, name) for name in FIELDS}, args.steps, args.val_every,
+                             args.threshold)
+    out = Path(args.out) if args.out is not None else None
+    if out is not None and (out.is_dir() or not os.access(out.parent if str(out.parent) else Path("."), os.W_OK)):
+        raise PlaygroundError(f"--out {clipped(args.out, 80)} must be a CSV file in a folder that can be written")
+
+    from playground.ray_cluster import cluster_cpus, connect
+    from playground.sweep_results import results_frame
+    from playground.sweep_runner import start_sweep
+
+    connect(args.address)                     # an unreachable address is one line and status 2, here
+    print(f"sweep: {spec.size()} trials of {spec.steps} steps on {cluster_cpus()} Ray CPUs", file=sys.stderr)
+    run = start_sweep(spec, args.address)
+    shown = 0
+    try:
+        while not run.join(0.5) or shown < len(run.progress().results):
+            results = run.progress().results
+            for result in results[shown:]:
+                print(json.dumps(result.row()), flush=True)
+            shown = len(results)
+    except KeyboardInterrupt:
+        run.cancel()
+        run.join()
+        raise
+    progress = run.progress()
+    minutes = progress.elapsed / 60
+    print(f"sweep: {progress.done} trials in {progress.elapsed:.1f} s "
+          f"({progress.done / minutes if minutes else 0:.1f} per minute), {progress.failed} failed", file=sys.stderr)
+    if out is not None:
+        results_frame(progress.results).to_csv(out, index=False)
+    return 0 if progress.failed == 0 and progress.cancelled == 0 else 1
+
+
 def load_data_task(path: Path, seq_len: int):
     """A task from a user's file: .txt -> character model, anything else -> CSV time series."""
     from playground import user_data
@@ -207,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_tasks()
         if args.command == "train":
             return cmd_train(args)
+        if args.command == "sweep":
+            return cmd_sweep(args)
         from playground.bench import run_bench
         return run_bench(parse_seconds(args.seconds))
     except PlaygroundError as err:

@@ -69,6 +69,26 @@ class RunView:
     closed: bool = False
 
 
+def apply_publication(view: RunView, message: dict) -> None:
+    """Merge one worker publication (``playground.worker.Worker.publish``) into ``view``.
+
+    Counters and history replace the old ones; a probe snapshot comes with the records that are
+    new since the last one and the steps of every record the worker still keeps.
+    """
+    view.acked = max(view.acked, message["acked"])
+    for key in ("step", "running", "error", "config", "steps_per_second", "last_val", "history", "resume"):
+        if key in message:
+            setattr(view, key, message[key])
+    if "snapshot" in message:
+        view.snapshot = message["snapshot"]
+        view.snapshot_version += 1
+        kept = {r.step: r for r in view.records}
+        kept.update({r.step: r for r in message["records_new"]})
+        view.records = [kept[s] for s in message["record_steps"] if s in kept]
+        view.weights, view.weights_step = message["weights"], message["step"]
+    view.version += 1
+
+
 class TrainingBackend(Protocol):
     """What trains live runs. Every method returns at once (no training in the caller's thread)."""
 

@@ -86,6 +86,13 @@ GALLERY: tuple[Experiment, ...] = (
         {"arch": "gru", "task": "copy", "lag": "20", "seq_len": "40", **AUTOSTART},
     ),
     Experiment(
+        "How far back can it remember? A sweep",
+        "RNN vs GRU vs LSTM on the adding problem for T from 10 to 200, three seeds each: 45 runs "
+        "on Ray, then the fraction of seeds that solve it at each T.",
+        "sweep",
+        {"preset": "memory"},
+    ),
+    Experiment(
         "Forecast Seattle's temperature",
         "A GRU forecasts Seattle's next-hour temperature (NOAA, 2010) from the hours before.",
         "train",

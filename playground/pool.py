@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.cost import check_cost
 from playground.cpus import usable_cpus
-from playground.engine import COMMANDS, RunView
+from playground.engine import COMMANDS, RunView, apply_publication
 from playground.errors import AdmissionError, TrainerLostError
 from playground.tasks import make_task
 from playground.worker import worker_main
@@ -288,18 +288,7 @@ class ProcessPool:
         view = self._views.get(message["run"])
         if view is None or view.closed or self._placement.get(view.run_id) != worker.index:
             return
-        view.acked = max(view.acked, message["acked"])
-        for key in ("step", "running", "error", "config", "steps_per_second", "last_val", "history", "resume"):
-            if key in message:
-                setattr(view, key, message[key])
-        if "snapshot" in message:
-            view.snapshot = message["snapshot"]
-            view.snapshot_version += 1
-            kept = {r.step: r for r in view.records}
-            kept.update({r.step: r for r in message["records_new"]})
-            view.records = [kept[s] for s in message["record_steps"] if s in kept]
-            view.weights, view.weights_step = message["weights"], message["step"]
-        view.version += 1
+        apply_publication(view, message)
         settled = view.acked >= self._last_run_seq.get(view.run_id, 0)
         if settled and not view.running and view.run_id in self._granted:     # diverged, or paused
             view.wanted = False

@@ -42,14 +42,17 @@ def healthy(url: str) -> bool:
 
 
 def start_server(timeout_s: float = START_TIMEOUT_S, options: tuple[str, ...] = (),
-                 script: str = "playground/app.py", prefix: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+                 script: str = "playground/app.py", prefix: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     """Start the app on a free loopback port; return (process, base URL) once it is healthy.
 
     ``options`` are extra ``streamlit run`` flags (e.g. ``("--server.disconnectedSessionTTL", "2")``);
-    ``script`` runs another Streamlit script; ``prefix`` goes before the command (e.g. ``("taskset", "-c", "0")``).
+    ``script`` runs another Streamlit script; ``prefix`` goes before the command (e.g. ``("taskset", "-c", "0")``);
+    ``env`` adds environment variables (e.g. a replica's name).
     """
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ, **(env or {}),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     cmd = [*prefix, sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]

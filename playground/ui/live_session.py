@@ -13,7 +13,7 @@ import streamlit as st
 
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.errors import PlaygroundError
-from playground.pool import default_pool
+from playground.backends import default_backend
 from playground.run_handle import RunHandle
 from playground.ui.frame import button_hint
 from playground.user_data import with_seq_len
@@ -47,8 +47,8 @@ def session_runs() -> SessionRuns:
 
 
 def training_backend():
-    """The server's training backend: the embedded worker pool (started once per server)."""
-    return default_pool()
+    """The server's training backend: the embedded worker pool, or Ray when a cluster is configured."""
+    return default_backend()
 
 
 def new_run(config: RunConfig, task=None, weights=None, resume=None) -> RunHandle:

@@ -1,0 +1,124 @@
+"""Streamlit glue of the sweep page: the grid form, the session's sweep, its progress and results.
+
+The session holds at most one ``SweepRun`` (``playground.sweep_runner``): Ray trains the
+trials, a thread of the SweepRun collects them, and the page only polls ``progress()``. A
+session that ends cancels its sweep (the release hook of ``session_sweep``).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.config import ARCHS
+from playground.errors import PlaygroundError
+from playground.figures.sweep import make_memory_figure
+from playground.sweep import PRESETS, SweepSpec, spec_from_strings
+from playground.sweep_results import memory_curve, results_frame
+from playground.sweep_runner import SweepRun, start_sweep
+from playground.tasks import TASKS
+
+CURVE_AXES = ("seq_len", "lag", "hidden", "lr")     # the x of the memory chart: the first that varies
+DEFAULT_PRESET = "memory"
+TEXT_FIELDS = {"seq_len": "T (sequence lengths)", "lag": "lags (copy task)", "hidden": "hidden sizes",
+               "lr": "learning rates", "seed": "seeds"}
+
+
+class SessionSweep:
+    """The session's sweep, cancelled when the session ends."""
+
+    def __init__(self):
+        self.run: SweepRun | None = None
+
+    def replace(self, run: SweepRun) -> None:
+        """Install a new sweep; the one before it is cancelled."""
+        self.cancel()
+        self.run = run
+
+    def cancel(self) -> None:
+        """Cancel the sweep, if one runs."""
+        if self.run is not None:
+            self.run.cancel()
+
+
+@st.cache_resource(scope="session", on_release=SessionSweep.cancel, show_spinner=False)
+def session_sweep() -> SessionSweep:
+    """This session's sweep holder (released, and its sweep cancelled, when the session ends)."""
+    return SessionSweep()
+
+
+def sweep_form_ui() -> tuple[dict, int] | None:
+    """The grid form, filled from ``?preset=`` (the home gallery's link) or the memory preset.
+
+    Returns (field -> comma-separated values, steps per trial) when Start was pressed.
+    """
+    preset = PRESETS.get(st.query_params.get("preset", DEFAULT_PRESET), PRESETS[DEFAULT_PRESET])
+    defaults = preset.values
+    with st.form("sweep_form", border=True):
+        cols = st.columns([2, 1, 1])
+        archs = cols[0].multiselect("Architectures", ARCHS, default=defaults.get("arch", "lstm").split(","),
+                                    key="sweep_arch")
+        task = cols[1].selectbox("Task", list(TASKS), index=list(TASKS).index(defaults.get("task", "adding")),
+                                 key="sweep_task")
+        steps = cols[2].number_input("Steps per trial", 1, 100_000, preset.steps, step=100, key="sweep_steps")
+        cols = st.columns(len(TEXT_FIELDS))
+        values = {"arch": ",".join(archs), "task": task}
+        for col, (name, label) in zip(cols, TEXT_FIELDS.items()):
+            values[name] = col.text_input(label, defaults.get(name, ""), key=f"sweep_{name}",
+                                          help="one value or several, comma-separated") or None
+        started = st.form_submit_button("Start the sweep", icon=":material/play_arrow:", type="primary")
+    return (values, int(steps)) if started else None
+
+
+def start_session_sweep(values: dict, steps: int) -> None:
+    """Check the grid and start it on Ray (the page returns at once); a bad grid is one line."""
+    try:
+        spec: SweepSpec = spec_from_strings(values, steps)
+        session_sweep().replace(start_sweep(spec))
+    except PlaygroundError as err:
+        st.error(f"Cannot start this sweep: {err}", icon=":material/error:")
+
+
+def curve_axis(run: SweepRun) -> str:
+    """The field on the memory chart's x axis: the first of CURVE_AXES the sweep varies."""
+    varied = run.spec.varied()
+    return next((name for name in CURVE_AXES if name in varied), "seq_len")
+
+
+def progress_ui(run: SweepRun) -> None:
+    """Progress bar and counts (done / running / queued, ETA), the note, and Cancel."""
+    progress = run.progress()
+    share = progress.done / progress.total if progress.total else 1.0
+    eta = progress.eta_seconds
+    eta_text = f" · about {eta / 60:.0f} min {eta % 60:.0f} s left" if eta else ""
+    st.progress(share, text=f"{progress.done} of {progress.total} trials done · {progress.running} running · "
+                            f"{progress.queued} queued{eta_text} · {progress.elapsed:.0f} s so far")
+    if progress.note:
+        st.info(progress.note, icon=":material/info:")
+    if progress.failed:
+        st.warning(f"{progress.failed} trial(s) failed; their rows say why.", icon=":material/warning:")
+    if not progress.finished:
+        st.button("Cancel", icon=":material/stop:", key="sweep_cancel", on_click=run.cancel)
+
+
+def results_ui(run: SweepRun) -> None:
+    """The memory chart, the table of trials (each one click from /train) and its CSV download."""
+    frame = results_frame(run.progress().results)
+    if frame.empty:
+        st.caption("Results appear here as trials finish.")
+        return
+    x = curve_axis(run)
+    first = frame.iloc[0]
+    st.plotly_chart(make_memory_figure(memory_curve(frame, x), x, str(first["metric_name"]), first["baseline"]),
+                    width="stretch", key="sweep_chart")
+    st.dataframe(frame, hide_index=True, width="stretch", key="sweep_table",
+                 column_order=["url", "trial", *dict.fromkeys(["arch", "task", *run.spec.varied()]), "metric",
+                               "baseline", "solved", "steps_to_threshold", "seconds_to_threshold", "seconds",
+                               "diverged", "error"],
+                 column_config={"url": st.column_config.LinkColumn("run", display_text="Open in Train",
+                                                                   help="Opens /train with this trial's settings"),
+                                "metric": st.column_config.NumberColumn("final metric", format="%.4g"),
+                                "baseline": st.column_config.NumberColumn(format="%.4g"),
+                                "seconds_to_threshold": st.column_config.NumberColumn("s to solve", format="%.1f"),
+                                "steps_to_threshold": st.column_config.NumberColumn("steps to solve"),
+                                "seconds": st.column_config.NumberColumn(format="%.1f")})
+    st.download_button("Download the table (CSV)", frame.to_csv(index=False), file_name="sweep.csv",
+                       mime="text/csv", icon=":material/download:", key="sweep_csv")

@@ -1,0 +1,35 @@
+"""The sweep page: the form comes filled from the gallery's preset; a bad grid is one line and starts nothing."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
+
+
+def open_sweep(query=None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page("../pages/sweep.py")
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_memory_preset_fills_the_form():
+    at = open_sweep({"preset": "memory"})
+    assert not at.exception
+    assert at.multiselect(key="sweep_arch").value == ["rnn", "gru", "lstm"]
+    assert at.text_input(key="sweep_seq_len").value == "10,25,50,100,200"
+    assert at.text_input(key="sweep_seed").value == "0,1,2"
+    assert at.number_input(key="sweep_steps").value == 600
+
+
+def test_a_bad_grid_is_refused_in_one_line_and_no_sweep_starts():
+    at = open_sweep()
+    at.text_input(key="sweep_seq_len").input("10,0")
+    submit = next(b for b in at.button if b.label == "Start the sweep")
+    submit.click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors == ["Cannot start this sweep: seq_len must be between 1 and 400 (got 0)"]
+    assert any("Set the grid and press Start" in c.value for c in at.caption)
