@@ -19,6 +19,7 @@ PAGES = {
         st.Page(PAGES_DIR / "home.py", title="Home", icon=":material/home:", url_path="", default=True),
         st.Page(PAGES_DIR / "train.py", title="Train", icon=":material/play_arrow:", url_path="train"),
         st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(PAGES_DIR / "talk.py", title="Talk", icon=":material/co_present:", url_path="talk"),
     ],
     "Teaching views": [
         st.Page(PAGES_DIR / "cell.py", title="Inside the cell", icon=":material/memory:", url_path="cell"),
