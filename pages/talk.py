@@ -4,7 +4,7 @@ import streamlit as st
 from playground.deck import builtin_decks, load_builtin
 from playground.ui.frame import enter_presenter_mode
 from playground.ui.live_session import run_status_ui, set_running
-from playground.ui.talk_panels import VIEW_PANELS, nav_ui, notes_ui, plain, progress_ui
+from playground.ui.talk_panels import VIEW_PANELS, model_caption, nav_ui, notes_ui, plain, progress_ui
 from playground.ui.talk_session import (arrive, choose_deck, current_deck, current_index, deck_from_url, go_to,
                                         read_upload, step_run, write_url)
 from playground.ui.text import page_text
@@ -54,6 +54,7 @@ RUNNING = run is not None and run.running
 def live_view():
     """The step's view of its live model; a stop redraws the whole page (the buttons change)."""
     if run is not None:
+        model_caption(run)
         run_status_ui(run)
     VIEW_PANELS[step.view](run, step, "talk")
     if RUNNING and not run.running:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["/", "/train", "/compare", "/cell", "/gradients", "/language", "/data", "/model"]
+PAGES = ["/", "/train", "/compare", "/talk", "/cell", "/gradients", "/language", "/data", "/model"]
 sys.path.insert(0, str(ROOT))
 from playground.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"

@@ -128,7 +128,7 @@ def _nothing(*_):
 
 def nav_ui(index: int, count: int, run, go_to, set_running) -> None:
     """Previous / Start-Pause / Next, with keyboard shortcuts (← → and P)."""
-    cols = st.columns([1, 1, 1, 3])
+    cols = st.columns([1, 1, 1, 2])
     cols[0].button("Previous", icon=":material/arrow_back:", key="talk_prev", shortcut="Left", width="stretch",
                    disabled=index == 0, on_click=go_to, args=(index - 1,), help="Previous step (← key)")
     if run is not None:
@@ -141,10 +141,12 @@ def nav_ui(index: int, count: int, run, go_to, set_running) -> None:
                        disabled=True, on_click=_nothing, help="This step shows no live model")
     cols[2].button("Next", icon=":material/arrow_forward:", key="talk_next", shortcut="Right", width="stretch",
                    disabled=index >= count - 1, on_click=go_to, args=(index + 1,), help="Next step (→ key)")
-    if run is not None:
-        cols[3].caption(f"Model: {run.config.arch.upper()} · {run.task.title} · T = {run.config.seq_len} · "
-                        f"H = {run.config.hidden} · step {run.step_count:,}"
-                        + (" · training" if run.running else ""))
+
+
+def model_caption(run) -> None:
+    """One line on the step's live model: cell, task, sizes and its training step now."""
+    st.caption(f"Model: {run.config.arch.upper()} · {run.task.title} · T = {run.config.seq_len} · "
+               f"H = {run.config.hidden} · step {run.step_count:,}" + (" · training" if run.running else ""))
 
 
 def notes_ui(step: Step) -> None:
