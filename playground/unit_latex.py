@@ -33,6 +33,11 @@ def _sub(text) -> str:
     return f"{{{text}}}"
 
 
+def par(v: float, digits: int = 3) -> str:
+    """A number as a factor: negative ones in parentheses."""
+    return f"({num(v, digits)})" if num(v, digits).startswith("{-}") else num(v, digits)
+
+
 def gnum(v: float) -> str:
     """A gradient: 4 decimals, or mantissa × 10^e when it is small."""
     if v == 0 or abs(v) >= 0.01:
@@ -55,7 +60,7 @@ def gate_equation(u: UnitStep, gate: str) -> str:
     return (rf"{pre}_{_sub(T1)}[{k}] &= W_{{i{g}}}[{k}] \cdot x_{_sub(T1)} + b_{{i{g}}}[{k}] + {r_term}{bracket} \\"
             rf"&= {short(u.W_i[gate], row=True)} {short(u.x)} + {num(u.b_i[gate])}"
             rf" + {r_num}\Big({short(u.W_h[gate], row=True)} {short(u.h_prev)} + {num(u.b_h[gate])}\Big) \\"
-            rf"&= {num(u.x_term[gate], 3)} + {r_num}({num(u.h_term[gate], 3)}) = {num(u.pre[gate], 3)} \\"
+            rf"&= {num(u.x_term[gate], 3)} + {r_num}{par(u.h_term[gate])} = {num(u.pre[gate], 3)} \\"
             rf"{name}_{_sub(T1)}[{k}] &= {fn}({num(u.pre[gate], 3)}) = {num(u.out[gate], 4)}")
 
 
@@ -70,14 +75,14 @@ def forward_equations(u: UnitStep) -> list[tuple[str, str]]:
         f, i, g, o = (u.out[x] for x in "figo")
         out.append(("Cell state and hidden state of this unit", r"\begin{aligned}"
                     rf"c_{t}[{k}] &= f_{t}[{k}]\, c_{p}[{k}] + i_{t}[{k}]\, g_{t}[{k}] = "
-                    rf"{num(f, 3)} \cdot {num(u.c_prev, 3)} + {num(i, 3)} \cdot {num(g, 3)} = {num(u.c, 4)} \\"
-                    rf"h_{t}[{k}] &= o_{t}[{k}] \tanh(c_{t}[{k}]) = {num(o, 3)} \cdot \tanh({num(u.c, 3)})"
+                    rf"{par(f)} \cdot {par(u.c_prev)} + {par(i)} \cdot {par(g)} = {num(u.c, 4)} \\"
+                    rf"h_{t}[{k}] &= o_{t}[{k}] \tanh(c_{t}[{k}]) = {par(o)} \cdot \tanh({num(u.c, 3)})"
                     rf" = {num(u.h, 4)}" r"\end{aligned}"))
     elif u.arch == "gru":
         z, n, hp = u.out["z"], u.out["n"], float(u.h_prev[k])
         out.append(("New hidden state of this unit: a mix of the candidate and the old state",
                     rf"h_{t}[{k}] = (1 - z_{t}[{k}])\, n_{t}[{k}] + z_{t}[{k}]\, h_{p}[{k}] = "
-                    rf"(1 - {num(z, 3)}) \cdot {num(n, 3)} + {num(z, 3)} \cdot {num(hp, 3)} = {num(u.h, 4)}"))
+                    rf"(1 - {num(z, 3)}) \cdot {par(n)} + {par(z)} \cdot {par(hp)} = {num(u.h, 4)}"))
     return out
 
 
@@ -95,8 +100,10 @@ def backward_equations(u: UnitStep) -> list[tuple[str, str]]:
         if gate == "a":
             rows.append(rf"{d(f'a_{_sub(T1)}[{k}]')} &= {gnum(gr['da_a'])}")
             continue
-        rows.append(rf"{d(f'{gate}_{_sub(T1)}[{k}]')} &= {gnum(gr[f'd_{gate}'])} \qquad "
-                    rf"{d(f'a^{gate}_{_sub(T1)}[{k}]')} = {gnum(gr[f'da_{gate}'])}")
+        rows.append(rf"{d(f'{gate}_{_sub(T1)}[{k}]')} &= {gnum(gr[f'd_{gate}'])}, \quad "
+                    rf"{d(f'a^{gate}_{_sub(T1)}[{k}]')} = {gnum(gr[f'd_{gate}'])} \cdot "
+                    rf"{'(1 - ' + gate + '^2)' if gate in ('g', 'n') else gate + '(1 - ' + gate + ')'}"
+                    rf" = {gnum(gr[f'da_{gate}'])}")
     out.append(("Gradients at its gates and their pre-activations",
                 r"\begin{aligned}" + r" \\[4pt] ".join(rows) + r"\end{aligned}"))
     return out

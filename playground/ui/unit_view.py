@@ -111,25 +111,22 @@ def unit_panel(run, ref: UnitRef) -> None:
     cfg = run.config
     st.markdown(f"**{ARCH_NAMES[cfg.arch]}**, H = {cfg.hidden}, {cfg.layers} layer(s), {run.task.title}, "
                 f"weights of training step {run.step_count:,}. " + input_caption(run, ref))
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader(f"Unit {ref.unit} of layer {ref.layer} at t = {ref.t + 1}: forward")
-        for caption, latex in forward_equations(u):
-            st.markdown(f"**{caption}**")
-            st.latex(latex)
-        st.caption(f"Computed here from the unit's rows of W_ih and W_hh (every entry, float64); the model's "
-                   f"own replay gives h = {u.model['h']:.6f} (largest difference {u.max_disagreement():.1e}).")
-    with right:
-        st.subheader("Its strongest recurrent inputs")
-        rows = [{"gate": gate, "from unit j": j, "weight W_h[k, j]": w, "h_{t-1}[j]": h, "product": p}
-                for gate in u.gates for (j, w, h, p) in u.top_recurrent(gate, 3)]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-        st.subheader("Backward: what the loss asks of it")
-        for caption, latex in backward_equations(u):
-            st.markdown(f"**{caption}**")
-            st.latex(latex)
-        st.caption("Gradients of the loss on the whole probe batch (the loss training minimises), "
-                   "by autograd through the same replay.")
+    st.subheader(f"Unit {ref.unit} of layer {ref.layer} at t = {ref.t + 1}: forward")
+    for caption, latex in forward_equations(u):
+        st.markdown(f"**{caption}**")
+        st.latex(latex)
+    st.caption(f"Computed here from the unit's rows of W_ih and W_hh (every entry, float64); the model's "
+               f"own replay gives h = {u.model['h']:.6f} (largest difference {u.max_disagreement():.1e}).")
+    st.subheader("Backward: what the loss asks of it")
+    for caption, latex in backward_equations(u):
+        st.markdown(f"**{caption}**")
+        st.latex(latex)
+    st.caption("Gradients of the loss on the whole probe batch (the loss training minimises), "
+               "by autograd through the same replay.")
+    st.subheader("Its strongest recurrent inputs at this step")
+    rows = [{"gate": gate, "from unit j": j, "W_h[k, j]": w, "h_(t-1)[j]": h, "product": p}
+            for gate in u.gates for (j, w, h, p) in u.top_recurrent(gate, 3)]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
 
 
 def jump_to_unit() -> None:
