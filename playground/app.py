@@ -26,6 +26,7 @@ PAGES = {
         st.Page(PAGES_DIR / "gradients.py", title="Gradients through time", icon=":material/trending_down:", url_path="gradients"),
         st.Page(PAGES_DIR / "language.py", title="Language model", icon=":material/text_fields:", url_path="language"),
         st.Page(PAGES_DIR / "interventions.py", title="Interventions", icon=":material/tune:", url_path="interventions"),
+        st.Page(PAGES_DIR / "units.py", title="Find the unit", icon=":material/manage_search:", url_path="units"),
     ],
     "Your data & model": [
         st.Page(PAGES_DIR / "data.py", title="Your data", icon=":material/upload_file:", url_path="data"),
