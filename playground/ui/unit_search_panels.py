@@ -87,13 +87,14 @@ def ranking_panel(found: Search) -> int:
 
 
 def unit_data_panel(found: Search, unit: int) -> None:
-    """The unit over the searched data (text or sequences), marked positions boxed."""
+    """The unit over the searched data (text or sequences), marked positions underlined."""
     values = found.acts[:, unit]
     if found.text is not None:
         first = int(found.mask.argmax())                       # start a little before the first mark
         start = max(0, first - 40)
         fig = make_text_activation_figure(found.text, values, found.mask, unit, start=start)
-        alt = f"Unit {unit} over about a thousand characters of the validation text, from character {start}."
+        alt = (f"Unit {unit} over about a thousand characters of the validation text, from character {start}: "
+               "orange high, blue low; underlined characters are marked by the pattern.")
     else:
         fig = make_sequence_activation_figure(values.reshape(found.shape), found.mask.reshape(found.shape), unit)
         alt = f"Unit {unit} on the first sequences searched, timesteps across."
