@@ -34,9 +34,12 @@ st.markdown(f"**{task.title}** · *{task.topology}* · metric: {task.metric_name
 st.caption(getattr(task, "explain", "") or page_text("train_intro"))
 controls_ui(run)
 RUNNING = run.running
-LOAD = training_backend().load_factor()               # a crowded server asks each page for fewer redraws
-RUN_EVERY = TICK_SECONDS * LOAD if RUNNING else None  # fragments redraw on their own only while training
-INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None   # the insides cost more to draw
+# A crowded server asks each page for fewer redraws: the counters and loss by the square root of
+# the runs per worker (eight runs on one worker still redraw almost twice a second, at a small
+# share of the server's CPU), the insides, which cost more to draw, by its 1.5th power.
+LOAD = training_backend().load_factor()
+RUN_EVERY = TICK_SECONDS * LOAD ** 0.5 if RUNNING else None      # fragments redraw on their own only while training
+INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None
 
 
 @st.fragment(run_every=RUN_EVERY)

@@ -101,7 +101,7 @@ def _lstm_back(trace: CellTrace, s: dict, dh: np.ndarray, dc_next: np.ndarray, r
     dc = dc_from_h + dc_next
     d = {"i": dc * g, "f": dc * s["c_prev"], "g": dc * i, "o": dh * tc}
     da = {"i": d["i"] * i * (1 - i), "f": d["f"] * f * (1 - f), "g": d["g"] * (1 - g ** 2), "o": d["o"] * o * (1 - o)}
-    rec.update(dc_from_h=dc_from_h, dc_next=dc_next, dc=dc, d_c=dc)
+    rec.update(dc_from_h=dc_from_h, dc_next=dc_next, dc=dc)
     rec.update({f"d_{k}": v for k, v in d.items()})
     rec.update({f"da_{k}": v for k, v in da.items()})
     paths = {k: trace.block("W_hh", k).T @ da[k] for k in "ifgo"}

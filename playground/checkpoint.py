@@ -17,6 +17,13 @@ nothing is built from it before its check has passed:
    config needs, finite after the cast to float32, and in all no more bytes than the
    config's shapes need (``MAX_BYTES_PER_VALUE`` each, float64 at most).
 
+A file saved from a run also holds what continuing it needs (``"resume"``: step count,
+optimizer moments, the training data's random state, the bounded history), so load + Step
+continues the run as if it had never stopped. Its parts pass the same kind of checks
+(``load_resume``): plain integers in range, moments of the parameters' shapes (second
+moments non-negative), a generator state of the right size, a history no longer than the
+app keeps. A file without it (or from plain PyTorch) loads as weights only.
+
 Every refusal is a DataError with one line naming the problem and the limit.
 """
 from __future__ import annotations
@@ -28,22 +35,28 @@ import re
 import zipfile
 from typing import Any, BinaryIO
 
+import numpy as np
 import torch
 
 from models.network import SequenceNet, build_network
 from playground.config import FIELDS, RunConfig, clipped, from_mapping, parse_value
 from playground.errors import ConfigError, DataError
+from playground.history import CAPACITY as HISTORY_ROWS
+from playground.history import COLUMNS as HISTORY_COLUMNS
+from playground.trainer import OPTIMIZER_MOMENTS
 from playground.user_data import literal
 
 FORMAT = "rnn-playground/1"
 
 # The largest checkpoint the app can write (3 LSTM layers of 256 units on a 10,000-word
-# vocabulary) is under 7 MB; these limits leave room for that and nothing like a bomb.
-MAX_FILE_BYTES = 16 * 2**20          # the .pt file itself
-MAX_ARCHIVE_BYTES = 16 * 2**20       # every entry of the archive, uncompressed
+# vocabulary: weights under 7 MB, Adam's two moments as much again each) is under 21 MB;
+# these limits leave room for that and nothing like a bomb.
+MAX_FILE_BYTES = 24 * 2**20          # the .pt file itself
+MAX_ARCHIVE_BYTES = 24 * 2**20       # every entry of the archive, uncompressed
 MAX_PICKLE_BYTES = 256 * 2**10       # the archive's data.pkl (the dict without tensor data)
-MAX_ENTRIES = 64                     # entries of the archive (a state_dict has at most 15 tensors)
+MAX_ENTRIES = 96                     # entries of the archive (15 weights, 30 moments, 9 more to resume)
 MAX_TENSORS = 32                     # entries of the state_dict
+MAX_STEP = 10**9                     # a saved step count
 MAX_NAME_CHARS = 64                  # a state_dict key, a config key
 MAX_TEXT_CHARS = 64                  # a string value in the config, the task name
 MAX_BYTES_PER_VALUE = 8              # float64: the widest dtype accepted
@@ -53,21 +66,39 @@ _CENTRAL_ENTRY = b"PK\x01\x02"       # signature of one entry of a zip's central
 _PLAIN_TEXT = re.compile(r"[A-Za-z0-9_-]*")   # what a string in a config may hold: no link, markup or shortcode
 
 
-def checkpoint_dict(config: RunConfig, task_name: str, net: SequenceNet) -> dict:
-    """The dict that is saved: config fields, task name and the network's state_dict."""
-    return {"format": FORMAT, "config": config.to_dict(), "task": task_name,
-            "state_dict": {k: v.detach().clone() for k, v in net.state_dict().items()}}
+def _tensors(values: dict) -> dict[str, torch.Tensor]:
+    """Own copies of a dict of tensors or arrays, as tensors."""
+    return {k: torch.as_tensor(v).detach().clone() for k, v in values.items()}
 
 
-def save_checkpoint(target: str | BinaryIO, config: RunConfig, task_name: str, net: SequenceNet) -> None:
+def checkpoint_dict(config: RunConfig, task_name: str, weights: SequenceNet | dict,
+                    resume: dict | None = None) -> dict:
+    """The dict that is saved: config fields, task name, the weights, and what resuming needs.
+
+    ``weights`` is the network or its state dict (tensors or arrays); ``resume`` is
+    ``LiveRun.resume_state()`` without its weights (optional).
+    """
+    state = weights.state_dict() if isinstance(weights, torch.nn.Module) else weights
+    data = {"format": FORMAT, "config": config.to_dict(), "task": task_name, "state_dict": _tensors(state)}
+    if resume is not None:
+        data["resume"] = {"step": int(resume["step"]), "optimizer_steps": int(resume["optimizer_steps"]),
+                          "moments": _tensors(resume["moments"]), "data_rng": _tensors({"r": resume["data_rng"]})["r"],
+                          "history": {k: torch.as_tensor(np.asarray(v, dtype=np.float64))
+                                      for k, v in resume["history"].items()}}
+    return data
+
+
+def save_checkpoint(target: str | BinaryIO, config: RunConfig, task_name: str, weights: SequenceNet | dict,
+                    resume: dict | None = None) -> None:
     """Write the checkpoint to a path or a binary file object."""
-    torch.save(checkpoint_dict(config, task_name, net), target)
+    torch.save(checkpoint_dict(config, task_name, weights, resume), target)
 
 
-def checkpoint_bytes(config: RunConfig, task_name: str, net: SequenceNet) -> bytes:
+def checkpoint_bytes(config: RunConfig, task_name: str, weights: SequenceNet | dict,
+                     resume: dict | None = None) -> bytes:
     """The checkpoint as bytes (for a download button)."""
     buffer = io.BytesIO()
-    save_checkpoint(buffer, config, task_name, net)
+    save_checkpoint(buffer, config, task_name, weights, resume)
     return buffer.getvalue()
 
 
@@ -188,10 +219,36 @@ def _check_fields(data: dict) -> None:
         _check_text("the task name", task)
     if len(state) > MAX_TENSORS:
         raise DataError(f"weights file has {len(state)} tensors; the limit is {MAX_TENSORS}")
+    if data.get("resume") is not None:
+        _check_resume_fields(data["resume"])
     for key in state:
         if not isinstance(key, str) or len(key) > MAX_NAME_CHARS:
             raise DataError(f"weights file has a tensor name that is not a string of at most {MAX_NAME_CHARS} "
                             "characters")
+
+
+RESUME_KEYS = ("step", "optimizer_steps", "moments", "data_rng", "history")
+HISTORY_KEYS = (*HISTORY_COLUMNS, "count")
+
+
+def _check_resume_fields(resume: Any) -> None:
+    """The resume part's shape: known keys, integer counters in range, bounded dicts of tensors."""
+    if not isinstance(resume, dict) or set(resume) != set(RESUME_KEYS):
+        raise DataError("weights file has a bad resume state: it needs exactly " + ", ".join(RESUME_KEYS))
+    for key in ("step", "optimizer_steps"):
+        if type(resume[key]) is not int or not 0 <= resume[key] <= MAX_STEP:
+            raise DataError(f"weights file has a bad resume state: {key} must be a whole number from 0 to {MAX_STEP:,}")
+    moments, history = resume["moments"], resume["history"]
+    if not isinstance(moments, dict) or len(moments) > 2 * MAX_TENSORS:
+        raise DataError(f"weights file has a bad resume state: moments must be at most {2 * MAX_TENSORS} tensors")
+    if not isinstance(history, dict) or set(history) != set(HISTORY_KEYS):
+        raise DataError("weights file has a bad resume state: its history needs exactly the columns "
+                        + ", ".join(HISTORY_KEYS))
+    for key in moments:
+        if not isinstance(key, str) or len(key) > 2 * MAX_NAME_CHARS:
+            raise DataError("weights file has a bad resume state: a moment name that is not a short string")
+    if not all(isinstance(v, torch.Tensor) for v in [*moments.values(), *history.values(), resume["data_rng"]]):
+        raise DataError("weights file has a bad resume state: it holds something other than tensors")
 
 
 def read_checkpoint(source: str | bytes | BinaryIO) -> dict:
@@ -258,6 +315,60 @@ def _check_storage_bytes(given: dict, expected: dict) -> None:
     if have > need:
         raise DataError(f"the weights file's tensors hold {have:,} bytes; the config's shapes need at most "
                         f"{need:,}")
+
+
+def _check_history(history: dict, step: int) -> dict[str, np.ndarray]:
+    """The saved history as float64 arrays: one length within the app's bound, finite where it must be."""
+    arrays = {}
+    for name in HISTORY_KEYS:
+        tensor = history[name]
+        if tensor.layout != torch.strided or tensor.dtype not in FLOAT_DTYPES or tensor.dim() != 1:
+            raise DataError(f"weights file has a bad resume state: history column {name} is not a 1-D float tensor")
+        arrays[name] = tensor.detach().to(torch.float64).numpy().copy()
+    lengths = {len(a) for a in arrays.values()}
+    if len(lengths) != 1 or lengths.pop() > HISTORY_ROWS:
+        raise DataError(f"weights file has a bad resume state: the history columns must share one length of at "
+                        f"most {HISTORY_ROWS:,}")
+    for name in HISTORY_KEYS:
+        if name != "val_metric" and not np.isfinite(arrays[name]).all():
+            raise DataError(f"weights file has a bad resume state: history column {name} has NaN or Inf")
+    steps, counts = arrays["step"], arrays["count"]
+    if (len(steps) and (steps.min() < 1 or steps.max() > step or (np.diff(steps) <= 0).any())) or (counts < 1).any():
+        raise DataError("weights file has a bad resume state: history steps must rise from 1 to the saved step, "
+                        "each row standing for at least one step")
+    return arrays
+
+
+def load_resume(data: dict, net: SequenceNet, config: RunConfig) -> dict | None:
+    """The checked resume state of a read checkpoint for ``net`` (None when the file has none).
+
+    Moments come for every parameter or for none (a fresh optimizer), each of the parameter's
+    shape, finite, and second moments non-negative; the generator state has the size a
+    torch.Generator's state has.
+    """
+    resume = data.get("resume")
+    if resume is None:
+        return None
+    _check_resume_fields(resume)
+    params = dict(net.named_parameters())
+    wanted = {f"{name}/{key}": param for name, param in params.items() for key in OPTIMIZER_MOMENTS[config.optimizer]}
+    given = resume["moments"]
+    if given and set(given) != set(wanted):
+        raise DataError(f"weights file has a bad resume state: its optimizer moments do not match a "
+                        f"{config.optimizer} run of this config")
+    moments = {name: _check_tensor(name, given[name], wanted[name]) for name in given}
+    if any(name.endswith("exp_avg_sq") and (value < 0).any() for name, value in moments.items()):
+        raise DataError("weights file has a bad resume state: a second moment is negative")
+    rng, expected_rng = resume["data_rng"], torch.Generator().get_state()
+    if rng.dtype != torch.uint8 or rng.layout != torch.strided or rng.shape != expected_rng.shape:
+        raise DataError(f"weights file has a bad resume state: the data generator state must be "
+                        f"{expected_rng.numel():,} bytes (uint8)")
+    try:
+        torch.Generator().set_state(rng.clone())
+    except (RuntimeError, ValueError):
+        raise DataError("weights file has a bad resume state: the data generator state is not valid") from None
+    return {"step": resume["step"], "optimizer_steps": resume["optimizer_steps"] if moments else 0,
+            "moments": moments, "data_rng": rng.clone(), "history": _check_history(resume["history"], resume["step"])}
 
 
 def load_network(data: dict, task) -> tuple[RunConfig, SequenceNet]:

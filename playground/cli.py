@@ -20,8 +20,6 @@ from pathlib import Path
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, from_mapping
 from playground.errors import DataError, PlaygroundError
 
-# CLI flag -> RunConfig field, where the names differ.
-FLAG_FIELDS = {"seq-len": "seq_len"}
 MAX_STEPS = 1_000_000
 MAX_BENCH_SECONDS = 60.0        # per configuration; the table has six
 

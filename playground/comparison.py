@@ -7,7 +7,6 @@ run. ``tick_together`` keeps every healthy run on the same step count.
 from __future__ import annotations
 
 import math
-import time
 
 from playground.config import ARCHS, RunConfig
 from playground.live import MAX_STEPS_PER_TICK, LiveRun
@@ -57,9 +56,3 @@ def tick_together(runs: dict[str, LiveRun], budget_s: float = 0.3) -> int:
             run.tick(budget_s=math.inf, max_steps=todo)      # exactly ``todo`` updates, then a probe
     return target
 
-
-def train_for(runs: dict[str, LiveRun], seconds: float, budget_s: float = 0.5) -> None:
-    """Headless: tick the runs together for about ``seconds`` of wall-clock time."""
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end and any(not r.error for r in runs.values()):
-        tick_together(runs, budget_s)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
 from playground.errors import ConfigError
+from playground.tasks import CUSTOM_TASK, TASKS
 
 ARCHS = ("rnn", "gru", "lstm")
 INITS = ("default", "orthogonal", "identity", "spectral")
@@ -22,7 +23,6 @@ MAX_SEQ_LEN = 400
 MAX_HIDDEN = 256
 MAX_LAYERS = 3
 MAX_BATCH = 256
-CUSTOM_TASK = "custom"   # the session's uploaded data (built on the Your data page, not in TASKS)
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,6 @@ def parse_value(name: str, raw: Any) -> Any:
 
 
 def _check_task(name: str) -> str:
-    from playground.tasks import TASKS  # late import: tasks import config's limits
-
     if name not in TASKS and name != CUSTOM_TASK:
         raise ConfigError(f"unknown task '{clipped(name)}'; choose one of {', '.join(TASKS)}")
     return name

@@ -31,8 +31,9 @@ from typing import Any, Mapping
 from playground.cell_trace import ARCHS as CELL_ARCHS
 from playground.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN
 from playground.cell_trace import CellSpec, parse_sequence
-from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, from_mapping
+from playground.config import FIELDS, RunConfig, clipped, from_mapping
 from playground.errors import ConfigError, PlaygroundError
+from playground.tasks import CUSTOM_TASK, make_task
 
 MAX_BYTES = 32_000            # a deck file; ten steps of notes take about 4 kB
 MAX_STEPS = 40
@@ -166,8 +167,6 @@ def _settings(table: Any, base: RunConfig, where: str) -> RunConfig:
         raise DeckError(f"{where}: a deck cannot train on uploaded data (task = \"{CUSTOM_TASK}\")")
     try:
         config = from_mapping(table, base)
-        from playground.tasks import make_task  # late: the task registry is heavy
-
         make_task(config)                    # combinations (a lag longer than the sequence, ...)
     except ConfigError as err:
         raise DeckError(f"{where}: {err}") from None

@@ -11,6 +11,8 @@ a Pause:
          until=n (optional)         ... but not past step n (the compare page keeps runs level)
     ("step_to", target=n)           train until the step counter reads n (no-op if it does)
     ("settings", lr=.., clip=..)    change learning rate / clipping without a reset
+    ("save")                        publish what a saved file needs to resume the run
+                                    (``RunView.resume``: weights, optimizer, data stream, history)
 
 Each command gets a sequence number; a worker publishes the number of the last command it
 applied with every state it publishes, so a caller can wait until its command took effect
@@ -29,7 +31,7 @@ from playground.config import RunConfig
 from playground.live import Record
 from playground.probe import Snapshot
 
-COMMANDS = ("run", "step_to", "settings")
+COMMANDS = ("run", "step_to", "settings", "save")
 
 
 @dataclass
@@ -60,6 +62,7 @@ class RunView:
     records: list[Record] = field(default_factory=list)
     weights: dict[str, np.ndarray] | None = None
     weights_step: int = -1
+    resume: dict | None = None
     version: int = 0
     snapshot_version: int = 0
     last_read: float = field(default_factory=time.monotonic)
@@ -69,11 +72,13 @@ class RunView:
 class TrainingBackend(Protocol):
     """What trains live runs. Every method returns at once (no training in the caller's thread)."""
 
-    def submit(self, config: RunConfig, task=None, weights: dict[str, np.ndarray] | None = None) -> int:
+    def submit(self, config: RunConfig, task=None, weights: dict[str, np.ndarray] | None = None,
+               resume: dict | None = None) -> int:
         """Create a paused run (its first probe is published soon after); returns its id.
 
         ``task`` is needed only for a task that ``make_task(config)`` cannot rebuild (an upload);
-        ``weights`` (a state dict of arrays) replaces the initial weights (an imported model).
+        ``weights`` (a state dict of arrays) replaces the initial weights (an imported model);
+        ``resume`` (``LiveRun.resume_state()`` less its weights) continues a saved run.
 
         Raises AdmissionError when the run is over the per-run cost limit or the server is full.
         """

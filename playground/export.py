@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from playground.checkpoint import checkpoint_bytes, checkpoint_config, load_network, read_checkpoint
+from playground.checkpoint import checkpoint_bytes, checkpoint_config, load_network, load_resume, read_checkpoint
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.figures.gates import make_saturation_figure
 from playground.figures.gradients import make_grad_heatmap_figure, make_grad_norm_figure
@@ -67,8 +67,14 @@ def snapshot_csv(snapshot: Snapshot, max_rows: int = MAX_CSV_ROWS) -> bytes:
 
 
 def weights_bytes(run) -> bytes:
-    """The trained weights with the run config, as a tensor-only checkpoint (.pt)."""
-    return checkpoint_bytes(run.config, run.task.name, run.net)
+    """The trained weights with the run config and what resuming needs, as a tensor-only checkpoint (.pt).
+
+    Weights, optimizer state, data stream and history are taken at one step (``resume_state``),
+    so loading the file and training on continues the run as if it had never stopped.
+    """
+    state = dict(run.resume_state())
+    weights = state.pop("weights")
+    return checkpoint_bytes(run.config, run.task.name, weights, state)
 
 
 def figure_names(snapshot: Snapshot) -> list[str]:
@@ -159,13 +165,15 @@ def import_run(data: bytes, task_for, make_run=LiveRun):
 
     ``task_for(task_name, config)`` returns the task object to build the network for (it
     may raise ConfigError/DataError, e.g. for an uploaded data set this session lacks).
-    ``make_run(config, task, weights)`` makes the run (an in-process ``LiveRun`` by default;
-    the app passes one that submits it to the training backend); it is called only once
-    every check passed, so a failure leaves the session's run as it was.
+    ``make_run(config, task, weights, resume)`` makes the run (an in-process ``LiveRun`` by
+    default; the app passes one that submits it to the training backend); it is called only
+    once every check passed, so a failure leaves the session's run as it was. A file saved
+    from a run resumes it: its step count, optimizer state, data stream and history.
     """
     ckpt = read_checkpoint(bytes(data))
     name, config = checkpoint_config(ckpt)   # every field checked before any task is built
     task = task_for(name, config)
     config, net = load_network(ckpt, task)
+    resume = load_resume(ckpt, net, config)
     weights = {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
-    return make_run(config, task if name == CUSTOM_TASK else None, weights)
+    return make_run(config, task if name == CUSTOM_TASK else None, weights, resume)

@@ -75,6 +75,30 @@ class History:
         """Copies of the filled part of every column."""
         return {name: col[:self.size].copy() for name, col in self.columns.items()}
 
+    def state(self) -> dict[str, np.ndarray]:
+        """Every column and the steps each row stands for (``"count"``): what ``restore`` takes."""
+        return {**self.arrays(), "count": self.counts[:self.size].copy()}
+
+    def restore(self, state: dict[str, np.ndarray]) -> None:
+        """Refill from ``state()``'s output, so later appends merge exactly as they would have.
+
+        Raises ValueError when the columns are missing, of unequal length, or longer than the buffer.
+        """
+        names = (*COLUMNS, "count")
+        if any(name not in state for name in names):
+            raise ValueError("a saved history needs the columns " + ", ".join(names))
+        lengths = {len(np.asarray(state[name]).reshape(-1)) for name in names}
+        if len(lengths) != 1 or lengths.pop() > self.capacity:
+            raise ValueError(f"a saved history's columns must have one length of at most {self.capacity}")
+        size = len(np.asarray(state["step"]).reshape(-1))
+        for name, col in self.columns.items():
+            col[:] = np.nan
+            col[:size] = np.asarray(state[name], dtype=float).reshape(-1)
+        self.counts[:] = 0
+        self.counts[:size] = np.asarray(state["count"], dtype=float).reshape(-1)
+        self.size = size
+        self.version += 1
+
     def last(self) -> dict | None:
         """The newest row as a dict (NaN for a missing validation value), or None when empty."""
         if not self.size:

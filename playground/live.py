@@ -61,7 +61,9 @@ class Record:
 class LiveRun:
     """One session's run: trainer, lock, running flag, latest snapshot and records."""
 
-    def __init__(self, config: RunConfig, task: Task | None = None, weights: dict | None = None):
+    def __init__(self, config: RunConfig, task: Task | None = None, weights: dict | None = None,
+                 resume: dict | None = None):
+        """A paused run; ``weights`` installs trained weights, ``resume`` (with them) continues a saved run."""
         self.trainer = Trainer(config, task)
         self.lock = threading.RLock()       # re-entrant: an export reads the history under it
         self.running = False
@@ -71,6 +73,9 @@ class LiveRun:
         self.history = History()
         self.steps_per_second = 0.0
         self._validated_at = float("-inf")
+        if resume is not None:
+            self.trainer.restore_training_state(resume)
+            self.history.restore(resume["history"])
         if weights is not None:
             self.load_weights(weights)
         else:
@@ -111,6 +116,19 @@ class LiveRun:
             trainer.validate()
             self.records = []          # the record of the random initial weights no longer applies
             self._record_probe_locked()
+
+    def resume_state(self) -> dict:
+        """Everything a saved file needs to continue this run exactly, taken at one step.
+
+        ``{"weights": {name: array}, "step", "optimizer_steps", "moments", "data_rng",
+        "history"}`` (arrays; see ``Trainer.training_state`` and ``History.state``).
+        """
+        with self.lock:
+            state = self.trainer.training_state()
+            return {"weights": {k: v.detach().numpy().copy() for k, v in self.trainer.net.state_dict().items()},
+                    "step": state["step"], "optimizer_steps": state["optimizer_steps"],
+                    "moments": {k: v.numpy().copy() for k, v in state["moments"].items()},
+                    "data_rng": state["data_rng"].numpy().copy(), "history": self.history.state()}
 
     @property
     def step_count(self) -> int:
@@ -173,7 +191,8 @@ class LiveRun:
     def step_to(self, target: int) -> None:
         """Train here until the step counter reads ``target``, then probe."""
         while self.step_count < target and self.error is None:
-            self.tick(budget_s=0.0, max_steps=target - self.step_count, validate=True)
+            self.tick(budget_s=float("inf"), max_steps=min(target - self.step_count, MAX_STEPS_PER_TICK),
+                      validate=True)
 
     def close(self) -> None:
         """Nothing to free: the run lives in this process."""

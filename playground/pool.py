@@ -90,7 +90,7 @@ class ProcessPool:
         return WorkerSlot(index, process, commands, receive)
 
     # --- the backend interface ------------------------------------------------------------
-    def submit(self, config: RunConfig, task=None, weights=None) -> int:
+    def submit(self, config: RunConfig, task=None, weights=None, resume=None) -> int:
         """Place a new paused run on the least loaded worker; AdmissionError when refused."""
         task = task if task is not None else make_task(config)
         cost = check_cost(config, task)
@@ -106,7 +106,8 @@ class ProcessPool:
             self._placement[run_id] = worker.index
             self._memory[run_id] = cost.memory_mb
             self._views[run_id] = RunView(run_id, config)
-            worker.commands.put(("submit", run_id, config, task if config.task == CUSTOM_TASK else None, weights))
+            worker.commands.put(("submit", run_id, config, task if config.task == CUSTOM_TASK else None, weights,
+                                 resume))
         return run_id
 
     def command(self, run_id: int, name: str, **args) -> int:
@@ -159,7 +160,7 @@ class ProcessPool:
             if view is None or view.closed:
                 return
             view.closed, view.wanted, view.running = True, False, False
-            view.snapshot, view.records, view.weights, view.history = None, [], None, {}
+            view.snapshot, view.records, view.weights, view.history, view.resume = None, [], None, {}, None
             self._release(run_id)
             index = self._placement.pop(run_id, None)
             self._memory.pop(run_id, None)
@@ -288,7 +289,7 @@ class ProcessPool:
         if view is None or view.closed or self._placement.get(view.run_id) != worker.index:
             return
         view.acked = max(view.acked, message["acked"])
-        for key in ("step", "running", "error", "config", "steps_per_second", "last_val", "history"):
+        for key in ("step", "running", "error", "config", "steps_per_second", "last_val", "history", "resume"):
             if key in message:
                 setattr(view, key, message[key])
         if "snapshot" in message:

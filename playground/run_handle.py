@@ -26,16 +26,18 @@ from playground.trainer import probe_batch_for
 PAUSE_WAIT_S = 5.0         # a Pause returns once the worker stopped (the page then shows the final step)
 STEP_WAIT_S = 30.0         # a Step returns once its update and probe are published
 FIRST_STATE_WAIT_S = 30.0  # a new run's step-0 probe (a fresh worker imports torch first)
+SAVE_WAIT_S = 30.0         # a save waits for the worker's current slice and its publication
 
 
 class RunHandle:
     """One live run, owned by one browser session; see the module docstring."""
 
     def __init__(self, backend: TrainingBackend, config: RunConfig, task=None,
-                 weights: dict[str, np.ndarray] | None = None):
+                 weights: dict[str, np.ndarray] | None = None, resume: dict | None = None):
+        """Submit a paused run (``weights``/``resume`` as in ``TrainingBackend.submit``)."""
         self.backend = backend
         self.task = task if task is not None else make_task(config)
-        self.run_id = backend.submit(config, self.task, weights)     # built once: the backend reuses it
+        self.run_id = backend.submit(config, self.task, weights, resume)     # built once: the backend reuses it
         self.lock = threading.Lock()           # guards the local copy of the network
         self._net = None
         self._net_step = None
@@ -142,6 +144,14 @@ class RunHandle:
                 self.backend.command(self.run_id, "settings", lr=config.lr, clip=config.clip)
             except TrainerLostError:
                 pass                                  # the page shows the run's error already
+
+    def resume_state(self) -> dict:
+        """What a saved file needs to continue the run, taken by its worker at one step (see
+        ``LiveRun.resume_state``). Raises TrainerLostError when the worker does not answer."""
+        seq = self.backend.command(self.run_id, "save")
+        if not self.backend.wait(self.run_id, seq, SAVE_WAIT_S) or self.view.resume is None:
+            raise TrainerLostError("the trainer did not hand over this run's state in time; try again")
+        return self.view.resume
 
     def needs_reset(self, config: RunConfig) -> bool:
         """True when ``config`` differs in a field that needs a fresh network."""

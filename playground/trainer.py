@@ -30,6 +30,11 @@ def probe_batch_for(config: RunConfig, task: Task):
     return task.sample(PROBE_BATCH, torch.Generator().manual_seed(config.seed + 3), "val")
 
 
+# What each optimizer keeps per parameter between steps (the tensors a resumed run needs),
+# besides the step count Adam keeps for its bias correction.
+OPTIMIZER_MOMENTS = {"adam": ("exp_avg", "exp_avg_sq"), "sgd": ()}
+
+
 def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     """Adam or plain SGD."""
     return torch.optim.Adam(params, lr=lr) if name == "adam" else torch.optim.SGD(params, lr=lr)
@@ -72,6 +77,39 @@ class Trainer:
     def set_clip(self, clip: float) -> None:
         """Change gradient clipping (0 = off) without a reset."""
         self.config = self.config.replace(clip=clip)
+
+    # --- saving and resuming --------------------------------------------------------------
+    def training_state(self) -> dict:
+        """What continuing this run needs besides its weights: step count, optimizer, data stream.
+
+        ``{"step": int, "optimizer_steps": int, "moments": {"<param>/<moment>": tensor},
+        "data_rng": uint8 tensor}``. Training a restored copy (``restore_training_state``) for
+        m steps gives the same weights and losses as training this run on for m steps.
+        """
+        names = [name for name, _ in self.net.named_parameters()]
+        moments, steps = {}, 0
+        for name, param in zip(names, self.params):
+            state = self.optimizer.state.get(param, {})
+            for key in OPTIMIZER_MOMENTS[self.config.optimizer]:
+                if key in state:
+                    moments[f"{name}/{key}"] = state[key].detach().clone()
+            if "step" in state:
+                steps = int(state["step"])
+        return {"step": self.step_count, "optimizer_steps": steps, "moments": moments,
+                "data_rng": self.data_gen.get_state()}
+
+    def restore_training_state(self, state: dict) -> None:
+        """Continue from ``training_state()``'s output (tensors or arrays; checked by the caller)."""
+        self.step_count = int(state["step"])
+        self.data_gen.set_state(torch.as_tensor(state["data_rng"], dtype=torch.uint8))
+        moments = state.get("moments") or {}
+        self.optimizer.state.clear()
+        for name, param in self.net.named_parameters():
+            keys = OPTIMIZER_MOMENTS[self.config.optimizer]
+            if keys and all(f"{name}/{k}" in moments for k in keys):
+                entry = {k: torch.as_tensor(moments[f"{name}/{k}"], dtype=param.dtype).clone() for k in keys}
+                entry["step"] = torch.tensor(float(state["optimizer_steps"]))
+                self.optimizer.state[param] = entry
 
     # --- training --------------------------------------------------------------------
     def step(self) -> dict:

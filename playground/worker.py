@@ -71,8 +71,8 @@ class Worker:
         """Apply one message from the server: submit, command or close."""
         kind = message[0]
         if kind == "submit":
-            _, run_id, config, task, weights = message
-            self.submit(run_id, config, task, weights)
+            _, run_id, config, task, weights, resume = message
+            self.submit(run_id, config, task, weights, resume)
         elif kind == "command":
             _, run_id, seq, name, args = message
             wrun = self.runs.get(run_id)
@@ -80,14 +80,14 @@ class Worker:
                 wrun.acked = seq
                 with self.isolated(wrun):
                     self.apply(wrun, name, args)
-                    self.publish(wrun, probe=name == "step_to")
+                    self.publish(wrun, probe=name == "step_to", save=name == "save")
         elif kind == "close":
             self.runs.pop(message[1], None)
 
-    def submit(self, run_id: int, config, task, weights) -> None:
-        """Build the run (paused), install ``weights`` if given, and publish its state and probe."""
+    def submit(self, run_id: int, config, task, weights, resume=None) -> None:
+        """Build the run (paused), install ``weights`` (and ``resume``) if given, and publish its state and probe."""
         try:
-            run = LiveRun(config, task if task is not None else make_task(config), weights)
+            run = LiveRun(config, task if task is not None else make_task(config), weights, resume)
         except (PlaygroundError, ValueError, RuntimeError, MemoryError) as err:
             self.send({"run": run_id, "acked": 0, "error": f"Cannot build this run: {err}", "running": False,
                        "step": 0})
@@ -113,6 +113,8 @@ class Worker:
             run.error = None
             while run.step_count < target and run.error is None:
                 run.tick(budget_s=0.0, max_steps=min(target - run.step_count, 500), validate=True, record=False)
+        elif name == "save":
+            pass                                              # the publication that follows carries it
         elif name == "settings":
             if "lr" in args and args["lr"] != run.config.lr:
                 run.trainer.set_lr(float(args["lr"]))
@@ -159,8 +161,9 @@ class Worker:
             self.publish(wrun)
 
     # --- publishing ------------------------------------------------------------------------
-    def publish(self, wrun: WorkerRun, probe: bool = False, force_probe: bool = False) -> None:
-        """Send the run's counters and history, and with ``probe`` a fresh snapshot, record and weights."""
+    def publish(self, wrun: WorkerRun, probe: bool = False, force_probe: bool = False, save: bool = False) -> None:
+        """Send the run's counters and history, with ``probe`` a fresh snapshot, record and weights,
+        and with ``save`` what resuming the run needs."""
         run = wrun.run
         message = {"run": wrun.run_id, "acked": wrun.acked, "step": run.step_count, "running": run.running,
                    "error": run.error, "config": run.config, "steps_per_second": run.steps_per_second,
@@ -178,6 +181,8 @@ class Worker:
             message["record_steps"] = [r.step for r in run.records]
             wrun.sent_records = set(message["record_steps"])
             message["weights"] = as_numpy(run.trainer.net.state_dict())
+        if save:
+            message["resume"] = run.resume_state()
         wrun.published_at = time.monotonic()
         self.send(message)
 

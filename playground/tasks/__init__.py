@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import TYPE_CHECKING
 
-from playground.config import CUSTOM_TASK, RunConfig
 from playground.errors import ConfigError
 from playground.tasks.arithmetic import AddingTask, CountingTask, ParityTask
 from playground.tasks.base import TOPOLOGIES, Batch, Task
@@ -17,6 +17,11 @@ from playground.tasks.recall import CopyTask, ReverseTask
 from playground.tasks.series import SeriesTask, TemperatureTask
 from playground.tasks.textclass import SentimentTask, TextClassTask
 from playground.tasks.waves import SineGenTask, SineTask
+
+if TYPE_CHECKING:
+    from playground.config import RunConfig
+
+CUSTOM_TASK = "custom"   # the session's uploaded data (built on the Your data page, not in TASKS)
 
 TASKS: dict[str, type[Task]] = {
     "adding": AddingTask,
@@ -31,12 +36,10 @@ TASKS: dict[str, type[Task]] = {
     "reverse": ReverseTask,
 }
 
-_CONFIG_FIELDS = {f.name for f in fields(RunConfig)}
-
-
 def task_arguments(cls: type[Task], config: RunConfig) -> dict:
     """The RunConfig fields that the task's dataclass declares as constructor arguments."""
-    return {f.name: getattr(config, f.name) for f in fields(cls) if f.init and f.name in _CONFIG_FIELDS}
+    settings = {f.name for f in fields(config)}
+    return {f.name: getattr(config, f.name) for f in fields(cls) if f.init and f.name in settings}
 
 
 def make_task(config: RunConfig) -> Task:
@@ -49,6 +52,6 @@ def make_task(config: RunConfig) -> Task:
     return cls(**task_arguments(cls, config))
 
 
-__all__ = ["TASKS", "TOPOLOGIES", "Batch", "Task", "make_task", "task_arguments", "AddingTask", "CopyTask",
+__all__ = ["CUSTOM_TASK", "TASKS", "TOPOLOGIES", "Batch", "Task", "make_task", "task_arguments", "AddingTask", "CopyTask",
            "ParityTask", "CountingTask", "SineTask", "SineGenTask", "SeriesTask", "TemperatureTask",
            "CharTextTask", "CharLMTask", "TextClassTask", "SentimentTask", "ReverseTask"]

@@ -1,7 +1,7 @@
 """Synthetic tasks that add, count or XOR what they read: adding, parity, counting."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
@@ -27,15 +27,9 @@ class AddingTask(Task):
     Labels: the bin of y in steps of 0.5 (0..3).
     """
 
-    name: str = field(default="adding", init=False)
-    title: str = field(default="Adding problem", init=False)
-    topology: str = field(default="many-to-one", init=False)
-    input_size: int = field(default=2, init=False)
-    output_size: int = field(default=1, init=False)
-    loss_kind: str = field(default="mse", init=False)
-    metric_name: str = field(default="MSE", init=False)
-    higher_is_better: bool = field(default=False, init=False)
-    many_to_one: bool = field(default=True, init=False)
+    name = "adding"
+    title = "Adding problem"
+    input_size = 2
 
     explain = ("Remember two marked numbers seen far apart and add them at the end. A vanilla RNN "
                "usually stalls at the predict-1 baseline (MSE 0.167) for long T; gated cells get below it.")
@@ -96,15 +90,12 @@ class ParityTask(Task):
     Labels: y.
     """
 
-    name: str = field(default="parity", init=False)
-    title: str = field(default="Parity (XOR of all bits)", init=False)
-    topology: str = field(default="many-to-one", init=False)
-    input_size: int = field(default=1, init=False)
-    output_size: int = field(default=2, init=False)
-    loss_kind: str = field(default="ce", init=False)
-    metric_name: str = field(default="accuracy", init=False)
-    higher_is_better: bool = field(default=True, init=False)
-    many_to_one: bool = field(default=True, init=False)
+    name = "parity"
+    title = "Parity (XOR of all bits)"
+    output_size = 2
+    loss_kind = "ce"
+    metric_name = "accuracy"
+    higher_is_better = True
 
     explain = ("Every bit flips the answer, so nothing can be forgotten. Easy for short sequences, "
                "very hard for long ones: accuracy sits at 0.5 until the net finds the trick.")
@@ -146,15 +137,10 @@ class CountingTask(Task):
     Labels: the total count.
     """
 
-    name: str = field(default="counting", init=False)
-    title: str = field(default="Counting ones", init=False)
-    topology: str = field(default="many-to-many (synchronised)", init=False)
-    input_size: int = field(default=1, init=False)
-    output_size: int = field(default=1, init=False)
-    loss_kind: str = field(default="mse", init=False)
-    metric_name: str = field(default="MSE", init=False)
-    higher_is_better: bool = field(default=False, init=False)
-    many_to_one: bool = field(default=False, init=False)
+    name = "counting"
+    title = "Counting ones"
+    topology = "many-to-many (synchronised)"
+    many_to_one = False
 
     explain = ("A running count of the ones seen so far. Look at the cell state: an LSTM usually "
                "dedicates a unit to the count, a ramp that steps up at every 1.")

@@ -7,7 +7,7 @@ masked subset (``Batch.mask``), encoder-decoder tasks read only the decoding ste
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import torch
@@ -55,22 +55,25 @@ class Task:
         defaults (class): suggested RunConfig settings for this task, e.g. {"seq_len": 8}.
 
     Subclasses implement ``sample`` and ``compute_baseline``; ``baseline`` caches the latter.
+    Only ``seq_len`` (and a task's own settings such as ``lag``) are constructor arguments.
     """
 
     explain: ClassVar[str] = ""
     defaults: ClassVar[dict] = {}
 
     seq_len: int = 50
-    name: str = field(default="", init=False)
-    title: str = field(default="", init=False)
-    topology: str = field(default="many-to-one", init=False)
-    input_size: int = field(default=1, init=False)
-    vocab_size: int = field(default=0, init=False)
-    output_size: int = field(default=1, init=False)
-    loss_kind: str = field(default="mse", init=False)
-    metric_name: str = field(default="MSE", init=False)
-    higher_is_better: bool = field(default=False, init=False)
-    many_to_one: bool = field(default=True, init=False)
+    # What a task is, declared once per task class as plain class attributes (only those
+    # that differ from these defaults); a task built from data may set them per instance.
+    name = ""
+    title = ""
+    topology = "many-to-one"
+    input_size = 1
+    vocab_size = 0
+    output_size = 1
+    loss_kind = "mse"
+    metric_name = "MSE"
+    higher_is_better = False
+    many_to_one = True
 
     @property
     def steps(self) -> int:

@@ -61,13 +61,12 @@ class CharTextTask(Task):
     """
 
     text: str | None = field(default=None, repr=False, compare=False)
-    name: str = field(default="chartext", init=False)
-    title: str = field(default="Character-level language model", init=False)
-    topology: str = field(default="many-to-many (synchronised)", init=False)
-    loss_kind: str = field(default="ce", init=False)
-    metric_name: str = field(default="bits/char", init=False)
-    higher_is_better: bool = field(default=False, init=False)
-    many_to_one: bool = field(default=False, init=False)
+    name = "chartext"
+    title = "Character-level language model"
+    topology = "many-to-many (synchronised)"
+    loss_kind = "ce"
+    metric_name = "bits/char"
+    many_to_one = False
 
     explain = ("Predict each next character. Bits/char below the unigram baseline means the net "
                "uses context: first common letter pairs, then words, then layout.")
@@ -150,8 +149,8 @@ class CharLMTask(CharTextTask):
     many-to-many (synchronised), bits/char, baseline the unigram model on the validation text.
     """
 
-    name: str = field(default="charlm", init=False)
-    title: str = field(default="Character LM on Python's documentation", init=False)
+    name = "charlm"
+    title = "Character LM on Python's documentation"
 
     def load(self) -> str:
         """Python's documentation prose."""

@@ -1,7 +1,7 @@
 """Synthetic memory tasks over K=8 symbols: delayed copy and sequence reversal."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
@@ -15,7 +15,31 @@ SYMBOLS = [str(k) for k in range(K)]
 
 
 @dataclass
-class CopyTask(Task):
+class SymbolTask(Task):
+    """What copy and reverse share: K-symbol targets scored by accuracy at masked steps.
+
+    Baseline: memoryless — the most common symbol of a training sample (about 1/K), computed.
+    """
+
+    output_size = K
+    loss_kind = "ce"
+    metric_name = "accuracy"
+    higher_is_better = True
+    many_to_one = False
+
+    def compute_baseline(self) -> float:
+        """Most common symbol of one fixed-seed sample, scored on another."""
+        fit = self.sample(BASELINE_BATCH, baseline_generator())
+        val = self.sample(BASELINE_BATCH, baseline_generator(1))
+        return majority_accuracy(fit.y[fit.mask], val.y[val.mask], K)
+
+    def baseline_name(self) -> str:
+        """The memoryless predictor."""
+        return "memoryless: always the most common symbol"
+
+
+@dataclass
+class CopyTask(SymbolTask):
     """Delayed recall: at step t, output the symbol seen ``lag`` steps earlier.
 
     Encoding, T=6, lag=2 (token ids, embedded by the network)::
@@ -30,15 +54,10 @@ class CopyTask(Task):
     """
 
     lag: int = 10
-    name: str = field(default="copy", init=False)
-    title: str = field(default="Copy with a lag", init=False)
-    topology: str = field(default="many-to-many (synchronised)", init=False)
-    vocab_size: int = field(default=K, init=False)
-    output_size: int = field(default=K, init=False)
-    loss_kind: str = field(default="ce", init=False)
-    metric_name: str = field(default="accuracy", init=False)
-    higher_is_better: bool = field(default=True, init=False)
-    many_to_one: bool = field(default=False, init=False)
+    name = "copy"
+    title = "Copy with a lag"
+    topology = "many-to-many (synchronised)"
+    vocab_size = K
 
     explain = ("Echo each symbol `lag` steps later: the net must hold a queue of the last `lag` "
                "symbols. Accuracy above 1/8 is memory; watch the GRU update gate hold on.")
@@ -57,16 +76,6 @@ class CopyTask(Task):
         mask = (torch.arange(T) >= lag).expand(batch_size, T)            # (B, T)
         return Batch(x, y, mask, labels=y[:, -1])
 
-    def compute_baseline(self) -> float:
-        """Most common symbol of one fixed-seed sample, scored on another."""
-        fit = self.sample(BASELINE_BATCH, baseline_generator())
-        val = self.sample(BASELINE_BATCH, baseline_generator(1))
-        return majority_accuracy(fit.y[fit.mask], val.y[val.mask], K)
-
-    def baseline_name(self) -> str:
-        """The memoryless predictor."""
-        return "memoryless: always the most common symbol"
-
     def describe_example(self, batch: Batch, out: torch.Tensor, index: int = 0) -> dict:
         """Input symbols; target and predicted symbols at the scored steps."""
         return sequence_example(SYMBOLS, batch.x[index], batch.y[index], out[index].argmax(-1),
@@ -74,7 +83,7 @@ class CopyTask(Task):
 
 
 @dataclass
-class ReverseTask(Task):
+class ReverseTask(SymbolTask):
     """Encoder-decoder reversal: read L symbols, then write them back in reverse order.
 
     Encoding, seq_len = L = 3; the network runs 2L+1 = 7 steps (ids 0..7 symbols, 8 GO, 9 blank)::
@@ -88,15 +97,10 @@ class ReverseTask(Task):
     Labels: the first input symbol (the last one to write).
     """
 
-    name: str = field(default="reverse", init=False)
-    title: str = field(default="Reverse a sequence", init=False)
-    topology: str = field(default="many-to-many (encoder-decoder)", init=False)
-    vocab_size: int = field(default=K + 2, init=False)
-    output_size: int = field(default=K, init=False)
-    loss_kind: str = field(default="ce", init=False)
-    metric_name: str = field(default="accuracy", init=False)
-    higher_is_better: bool = field(default=True, init=False)
-    many_to_one: bool = field(default=False, init=False)
+    name = "reverse"
+    title = "Reverse a sequence"
+    topology = "many-to-many (encoder-decoder)"
+    vocab_size = K + 2
 
     explain = ("Read a sequence, then write it backwards after GO: everything must be stored in the "
                "state at GO. Accuracy falls first on the symbols read earliest.")
@@ -123,16 +127,6 @@ class ReverseTask(Task):
         y[:, L + 1:] = seq.flip(1)
         mask = (torch.arange(2 * L + 1) > L).expand(B, 2 * L + 1)
         return Batch(x, y, mask, labels=seq[:, 0])
-
-    def compute_baseline(self) -> float:
-        """Most common symbol of one fixed-seed sample, scored on another."""
-        fit = self.sample(BASELINE_BATCH, baseline_generator())
-        val = self.sample(BASELINE_BATCH, baseline_generator(1))
-        return majority_accuracy(fit.y[fit.mask], val.y[val.mask], K)
-
-    def baseline_name(self) -> str:
-        """The memoryless predictor."""
-        return "memoryless: always the most common symbol"
 
     def describe_example(self, batch: Batch, out: torch.Tensor, index: int = 0) -> dict:
         """Input symbols (with GO and blanks); target and prediction at the decode steps."""

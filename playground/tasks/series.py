@@ -61,13 +61,10 @@ class SeriesTask(Task):
     """
 
     values: np.ndarray | None = field(default=None, repr=False, compare=False)
-    name: str = field(default="series", init=False)
-    title: str = field(default="Forecast a series", init=False)
-    topology: str = field(default="many-to-many (synchronised)", init=False)
-    loss_kind: str = field(default="mse", init=False)
-    metric_name: str = field(default="MSE", init=False)
-    higher_is_better: bool = field(default=False, init=False)
-    many_to_one: bool = field(default=False, init=False)
+    name = "series"
+    title = "Forecast a series"
+    topology = "many-to-many (synchronised)"
+    many_to_one = False
 
     explain = ("Forecast the next point of a real series from the window before it. The MSE is in "
                "standard deviations squared; persistence is a strong baseline for smooth data.")
@@ -148,8 +145,8 @@ class TemperatureTask(SeriesTask):
     baseline persistence on the validation split.
     """
 
-    name: str = field(default="temperature", init=False)
-    title: str = field(default="Seattle hourly temperature 2010 (NOAA)", init=False)
+    name = "temperature"
+    title = "Seattle hourly temperature 2010 (NOAA)"
 
     explain = ("Forecast the next hour's temperature in Seattle (real NOAA data, 2010), validated on "
                "the last 20% of the year. Persistence is hard to beat: look for the daily cycle.")

@@ -97,13 +97,11 @@ class TextClassTask(Task):
     """
 
     corpus: TextCorpus | None = field(default=None, repr=False, compare=False)
-    name: str = field(default="textclass", init=False)
-    title: str = field(default="Classify texts", init=False)
-    topology: str = field(default="many-to-one", init=False)
-    loss_kind: str = field(default="ce", init=False)
-    metric_name: str = field(default="accuracy", init=False)
-    higher_is_better: bool = field(default=True, init=False)
-    many_to_one: bool = field(default=True, init=False)
+    name = "textclass"
+    title = "Classify texts"
+    loss_kind = "ce"
+    metric_name = "accuracy"
+    higher_is_better = True
 
     explain = "Read a text word by word and classify it at the end."
     defaults = {"seq_len": 20}
@@ -186,8 +184,8 @@ class SentimentTask(TextClassTask):
     words. Everything else as TextClassTask: many-to-one, accuracy, baseline the majority class.
     """
 
-    name: str = field(default="sentiment", init=False)
-    title: str = field(default="Sentiment of generated sentences (negation, intensifiers)", init=False)
+    name = "sentiment"
+    title = "Sentiment of generated sentences (negation, intensifiers)"
 
     explain = ("Positive or negative? The sentences are generated so that the label needs memory: "
                "'not' flips the adjective that comes after it, 'but' hands the verdict to the last clause.")

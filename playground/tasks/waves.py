@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -32,15 +32,10 @@ class SineTask(Task):
     Baseline: persistence (predict the last value seen), computed on a sample.
     """
 
-    name: str = field(default="sine", init=False)
-    title: str = field(default="Forecast a sum of sines", init=False)
-    topology: str = field(default="many-to-many (synchronised)", init=False)
-    input_size: int = field(default=1, init=False)
-    output_size: int = field(default=1, init=False)
-    loss_kind: str = field(default="mse", init=False)
-    metric_name: str = field(default="MSE", init=False)
-    higher_is_better: bool = field(default=False, init=False)
-    many_to_one: bool = field(default=False, init=False)
+    name = "sine"
+    title = "Forecast a sum of sines"
+    topology = "many-to-many (synchronised)"
+    many_to_one = False
 
     explain = ("Predict the next value of a noisy mix of sines. Beating persistence means the net "
                "has inferred the frequencies from the steps so far; early steps stay harder.")
@@ -94,15 +89,10 @@ class SineGenTask(Task):
     Labels: the frequency bin (0..3, slow to fast).
     """
 
-    name: str = field(default="sinegen", init=False)
-    title: str = field(default="Generate a sine from its frequency", init=False)
-    topology: str = field(default="one-to-many", init=False)
-    input_size: int = field(default=1, init=False)
-    output_size: int = field(default=1, init=False)
-    loss_kind: str = field(default="mse", init=False)
-    metric_name: str = field(default="MSE", init=False)
-    higher_is_better: bool = field(default=False, init=False)
-    many_to_one: bool = field(default=False, init=False)
+    name = "sinegen"
+    title = "Generate a sine from its frequency"
+    topology = "one-to-many"
+    many_to_one = False
 
     explain = ("One input, a whole wave out: the net must turn a frequency code into an oscillator "
                "that keeps its phase. Look for rotating trajectories in the hidden-state plot.")

@@ -50,9 +50,9 @@ def training_backend():
     return default_pool()
 
 
-def new_run(config: RunConfig, task=None, weights=None) -> RunHandle:
+def new_run(config: RunConfig, task=None, weights=None, resume=None) -> RunHandle:
     """Submit a run to the backend for this session; waits for its first snapshot. Raises PlaygroundError."""
-    handle = session_runs().add(RunHandle(training_backend(), config, task, weights))
+    handle = session_runs().add(RunHandle(training_backend(), config, task, weights, resume))
     handle.wait_ready()
     return handle
 

@@ -126,8 +126,10 @@ def import_panel() -> None:
             return
         replace_run(RUN_KEY, new)
         _set_widgets(new.config)
+        resumed = (f", {new.step_count:,} steps trained: Start or Step continues the run where it was saved"
+                   if new.step_count else "")
         st.session_state[IMPORTED] = (f"Loaded: {new.task.title}, {new.config.arch.upper()} with "
-                                      f"{new.config.hidden} hidden units. Every page now shows this model.")
+                                      f"{new.config.hidden} hidden units{resumed}. Every page now shows this model.")
         st.rerun()
     run = st.session_state.get(RUN_KEY)
     if run is not None:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from tools.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
 IDLE_TIMEOUT_MS = 120_000
 

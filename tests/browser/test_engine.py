@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from playground.local_server import start_server, stop_server
+from tools.local_server import start_server, stop_server
 
 BOUND_S = 120
 SETTINGS = "arch=gru&task=adding&seq_len=20&hidden=16"

@@ -49,3 +49,6 @@ def test_every_export_downloads_and_the_weights_reimport(app_url, page, wait_for
     reloaded = torch.load(io.BytesIO(download(page, "Weights + config (.pt)")), weights_only=True)
     for name, tensor in checkpoint["state_dict"].items():
         assert torch.equal(reloaded["state_dict"][name], tensor), name
+    assert checkpoint["resume"]["step"] == 2 and reloaded["resume"]["step"] == 2      # the run resumes at step 2
+    assert torch.equal(reloaded["resume"]["history"]["loss"], checkpoint["resume"]["history"]["loss"])
+    assert page.get_by_text("2 steps trained").count() > 0

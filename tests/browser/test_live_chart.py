@@ -2,7 +2,7 @@
 
 A small app (apps/live_chart_app.py) adds a point to a line every 0.2 s in a fragment
 and redraws it through ``live_chart``, or with ``?plain=1`` through ``st.plotly_chart``.
-scripts/blank_frames.js watches every animation frame from the first draw on: is a drawn
+tools/blank_frames.js watches every animation frame from the first draw on: is a drawn
 plot under the chart's selector (a ``.main-svg`` with a non-empty trace path), and is it
 the same DOM node as at the first draw? The tests wait on conditions (points drawn, runs
 done) with generous bounds and never on time; a busy machine only makes them slower.
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from playground.local_server import ROOT, start_server, stop_server
+from tools.local_server import ROOT, start_server, stop_server
 
 APP = Path(__file__).parent / "apps" / "live_chart_app.py"
-BLANK_FRAMES_JS = ROOT / "scripts" / "blank_frames.js"
+BLANK_FRAMES_JS = ROOT / "tools" / "blank_frames.js"
 LIVE = ".live-chart"
 PLAIN = "[data-testid='stPlotlyChart']"
 UPDATES = 30  # updates watched per test (at least 25)

@@ -1,6 +1,6 @@
 """The teaching pages (gradients, compare, language, interventions) render for every architecture.
 
-Pages run through the real entrypoint (as in tests/test_pages.py) with small models put in
+Pages run through the real entrypoint (as in tests/pages/test_every_page.py) with small models put in
 session state beforehand, so no test waits for a real training run.
 """
 from pathlib import Path

@@ -1,17 +1,14 @@
 """Hostile weights files (issue class 1): each is refused with one line naming the problem and the
-limit, before any task is built when the config is at fault, in under 2 s and 100 MB extra memory.
+limit, before any task is built when the config is at fault, in under 2 s of CPU and 100 MB extra memory.
 
 The files are built here: zip bombs (a torch.save'd dict re-zipped with ZIP_DEFLATED), archives
 with too many or too large entries, configs with absurd values or nested structures, and tensors
-of the wrong dtype, layout, shape or range. ``measured`` reports wall time and the peak extra
+of the wrong dtype, layout, shape or range. ``measured`` (``hostile_measure``) reports CPU time and the peak extra
 memory of one call: the larger of the tracemalloc peak and the process RSS rise, sampled
 (in separate runs, so tracemalloc does not slow the timed one).
 """
 import io
 import struct
-import threading
-import time
-import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -26,49 +23,11 @@ from playground.checkpoint import checkpoint_dict
 from playground.config import RunConfig
 from playground.errors import DataError
 from playground.tasks import make_task
+from hostile_measure import MAX_EXTRA_BYTES, MAX_SECONDS, measured
 
 torch.set_num_threads(1)
 CONFIG = RunConfig(arch="gru", task="adding", hidden=8, seq_len=10, batch=8, seed=4)
-MAX_SECONDS, MAX_EXTRA_BYTES = 2.0, 100 * 2**20
 PAGES = Path(__file__).resolve().parents[2] / "pages"
-
-
-def _rss() -> int:
-    """Resident set size of this process in bytes (Linux /proc)."""
-    with open("/proc/self/statm") as handle:
-        return int(handle.read().split()[1]) * 4096
-
-
-def _run(call):
-    """``call()``'s result, or the exception it raised."""
-    try:
-        return call()
-    except Exception as err:  # noqa: BLE001 — the outcome is inspected by the test
-        return err
-
-
-def measured(call):
-    """(outcome, seconds, peak extra bytes) of ``call()``: timed with the RSS sampled in one run,
-    then run again under tracemalloc (which slows it); the peak is the larger of the two."""
-    start_rss, peak, stop = _rss(), [0], threading.Event()
-
-    def sample():
-        while not stop.is_set():
-            peak[0] = max(peak[0], _rss() - start_rss)
-            stop.wait(0.002)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    began = time.perf_counter()
-    outcome = _run(call)
-    seconds = time.perf_counter() - began
-    stop.set()
-    sampler.join()
-    tracemalloc.start()
-    _run(call)
-    traced = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return outcome, seconds, max(traced, peak[0], _rss() - start_rss)
 
 
 def saved(obj) -> bytes:
@@ -228,7 +187,7 @@ CASES = {
     "1000-tensors": (lambda: edited(tensors=dict.fromkeys((f"t{k}" for k in range(1000)), torch.zeros(1))),
                      "1006 tensors; the limit is 32"),
     "1000-separate-tensors": (lambda: edited(tensors={f"t{k}": torch.zeros(1) for k in range(1000)}),
-                              "more than 64 entries"),
+                              f"more than {ck.MAX_ENTRIES} entries"),
     "1kb-tensor-name": (lambda: edited(tensors={"w" * 1000: torch.zeros(1)}), "tensor name that is not a string of at most 64"),
     "extra-tensor": (lambda: edited(tensors={"spy": torch.zeros(1)}), "unexpected `spy`"),
     "not-a-tensor": (lambda: edited(tensors={"head.bias": 3}), "head.bias is a int, not a tensor"),
@@ -260,7 +219,7 @@ CONFIG_FAULTS = {"seq-len-1e9", "lag-1e9", "hidden-1e6", "layers-100", "batch-1e
 def refused(data: bytes, fragment: str, task_for=None):
     """Import ``data``; assert a one-line DataError containing ``fragment``, fast and small."""
     task_for = task_for or Recorder()
-    outcome, seconds, extra = measured(lambda: export.import_run(data, task_for))
+    outcome, seconds, extra = measured(lambda: export.import_run(data, task_for), count_retained=True)
     assert isinstance(outcome, DataError), repr(outcome)
     message = str(outcome)
     assert fragment in message and "\n" not in message and len(message) < 400, message
@@ -293,7 +252,7 @@ def test_a_path_past_the_size_limit_is_not_read(tmp_path):
     big = tmp_path / "big.pt"
     with open(big, "wb") as handle:
         handle.truncate(ck.MAX_FILE_BYTES + 1)                  # sparse: no disk, no read
-    with pytest.raises(DataError, match="the limit is 16 MB"):
+    with pytest.raises(DataError, match=f"the limit is {ck.MAX_FILE_BYTES // 2**20} MB"):
         ck.read_checkpoint(str(big))
 
 

@@ -1,8 +1,8 @@
 """UI benchmark (not a test): how the Train page feels in headless Chromium, alone and under load.
 
-    python scripts/ui_bench.py                          # every scenario, 10 s windows
-    python scripts/ui_bench.py --scenarios single navigation --seconds 3
-    python scripts/ui_bench.py --url http://127.0.0.1:8501   # the one-server scenarios on a running app
+    python -m tools.ui_bench                          # every scenario, 10 s windows
+    python -m tools.ui_bench --scenarios single navigation --seconds 3
+    python -m tools.ui_bench --url http://127.0.0.1:8501   # the one-server scenarios on a running app
 
 First a bare PyTorch loop (``playground.bench.bare_step``: LSTM, H = 64, T = 50, B = 32, the
 adding problem, one torch thread) is timed for ``--bare-seconds`` in this process; every
@@ -10,7 +10,7 @@ training rate below is given side by side with it. Then the chosen scenarios run
 its own headless Chromium, and one markdown table with all their rows is printed:
 
 - ``single``: one session of ``/train?arch=lstm&task=adding&seq_len=50&hidden=64``. It is
-  loaded cold, ``scripts/blank_frames.js`` is loaded into it, Start is pressed, and from the
+  loaded cold, ``tools/blank_frames.js`` is loaded into it, Start is pressed, and from the
   first Step update on it is recorded for ``--seconds``: training steps/s (the slope of the
   Step metric from the first update to the first one past the window) ÷ the bare loop; loss/counter redraws per second (distinct
   Step values); insides redraws per second (changes of the gradient-now chart's title,
@@ -49,10 +49,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.local_server import CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, start_server, stop_server
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from playground.local_server import (CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S,  # noqa: E402
-                                     start_server, stop_server)
 
 SETTINGS = "arch=lstm&task=adding&seq_len=50&hidden=64"
 BIG = dict(arch="lstm", task="adding", hidden=256, seq_len=200, batch=64)

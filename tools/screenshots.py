@@ -1,21 +1,20 @@
 """Save a PNG of every page of the app, as headless Chromium sees it at 1400x1000.
 
-    python scripts/screenshots.py                      # starts its own server
-    python scripts/screenshots.py --url http://localhost:8501 --out /tmp/shots
-    python scripts/screenshots.py --pages / /train --full --wait 3
+    python -m tools.screenshots                      # starts its own server
+    python -m tools.screenshots --url http://localhost:8501 --out /tmp/shots
+    python -m tools.screenshots --pages / /train --full --wait 3
 
 Pages that train live are caught mid-run; ``--wait`` gives them a few seconds first.
 """
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from tools.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["/", "/train", "/compare", "/talk", "/cell", "/gradients", "/language", "/data", "/model"]
-sys.path.insert(0, str(ROOT))
-from playground.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+PAGES = ["/", "/train", "/compare", "/talk", "/cell", "/gradients", "/language", "/units", "/data", "/model"]
 APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
             "[data-test-script-state='notRunning']")
 WIDTH, HEIGHT = 1400, 1000

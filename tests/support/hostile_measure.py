@@ -1,0 +1,52 @@
+"""What a hostile-input case may cost, and how it is measured (shared by the hostile-input tests).
+
+``measured(call)`` runs ``call`` once while sampling the process RSS, timing it by the calling
+thread's CPU time (a neighbour's load on a shared machine does not count against it, a parser
+that spins does), then once under tracemalloc, and reports the larger memory peak.
+"""
+import threading
+import time
+import tracemalloc
+
+MAX_SECONDS, MAX_EXTRA_BYTES = 2.0, 100 * 2**20     # per case: CPU seconds, extra peak bytes
+
+
+def rss() -> int:
+    """Resident set size of this process in bytes (Linux /proc)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * 4096
+
+
+def outcome_of(call):
+    """``call()``'s result, or the exception it raised."""
+    try:
+        return call()
+    except Exception as err:  # noqa: BLE001 — the outcome is inspected by the test
+        return err
+
+
+def measured(call, count_retained: bool = False):
+    """(outcome, CPU seconds of this thread, peak extra bytes) of ``call()``.
+
+    ``count_retained`` also counts the RSS still held after both runs (memory allocated outside
+    tracemalloc's view, such as torch's, that a 2 ms RSS sample could miss at its peak).
+    """
+    start_rss, peak, stop = rss(), [0], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss() - start_rss)
+            stop.wait(0.002)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    began = time.thread_time()
+    outcome = outcome_of(call)
+    seconds = time.thread_time() - began
+    stop.set()
+    sampler.join()
+    tracemalloc.start()
+    outcome_of(call)
+    traced = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return outcome, seconds, max(traced, peak[0], rss() - start_rss if count_retained else 0)
