@@ -1,11 +1,22 @@
-"""Inside the cell: one tiny RNN / GRU / LSTM stepped through a short sequence, with the real numbers."""
+"""Inside the cell: a tiny RNN / GRU / LSTM stepped through a short sequence, or one unit of your trained model."""
 import streamlit as st
 
 from playground.ui.cell_view import (backward_panel, cell_settings_ui, compute, diagram_panel, explain,
                                      forward_panel, mode_ui, timestep_ui)
 from playground.ui.text import page_text
+from playground.ui.unit_view import drop_unit_url, source_ui, unit_panel, unit_picker_ui
 
 st.title("Inside the cell")
+if source_ui() == "model":
+    run = st.session_state.get("live_run")
+    if run is None or run.snapshot is None:
+        st.info("There is no trained model in this session yet: train one on the Train page, then come back "
+                "(or click a cell of a heatmap there).", icon=":material/info:")
+        st.stop()
+    unit_panel(run, unit_picker_ui(run))
+    explain("cell_unit")
+    st.stop()
+drop_unit_url()
 st.markdown(page_text("cell_intro"))
 settings = cell_settings_ui()
 if settings is None:

@@ -12,6 +12,7 @@ from playground.ui.controls import config_sidebar_ui, model_line, sync_from_url,
 from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
+from playground.ui.unit_view import heatmap_click, jump_to_unit
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
                                         loss_panel, metrics_panel, predictions_panel, run_numbers,
                                         states_panel)
@@ -59,12 +60,14 @@ def live_panel():
 
 @st.fragment(run_every=INSIDE_EVERY)
 def states_fragment():
-    states_panel(run.snapshot, "train")
+    states_panel(run.snapshot, "train", on_unit_click=heatmap_click)
+    jump_to_unit()                  # a clicked heatmap cell opens that unit in the cell view
 
 
 @st.fragment(run_every=INSIDE_EVERY)
 def gates_fragment():
-    gates_panel(run.snapshot, "train")
+    gates_panel(run.snapshot, "train", on_unit_click=heatmap_click)
+    jump_to_unit()
 
 
 @st.fragment(run_every=INSIDE_EVERY)

@@ -21,12 +21,14 @@ PAGES = {
         st.Page(PAGES_DIR / "train.py", title="Train", icon=":material/play_arrow:", url_path="train"),
         st.Page(PAGES_DIR / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
         st.Page(PAGES_DIR / "sweep.py", title="Sweep", icon=":material/grid_view:", url_path="sweep"),
+        st.Page(PAGES_DIR / "talk.py", title="Talk", icon=":material/co_present:", url_path="talk"),
     ],
     "Teaching views": [
         st.Page(PAGES_DIR / "cell.py", title="Inside the cell", icon=":material/memory:", url_path="cell"),
         st.Page(PAGES_DIR / "gradients.py", title="Gradients through time", icon=":material/trending_down:", url_path="gradients"),
         st.Page(PAGES_DIR / "language.py", title="Language model", icon=":material/text_fields:", url_path="language"),
         st.Page(PAGES_DIR / "interventions.py", title="Interventions", icon=":material/tune:", url_path="interventions"),
+        st.Page(PAGES_DIR / "units.py", title="Find the unit", icon=":material/manage_search:", url_path="units"),
     ],
     "Your data & model": [
         st.Page(PAGES_DIR / "data.py", title="Your data", icon=":material/upload_file:", url_path="data"),

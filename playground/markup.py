@@ -8,10 +8,14 @@ Two jobs, both about what Markdown would otherwise do to a string:
   KaTeX shows red TeX source instead of the equation.
 - ``literal`` shows user text (a file's column name, a URL value, a task title from an upload)
   as an inert code span, so no link, image, HTML, emoji shortcode or maths is made of it.
+- ``markdown_text`` shows user prose (a deck's titles and notes) in the body font: every ASCII
+  punctuation character escaped (CommonMark lets each be escaped), and "www." and "://" broken
+  with a zero-width space, so no autolink is made of a bare address either.
 """
 from __future__ import annotations
 
 import re
+import string
 from typing import Any
 
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
@@ -63,3 +67,9 @@ def literal(text, limit: int = 40) -> str:
 def title_markdown(title: str, from_user: bool) -> str:
     """A task's title for Markdown: bold when it is the app's own, a ``literal`` when a user named it."""
     return literal(title, 120) if from_user else f"**{title}**"
+
+
+def markdown_text(text: str) -> str:
+    """User prose as Markdown that shows exactly its characters (see the module docstring)."""
+    escaped = "".join("\\" + ch if ch in string.punctuation else ch for ch in str(text))
+    return re.sub(r"(?i)(www)(\\\.)", "\\1\u200b\\2", escaped).replace("\\:\\/\\/", "\\:\u200b\\/\\/")

@@ -15,7 +15,7 @@ from pathlib import Path
 from tools.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["/", "/train", "/compare", "/cell", "/gradients", "/language", "/data", "/model"]
+PAGES = ["/", "/train", "/compare", "/talk", "/cell", "/gradients", "/language", "/units", "/data", "/model"]
 APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
             "[data-test-script-state='notRunning']")
 WIDTH, HEIGHT = 1400, 1000

@@ -103,3 +103,17 @@ def presenter_figure(fig):
     """``fig`` with fonts and height enlarged in presenter mode (unchanged otherwise)."""
     presenter = current_presenter()
     return scale_figure(fig, presenter.font_scale) if presenter.active else fig
+
+
+def enter_presenter_mode() -> None:
+    """Switch this session to presenter mode (big text and charts), unless the URL set ``present``.
+
+    /talk calls it: a deck is played in front of a room. The flag stays for the session, as a
+    ``?present=1`` link would set it; "Leave presenter mode" in the sidebar turns it off.
+    """
+    presenter = current_presenter()
+    if "present" in st.query_params or presenter.active:
+        return
+    st.session_state[PRESENTER_KEY] = Presenter(True, presenter.hide)
+    st.query_params["present"] = "1"
+    st.html(PRESENTER_CSS)

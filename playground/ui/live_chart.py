@@ -147,6 +147,13 @@ function draw(state) {
   delete layout.width;  // the container decides
   layout.autosize = true;
   window.Plotly.react(state.div, figure.data || [], layout, payload.config);
+  if (payload.clickable && !state.clicks && state.div.on) {
+    state.clicks = true;   // one listener per mounted chart; it reports through the latest trigger
+    state.div.on("plotly_click", (event) => {
+      const p = event && event.points && event.points[0];
+      if (p && state.trigger) state.trigger("click", { x: p.x, y: p.y, curve: p.curveNumber });
+    });
+  }
 }
 
 function mount(div) {
@@ -177,6 +184,7 @@ export default function (component) {
   if (!div || !data) return undefined;
   const state = div.__liveChart || mount(div);
   state.payload = data;
+  state.trigger = component.setTriggerValue;
   div.style.height = data.height + "px";  // holds the chart's place while plotly.js loads
   div.setAttribute("aria-label", data.alt || "");
   loadPlotly(data.plotly_js).then(() => {
@@ -245,7 +253,7 @@ def figure_payload(fig: Any, *, height: int | None = None, alt: str = "") -> dic
     return payload
 
 
-def live_chart(fig: Any, key: str, *, height: int | None = None, alt: str = "") -> None:
+def live_chart(fig: Any, key: str, *, height: int | None = None, alt: str = "", on_click=None) -> None:
     """Show ``fig`` (a plotly Figure or its dict) in a chart that stays mounted for ``key``.
 
     Call it with the same ``key`` on every rerun (fragment reruns included) and the chart
@@ -254,8 +262,12 @@ def live_chart(fig: Any, key: str, *, height: int | None = None, alt: str = "") 
     unless the figure sets one). ``height`` in pixels defaults to the figure's own, else
     450; the width follows the container. ``alt`` is the chart's text alternative, given
     to screen readers as the chart's ``aria-label``; show it as a caption yourself.
-    The same figure sent again is not redrawn.
+    The same figure sent again is not redrawn. ``on_click``, if given, is called (as a widget
+    callback) when the reader clicks a point; ``st.session_state[key]["click"]`` then holds
+    its ``x``, ``y`` and ``curve`` (the trace's index).
     """
     payload = figure_payload(fig, height=height, alt=alt)
     payload["plotly_js"] = plotly_js_url()
-    _chart_component(key=key, data=payload, width="stretch", height="content")
+    payload["clickable"] = on_click is not None
+    callbacks = {"on_click_change": on_click} if on_click is not None else {}
+    _chart_component(key=key, data=payload, width="stretch", height="content", **callbacks)

@@ -35,10 +35,15 @@ def chart(fig, key: str, alt: str) -> None:
     st.caption(alt)
 
 
-def live(fig, key: str, alt: str) -> None:
+def live(fig, key: str, alt: str, on_click=None) -> None:
     """A chart that stays mounted across redraws (``live_chart``), with its text alternative."""
-    live_chart(presenter_figure(fig), key, alt=alt)
+    live_chart(presenter_figure(fig), key, alt=alt, on_click=on_click)
     st.caption(alt)
+
+
+def _click(on_unit_click, chart_key: str, snap: Snapshot):
+    """The heatmap's click callback (unit and timestep of the last layer), or None."""
+    return on_unit_click(chart_key, snap.hidden.shape[0] - 1) if on_unit_click else None
 
 
 def run_numbers(run) -> tuple[pd.DataFrame, RunSummary]:
@@ -98,8 +103,12 @@ def gradient_history_panel(records: list[Record], key: str) -> None:
           f"{first.spectral_radius:.3f} → {last.spectral_radius:.3f}.")
 
 
-def states_panel(snap: Snapshot, key: str) -> None:
-    """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence."""
+def states_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
+    """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence.
+
+    ``on_unit_click(chart_key, layer)``, if given, makes the heatmap's cells clickable; it
+    returns the click callback (e.g. ``unit_view.heatmap_click``).
+    """
     left, right = st.columns([1, 1])
     with left:
         c1, c2 = st.columns(2)
@@ -112,17 +121,22 @@ def states_panel(snap: Snapshot, key: str) -> None:
         values = snap.hidden[-1][:, 0]                                   # (T, H)
         fig = make_unit_heatmap(values, "h", title="Hidden state h_t of probe sequence 0", height=380)
         live(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps; values range "
-              f"{values.min():.2f} to {values.max():.2f}.")
+              f"{values.min():.2f} to {values.max():.2f}." + (" Click a cell to open that unit at that "
+                                                              "timestep in the cell view." if on_unit_click else ""),
+             on_click=_click(on_unit_click, f"{key}_hheat", snap))
 
 
-def gates_panel(snap: Snapshot, key: str) -> None:
-    """Every gate's units × time heatmap in one grid figure, and the saturation scatter beside it."""
+def gates_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
+    """Every gate's units × time heatmap in one grid figure, and the saturation scatter beside it.
+
+    ``on_unit_click`` as in ``states_panel``: a clicked gate cell opens that unit and timestep.
+    """
     values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
     title = "Pre-activations of probe sequence 0" if snap.arch == "rnn" else "Gates of probe sequence 0"
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
         live(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
-              f"{key}_gates", gate_grid_summary(values))
+             f"{key}_gates", gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
     with right:
         sat_title = "Saturation of tanh units" if snap.arch == "rnn" else "Gate saturation"
         live(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",

@@ -1,0 +1,157 @@
+"""What a talk step shows: one drawing function per view of ``playground.deck.VIEWS``.
+
+``VIEW_PANELS`` maps each view name to a function ``(run, step, key) -> None``; the live
+views redraw the train page's panels (through ``live_chart``, so charts stay mounted while
+the run trains), ``interventions`` replays the probe batch with the step's edit, and
+``cell``/``topologies`` need no model. Deck text is shown as text: every markdown, HTML
+and LaTeX character of it is escaped.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.cell_trace import CellSpec, parse_sequence
+from playground.markup import markdown_text
+from playground.deck import Step
+from playground.errors import PlaygroundError
+from playground.figures.interventions import example_rows, make_before_after_figure
+from playground.figures.topology import describe_topology, make_topology_svg
+from playground.gallery import TOPOLOGIES
+from playground.interventions import compare_intervention, describe_intervention, make_intervention
+from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
+from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
+                                        metrics_panel, predictions_panel, run_numbers, states_panel)
+
+
+def plain(text: str) -> str:
+    """Deck text as markdown that shows exactly these characters (line breaks kept)."""
+    return "  \n".join(markdown_text(line) for line in text.splitlines())
+
+
+def loss_view(run, step: Step, key: str) -> None:
+    """Counters, loss curve, validation metric against the baseline."""
+    history, summary = run_numbers(run)
+    metrics_panel(run, summary)
+    loss_panel(run, history, summary, key)
+
+
+def gradients_view(run, step: Step, key: str) -> None:
+    """‖dL/dh_t‖ now, and over the whole run."""
+    snap, records = run.snapshot, run.records
+    left, right = st.columns([2, 3])
+    with left:
+        gradient_now_panel(snap, key)
+    with right:
+        gradient_history_panel(records, key)
+
+
+def gates_view(run, step: Step, key: str) -> None:
+    """Every gate of probe sequence 0, and gate saturation."""
+    gates_panel(run.snapshot, key)
+
+
+def states_view(run, step: Step, key: str) -> None:
+    """Hidden-state trajectories and the units × time heatmap."""
+    states_panel(run.snapshot, key)
+
+
+def predictions_view(run, step: Step, key: str) -> None:
+    """The model's output on probe sequence 0 (text and a sample for a char model)."""
+    predictions_panel(run, run.snapshot, key)
+
+
+def interventions_view(run, step: Step, key: str) -> None:
+    """Loss as trained and with the step's clamp/ablation, and the prediction both ways."""
+    try:
+        iv = make_intervention(run.config.arch, dict(step.clamp), step.ablate)
+    except PlaygroundError as err:
+        st.error(f"Cannot apply this step's edit: {err}.", icon=":material/error:")
+        return
+    with run.lock:
+        result = compare_intervention(run.net, run.task, run.probe_batch, iv, run.step_count)
+    before, after = result.before, result.after
+    cols = st.columns(3)
+    cols[0].metric("Loss as trained", f"{before.loss:.4g}")
+    cols[1].metric("Loss with the edit", f"{after.loss:.4g}", delta=f"{result.loss_change:+.3g}",
+                   delta_color="inverse")
+    cols[2].metric(f"Baseline {run.task.metric_name}", f"{run.task.baseline():.4g}", help=run.task.baseline_name())
+    st.caption(f"Edit: {describe_intervention(iv)} · model at step {run.step_count:,} · "
+               f"probe batch of {before.inputs.shape[0]} sequences.")
+    if before.example.get("kind") == "series":
+        chart(make_before_after_figure(before.example, after.example), f"{key}_iv_pred",
+              f"Target, prediction as trained and with the edit ({describe_intervention(iv)}) on probe sequence 0.")
+    elif before.example.get("kind") in ("sequence", "label", "text"):
+        st.dataframe({"probe sequence 0": example_rows(before.example, after.example)}, width="stretch")
+
+
+def cell_view(run, step: Step, key: str) -> None:
+    """The tiny cell of the step, unrolled, with its equations and numbers at a chosen timestep."""
+    cell = step.cell
+    spec = CellSpec(cell.arch, cell.hidden)
+    trace, grads = compute(spec, parse_sequence(cell.sequence), None, False)
+    t = st.select_slider("Timestep t", options=list(range(1, trace.T + 1)), value=min(cell.t, trace.T),
+                         key=f"{key}_cell_t") - 1
+    diagram_panel(trace, grads, t, cell.mode)
+    (forward_panel(trace, t) if cell.mode == "forward" else backward_panel(trace, grads, t))
+
+
+def topologies_view(run, step: Step, key: str) -> None:
+    """The five topologies, drawn as x/h/y boxes over time."""
+    cols = st.columns(len(TOPOLOGIES))
+    for col, topology in zip(cols, TOPOLOGIES):
+        with col.container(border=True, height="stretch"):
+            st.markdown(f"**{topology.name}**")
+            st.image(make_topology_svg(topology), alt=describe_topology(topology))
+            st.caption(f"{topology.explanation} Example: {topology.example}.")
+
+
+VIEW_PANELS = {
+    "loss": loss_view,
+    "gradients": gradients_view,
+    "gates": gates_view,
+    "states": states_view,
+    "predictions": predictions_view,
+    "interventions": interventions_view,
+    "cell": cell_view,
+    "topologies": topologies_view,
+}
+
+
+def progress_ui(index: int, count: int, deck_title: str) -> None:
+    """'Step 3 of 8 · Why LSTMs' and a progress bar."""
+    st.progress((index + 1) / count, text=f"Step {index + 1} of {count} · {markdown_text(deck_title)}")
+
+
+def _nothing(*_):
+    return None
+
+
+def nav_ui(index: int, count: int, run, go_to, set_running) -> None:
+    """Previous / Start-Pause / Next, with keyboard shortcuts (← → and P)."""
+    cols = st.columns([1, 1, 1, 2])
+    cols[0].button("Previous", icon=":material/arrow_back:", key="talk_prev", shortcut="Left", width="stretch",
+                   disabled=index == 0, on_click=go_to, args=(index - 1,), help="Previous step (← key)")
+    if run is not None:
+        target = not run.running
+        label, icon = ("Pause", ":material/pause:") if run.running else ("Start", ":material/play_arrow:")
+        cols[1].button(label, icon=icon, key="talk_run", shortcut="P", type="primary", width="stretch",
+                       on_click=set_running, args=(run, target), help="Start or pause training (P key)")
+    else:
+        cols[1].button("Start", icon=":material/play_arrow:", key="talk_run", shortcut="P", width="stretch",
+                       disabled=True, on_click=_nothing, help="This step shows no live model")
+    cols[2].button("Next", icon=":material/arrow_forward:", key="talk_next", shortcut="Right", width="stretch",
+                   disabled=index >= count - 1, on_click=go_to, args=(index + 1,), help="Next step (→ key)")
+
+
+def model_caption(run) -> None:
+    """One line on the step's live model: cell, task, sizes and its training step now."""
+    st.caption(f"Model: {run.config.arch.upper()} · {run.task.title} · T = {run.config.seq_len} · "
+               f"H = {run.config.hidden} · step {run.step_count:,}" + (" · training" if run.running else ""))
+
+
+def notes_ui(step: Step) -> None:
+    """The step's title and notes, as plain text."""
+    st.header(markdown_text(step.title), anchor=False)
+    if step.notes:
+        st.markdown(plain(step.notes))
+

@@ -1,0 +1,139 @@
+"""Streamlit glue for /talk: which deck and step the session is at, the steps' live runs, arrival.
+
+The deck and step live in session state and in the URL (``?deck=why-lstms&step=3``, 1-based),
+so a link opens a deck at a step and the address bar always reproduces the view. Steps
+with the same settings share one live run (``RunHandle``: training happens in the backend's
+workers, never here); a run is started, trained to a step count or paused once, when the
+speaker arrives at a step. Moving on pauses the previous step's run, so a talk keeps at most
+one trainer busy. Navigation callbacks set a target step (never "one more"): Streamlit can
+deliver one key press twice.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.config import RunConfig
+from playground.deck import Deck, DeckError, Step, builtin_decks, load_builtin, parse_deck, step_index
+from playground.errors import PlaygroundError
+from playground.run_handle import RunHandle
+from playground.ui.live_session import new_run
+
+DECK_KEY = "talk_deck"            # (name, Deck) being played; name is "" for an uploaded deck
+STEP_KEY = "talk_step"            # 0-based index of the current step
+RUNS_KEY = "talk_runs"            # RunConfig -> RunHandle of the steps played so far
+ARRIVED_KEY = "talk_arrived"      # (deck name or title, step index) whose arrival actions ran
+URL_KEY = "_talk_url"             # (deck, step) this session last wrote to the URL
+UPLOAD_KEY = "talk_upload_id"     # file id of the last uploaded deck that was read
+MAX_RUNS = 3                      # live runs one talk keeps (the oldest is freed beyond this)
+DEFAULT_DECK = "why-lstms"
+
+
+def deck_from_url() -> list[str]:
+    """Adopt ``deck``/``step`` from the URL when they are new to this session; return notes on bad values."""
+    notes: list[str] = []
+    raw_deck, raw_step = st.query_params.get("deck"), st.query_params.get("step")
+    if (raw_deck, raw_step) == st.session_state.get(URL_KEY) and DECK_KEY in st.session_state:
+        return notes
+    if raw_deck is not None or DECK_KEY not in st.session_state:
+        name = raw_deck if raw_deck in builtin_decks() else DEFAULT_DECK
+        if raw_deck is not None and raw_deck not in builtin_decks():
+            notes.append(f"Ignored URL parameter deck: not a deck of this app; choose one of "
+                         f"{', '.join(builtin_decks())}.")
+        st.session_state[DECK_KEY] = (name, load_builtin(name))
+        st.session_state[STEP_KEY] = 0
+    if raw_step is not None:
+        index, note = step_index(raw_step, len(current_deck()[1]))
+        st.session_state[STEP_KEY] = index
+        notes += [note] if note else []
+    return notes
+
+
+def write_url() -> None:
+    """Put the current deck (if shipped) and step in the URL."""
+    name, _ = current_deck()
+    step = str(current_index() + 1)
+    if name:
+        if st.query_params.get("deck") != name:
+            st.query_params["deck"] = name
+    elif "deck" in st.query_params:
+        del st.query_params["deck"]             # an uploaded deck has no link
+    if st.query_params.get("step") != step:
+        st.query_params["step"] = step
+    st.session_state[URL_KEY] = (name or None, step)
+
+
+def current_deck() -> tuple[str, Deck]:
+    """(name, deck) the session is playing."""
+    return st.session_state[DECK_KEY]
+
+
+def current_index() -> int:
+    """0-based index of the current step, within the deck."""
+    _, deck = current_deck()
+    return min(max(int(st.session_state.get(STEP_KEY, 0)), 0), len(deck) - 1)
+
+
+def go_to(index: int) -> None:
+    """Callback: move to step ``index`` (clamped to the deck)."""
+    _, deck = current_deck()
+    st.session_state[STEP_KEY] = min(max(index, 0), len(deck) - 1)
+
+
+def choose_deck(name: str) -> None:
+    """Callback: play the shipped deck ``name`` from its first step."""
+    st.session_state[DECK_KEY] = (name, load_builtin(name))
+    st.session_state[STEP_KEY] = 0
+
+
+def read_upload(upload) -> str | None:
+    """Play an uploaded deck file (once per upload); return a one-line error, or None."""
+    if upload is None or st.session_state.get(UPLOAD_KEY) == upload.file_id:
+        return None
+    st.session_state[UPLOAD_KEY] = upload.file_id
+    try:
+        deck = parse_deck(upload.read(64_000))
+    except DeckError as err:
+        return f"Cannot play this deck: {err}."
+    st.session_state[DECK_KEY] = ("", deck)
+    st.session_state[STEP_KEY] = 0
+    return None
+
+
+def step_run(config: RunConfig) -> RunHandle | None:
+    """The talk's live run for ``config`` (a new one when none matches); None after an error line."""
+    runs: dict[RunConfig, RunHandle] = st.session_state.setdefault(RUNS_KEY, {})
+    run = runs.get(config)
+    if run is not None and not run.view.closed:
+        return run
+    for old in list(runs)[:max(0, len(runs) - MAX_RUNS + 1)]:
+        runs.pop(old).close()
+    try:
+        run = new_run(config)
+    except PlaygroundError as err:
+        st.error(f"Cannot build this step's model: {err}.", icon=":material/error:")
+        return None
+    runs[config] = run
+    return run
+
+
+def arrive(step: Step, run: RunHandle | None) -> None:
+    """Run the step's arrival action once per arrival; pause the talk's other runs."""
+    name, deck = current_deck()
+    at = (name or deck.title, current_index())
+    if st.session_state.get(ARRIVED_KEY) == at:
+        return
+    st.session_state[ARRIVED_KEY] = at
+    try:
+        for other in st.session_state.get(RUNS_KEY, {}).values():
+            if other is not run and other.running:
+                other.set_running(False)
+        if run is None:
+            return
+        if step.on_arrival == "start":
+            run.set_running(True)
+        elif step.on_arrival == "pause" and run.running:
+            run.set_running(False)
+        elif step.on_arrival == "train" and run.step_count < step.steps:
+            run.set_running(True, until=step.steps)
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")

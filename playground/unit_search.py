@@ -1,0 +1,224 @@
+r"""Find the unit: rank a trained model's units by how well their activation marks a pattern.
+
+A person marks where something happens — characters matched by a regular expression over
+the char model's text (inside double quotes, inside brackets, line starts), or a window
+of timesteps, or the stretch between the two marked numbers of the adding problem — and
+every unit of the last recurrent layer is scored by how well its activation separates the
+marked positions from the others (LSTMVis's hypothesis search, on the model just trained):
+
+    score  r_k = point-biserial correlation of a_k (the unit's h_t or c_t) with the 0/1 mark
+               = (mean_in − mean_out) / std · √(p (1 − p)),   p = share of marked positions
+    AUC_k = P(a_k at a marked position > a_k at an unmarked one)   (0.5 = no relation)
+
+Units are ranked by |r|: a unit that is low inside and high outside marks the pattern as
+well. A random unit's |r| is about the median over all units; the page shows both.
+
+Regular expressions are untrusted: the pattern is at most ``MAX_PATTERN`` characters, the
+text searched at most ``MAX_TEXT``, and matching runs under a time limit (the ``regex``
+module's ``timeout``), so a catastrophic pattern costs a fraction of a second and an error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import regex
+import torch
+import torch.nn.functional as F
+
+from models.network import Intervention, SequenceNet
+from playground.errors import ConfigError
+from playground.tasks.base import Task
+
+MAX_PATTERN = 200          # characters of a regular expression
+MAX_TEXT = 8_000           # characters of text searched (the validation text's start)
+CHUNK = 400                # the text is read in sequences of this many characters
+REGEX_TIMEOUT_S = 0.25
+SERIES_SEQUENCES = 64      # sequences sampled for a series or memory task
+PRESETS = {                # name -> regular expression, for the char model
+    "inside double quotes": r'"[^"\n]*"',
+    "inside parentheses": r"\([^()\n]*\)",
+    "inside square brackets": r"\[[^\[\]\n]*\]",
+    "first character of a line": r"(?m)^.",
+    "inside a word": r"\w+",
+    "digits": r"\d+",
+}
+MARK_CHANNEL = {"adding": 1}   # tasks whose input has a marker channel (index of the feature)
+SIGNALS = {"h": "hidden state h_t", "c": "cell state c_t (LSTM)"}
+
+
+@dataclass
+class Search:
+    """What was searched and how every unit scored.
+
+    acts: (N, H) activation of each unit at each position (reading order; for a series task
+    sequence by sequence). mask: (N,) bool. shape: (rows, T) the positions as sequences.
+    text: the characters (char model) or None. r, auc: (H,) scores. order: units by |r|, best first.
+    """
+
+    acts: np.ndarray
+    mask: np.ndarray
+    shape: tuple[int, int]
+    text: str | None
+    r: np.ndarray
+    auc: np.ndarray
+    order: np.ndarray
+
+    @property
+    def random_unit_score(self) -> float:
+        """|r| of a typical (median) unit: what a unit picked at random scores."""
+        return float(np.median(np.abs(self.r)))
+
+    def top(self, n: int = 10) -> list[dict]:
+        """The ``n`` best units with r, AUC and mean activation inside / outside the mark."""
+        rows = []
+        for k in self.order[:n]:
+            a = self.acts[:, k]
+            rows.append({"unit": int(k), "r": float(self.r[k]), "AUC": float(self.auc[k]),
+                         "mean inside": float(a[self.mask].mean()), "mean outside": float(a[~self.mask].mean())})
+        return rows
+
+
+def point_biserial(acts: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Correlation of each column of ``acts`` (N, H) with the 0/1 ``mask`` (N,); 0 for a constant unit."""
+    m = mask.astype(np.float64)
+    a = acts - acts.mean(axis=0)
+    m = m - m.mean()
+    denom = np.sqrt((a ** 2).sum(axis=0) * (m ** 2).sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (a * m[:, None]).sum(axis=0) / denom
+    return np.nan_to_num(r)
+
+
+def auc(acts: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Area under the ROC curve of each unit as a detector of the mask (Mann–Whitney, average ranks)."""
+    n1, n0 = int(mask.sum()), int((~mask).sum())
+    ranks = np.empty_like(acts, dtype=np.float64)
+    for k in range(acts.shape[1]):
+        ranks[:, k] = _average_ranks(acts[:, k])
+    return (ranks[mask].sum(axis=0) - n1 * (n1 + 1) / 2) / (n1 * n0)
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """1-based ranks of ``values``, ties sharing their average rank (vectorised)."""
+    order = np.argsort(values, kind="stable")
+    sorted_vals = values[order]
+    starts = np.flatnonzero(np.r_[True, np.diff(sorted_vals) != 0])
+    ends = np.r_[starts[1:], len(values)]
+    group = np.cumsum(np.r_[True, np.diff(sorted_vals) != 0]) - 1
+    ranks = np.empty(len(values))
+    ranks[order] = ((starts + ends + 1) / 2.0)[group]
+    return ranks
+
+
+def score(acts: np.ndarray, mask: np.ndarray, shape: tuple[int, int], text: str | None = None) -> Search:
+    """Score every unit of ``acts`` against ``mask``; ConfigError when the mark is empty or everywhere."""
+    inside = int(mask.sum())
+    if inside == 0:
+        raise ConfigError("the pattern marks no position of the data searched")
+    if inside == len(mask):
+        raise ConfigError("the pattern marks every position: nothing is left to compare with")
+    r = point_biserial(acts, mask)
+    return Search(acts, mask, shape, text, r, auc(acts, mask), np.argsort(-np.abs(r), kind="stable"))
+
+
+# --- the char model: a regular expression over its text ----------------------------------
+def regex_mask(pattern: str, text: str) -> np.ndarray:
+    """(len(text),) bool: True on every character inside a match. ConfigError for a bad, long or slow pattern."""
+    if not pattern:
+        raise ConfigError("type a regular expression, or pick a preset")
+    if len(pattern) > MAX_PATTERN:
+        raise ConfigError(f"the pattern is {len(pattern)} characters long; at most {MAX_PATTERN}")
+    if len(text) > MAX_TEXT:
+        raise ConfigError(f"the text is longer than {MAX_TEXT} characters")
+    try:
+        compiled = regex.compile(pattern)
+    except (regex.error, OverflowError, RecursionError) as err:
+        raise ConfigError(f"not a valid regular expression: {str(err)[:80]}") from None
+    mask = np.zeros(len(text), dtype=bool)
+    try:
+        for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_S):
+            mask[match.start():match.end()] = True
+    except TimeoutError:
+        raise ConfigError(f"the pattern took longer than {REGEX_TIMEOUT_S:g} s on this text: simplify it "
+                          "(nested repeats such as (a+)+ are slow)") from None
+    return mask
+
+
+def text_ids(task: Task, max_chars: int = MAX_TEXT) -> torch.Tensor:
+    """The first characters of the task's validation text, as ids: a whole number of CHUNKs, plus one."""
+    start, stop = task.split_bounds("val")
+    n = min(max_chars, stop - start - 1) // CHUNK * CHUNK
+    if n < CHUNK:
+        raise ConfigError(f"the validation text is shorter than {CHUNK + 1} characters")
+    return task.ids[start:start + n + 1]
+
+
+def _layer_states(net: SequenceNet, x: torch.Tensor, signal: str, intervention: Intervention | None = None):
+    if signal not in SIGNALS or (signal == "c" and net.arch != "lstm"):
+        raise ConfigError(f"signal must be h{' or c' if net.arch == 'lstm' else ''} for this model")
+    with torch.no_grad():
+        rep = net.replay(x, intervention)
+    states = rep.c[-1] if signal == "c" else rep.h[-1]
+    return rep, torch.stack(states, dim=1)                      # (B, T, H)
+
+
+def search_text(net: SequenceNet, task: Task, pattern: str, signal: str = "h") -> Search:
+    """Score the last layer's units of a char model against ``pattern`` over its validation text."""
+    ids = text_ids(task)
+    text = task.decode(ids[:-1])
+    mask = regex_mask(pattern, text)
+    _, states = _layer_states(net, ids[:-1].view(-1, CHUNK), signal)
+    acts = states.reshape(-1, net.hidden).numpy().astype(np.float64)    # reading order
+    return score(acts, mask, (len(text) // CHUNK, CHUNK), text)
+
+
+def text_loss_change(net: SequenceNet, task: Task, mask: np.ndarray, unit: int) -> dict[str, float]:
+    """Next-character loss (bits/char) inside and outside ``mask``, as trained and with ``unit`` silenced."""
+    ids = text_ids(task)
+    x, y = ids[:-1].view(-1, CHUNK), ids[1:].reshape(-1)
+    out = {}
+    for name, iv in (("trained", None), ("silenced", Intervention(ablate=(unit,)))):
+        with torch.no_grad():
+            logits = net.replay(x, iv).out.reshape(len(y), -1)
+        bits = F.cross_entropy(logits, y, reduction="none").numpy() / np.log(2)
+        out[f"{name} inside"], out[f"{name} outside"] = float(bits[mask].mean()), float(bits[~mask].mean())
+    out["change inside"] = out["silenced inside"] - out["trained inside"]
+    out["change outside"] = out["silenced outside"] - out["trained outside"]
+    return out
+
+
+# --- series and memory tasks: a window of timesteps, or between the marks ----------------
+def window_mask(rows: int, T: int, first: int, last: int) -> np.ndarray:
+    """(rows, T) bool: True for timesteps ``first`` to ``last`` (1-based, inclusive)."""
+    if not 1 <= first <= last <= T:
+        raise ConfigError(f"the window must lie within timesteps 1 to {T} (got {first} to {last})")
+    mask = np.zeros((rows, T), dtype=bool)
+    mask[:, first - 1:last] = True
+    return mask
+
+
+def between_marks_mask(x: np.ndarray, channel: int) -> np.ndarray:
+    """(B, T) bool: from the first marked step to the second, inclusive (the adding problem's marks)."""
+    marked = x[..., channel] > 0.5                              # (B, T)
+    counts = np.cumsum(marked, axis=1)
+    return (counts >= 1) & ((counts < 2) | (marked & (counts == 2)))
+
+
+def search_sequences(net: SequenceNet, task: Task, condition: str, window: tuple[int, int] = (1, 1),
+                     signal: str = "h", seed: int = 0) -> Search:
+    """Score the last layer's units on ``SERIES_SEQUENCES`` validation sequences of a non-text task.
+
+    ``condition`` is "window" (timesteps ``window``) or "between marks" (tasks of ``MARK_CHANNEL``).
+    """
+    batch = task.sample(SERIES_SEQUENCES, torch.Generator().manual_seed(seed), split="val")
+    B, T = batch.x.shape[:2]
+    if condition == "window":
+        mask = window_mask(B, T, *window)
+    elif condition == "between marks" and task.name in MARK_CHANNEL:
+        mask = between_marks_mask(batch.x.numpy(), MARK_CHANNEL[task.name])
+    else:
+        raise ConfigError(f"'{condition}' is not a condition for this task")
+    _, states = _layer_states(net, batch.x, signal)
+    acts = states.reshape(-1, net.hidden).numpy().astype(np.float64)
+    return score(acts, mask.reshape(-1), (B, T))

@@ -1,0 +1,82 @@
+"""/talk headless: a link opens a deck at a step, the buttons move, hostile decks get a message."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
+
+
+def open_talk(**query) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page("../pages/talk.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def header(at) -> str:
+    return at.header[0].value
+
+
+def step_param(at) -> str:
+    value = at.query_params["step"]
+    return value[-1] if isinstance(value, list) else value
+
+
+def test_link_opens_a_deck_at_a_step_and_the_buttons_move():
+    at = open_talk(deck="why-lstms", step="3")
+    assert not at.exception, [e.value for e in at.exception]
+    assert header(at) == "Its gradients vanish" and "Step 3 of 8" in at.get("progress")[0].proto.text
+    assert at.session_state["presenter"].active
+    at.button(key="talk_next").click().run()
+    assert header(at) == "An LSTM, same task, same seed" and step_param(at) == "4"
+    at.button(key="talk_prev").click().run()
+    at.button(key="talk_prev").click().run()
+    assert header(at) == "A vanilla RNN trains on it" and step_param(at) == "2"
+    run = at.session_state["talk_runs"][at.session_state["talk_runs"].__iter__().__next__()]
+    assert run.config.arch == "rnn" and not at.exception
+
+
+def test_intervention_step_shows_the_loss_with_the_edit():
+    at = open_talk(deck="why-lstms", step="7")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert "Loss with the edit" in labels
+    assert any("forget" in c.value or "gate f clamped to 0" in c.value for c in at.caption)
+
+
+def test_lesson_deck_shows_topologies_and_the_cell_with_numbers():
+    at = open_talk(deck="rnns-in-one-lesson", step="1")
+    assert not at.exception and len(at.get("image")) == 5
+    at.button(key="talk_next").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.latex and at.button(key="talk_run").disabled
+    at.button(key="talk_next").click().run()
+    at.button(key="talk_next").click().run()
+    assert any(r"\delta h" in el.value for el in at.latex)
+
+
+def test_bad_url_values_fall_back_with_a_note():
+    at = open_talk(deck="../../etc/passwd", step="99")
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert "Ignored URL parameter deck" in notes
+    at = open_talk(deck="why-lstms", step="<script>")
+    assert not at.exception and header(at) == "The adding problem"
+    assert any("Ignored URL parameter step" in w.value for w in at.warning)
+
+
+def test_uploaded_deck_is_played_as_text_and_a_hostile_one_gets_a_message():
+    at = open_talk(deck="rnns-in-one-lesson", step="2")
+    deck = ("title = 'Mine'\n[[step]]\ntitle = '**bold** <b>x</b> $y$'\nview = 'topologies'\n"
+            "notes = '[click](javascript:alert(1))'\n").encode()
+    at.sidebar.file_uploader(key="talk_upload").set_value(("mine.toml", deck, "text/plain")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert header(at) == r"\*\*bold\*\* \<b\>x\</b\> \$y\$"
+    assert "deck" not in at.query_params
+    hostile = b"title = 'x'\n[[step]]\ntitle = 'a'\nsettings = { hidden = 100000 }\n"
+    at.sidebar.file_uploader(key="talk_upload").set_value(("evil.toml", hostile, "text/plain")).run()
+    assert not at.exception
+    assert "hidden must be between" in at.sidebar.error[0].value
+    assert header(at) == r"\*\*bold\*\* \<b\>x\</b\> \$y\$"        # the deck being played is kept

@@ -1,0 +1,45 @@
+"""The cell view on the session's trained model: a link opens one unit with the model's own numbers."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from playground.config import RunConfig
+from playground.live import LiveRun
+from playground.unit_trace import UnitRef, unit_step
+
+APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
+
+
+def open_cell(state=None, **query) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.switch_page("../pages/cell.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_a_link_opens_one_unit_of_the_trained_model_with_its_numbers():
+    run = LiveRun(RunConfig(arch="gru", task="charlm", seq_len=20, hidden=40, layers=2, batch=4))
+    run.step_to(2)
+    at = open_cell({"live_run": run}, source="model", layer="1", t="7", unit="33")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.subheader[0].value == "Unit 33 of layer 1 at t = 7: forward"
+    u = unit_step(run.net, run.task, run.probe_batch, UnitRef(0, 1, 6, 33))
+    assert any(f"{u.h:.4f}".replace("-", "{-}") in el.value for el in at.latex)
+    assert any(r"\partial L" in el.value for el in at.latex)
+    at.number_input(key="unit_k").set_value(2).run()
+    assert at.subheader[0].value == "Unit 2 of layer 1 at t = 7: forward"
+    assert at.query_params["unit"] in (["2"], "2")
+
+
+def test_without_a_model_or_with_bad_values_the_page_says_so():
+    at = open_cell(source="model")
+    assert not at.exception and "no trained model" in at.info[0].value
+    run = LiveRun(RunConfig(arch="rnn", task="adding", seq_len=10, hidden=8, batch=4))
+    at = open_cell({"live_run": run}, source="model", t="99", unit="abc")
+    assert not at.exception
+    assert len([w for w in at.warning if "Ignored URL parameter" in w.value]) == 2
+    assert at.subheader[0].value == "Unit 0 of layer 0 at t = 10: forward"

@@ -1,0 +1,51 @@
+"""Find the unit headless: ranks the session model's units, refuses hostile patterns, silences a unit."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from playground.config import RunConfig
+from playground.live import LiveRun
+
+APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
+
+
+def open_units(run=None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    if run is not None:
+        at.session_state["live_run"] = run
+    at.switch_page("../pages/units.py")
+    return at.run()
+
+
+def test_char_model_ranking_hostile_pattern_and_silence_link():
+    run = LiveRun(RunConfig(arch="lstm", task="charlm", seq_len=20, hidden=12, batch=4))
+    at = open_units(run)
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert "A random unit's |r|" in labels and "Inside, unit silenced" in labels
+    assert len(at.dataframe[0].value) == 10
+    at.selectbox(key="us_preset").set_value("your own regular expression").run()
+    at.text_input(key="us_regex").set_value(r"(a|aa)+$").run()
+    assert not at.exception and "Cannot search" in at.error[0].value
+    at.text_input(key="us_regex").set_value("(").run()
+    assert not at.exception and "not a valid regular expression" in at.error[0].value
+    at.selectbox(key="us_preset").set_value("first character of a line").run()
+    unit = at.radio(key="us_unit").value
+    at.button(key="us_silence").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["iv_units"] == str(unit)
+    assert any(h.value.startswith("Edit: unit") for h in at.subheader)
+
+
+def test_memory_task_window_and_between_marks():
+    run = LiveRun(RunConfig(arch="gru", task="adding", seq_len=20, hidden=8, batch=4))
+    at = open_units(run)
+    assert not at.exception, [e.value for e in at.exception]
+    at.selectbox(key="us_condition").set_value("between marks").run()
+    assert not at.exception and not at.error and len(at.dataframe[0].value) == 8
+
+
+def test_without_a_model_the_page_says_how_to_get_one():
+    at = open_units()
+    assert not at.exception and "no trained model" in at.info[0].value
