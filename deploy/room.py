@@ -23,7 +23,7 @@ from pathlib import Path
 from deploy.nginx import render, replica_name
 from playground.cli import OneLineParser
 from playground.health import REPLICA_ENV
-from playground.local_server import free_port, healthy, start_server, stop_server
+from tools.local_server import free_port, healthy, start_server, stop_server
 
 MAX_REPLICAS = 32
 NGINX_START_S = 30

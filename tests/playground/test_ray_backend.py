@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from playground.config import RunConfig
-from playground.local_server import free_port
+from tools.local_server import free_port
 from playground.errors import PlaygroundError
 from playground.ray_cluster import check_reachable, disconnect
 from playground.run_handle import RunHandle
