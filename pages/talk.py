@@ -3,10 +3,10 @@ import streamlit as st
 
 from playground.deck import builtin_decks, load_builtin
 from playground.ui.frame import enter_presenter_mode
-from playground.ui.live_session import run_status_ui, set_running
+from playground.ui.live_session import run_status_ui
 from playground.ui.talk_panels import VIEW_PANELS, model_caption, nav_ui, notes_ui, plain, progress_ui
 from playground.ui.talk_session import (arrive, choose_deck, current_deck, current_index, deck_from_url, go_to,
-                                        read_upload, step_run, write_url)
+                                        read_upload, settle, start_pause, step_run, write_url)
 from playground.ui.text import page_text
 
 TICK_SECONDS = 0.8        # redraw interval of the live view while its model trains
@@ -38,10 +38,11 @@ if name:
 step = deck.steps[index]
 run = step_run(step.config) if step.needs_run else None
 arrive(step, run)
+settle(run)
 
 progress_ui(index, len(deck), deck.title)
 notes_ui(step)
-nav_ui(index, len(deck), run, go_to, set_running)
+nav_ui(index, len(deck), run, go_to, start_pause)
 if index == 0 and deck.summary:
     st.caption(plain(deck.summary))
 if step.needs_run and (run is None or run.snapshot is None):
@@ -57,7 +58,7 @@ def live_view():
         model_caption(run)
         run_status_ui(run)
     VIEW_PANELS[step.view](run, step, "talk")
-    if RUNNING and not run.running:
+    if RUNNING and (settle(run) or not run.running):
         st.rerun()
 
 

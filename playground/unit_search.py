@@ -13,8 +13,9 @@ marked positions from the others (LSTMVis's hypothesis search, on the model just
 Units are ranked by |r|: a unit that is low inside and high outside marks the pattern as
 well. A random unit's |r| is about the median over all units; the page shows both.
 
-Regular expressions are untrusted: the pattern is at most ``MAX_PATTERN`` characters, the
-text searched at most ``MAX_TEXT``, and matching runs under a time limit (the ``regex``
+Regular expressions are untrusted: the pattern is at most ``MAX_PATTERN`` characters, its
+counted repeats (a{n}) are bounded (compiling a{10**9} alone takes minutes), the text searched
+is at most ``MAX_TEXT`` characters, and matching runs under a time limit (the ``regex``
 module's ``timeout``), so a catastrophic pattern costs a fraction of a second and an error.
 """
 from __future__ import annotations
@@ -34,6 +35,9 @@ MAX_PATTERN = 200          # characters of a regular expression
 MAX_TEXT = 8_000           # characters of text searched (the validation text's start)
 CHUNK = 400                # the text is read in sequences of this many characters
 REGEX_TIMEOUT_S = 0.25
+MAX_REPEAT = 100           # largest count of a counted repeat such as a{3,5} ...
+MAX_REPEAT_PRODUCT = 10_000   # ... and of all counts multiplied (compiling a{10**9} takes minutes)
+_COUNTED = regex.compile(r"\{\s*(\d*)\s*(?:,\s*(\d*)\s*)?\}")   # escaped braces too: \\{9} repeats a backslash
 SERIES_SEQUENCES = 64      # sequences sampled for a series or memory task
 PRESETS = {                # name -> regular expression, for the char model
     "inside double quotes": r'"[^"\n]*"',
@@ -131,6 +135,12 @@ def regex_mask(pattern: str, text: str) -> np.ndarray:
         raise ConfigError(f"the pattern is {len(pattern)} characters long; at most {MAX_PATTERN}")
     if len(text) > MAX_TEXT:
         raise ConfigError(f"the text is longer than {MAX_TEXT} characters")
+    counts = [int(n) for pair in _COUNTED.findall(pattern) for n in pair if n.isdigit() and len(n) < 12]
+    if any(n > MAX_REPEAT for n in counts) or np.prod(counts or [1], dtype=float) > MAX_REPEAT_PRODUCT:
+        raise ConfigError(f"counted repeats such as a{{n}} may count to {MAX_REPEAT} at most "
+                          f"({MAX_REPEAT_PRODUCT:,} when multiplied together)")
+    if any(len(n) >= 12 for pair in _COUNTED.findall(pattern) for n in pair):
+        raise ConfigError(f"counted repeats such as a{{n}} may count to {MAX_REPEAT} at most")
     try:
         compiled = regex.compile(pattern)
     except (regex.error, OverflowError, RecursionError) as err:

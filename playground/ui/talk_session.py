@@ -16,7 +16,7 @@ from playground.config import RunConfig
 from playground.deck import Deck, DeckError, Step, builtin_decks, load_builtin, parse_deck, step_index
 from playground.errors import PlaygroundError
 from playground.run_handle import RunHandle
-from playground.ui.live_session import new_run
+from playground.ui.live_session import new_run, set_running
 
 DECK_KEY = "talk_deck"            # (name, Deck) being played; name is "" for an uploaded deck
 STEP_KEY = "talk_step"            # 0-based index of the current step
@@ -24,6 +24,7 @@ RUNS_KEY = "talk_runs"            # RunConfig -> RunHandle of the steps played s
 ARRIVED_KEY = "talk_arrived"      # (deck name or title, step index) whose arrival actions ran
 URL_KEY = "_talk_url"             # (deck, step) this session last wrote to the URL
 UPLOAD_KEY = "talk_upload_id"     # file id of the last uploaded deck that was read
+CAP_KEY = "talk_cap"              # (run id, n): an arrival trains that run to step n, then it pauses
 MAX_RUNS = 3                      # live runs one talk keeps (the oldest is freed beyond this)
 DEFAULT_DECK = "why-lstms"
 
@@ -129,11 +130,34 @@ def arrive(step: Step, run: RunHandle | None) -> None:
                 other.set_running(False)
         if run is None:
             return
-        if step.on_arrival == "start":
-            run.set_running(True)
-        elif step.on_arrival == "pause" and run.running:
-            run.set_running(False)
+        if step.on_arrival in ("start", "pause"):
+            st.session_state.pop(CAP_KEY, None)
+            if step.on_arrival == "start" or run.running:
+                run.set_running(step.on_arrival == "start")
         elif step.on_arrival == "train" and run.step_count < step.steps:
+            st.session_state[CAP_KEY] = (run.run_id, step.steps)
             run.set_running(True, until=step.steps)
     except PlaygroundError as err:
         st.toast(str(err), icon=":material/error:")
+
+
+def settle(run: RunHandle | None) -> bool:
+    """Pause a run that an arrival trained to its step count (the backend keeps a capped run
+    "running" at its cap); True when it was paused now."""
+    cap = st.session_state.get(CAP_KEY)
+    if run is None or cap is None or cap[0] != run.run_id or run.step_count < cap[1]:
+        return False
+    st.session_state.pop(CAP_KEY, None)
+    if not run.running:
+        return False
+    try:
+        run.set_running(False)
+    except PlaygroundError as err:
+        st.toast(str(err), icon=":material/error:")
+    return True
+
+
+def start_pause(run: RunHandle, running: bool) -> None:
+    """Callback of Start/Pause (the P key): the speaker's choice replaces an arrival's step cap."""
+    st.session_state.pop(CAP_KEY, None)
+    set_running(run, running)

@@ -1,10 +1,13 @@
 """/talk in a real browser driven by the keyboard alone: both shipped decks end to end, P starts and pauses."""
+import re
+
 import pytest
 
 from playground.deck import builtin_decks, load_builtin
 
 EXCEPTION = "[data-testid='stException']"
 STEP_WAIT_MS = 120_000       # a step that builds a model waits for its worker's first probe
+TRAIN_WAIT_MS = 600_000      # a step that trains 1,500 steps, on a busy two-core machine
 
 
 def wait_for_step(page, deck, k: int) -> None:
@@ -25,6 +28,11 @@ def test_deck_plays_end_to_end_by_keyboard(app_url, page, wait_for_app, name):
         page.keyboard.press("ArrowRight")
         wait_for_step(page, deck, k)
         assert f"step={k}" in page.url
+        step = deck.steps[k - 1]
+        if step.on_arrival == "train":                  # trains to its step count, then pauses by itself
+            paused = re.compile(rf"^Model: {step.config.arch.upper()} · .* · step {step.steps:,}$")
+            page.get_by_text(paused).first.wait_for(timeout=TRAIN_WAIT_MS)
+            page.get_by_role("button", name="Start").first.wait_for(timeout=STEP_WAIT_MS)
     page.keyboard.press("ArrowLeft")
     wait_for_step(page, deck, len(deck) - 1)
 

@@ -36,6 +36,8 @@ def test_char_model_ranking_hostile_pattern_and_silence_link():
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["iv_units"] == str(unit)
     assert any(h.value.startswith("Edit: unit") for h in at.subheader)
+    assert not at.warning                      # no "default value and Session State" clash
+    assert "Loss with the edit" in [m.label for m in at.metric]
 
 
 def test_memory_task_window_and_between_marks():

@@ -67,7 +67,8 @@ def test_regex_marks_matches_and_refuses_hostile_patterns():
     assert "".join(ch for ch, m in zip(text, mask) if m) == '"hi""yo"'
     assert regex_mask(PRESETS["first character of a line"], text).sum() == 2
     for pattern, words in [("", "type a regular"), ("a" * (MAX_PATTERN + 1), "at most"), ("(", "not a valid"),
-                           (r"(a|aa)+$", "took longer")]:
+                           (r"(a|aa)+$", "took longer"), ("a{1000000000}", "count to 100"),
+                           ("((a{30}){30}){30}", "multiplied"), ("\\\\{99999}", "count to 100")]:
         with pytest.raises(ConfigError, match=words):
             regex_mask(pattern, "a" * 3000 + "!" if words == "took longer" else text)
 
