@@ -26,6 +26,7 @@ from playground.trainer import probe_batch_for
 PAUSE_WAIT_S = 5.0         # a Pause returns once the worker stopped (the page then shows the final step)
 STEP_WAIT_S = 30.0         # a Step returns once its update and probe are published
 FIRST_STATE_WAIT_S = 30.0  # a new run's step-0 probe (a fresh worker imports torch first)
+SETTINGS_WAIT_S = 5.0      # a learning-rate or clipping change returns once applied
 SAVE_WAIT_S = 30.0         # a save waits for the worker's current slice and its publication
 
 
@@ -137,13 +138,15 @@ class RunHandle:
         self.backend.wait(self.run_id, seq, STEP_WAIT_S)
 
     def apply_live_settings(self, config: RunConfig) -> None:
-        """Take learning rate and clipping from ``config`` without a reset."""
+        """Take learning rate and clipping from ``config`` without a reset; returns once the
+        worker applied them, so the page that changed them shows them in the run's config."""
         current = self.config
         if (config.lr, config.clip) != (current.lr, current.clip):
             try:
-                self.backend.command(self.run_id, "settings", lr=config.lr, clip=config.clip)
+                seq = self.backend.command(self.run_id, "settings", lr=config.lr, clip=config.clip)
             except TrainerLostError:
-                pass                                  # the page shows the run's error already
+                return                                # the page shows the run's error already
+            self.backend.wait(self.run_id, seq, SETTINGS_WAIT_S)
 
     def resume_state(self) -> dict:
         """What a saved file needs to continue the run, taken by its worker at one step (see
