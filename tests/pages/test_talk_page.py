@@ -3,6 +3,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from playground.markup import markdown_text
+
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 
 
@@ -30,7 +32,7 @@ def test_link_opens_a_deck_at_a_step_and_the_buttons_move():
     assert header(at) == "Its gradients vanish" and "Step 3 of 8" in at.get("progress")[0].proto.text
     assert at.session_state["presenter"].active
     at.button(key="talk_next").click().run()
-    assert header(at) == "An LSTM, same task, same seed" and step_param(at) == "4"
+    assert header(at) == markdown_text("An LSTM, same task, same seed") and step_param(at) == "4"
     at.button(key="talk_prev").click().run()
     at.button(key="talk_prev").click().run()
     assert header(at) == "A vanilla RNN trains on it" and step_param(at) == "2"
@@ -73,10 +75,10 @@ def test_uploaded_deck_is_played_as_text_and_a_hostile_one_gets_a_message():
             "notes = '[click](javascript:alert(1))'\n").encode()
     at.sidebar.file_uploader(key="talk_upload").set_value(("mine.toml", deck, "text/plain")).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert header(at) == r"\*\*bold\*\* \<b\>x\</b\> \$y\$"
+    assert header(at) == markdown_text("**bold** <b>x</b> $y$")
     assert "deck" not in at.query_params
     hostile = b"title = 'x'\n[[step]]\ntitle = 'a'\nsettings = { hidden = 100000 }\n"
     at.sidebar.file_uploader(key="talk_upload").set_value(("evil.toml", hostile, "text/plain")).run()
     assert not at.exception
     assert "hidden must be between" in at.sidebar.error[0].value
-    assert header(at) == r"\*\*bold\*\* \<b\>x\</b\> \$y\$"        # the deck being played is kept
+    assert header(at) == markdown_text("**bold** <b>x</b> $y$")        # the deck being played is kept
