@@ -37,6 +37,7 @@ INPUTS = {
     "cell-choice": ("cell", lambda p: ({"cell_mode": p}, {})),
     "gradients-number": ("gradients", lambda p: ({"grad_rho": p}, {})),
     "gradients-text": ("gradients", lambda p: ({"conn_text": p + " the end", "conn_pos": "0"}, {})),
+    "intervention-units": ("interventions", lambda p: ({"iv_units": p}, {"live_run": small_run()})),
     "upload-title-train": ("train", lambda p: ({"task": "custom", "seq_len": "8", "hidden": "4"}, uploaded(p))),
     "upload-title-model": ("model_io", lambda p: ({}, {"live_run": uploaded_run(p)})),
 }
@@ -45,6 +46,10 @@ INPUTS = {
 def uploaded(title: str) -> dict:
     values = np.sin(np.arange(200) / 5.0)[:, None]
     return {CUSTOM_TASK_KEY: series_task(values, title, 8)}
+
+
+def small_run() -> LiveRun:
+    return LiveRun(RunConfig(seq_len=8, hidden=4, batch=4))
 
 
 def uploaded_run(title: str) -> LiveRun:
