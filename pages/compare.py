@@ -31,8 +31,8 @@ if st.query_params.get("autostart") == "1":
     set_running(runs, True)
 
 task = next(iter(runs.values())).task
-st.markdown(f"{title_markdown(task.title, config.task == CUSTOM_TASK)} · *{task.topology}* · T = {config.seq_len} · metric: {task.metric_name} · "
-            f"seed {config.seed}")
+st.markdown(f"{title_markdown(task.title, config.task == CUSTOM_TASK)} · *{task.topology}* · T = {config.seq_len} · "
+            f"metric: {task.metric_name} · seed {config.seed}")
 st.markdown(page_text("compare_intro"))
 compare_controls_ui(runs)
 for arch, run in runs.items():

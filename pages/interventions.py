@@ -11,13 +11,18 @@ from playground.figures.style import ARCH_NAMES
 from playground.interventions import (CLAMPABLE, compare_intervention, describe_intervention, make_intervention,
                                       parse_units)
 from playground.config import RunConfig
+from playground.page_state import INTERVENTIONS
 from playground.ui.teaching import train_here_ui
 from playground.ui.text import page_text
 from playground.ui.train_panels import chart, explain
+from playground.ui.url_state import page_settings_ui
 
 PAGES = Path(__file__).resolve().parent
 CLAMP_CHOICES = [None, 0.0, 0.5, 1.0]
 
+F = INTERVENTIONS                     # the shareable settings' limits and defaults, typed once
+for note in page_settings_ui("interventions", F):
+    st.warning(note, icon=":material/link_off:")
 st.title("Interventions: edit a trained model")
 st.markdown(page_text("interventions_intro"))
 run = st.session_state.get("live_run")
@@ -25,7 +30,7 @@ if run is None:
     st.info("There is no trained model in this session yet. Train one on the Train page (any task), "
             "then come back — or train the default LSTM on the adding problem here.", icon=":material/info:")
     st.page_link(str(PAGES / "train.py"), label="Open the Train page", icon=":material/play_arrow:")
-    seconds = st.slider("Seconds of training", 5, 60, 15, key="iv_seconds")
+    seconds = st.slider("Seconds of training", F["iv_seconds"].low, F["iv_seconds"].high, key="iv_seconds")
     if st.button("Train an LSTM on the adding problem here", icon=":material/model_training:", key="iv_train"):
         train_here_ui(RunConfig(), seconds, "live_run")
         st.rerun()
@@ -50,10 +55,11 @@ with c[1]:
     st.markdown("**Silence hidden units**")
     st.session_state.setdefault("iv_units", "")        # Find the unit may have filled it in
     units_text = st.text_input(f"Units to set to 0 (0–{run.config.hidden - 1}, e.g. 3, 5-7)",
-                               key="iv_units", help="h_t (and c_t) of these units of the last layer are 0 at every step")
+                               key="iv_units", max_chars=int(F["iv_units"].high), help="h_t (and c_t) of these units of the last layer are 0 at every step")
 with c[2]:
     st.markdown("**Scale the recurrent matrix**")
-    scale = st.slider("W_hh × factor (every layer)", 0.0, 2.0, 1.0, 0.05, key="iv_scale")
+    scale = st.slider("W_hh × factor (every layer)", F["iv_scale"].low, F["iv_scale"].high, step=F["iv_scale"].step,
+                      key="iv_scale")
 try:
     units = parse_units(units_text, run.config.hidden)
     intervention = make_intervention(arch, clamp, units, scale)

@@ -9,13 +9,18 @@ from playground.figures.style import ARCH_NAMES
 from playground.figures.text import make_scale_html, make_text_html
 from playground.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
                                  validation_excerpt)
+from playground.page_state import LANGUAGE
 from playground.ui.teaching import LANGUAGE_RUN, session_char_model, train_here_ui
 from playground.ui.text import page_text
 from playground.ui.train_panels import explain
+from playground.ui.url_state import page_settings_ui
 
 PAGES = Path(__file__).resolve().parent
 TOP_K = 5
+F = LANGUAGE                          # the shareable settings' limits and defaults, typed once
 
+for note in page_settings_ui("language", F):
+    st.warning(note, icon=":material/link_off:")
 st.title("Language model")
 st.markdown(page_text("language_intro"))
 model = session_char_model()
@@ -23,9 +28,9 @@ if model is None:
     st.info("No character-level model in this session yet: train a small one here, or a bigger one live "
             "on the Train page (then come back).", icon=":material/info:")
     c = st.columns([1, 2, 2])
-    arch = c[0].segmented_control("Architecture", ["rnn", "gru", "lstm"], default="lstm", key="lang_arch",
+    arch = c[0].segmented_control("Architecture", F["lang_arch"].choices, key="lang_arch",
                                   format_func=ARCH_NAMES.get, required=True)
-    seconds = c[1].slider("Seconds of training", 5, 120, 30, key="lang_seconds")
+    seconds = c[1].slider("Seconds of training", F["lang_seconds"].low, F["lang_seconds"].high, key="lang_seconds")
     if c[2].button("Train a small model here", icon=":material/model_training:", key="lang_train", type="primary"):
         train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN)
         st.rerun()
@@ -51,7 +56,9 @@ guesses = top_k(task, reading.probs, TOP_K)
 st.header("One unit's activation under every character", divider="gray")
 c = st.columns([1.2, 1, 3])
 kinds = ["h", "c"] if reading.cell is not None else ["h"]
-kind = c[0].segmented_control("State", kinds, default="h", key="lang_kind", required=True,
+if st.session_state["lang_kind"] not in kinds:             # a link's c_t, and a model without a cell state
+    st.session_state["lang_kind"] = "h"
+kind = c[0].segmented_control("State", kinds, key="lang_kind", required=True,
                               format_func={"h": "hidden h_t", "c": "cell c_t"}.get)
 states = reading.cell if kind == "c" else reading.hidden
 ranked = unit_ranking(states)
@@ -84,11 +91,12 @@ st.caption("Each row: the character just read, the character that actually follo
 
 st.header("Samples", divider="gray")
 c = st.columns([2, 1, 1, 1])
-prime = c[0].text_input("Start with", "The ", key="lang_prime", max_chars=200)
-temperature = c[1].slider("Temperature", 0.1, 2.0, 0.8, 0.05, key="lang_temp",
+prime = c[0].text_input("Start with", key="lang_prime", max_chars=int(F["lang_prime"].high))
+temperature = c[1].slider("Temperature", F["lang_temp"].low, F["lang_temp"].high, step=F["lang_temp"].step,
+                          key="lang_temp",
                           help="Low: safe, repetitive; 1: the model's own distribution; high: adventurous, misspelt")
-length = c[2].slider("Characters", 20, 600, 300, 20, key="lang_len")
-seed = c[3].number_input("Seed", 0, 2**31 - 1, 0, key="lang_seed")
+length = c[2].slider("Characters", F["lang_len"].low, F["lang_len"].high, step=F["lang_len"].step, key="lang_len")
+seed = c[3].number_input("Seed", F["lang_seed"].low, F["lang_seed"].high, key="lang_seed")
 try:
     with model.lock:
         sample = sample_seeded(net, task, prime, length, temperature, int(seed))

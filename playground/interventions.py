@@ -13,6 +13,7 @@ import numpy as np
 
 from models.network import Intervention, SequenceNet
 from playground.errors import ConfigError
+from playground.markup import literal
 from playground.probe import Snapshot, probe
 from playground.tasks.base import Batch, Task
 
@@ -56,7 +57,7 @@ def parse_units(text: str, hidden: int) -> tuple[int, ...]:
     for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
         match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
         if not match:
-            raise ConfigError(f"'{part}' is not a unit number or a range like 5-7")
+            raise ConfigError(f"{literal(part)} is not a unit number or a range like 5-7")
         lo = int(match.group(1))
         hi = int(match.group(2)) if match.group(2) else lo
         if lo > hi:

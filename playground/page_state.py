@@ -4,7 +4,9 @@ Each table declares a setting once: its URL name (also its widget key), kind, li
 options, default and help. The page draws its widgets from the table (no range is typed a
 second time), and ``parse_page_query`` / ``page_query`` read and write the URL with the same
 parser as the run settings, so a link such as ``/gradients?grad_rho=1.1&grad_T=100``
-reproduces the view and a hostile value falls back to its default with a note.
+reproduces the view and a hostile value falls back to its default with a note. Settings
+whose range or default depend on the session's model (the language page's text and unit, the
+interventions' gate clamps) stay out of the link.
 No streamlit here.
 """
 from __future__ import annotations
@@ -61,7 +63,25 @@ CELL: dict[str, Field] = _table(
           choices=("W_hh", "W_ih", "b_hh", "b_ih", "W_hy", "b_y"), default="W_hh"),
 )
 
-PAGE_TABLES: dict[str, dict[str, Field]] = {"gradients": GRADIENTS, "cell": CELL}
+LANGUAGE: dict[str, Field] = _table(
+    Field("lang_arch", "choice", "architecture of the small model trained here", choices=("rnn", "gru", "lstm"),
+          default="lstm"),
+    Field("lang_seconds", "int", "seconds of training here", 5, 120, default=30),
+    Field("lang_kind", "choice", "state shown: hidden h_t or cell c_t", choices=("h", "c"), default="h"),
+    Field("lang_prime", "text", "text a sample starts with", high=200, default="The "),
+    Field("lang_temp", "float", "sampling temperature", 0.1, 2.0, default=0.8, step=0.05),
+    Field("lang_len", "int", "characters sampled", 20, 600, default=300, step=20),
+    Field("lang_seed", "int", "seed of the sample", 0, 2**31 - 1, default=0),
+)
+
+INTERVENTIONS: dict[str, Field] = _table(
+    Field("iv_seconds", "int", "seconds of training here", 5, 60, default=15),
+    Field("iv_units", "text", "hidden units set to 0 (e.g. 3, 5-7)", high=200, default=""),
+    Field("iv_scale", "float", "factor on W_hh", 0.0, 2.0, default=1.0, step=0.05),
+)
+
+PAGE_TABLES: dict[str, dict[str, Field]] = {"gradients": GRADIENTS, "cell": CELL, "language": LANGUAGE,
+                                            "interventions": INTERVENTIONS}
 
 
 def defaults(table: Mapping[str, Field]) -> dict[str, Any]:

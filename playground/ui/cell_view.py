@@ -17,6 +17,7 @@ from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_NAMES
 from playground.figures.unrolled import describe_unrolled, make_unrolled_figure
 from playground.page_state import CELL as F
+from playground.ui.frame import presenter_figure
 from playground.ui.text import page_text
 from playground.ui.url_state import page_settings_ui
 
@@ -81,7 +82,7 @@ def timestep_ui(T: int) -> int:
     """Prev / Next buttons and a slider over t = 1..T; returns t as a 0-based index."""
     current = st.session_state.get(STEP_KEY, 1)
     st.session_state[STEP_KEY] = min(max(current if isinstance(current, int) else 1, 1), T)   # T may have shrunk
-    prev, slider, nxt = st.columns([1, 8, 1], vertical_alignment="bottom")
+    prev, slider, nxt = st.columns([2, 7, 2], vertical_alignment="bottom")
     prev.button("◀ Prev", key="cell_prev", on_click=_shift, args=(-1, T), disabled=st.session_state[STEP_KEY] <= 1,
                 width="stretch")
     nxt.button("Next ▶", key="cell_next", on_click=_shift, args=(1, T), disabled=st.session_state[STEP_KEY] >= T,
@@ -111,7 +112,8 @@ def diagram_panel(trace: CellTrace, grads: CellGrads, t: int, mode: str) -> None
         grad_direct=np.array([np.linalg.norm(g["dh_direct"]) for g in gsteps]),
         grad_next=np.array([np.linalg.norm(g["dh_next"]) for g in gsteps]), scored=trace.scored)
     alt = describe_unrolled(trace.T, t, mode, grads.dh_norms())
-    st.plotly_chart(fig, key="cell_unrolled", width="stretch", alt=alt, config={"displaylogo": False})
+    st.plotly_chart(presenter_figure(fig), key="cell_unrolled", width="stretch", alt=alt,
+                    config={"displaylogo": False})
     st.caption(alt if mode == "backward" else alt + " Hover a box for more digits.")
 
 

@@ -127,7 +127,8 @@ def start_pause_button(container, running: bool, key: str, on_click) -> None:
     """
     label, icon, hint = (("Pause", ":material/pause:", "Stop training (the step counter stops at once)") if running else
                          ("Start", ":material/play_arrow:", "Train continuously, redrawing several times a second"))
-    container.button(label, icon=icon, key=key, type="primary", width="stretch", help=button_hint(hint), on_click=on_click)
+    container.button(label, icon=icon, key=key, type="primary", width="stretch", help=button_hint(hint),
+                     on_click=on_click)
 
 
 def controls_ui(run: RunHandle, key: str = RUN_KEY) -> None:

@@ -45,8 +45,9 @@ def export_panel(run) -> None:
         history = export.history_csv(run)
         figure_names = export.figure_names(run.snapshot) if run.snapshot is not None else []
     stem = f"rnn-playground_{config.arch}_{task.name}_step{step}"
-    st.markdown(f"{title_markdown(task.title, config.task == CUSTOM_TASK)} · {config.arch.upper()} · {config.hidden} hidden × {config.layers} "
-                f"layer{'s' if config.layers > 1 else ''} · **{step:,} steps** trained")
+    st.markdown(f"{title_markdown(task.title, config.task == CUSTOM_TASK)} · {config.arch.upper()} · "
+                f"{config.hidden} hidden × {config.layers} layer{'s' if config.layers > 1 else ''} · "
+                f"**{step:,} steps** trained")
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button("History (CSV)", history, f"{stem}_history.csv", "text/csv", on_click="ignore",
                        icon=":material/table:", width="stretch", key="dl_history",

@@ -29,7 +29,7 @@ EXCEPTION = "[data-testid='stException']"
 def open_every_box(page, wait_for_app, least: int) -> None:
     """Click each closed expander in the main area (at least ``least`` of them must appear)."""
     if least:
-        page.locator("[data-testid='stMain'] [data-testid='stExpander']").nth(least - 1).wait_for(timeout=60_000)
+        page.locator("[data-testid='stMain'] [data-testid='stExpander']").nth(least - 1).wait_for(timeout=120_000)
     for _ in range(30):                                  # bounded: a page has a handful of boxes
         closed = page.locator(EXPANDER)
         if not closed.count():

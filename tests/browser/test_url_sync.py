@@ -78,3 +78,19 @@ def test_fast_arrow_keys_leave_widget_url_and_model_agreeing(app_url, page, wait
         assert state(other) == shown
     finally:
         other.close()
+
+
+def test_gradients_card_opens_the_state_it_names(app_url, page, wait_for_app):
+    page.goto(app_url)
+    wait_for_app(page)
+    card = page.locator("[data-testid='stVerticalBlockBorderWrapper'], [data-testid='stVerticalBlock']",
+                        has_text="Gradients vanish at spectral radius 0.9").last
+    card.get_by_role("link", name="Open and run").click()
+    page.wait_for_url("**/gradients?*", timeout=SETTLE_MS)
+    page.locator("input[type='range'][aria-label='Spectral radius ρ of W_hh']").wait_for(timeout=SETTLE_MS)
+    wait_for_app(page)
+    rho = page.locator("input[type='range'][aria-label='Spectral radius ρ of W_hh']").input_value()
+    query = {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert float(rho) == 0.9 and query.get("grad_act") == "linear"
+    assert page.get_by_role("radio", name="linear").is_checked()
+    assert "exact" in page.locator("[data-testid='stMain']").inner_text()      # the linear theory's caption

@@ -20,8 +20,11 @@ from playground.user_data import series_task
 
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 PAYLOADS = {"html": "<img src=x onerror=alert(1)>", "link": "[link](javascript:alert(1))", "bold": "**bold**",
-            "math": "$x$"}
-FRAGMENTS = {"html": "<img", "link": "](javascript", "bold": "**bold**", "math": "$x$"}
+            "math": "$x$", "autolink": "www.evil.example", "ip-host": "http://10.0.0.1/x",
+            "shortcode": ":material/home:", "1mb": "A" * 2**20}
+FRAGMENTS = {"html": "<img", "link": "](javascript", "bold": "**bold**", "math": "$x$", "autolink": "www.evil",
+             "ip-host": "10.0.0.1", "shortcode": ":material/home:", "1mb": "A" * 50}
+MAX_ECHO = 200                        # characters of one input any element may echo (the rest is clipped)
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 
 # input -> (page, the URL parameters or session state that carry the payload)
@@ -34,6 +37,7 @@ INPUTS = {
     "cell-choice": ("cell", lambda p: ({"cell_mode": p}, {})),
     "gradients-number": ("gradients", lambda p: ({"grad_rho": p}, {})),
     "gradients-text": ("gradients", lambda p: ({"conn_text": p + " the end", "conn_pos": "0"}, {})),
+    "intervention-units": ("interventions", lambda p: ({"iv_units": p}, {"live_run": small_run()})),
     "upload-title-train": ("train", lambda p: ({"task": "custom", "seq_len": "8", "hidden": "4"}, uploaded(p))),
     "upload-title-model": ("model_io", lambda p: ({}, {"live_run": uploaded_run(p)})),
 }
@@ -42,6 +46,10 @@ INPUTS = {
 def uploaded(title: str) -> dict:
     values = np.sin(np.arange(200) / 5.0)[:, None]
     return {CUSTOM_TASK_KEY: series_task(values, title, 8)}
+
+
+def small_run() -> LiveRun:
+    return LiveRun(RunConfig(seq_len=8, hidden=4, batch=4))
 
 
 def uploaded_run(title: str) -> LiveRun:
@@ -77,5 +85,6 @@ def test_echoed_user_text_is_literal(source, payload):
     texts = shown_texts(at)
     outside = "\n".join(CODE_SPAN.sub("", text) for text in texts)
     assert FRAGMENTS[payload] not in outside, [t for t in texts if FRAGMENTS[payload] in CODE_SPAN.sub("", t)]
+    assert not any(PAYLOADS[payload][:MAX_ECHO] in text for text in texts) or len(PAYLOADS[payload]) < MAX_ECHO
     if source.startswith("upload-title"):                 # the title is on screen, as a code span
-        assert any(PAYLOADS[payload] in span.group(0) for t in texts for span in CODE_SPAN.finditer(t))
+        assert any(PAYLOADS[payload][:100] in span.group(0) for t in texts for span in CODE_SPAN.finditer(t))

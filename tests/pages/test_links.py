@@ -72,3 +72,31 @@ def test_bad_link_values_fall_back_with_a_note(stem, params):
     table = GRADIENTS if stem == "gradients" else CELL
     for key in params:
         assert at.session_state[key] == table[key].default
+
+
+def far_values(table) -> dict[str, str]:
+    """A value other than the default for every setting of ``table``, in its URL form."""
+    values = {}
+    for name, spec in table.items():
+        if spec.kind == "bool":
+            values[name] = "0" if spec.default else "1"
+        elif spec.kind == "choice":
+            values[name] = next(c for c in reversed(spec.choices) if c != spec.default)
+        elif spec.kind == "text":
+            values[name] = "1, 2"
+        elif spec.options:
+            values[name] = str(next(o for o in reversed(spec.options) if o != spec.default))
+        else:
+            values[name] = str(spec.low if spec.default != spec.low else spec.high)
+    return values
+
+
+@pytest.mark.parametrize("stem", ["language", "interventions"])
+def test_every_setting_of_a_page_survives_its_link(stem):
+    table = PAGE_TABLES[stem]
+    params = far_values(table)
+    at = open_page(stem, params)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [w.value for w in at.warning if "Ignored URL parameter" in w.value]
+    assert {k: at.session_state[k] for k in table} == parse_page_query(table, params)[0]
+    assert url(at) == page_query(table, parse_page_query(table, params)[0])
