@@ -53,7 +53,6 @@ with c[0]:
             clamp[gate] = value
 with c[1]:
     st.markdown("**Silence hidden units**")
-    st.session_state.setdefault("iv_units", "")        # Find the unit may have filled it in
     units_text = st.text_input(f"Units to set to 0 (0–{run.config.hidden - 1}, e.g. 3, 5-7)",
                                key="iv_units", max_chars=int(F["iv_units"].high), help="h_t (and c_t) of these units of the last layer are 0 at every step")
 with c[2]:

@@ -116,5 +116,4 @@ def silence_panel(run, found: Search, unit: int) -> None:
         st.caption("Next-character loss on the searched text, at the marked positions and elsewhere, with "
                    f"h_t (and c_t) of unit {unit} set to 0 at every step.")
     if st.button(f"Silence unit {unit} on the Interventions page", icon=":material/tune:", key="us_silence"):
-        st.session_state["iv_units"] = str(unit)
-        st.switch_page(INTERVENTIONS_PAGE)
+        st.switch_page(INTERVENTIONS_PAGE, query_params={"iv_units": str(unit)})   # the link carries the edit
