@@ -1,7 +1,8 @@
 """Sweep page: a grid of runs on Ray, its progress, the memory chart and the table of trials."""
 import streamlit as st
 
-from playground.ui.sweep_session import progress_ui, results_ui, session_sweep, start_session_sweep, sweep_form_ui
+from playground.ui.sweep_session import (autostart, progress_ui, results_ui, session_sweep, start_session_sweep,
+                                         sweep_form_ui)
 from playground.ui.text import page_text
 
 POLL_SECONDS = 1.0
@@ -11,6 +12,7 @@ st.markdown(page_text("sweep"))
 submitted = sweep_form_ui()
 if submitted is not None:
     start_session_sweep(*submitted)
+autostart()
 
 run = session_sweep().run
 RUNNING = run is not None and not run.progress().finished

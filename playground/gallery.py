@@ -90,7 +90,7 @@ GALLERY: tuple[Experiment, ...] = (
         "RNN vs GRU vs LSTM on the adding problem for T from 10 to 200, three seeds each: 45 runs "
         "on Ray, then the fraction of seeds that solve it at each T.",
         "sweep",
-        {"preset": "memory"},
+        {"preset": "memory", **AUTOSTART},
     ),
     Experiment(
         "Forecast Seattle's temperature",

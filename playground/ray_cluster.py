@@ -50,8 +50,10 @@ def connect(address: str | None = None):
             if address:
                 ray.init(address=address, **{k: v for k, v in options.items() if k != "include_dashboard"})
             else:
-                # "local": always a new Ray of our own, never one that a `ray start` left on this machine
-                ray.init(address="local", num_cpus=usable_cpus(), object_store_memory=OBJECT_STORE_BYTES, **options)
+                # "local": always a new Ray of our own, never one that a `ray start` left on this machine;
+                # on the loopback only (and Ray then keeps 127.0.0.1 as this node's address)
+                ray.init(address="local", num_cpus=usable_cpus(), object_store_memory=OBJECT_STORE_BYTES,
+                         _node_ip_address="127.0.0.1", **options)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError) as err:
             detail = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
             raise PlaygroundError(f"cannot reach Ray at {address or 'a new local Ray'}: {detail}") from None

@@ -239,7 +239,7 @@ class Preset:
 
 
 PRESETS: dict[str, Preset] = {
-    # 45 trials; about four minutes on two cores. At 600 steps the vanilla RNN solves T=10,
+    # 45 trials; a few minutes on two cores (see the README). At 600 steps the vanilla RNN solves T=10,
     # the GRU and LSTM reach further; T=200 stays out of reach for all three in this budget.
     "memory": Preset("How far back can it remember? RNN vs GRU vs LSTM on the adding problem",
                      {"arch": "rnn,gru,lstm", "task": "adding", "seq_len": "10,25,50,100,200", "hidden": "32",

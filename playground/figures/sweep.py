@@ -43,6 +43,9 @@ def make_memory_figure(curve: pd.DataFrame, x: str = "seq_len", metric_name: str
     base_layout(fig, height=height)
     fig.update_yaxes(range=[-0.05, 1.05], tickformat=".0%", row=1, col=1)
     fig.update_xaxes(title_text=X_TITLES.get(x, x), row=2, col=1)
-    if len(curve) and curve["x"].min() > 0 and curve["x"].max() / curve["x"].min() >= 10:
-        fig.update_xaxes(type="log")
+    values = sorted(set(curve["x"])) if len(curve) else []
+    if values and min(values) > 0 and max(values) / min(values) >= 10:
+        fig.update_xaxes(type="log")           # T from 10 to 200: even steps on a log axis
+    if values:
+        fig.update_xaxes(tickvals=values, ticktext=[f"{v:g}" for v in values])    # only the values tried
     return fig

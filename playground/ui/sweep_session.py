@@ -45,12 +45,25 @@ def session_sweep() -> SessionSweep:
     return SessionSweep()
 
 
-def sweep_form_ui() -> tuple[dict, int] | None:
-    """The grid form, filled from ``?preset=`` (the home gallery's link) or the memory preset.
+def url_preset():
+    """The preset named by ``?preset=`` (the home gallery's link), else the memory sweep."""
+    return PRESETS.get(st.query_params.get("preset", DEFAULT_PRESET), PRESETS[DEFAULT_PRESET])
 
-    Returns (field -> comma-separated values, steps per trial) when Start was pressed.
-    """
-    preset = PRESETS.get(st.query_params.get("preset", DEFAULT_PRESET), PRESETS[DEFAULT_PRESET])
+
+def autostart() -> None:
+    """``?autostart=1`` (the gallery's one click): start the URL's preset once, unless a sweep runs."""
+    if st.query_params.get("autostart") != "1":
+        return
+    del st.query_params["autostart"]
+    current = session_sweep().run
+    if current is None or current.progress().finished:
+        preset = url_preset()
+        start_session_sweep(preset.values, preset.steps)
+
+
+def sweep_form_ui() -> tuple[dict, int] | None:
+    """The grid form, filled from the URL's preset. Returns (field -> values, steps) when Start was pressed."""
+    preset = url_preset()
     defaults = preset.values
     with st.form("sweep_form", border=True):
         cols = st.columns([2, 1, 1])
@@ -89,8 +102,9 @@ def progress_ui(run: SweepRun) -> None:
     share = progress.done / progress.total if progress.total else 1.0
     eta = progress.eta_seconds
     eta_text = f" · about {eta / 60:.0f} min {eta % 60:.0f} s left" if eta else ""
+    cancelled = f" · {progress.cancelled} cancelled" if progress.cancelled else ""
     st.progress(share, text=f"{progress.done} of {progress.total} trials done · {progress.running} running · "
-                            f"{progress.queued} queued{eta_text} · {progress.elapsed:.0f} s so far")
+                            f"{progress.queued} queued{cancelled}{eta_text} · {progress.elapsed:.0f} s so far")
     if progress.note:
         st.info(progress.note, icon=":material/info:")
     if progress.failed:

@@ -94,3 +94,16 @@ def test_a_trial_url_reproduces_its_config():
     query = dict(pair.split("=") for pair in url.split("?", 1)[1].split("&"))
     assert from_query(query) == (config, [])
     assert train_url(RunConfig()) == "train"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--seq-len", "10,0"], "seq_len must be between 1 and 400"),
+    (["--steps", "0"], "steps must be between 1 and"),
+    (["--threshold", "inf"], "threshold must be a finite number"),
+    (["--arch", "lstm", "--address", "127.0.0.1:1"], "cannot reach Ray at 127.0.0.1:1"),
+    (["--address", "nowhere"], "Ray address must be host:port"),
+])
+def test_sweep_argument_errors_exit_2_with_one_line(argv, message, capsys):
+    assert cli.main(["sweep", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err

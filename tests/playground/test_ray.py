@@ -1,10 +1,17 @@
-"""The Ray backend against a real ``ray start --head`` on 127.0.0.1 (started and stopped here).
+"""Ray, for real, on the loopback: the live-run backend against a `ray start --head`, then sweeps on a local Ray.
 
-A live run trains as an actor; Pause holds (a Step after it moves the counter by exactly one);
-closing the run kills the actor and gives its CPU share back to the cluster.
+The order matters and is kept by this one file: a process that has run a local Ray and shut it
+down cannot then drive actors on another cluster (Ray keeps per-process state), so the cluster
+test runs first and the local Ray's tests after it.
+
+1. A `ray start --head` on 127.0.0.1 (started and stopped here): a live run trains as an actor;
+   Pause holds (a Step after it moves the counter by exactly one); closing the run kills the
+   actor and gives its CPU share back to the cluster.
+2. A local Ray: a sweep of twelve trials gives the same metrics as the CLI run one by one, and
+   Cancel stops the running and queued trials.
 """
+import json
 import os
-import secrets
 import shutil
 import signal
 import subprocess
@@ -15,26 +22,31 @@ from pathlib import Path
 
 import pytest
 
+from playground import cli
 from playground.config import RunConfig
-from tools.local_server import free_port
 from playground.errors import PlaygroundError
-from playground.ray_cluster import check_reachable, disconnect
+from playground.ray_cluster import check_reachable, connect, disconnect
 from playground.run_handle import RunHandle
+from playground.sweep import spec_from_strings
+from playground.sweep_runner import start_sweep
+from tools.local_server import free_port
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
-WAIT_S = 120
+WAIT_S = 240
 
 
 def ray_cli() -> str:
     return shutil.which("ray") or str(Path(sys.executable).with_name("ray"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def head():
     """A Ray head on 127.0.0.1 as a child process group (``--block``): stopping the group stops it."""
     port = free_port()
-    auth = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}   # the cluster and the app share it
+    # Loopback only and for this test's lifetime, so without token authentication; a real cluster
+    # runs with RAY_AUTH_MODE=token, and the app's environment gets the cluster's RAY_AUTH_TOKEN.
+    auth = {"RAY_AUTH_MODE": "disabled"}
     saved = {key: os.environ.get(key) for key in auth}
     os.environ.update(auth)
     env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0",
@@ -84,7 +96,7 @@ def test_a_live_run_trains_as_an_actor_pauses_steps_and_is_freed(head):
     ray = backend.ray
     cpus = ray.cluster_resources()["CPU"]
     run = RunHandle(backend, RunConfig(arch="gru", task="adding", seq_len=10, hidden=8))
-    assert run.wait_ready(WAIT_S) and run.snapshot is not None and run.step_count == 0
+    assert run.wait_ready(WAIT_S) and run.snapshot is not None and run.step_count == 0, run.error
     assert ray.available_resources().get("CPU", 0) == pytest.approx(cpus - backend.run_cpus)
 
     run.set_running(True)
@@ -103,3 +115,42 @@ def test_a_live_run_trains_as_an_actor_pauses_steps_and_is_freed(head):
     wait_until(lambda: ray.available_resources().get("CPU", 0) == pytest.approx(cpus))
     with pytest.raises(ray.exceptions.RayActorError):
         ray.get(actor.drain.remote(), timeout=WAIT_S)
+
+
+@pytest.fixture(scope="module")
+def local_ray():         # used after the head's test, which stopped it: see the module docstring
+    module = connect()            # a local Ray on this machine's usable CPUs
+    yield module
+    disconnect()
+
+
+def test_a_sweep_of_twelve_trials_matches_the_cli_run_one_by_one(local_ray, capsys):
+    grid = {"arch": "rnn,gru,lstm", "task": "adding", "seq_len": "5,8", "hidden": "6", "seed": "0,1"}
+    spec = spec_from_strings(grid, steps=40, val_every=20)
+    run = start_sweep(spec)
+    assert run.join(WAIT_S)
+    progress = run.progress()
+    assert (progress.total, progress.done, progress.failed, progress.cancelled) == (12, 12, 0, 0)
+    assert progress.finished and progress.eta_seconds is None and progress.running == progress.queued == 0
+    capsys.readouterr()
+    for result in sorted(progress.results, key=lambda r: r.index):
+        c = result.config
+        assert cli.main(["train", "--arch", c["arch"], "--task", "adding", "--seq-len", str(c["seq_len"]),
+                         "--hidden", "6", "--seed", str(c["seed"]), "--steps", "40", "--quiet"]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert result.metric == printed["val_metric"], c
+        assert result.steps == printed["steps"] == 40
+
+
+def test_cancel_stops_the_running_and_queued_trials(local_ray):
+    spec = spec_from_strings({"arch": "lstm", "task": "adding", "seq_len": "100", "seed": ",".join(map(str, range(12)))},
+                             steps=100_000)
+    run = start_sweep(spec)
+    wait_until(lambda: run.progress().running > 0)
+    run.cancel()
+    assert run.join(WAIT_S)
+    progress = run.progress()
+    assert progress.finished and progress.cancelled >= 11 and progress.done + progress.cancelled == 12
+    assert progress.note == "Cancelled."
+    cpus = local_ray.cluster_resources()["CPU"]
+    wait_until(lambda: local_ray.available_resources().get("CPU", 0) == cpus)    # the running trials gave their CPUs back
