@@ -6,6 +6,7 @@ import pytest
 from playground.config import FIELDS, from_mapping, from_query
 from playground.gallery import GALLERY, TOPOLOGIES
 from playground.page_state import PAGE_TABLES, parse_page_query
+from playground.sweep import PRESETS as SWEEP_PRESETS
 from playground.tasks import TASKS
 from playground.tasks.base import TOPOLOGIES as TASK_TOPOLOGIES
 
@@ -19,6 +20,9 @@ def test_link_parameters_are_valid_settings(entry):
     if entry.page in PAGE_TABLES:                 # a teaching page: its own table names every parameter
         values, notes = parse_page_query(PAGE_TABLES[entry.page], entry.params)
         assert notes == [] and set(values) == set(entry.params)
+        return
+    if entry.page == "sweep":                      # a ready sweep: a preset by name, started on arrival
+        assert entry.params.get("preset") in SWEEP_PRESETS and set(entry.params) <= {"preset", "autostart"}
         return
     settings = {k: v for k, v in entry.params.items() if k in FIELDS}
     from_mapping(settings)  # raises ConfigError on any bad value
