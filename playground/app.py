@@ -41,6 +41,6 @@ PAGES = {
 
 training_backend()          # the worker pool starts with the first visit, not with the first run
 setup_frame()
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, expanded=True)     # every page listed: none hidden under "View more"
 note_page(page.url_path)     # lets a page tell a page switch (its URL is a link) from its own rerun
 page.run()
