@@ -136,10 +136,12 @@ def controls_ui(run: RunHandle, key: str = RUN_KEY) -> None:
     cols = st.columns([1, 1, 1, 4])
     target = not run.running
     start_pause_button(cols[0], run.running, f"{key}_run", lambda: set_running(run, target))
-    next_step = run.step_count + 1                   # the step the page showed, plus one: a doubled click steps once
+    # The step the page showed, plus one: a doubled click steps once, and a click while training
+    # (the count is already past it) does nothing. Step is never disabled: a full rerun cut short
+    # by a fragment's could leave a disabled Step drawn beside Start, with nothing left to redraw it.
+    next_step = run.step_count + 1
     cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
-                   help=button_hint("One training update, then redraw"), disabled=run.running,
-                   on_click=lambda: step_run(run, next_step))
+                   help=button_hint("One training update, then redraw"), on_click=lambda: step_run(run, next_step))
     cols[2].button("Reset", icon=":material/restart_alt:", key=f"{key}_reset", width="stretch",
                    help=button_hint("New weights from the seed; history cleared"),
                    on_click=lambda: reset_run(run, key))

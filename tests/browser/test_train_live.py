@@ -1,6 +1,8 @@
 """Live training in a real browser: Start updates the charts, Pause/Step/Reset work, page switches are safe."""
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 EXCEPTION = "[data-testid='stException']"
 
 
@@ -35,6 +37,23 @@ def button(page, name):
     return page.get_by_role("button", name=name, exact=False).first
 
 
+def press_pause(page, bound_s: float = 240.0, again_s: float = 30.0) -> None:
+    """Press Pause and wait (bounded) until Start shows; press again while Pause still shows after
+    ``again_s``: on a loaded machine a click can land while a rerun replaces the button, and is
+    lost. Pause is idempotent (it sets "not training"), so a second press never starts anything."""
+    deadline = time.monotonic() + bound_s
+    while True:
+        button(page, "Pause").click(timeout=again_s * 1000)
+        try:
+            page.get_by_role("button", name="Start").first.wait_for(timeout=again_s * 1000)
+            return
+        except PlaywrightTimeout:
+            assert time.monotonic() < deadline, f"Pause had no effect within {bound_s:.0f} s"
+            if not button(page, "Pause").is_visible():
+                page.get_by_role("button", name="Start").first.wait_for()
+                return
+
+
 def pause_and_step(page, wait_for_app) -> tuple[int, int]:
     """Press Pause, read the count once the page shows Start; press Step, read it once it changed.
 
@@ -42,8 +61,7 @@ def pause_and_step(page, wait_for_app) -> tuple[int, int]:
     had training gone on, the count would be further on. Each read waits for the condition that
     its click was drawn (a live page's fragment reruns could otherwise pass for the click's own).
     """
-    button(page, "Pause").click()
-    page.get_by_role("button", name="Start").first.wait_for()
+    press_pause(page)
     wait_for_app(page)
     paused = step_value(page)
     button(page, "Step").click()
