@@ -80,7 +80,7 @@ SETTLED_JS = ("window.__bench.idle !== null && "
 # every Step value change, every change of the gradient-now chart's title, every validation
 # metric value, whether the run was queued, and when every chart under ``window.__benchCharts``
 # (at least ``window.__benchExpect`` of them) first held a drawn plot while the script was idle.
-# The brief's ``.main-svg .trace`` misses heatmaps (their group is ``.hm``) and the loss chart
+# A plain ``.main-svg .trace`` selector misses heatmaps (their group is ``.hm``) and the loss chart
 # before training (no trace yet), hence ``drawnPlot``.
 RECORDER_JS = """(() => {
 window.__bench = {idle: null, drawn: 0, click: null, steps: [], insides: [], val: [], queued: false,
