@@ -138,27 +138,15 @@ class RayBackend:
 
     def wait(self, run_id: int, seq: int, timeout: float) -> bool:
         """Wait until the actor applied ``seq`` (or the run was closed or lost)."""
-        deadline = time.monotonic() + timeout
         with self._lock:
-            while True:
-                view = self._views[run_id]
-                if view.acked >= seq or view.closed or run_id not in self._actors:
-                    return view.acked >= seq
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._lock.wait(left)
+            self._lock.wait_for(lambda: (self._views[run_id].acked >= seq or self._views[run_id].closed
+                                        or run_id not in self._actors), timeout)
+            return self._views[run_id].acked >= seq
 
     def wait_published(self, run_id: int, version: int, timeout: float) -> bool:
         """Wait until the run's view is newer than ``version``."""
-        deadline = time.monotonic() + timeout
         with self._lock:
-            while self._views[run_id].version <= version:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return False
-                self._lock.wait(left)
-            return True
+            return self._lock.wait_for(lambda: self._views[run_id].version > version, timeout)
 
     def close(self, run_id: int) -> None:
         """Kill the run's actor (its CPU share is free at once); the view keeps its counters."""
