@@ -68,6 +68,11 @@ class RunView:
     last_read: float = field(default_factory=time.monotonic)
     closed: bool = False
 
+    def close(self) -> None:
+        """Mark the run closed and let go of its arrays; its counters stay readable."""
+        self.closed, self.wanted, self.running = True, False, False
+        self.snapshot, self.records, self.weights, self.history, self.resume = None, [], None, {}, None
+
 
 def apply_publication(view: RunView, message: dict) -> None:
     """Merge one worker publication (``playground.worker.Worker.publish``) into ``view``.

@@ -147,8 +147,7 @@ class ProcessPool:
             view = self._views.get(run_id)
             if view is None or view.closed:
                 return
-            view.closed, view.wanted, view.running = True, False, False
-            view.snapshot, view.records, view.weights, view.history, view.resume = None, [], None, {}, None
+            view.close()
             self._release(run_id)
             index = self._placement.pop(run_id, None)
             self._memory.pop(run_id, None)

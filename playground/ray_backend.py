@@ -154,8 +154,7 @@ class RayBackend:
             view = self._views.get(run_id)
             if view is None or view.closed:
                 return
-            view.closed, view.wanted, view.running = True, False, False
-            view.snapshot, view.records, view.weights, view.history = None, [], None, {}
+            view.close()
             actor = self._actors.pop(run_id, None)
             self._lock.notify_all()
         if actor is not None:
