@@ -22,7 +22,7 @@ from pathlib import Path
 
 from deploy.nginx import render, replica_name
 from playground.cli import OneLineParser
-from playground.health import REPLICA_ENV
+from playground.backends.health import REPLICA_ENV
 from tools.local_server import free_port, healthy, start_server, stop_server
 
 MAX_REPLICAS = 32

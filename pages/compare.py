@@ -7,7 +7,7 @@ from playground.figures.gradients import grad_summary, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_NAMES
 from playground.markup import title_markdown
-from playground.run_summary import shown, shown_delta
+from playground.engine.run_summary import shown, shown_delta
 from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, set_running
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text

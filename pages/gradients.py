@@ -8,8 +8,8 @@ from playground.figures.gradient_lab import clipping_summary, make_arch_overlay_
 from playground.figures.gradients import make_grad_norm_figure
 from playground.figures.style import ARCH_NAMES
 from playground.figures.text import make_scale_html, make_text_html
-from playground.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve
-from playground.language import connectivity, log_relative, shown_chars, text_ids
+from playground.lessons.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve
+from playground.lessons.language import connectivity, log_relative, shown_chars, text_ids
 from playground.markup import literal
 from playground.page_state import GRADIENTS
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,

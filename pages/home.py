@@ -4,7 +4,7 @@ from pathlib import Path
 import streamlit as st
 
 from playground.figures.topology import describe_topology, make_topology_svg
-from playground.gallery import GALLERY, TOPOLOGIES
+from playground.lessons.gallery import GALLERY, TOPOLOGIES
 from playground.ui.text import page_text
 
 PAGES = Path(__file__).resolve().parent

@@ -8,7 +8,7 @@ from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
 from playground.figures.states import make_unit_heatmap
 from playground.figures.style import ARCH_NAMES
-from playground.interventions import (CLAMPABLE, compare_intervention, describe_intervention, make_intervention,
+from playground.lessons.interventions import (CLAMPABLE, compare_intervention, describe_intervention, make_intervention,
                                       parse_units)
 from playground.config import RunConfig
 from playground.page_state import INTERVENTIONS

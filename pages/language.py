@@ -7,7 +7,7 @@ import streamlit as st
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_NAMES
 from playground.figures.text import make_scale_html, make_text_html
-from playground.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
+from playground.lessons.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
                                  validation_excerpt)
 from playground.page_state import LANGUAGE
 from playground.ui.teaching import LANGUAGE_RUN, session_char_model, train_here_ui

@@ -1,7 +1,7 @@
 """Talk: play a deck of live steps — title, notes and progress over the step's live model, by keyboard."""
 import streamlit as st
 
-from playground.deck import builtin_decks, load_builtin
+from playground.lessons.deck import builtin_decks, load_builtin
 from playground.ui.frame import enter_presenter_mode
 from playground.ui.live_session import run_status_ui
 from playground.ui.talk_panels import VIEW_PANELS, model_caption, nav_ui, notes_ui, plain, progress_ui

@@ -137,7 +137,7 @@ def _checked_out(raw: str) -> Path:
 
 def check_data(raw: str) -> Path:
     """--data: a regular file of at most the upload limit (never a device, a pipe or a folder)."""
-    from playground.user_data import MAX_BYTES
+    from playground.io.user_data import MAX_BYTES
 
     path = Path(raw)
     try:
@@ -168,8 +168,8 @@ def cmd_train(args) -> int:
     import torch
     from tqdm import tqdm
 
-    from playground.run_files import write_run
-    from playground.trainer import Trainer
+    from playground.io.run_files import write_run
+    from playground.engine.trainer import Trainer
 
     torch.set_num_threads(1)
     task = load_data_task(data, config.seq_len) if data is not None else None
@@ -195,7 +195,7 @@ def cmd_train(args) -> int:
 
 def cmd_sweep(args) -> int:
     """Check the grid, run it on Ray, print one JSON line per trial; a summary line on stderr."""
-    from playground.sweep import spec_from_strings
+    from playground.sweeps.grid import spec_from_strings
 
     spec = spec_from_strings({name: getattr(args, name) for name in FIELDS}, args.steps, args.val_every,
                              args.threshold)
@@ -203,9 +203,9 @@ def cmd_sweep(args) -> int:
     if out is not None and (out.is_dir() or not os.access(out.parent if str(out.parent) else Path("."), os.W_OK)):
         raise PlaygroundError(f"--out {clipped(args.out, 80)} must be a CSV file in a folder that can be written")
 
-    from playground.ray_cluster import cluster_cpus, connect
-    from playground.sweep_results import results_frame
-    from playground.sweep_runner import start_sweep
+    from playground.backends.ray_cluster import cluster_cpus, connect
+    from playground.sweeps.results import results_frame
+    from playground.sweeps.runner import start_sweep
 
     connect(args.address)                     # an unreachable address is one line and status 2, here
     print(f"sweep: {spec.size()} trials of {spec.steps} steps on {cluster_cpus()} Ray CPUs", file=sys.stderr)
@@ -232,7 +232,7 @@ def cmd_sweep(args) -> int:
 
 def load_data_task(path: Path, seq_len: int):
     """A task from a user's file: .txt -> character model, anything else -> CSV time series."""
-    from playground import user_data
+    from playground.io import user_data
 
     try:
         with open(path, "rb") as handle:
@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_train(args)
         if args.command == "sweep":
             return cmd_sweep(args)
-        from playground.bench import run_bench
+        from playground.engine.bench import run_bench
         return run_bench(parse_seconds(args.seconds))
     except PlaygroundError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from playground.cell_trace import ACTIVATIONS as CELL_ACTIVATIONS, ARCHS as CELL_ARCHS, MAX_HIDDEN as CELL_HIDDEN
-from playground.cell_trace import MAX_INPUT, MAX_STEPS
+from playground.lessons.cell_trace import ACTIVATIONS as CELL_ACTIVATIONS, ARCHS as CELL_ARCHS, MAX_HIDDEN as CELL_HIDDEN
+from playground.lessons.cell_trace import MAX_INPUT, MAX_STEPS
 from playground.config import ConfigError, Field, format_value, literal, parse_field, without_value
-from playground.gradient_lab import ACTIVATIONS as GRAD_ACTIVATIONS, MATRICES
+from playground.lessons.gradient_lab import ACTIVATIONS as GRAD_ACTIVATIONS, MATRICES
 
 MAX_TEXT = 400                 # characters of free text a link may carry (the text box's own limit)
 

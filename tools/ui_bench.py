@@ -4,7 +4,7 @@
     python -m tools.ui_bench --scenarios single navigation --seconds 3
     python -m tools.ui_bench --url http://127.0.0.1:8501   # the one-server scenarios on a running app
 
-First a bare PyTorch loop (``playground.bench.bare_step``: LSTM, H = 64, T = 50, B = 32, the
+First a bare PyTorch loop (``playground.engine.bench.bare_step``: LSTM, H = 64, T = 50, B = 32, the
 adding problem, one torch thread) is timed for ``--bare-seconds`` in this process; every
 training rate below is given side by side with it. Then the chosen scenarios run, each in
 its own headless Chromium, and one markdown table with all their rows is printed:
@@ -24,11 +24,11 @@ its own headless Chromium, and one markdown table with all their rows is printed
 - ``eight``: eight sessions at once with the server pinned to CPU 0 (``taskset -c 0``, so its
   worker pool sees one usable CPU) and Chromium pinned to CPU 1: per-session redraws/s and
   steps/s, aggregate steps/s, and aggregate ÷ (usable CPUs of the server × bare steps/s).
-  A pool of one worker trains ``playground.pool.RUNS_PER_WORKER`` runs at once; the other
+  A pool of one worker trains ``playground.backends.pool.RUNS_PER_WORKER`` runs at once; the other
   sessions wait in its queue, and the notes say how many did.
 - ``big``: seven sessions at the defaults, alone and then beside one session at the largest
   settings this server admits (H = 256, T = 200, batch 64, halved until
-  ``playground.cost.check_cost`` admits it): the seven's redraws/s and steps/s with the big
+  ``playground.backends.cost.check_cost`` admits it): the seven's redraws/s and steps/s with the big
   neighbour ÷ without.
 
 Timestamps are taken inside the page (``performance.now()``, whose origin is the navigation
@@ -181,10 +181,10 @@ def start_app(script: str, prefix: tuple[str, ...] = (), timeout_s: float = STAR
 
 
 def bare_steps_per_second(seconds: float) -> float:
-    """Steps/s of ``playground.bench``'s bare loop (LSTM H=64 T=50 B=32, adding), one torch thread."""
+    """Steps/s of ``playground.engine.bench``'s bare loop (LSTM H=64 T=50 B=32, adding), one torch thread."""
     import torch
 
-    from playground.bench import MIN_STEPS, WARMUP_STEPS, bare_step
+    from playground.engine.bench import MIN_STEPS, WARMUP_STEPS, bare_step
     from playground.config import RunConfig
     from playground.tasks import make_task
 
@@ -201,8 +201,8 @@ def bare_steps_per_second(seconds: float) -> float:
 
 
 def usable_cpus_under(prefix: tuple[str, ...]) -> int:
-    """``playground.cpus.usable_cpus()`` as a process started after ``prefix`` (e.g. taskset) sees it."""
-    code = "from playground.cpus import usable_cpus; print(usable_cpus())"
+    """``playground.backends.cpus.usable_cpus()`` as a process started after ``prefix`` (e.g. taskset) sees it."""
+    code = "from playground.backends.cpus import usable_cpus; print(usable_cpus())"
     out = subprocess.run([*prefix, sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          timeout=60, check=True)
     return int(out.stdout.strip())
@@ -211,7 +211,7 @@ def usable_cpus_under(prefix: tuple[str, ...]) -> int:
 def big_settings() -> tuple[dict, str]:
     """The largest settings of BIG this server admits (batch halved until admitted) and a note."""
     from playground.config import RunConfig
-    from playground.cost import check_cost
+    from playground.backends.cost import check_cost
     from playground.errors import AdmissionError
     from playground.tasks import make_task
 
@@ -472,7 +472,7 @@ def scenario_eight(bench: Bench) -> None:
     trained = [r for r in rows if not r["queued"]]
     queued = len(rows) - len(trained)
     aggregate = total(rows)
-    from playground.pool import RUNS_PER_WORKER
+    from playground.backends.pool import RUNS_PER_WORKER
 
     note = (f"{updated_count(rows)}, {queued} queued for a free trainer (the pool trains at most "
             f"{cores} worker × {RUNS_PER_WORKER} runs at once)")
@@ -549,7 +549,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name} done in {time.monotonic() - started:.0f} s", file=sys.stderr)
     load = os.getloadavg()
     print(f"Train page, {SETTINGS.replace('&', ', ')} unless said otherwise; headless Chromium; window "
-          f"{args.seconds:g} s from the first update. Bare PyTorch loop (playground.bench, LSTM H=64 T=50 B=32, "
+          f"{args.seconds:g} s from the first update. Bare PyTorch loop (playground.engine.bench, LSTM H=64 T=50 B=32, "
           f"adding, 1 torch thread), timed right before: **{bare:.1f} steps/s**. Load average at the end: "
           f"{load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} on {os.cpu_count()} cores.\n")
     print(table(bench))

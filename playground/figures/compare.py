@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from playground.figures.style import ARCH_COLOURS, ARCH_NAMES, BASELINE_COLOUR, base_layout
 from playground.figures.training import smooth, thin
-from playground.run_summary import RunSummary, loss_in_metric_units, shown as shown_value
+from playground.engine.run_summary import RunSummary, loss_in_metric_units, shown as shown_value
 
 
 def make_compare_loss_figure(histories: dict[str, pd.DataFrame], metric_name: str, baseline: float,

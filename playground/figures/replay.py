@@ -63,7 +63,7 @@ def _traces(pca: np.ndarray, values: np.ndarray, grad: np.ndarray, gate: str, zr
 
 
 def make_replay_figure(records: list, gate: str = "h", title: str | None = None) -> go.Figure:
-    """Animated replay of ``records`` (playground.live.Record) showing ``gate`` ('h' or a gate name)."""
+    """Animated replay of ``records`` (playground.engine.live.Record) showing ``gate`` ('h' or a gate name)."""
     if not records:
         fig = go.Figure()
         base_layout(fig, title or "Nothing recorded yet")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from playground.figures.style import OKABE_ITO
-from playground.gallery import Topology
+from playground.lessons.gallery import Topology
 
 BOX = 26          # side of one box, px
 COL = 44          # horizontal distance between timesteps, px

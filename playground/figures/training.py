@@ -1,6 +1,6 @@
 """Figures of the training run: loss and validation metric against steps, with the baseline.
 
-The loss is plotted in the units ``playground.run_summary`` gives it, so the chart's last point
+The loss is plotted in the units ``playground.engine.run_summary`` gives it, so the chart's last point
 is the number the tiles and the caption show.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from playground.figures.style import BASELINE_COLOUR, OKABE_ITO, fast_figure, layout_dict
-from playground.run_summary import loss_in_metric_units, shown as shown_value, summarize
+from playground.engine.run_summary import loss_in_metric_units, shown as shown_value, summarize
 
 MAX_POINTS = 1500
 

@@ -44,7 +44,7 @@ def task_arguments(cls: type[Task], config: RunConfig) -> dict:
 
 def make_task(config: RunConfig) -> Task:
     """The task ``config.task``, built from the config; ConfigError for a bad combination."""
-    if config.task == CUSTOM_TASK:      # built from the session's upload (playground.user_data), not here
+    if config.task == CUSTOM_TASK:      # built from the session's upload (playground.io.user_data), not here
         raise ConfigError("no uploaded data in this session — upload it on the Your data page")
     cls = TASKS.get(config.task)
     if cls is None:

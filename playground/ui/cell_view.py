@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from playground.cell_backward import CellGrads, backward_trace
-from playground.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_parts
-from playground.cell_trace import MAX_STEPS, PRESETS, CellSpec, CellTrace, forward_trace, parse_sequence, parse_targets
+from playground.lessons.cell_backward import CellGrads, backward_trace
+from playground.lessons.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_parts
+from playground.lessons.cell_trace import MAX_STEPS, PRESETS, CellSpec, CellTrace, forward_trace, parse_sequence, parse_targets
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_NAMES
 from playground.figures.unrolled import describe_unrolled, make_unrolled_figure

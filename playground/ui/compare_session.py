@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.comparison import compare_configs, level_cap
+from playground.lessons.comparison import compare_configs, level_cap
 from playground.config import ARCHS, RunConfig
 from playground.errors import PlaygroundError
 from playground.ui.frame import button_hint

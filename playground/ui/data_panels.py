@@ -1,6 +1,6 @@
 """The Your data page's panels: one per kind of upload, each returning the task it built (or None).
 
-Each panel parses the upload with ``playground.user_data``, shows what it found (columns,
+Each panel parses the upload with ``playground.io.user_data``, shows what it found (columns,
 preview, split, limits hit) and builds the task for the chosen sequence length. Every
 DataError becomes an ``st.error`` line; the session's run and settings are never touched
 here — only the "Train on this data" button installs the task.
@@ -11,7 +11,7 @@ import html
 
 import streamlit as st
 
-from playground import user_data as ud
+from playground.io import user_data as ud
 from playground.config import clipped
 from playground.errors import DataError, PlaygroundError
 from playground.figures.data import make_label_counts_figure, make_upload_series_figure, series_summary

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime import Runtime
 
-from playground.health import health_report
+from playground.backends.health import health_report
 from playground.ui.live_session import training_backend
 
 

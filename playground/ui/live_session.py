@@ -14,9 +14,9 @@ import streamlit as st
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.errors import PlaygroundError
 from playground.backends import default_backend
-from playground.run_handle import RunHandle
+from playground.backends.run_handle import RunHandle
 from playground.ui.frame import button_hint
-from playground.user_data import with_seq_len
+from playground.io.user_data import with_seq_len
 
 RUN_KEY = "live_run"
 CUSTOM_TASK_KEY = "custom_task"   # session key of the Task built on the Your data page

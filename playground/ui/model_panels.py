@@ -11,13 +11,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from playground import export
+from playground.io import export
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig
 from playground.errors import DataError, PlaygroundError
 from playground.markup import title_markdown
 from playground.tasks import make_task
 from playground.ui.live_session import CUSTOM_TASK_KEY, RUN_KEY, new_run, replace_run
-from playground.user_data import safe_name, with_seq_len
+from playground.io.user_data import safe_name, with_seq_len
 
 TRAIN_PAGE = Path(__file__).resolve().parents[2] / "pages" / "train.py"
 IMPORTED = "_imported_note"

@@ -1,6 +1,6 @@
 """Streamlit glue of the sweep page: the grid form, the session's sweep, its progress and results.
 
-The session holds at most one ``SweepRun`` (``playground.sweep_runner``): Ray trains the
+The session holds at most one ``SweepRun`` (``playground.sweeps.runner``): Ray trains the
 trials, a thread of the SweepRun collects them, and the page only polls ``progress()``. A
 session that ends cancels its sweep (the release hook of ``session_sweep``).
 """
@@ -11,9 +11,9 @@ import streamlit as st
 from playground.config import ARCHS
 from playground.errors import PlaygroundError
 from playground.figures.sweep import make_memory_figure
-from playground.sweep import PRESETS, SweepSpec, spec_from_strings
-from playground.sweep_results import memory_curve, results_frame
-from playground.sweep_runner import SweepRun, start_sweep
+from playground.sweeps.grid import PRESETS, SweepSpec, spec_from_strings
+from playground.sweeps.results import memory_curve, results_frame
+from playground.sweeps.runner import SweepRun, start_sweep
 from playground.tasks import TASKS
 
 CURVE_AXES = ("seq_len", "lag", "hidden", "lr")     # the x of the memory chart: the first that varies

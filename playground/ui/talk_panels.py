@@ -1,4 +1,4 @@
-"""What a talk step shows: one drawing function per view of ``playground.deck.VIEWS``.
+"""What a talk step shows: one drawing function per view of ``playground.lessons.deck.VIEWS``.
 
 ``VIEW_PANELS`` maps each view name to a function ``(run, step, key) -> None``; the live
 views redraw the train page's panels (through ``live_chart``, so charts stay mounted while
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.cell_trace import CellSpec, parse_sequence
+from playground.lessons.cell_trace import CellSpec, parse_sequence
 from playground.markup import markdown_text
-from playground.deck import Step
+from playground.lessons.deck import Step
 from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
 from playground.figures.topology import describe_topology, make_topology_svg
-from playground.gallery import TOPOLOGIES
-from playground.interventions import compare_intervention, describe_intervention, make_intervention
+from playground.lessons.gallery import TOPOLOGIES
+from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
 from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
                                         metrics_panel, predictions_panel, run_numbers, states_panel)

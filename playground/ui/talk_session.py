@@ -13,9 +13,9 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.config import RunConfig
-from playground.deck import Deck, DeckError, Step, builtin_decks, load_builtin, parse_deck, step_index
+from playground.lessons.deck import Deck, DeckError, Step, builtin_decks, load_builtin, parse_deck, step_index
 from playground.errors import PlaygroundError
-from playground.run_handle import RunHandle
+from playground.backends.run_handle import RunHandle
 from playground.ui.live_session import new_run, set_running
 
 DECK_KEY = "talk_deck"            # (name, Deck) being played; name is "" for an uploaded deck

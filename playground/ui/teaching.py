@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from playground.gradient_lab import ClipSetup, LabSetup, clipping_experiment, gradient_curves
-from playground.language import SMALL_STEPS, small_charlm_config, train_small
+from playground.lessons.gradient_lab import ClipSetup, LabSetup, clipping_experiment, gradient_curves
+from playground.lessons.language import SMALL_STEPS, small_charlm_config, train_small
 from playground.config import RunConfig
 from playground.errors import PlaygroundError
 

@@ -15,9 +15,9 @@ from playground.figures.gradients import grad_summary, make_grad_heatmap_figure,
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
 from playground.figures.training import make_loss_figure
-from playground.live import Record
-from playground.probe import Snapshot
-from playground.run_summary import RunSummary, shown, shown_delta, summarize, with_latest_validation
+from playground.engine.live import Record
+from playground.engine.probe import Snapshot
+from playground.engine.run_summary import RunSummary, shown, shown_delta, summarize, with_latest_validation
 from playground.ui.frame import presenter_figure
 from playground.ui.live_chart import live_chart
 from playground.ui.text import page_text
@@ -163,7 +163,7 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
 
 def text_panel(run, key: str, example: dict) -> None:
     """Char LM: the probe text with the model's next-character guesses, and a temperature sample."""
-    from playground.sampling import sample_text
+    from playground.engine.sampling import sample_text
 
     left, right = st.columns(2)
     with left:

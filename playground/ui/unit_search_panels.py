@@ -1,4 +1,4 @@
-"""Widgets and panels of the Find-the-unit page (Streamlit glue over ``playground.unit_search``).
+"""Widgets and panels of the Find-the-unit page (Streamlit glue over ``playground.lessons.unit_search``).
 
 ``pattern_ui`` draws the pattern controls for the session's task (a regular expression for a
 char model; a window of timesteps or "between the marks" otherwise) and returns them as plain
@@ -16,7 +16,7 @@ import streamlit as st
 from playground.errors import PlaygroundError
 from playground.figures.units import make_sequence_activation_figure, make_text_activation_figure
 from playground.ui.train_panels import chart
-from playground.unit_search import (MARK_CHANNEL, MAX_PATTERN, PRESETS, SIGNALS, Search, search_sequences,
+from playground.lessons.unit_search import (MARK_CHANNEL, MAX_PATTERN, PRESETS, SIGNALS, Search, search_sequences,
                                     search_text, text_loss_change)
 
 INTERVENTIONS_PAGE = Path(__file__).resolve().parents[2] / "pages" / "interventions.py"

@@ -4,7 +4,7 @@
 draws the probe sequence / layer / timestep / unit pickers (taken once from the URL, so
 ``/cell?source=model&t=12&unit=5`` opens that unit, and written back to it); ``unit_panel``
 draws the unit's forward equations, its strongest recurrent inputs and its backward terms,
-computed by ``playground.unit_trace`` on the model's latest weights. ``jump_to_unit`` is
+computed by ``playground.lessons.unit_trace`` on the model's latest weights. ``jump_to_unit`` is
 the train page's heatmap click: it opens this view on the clicked unit and timestep.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ import streamlit as st
 from playground.markup import markdown_text
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_NAMES
-from playground.unit_latex import backward_equations, forward_equations
-from playground.unit_trace import UnitRef, parse_unit_query, unit_step
+from playground.lessons.unit_latex import backward_equations, forward_equations
+from playground.lessons.unit_trace import UnitRef, parse_unit_query, unit_step
 
 CELL_PAGE = Path(__file__).resolve().parents[2] / "pages" / "cell.py"
 SOURCES = {"tiny": "A tiny network (every number)", "model": "Your trained model (one unit)"}

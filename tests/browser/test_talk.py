@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from playground.deck import builtin_decks, load_builtin
+from playground.lessons.deck import builtin_decks, load_builtin
 
 EXCEPTION = "[data-testid='stException']"
 STEP_WAIT_MS = 120_000       # a step that builds a model waits for its worker's first probe

@@ -6,8 +6,8 @@ import torch
 from models.bptt import bptt
 from models.network import Intervention, SequenceNet
 from playground.config import RunConfig
-from playground.probe import probe
-from playground.trainer import Trainer
+from playground.engine.probe import probe
+from playground.engine.trainer import Trainer
 
 CELLS = [("rnn", "tanh"), ("rnn", "relu"), ("rnn", "linear"), ("gru", "tanh"), ("lstm", "tanh")]
 # The RNN has no gate to clamp; its interventions are ablation and scaling.

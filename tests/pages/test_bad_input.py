@@ -15,10 +15,10 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from playground import user_data as ud
-from playground.checkpoint import FORMAT, checkpoint_dict
+from playground.io import user_data as ud
+from playground.io.checkpoint import FORMAT, checkpoint_dict
 from playground.config import RunConfig
-from playground.live import LiveRun
+from playground.engine.live import LiveRun
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 BASE = {"task": "adding", "seq_len": "10", "hidden": "8", "batch": "8"}

@@ -70,7 +70,7 @@ import re  # noqa: E402
 import time  # noqa: E402
 
 from playground.config import RunConfig  # noqa: E402
-from playground.live import LiveRun  # noqa: E402
+from playground.engine.live import LiveRun  # noqa: E402
 
 OUTSIDE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 WAVE = [f"{np.sin(k / 5):.4f}" for k in range(120)]

@@ -14,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.config import RunConfig
-from playground.live import LiveRun
+from playground.engine.live import LiveRun
 from playground.ui.live_session import CUSTOM_TASK_KEY
-from playground.user_data import series_task
+from playground.io.user_data import series_task
 
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 PAYLOADS = {"html": "<img src=x onerror=alert(1)>", "link": "[link](javascript:alert(1))", "bold": "**bold**",

@@ -34,7 +34,7 @@ def test_page_renders_without_exception(name):
 
 
 def test_home_shows_every_gallery_link():
-    from playground.gallery import GALLERY, TOPOLOGIES
+    from playground.lessons.gallery import GALLERY, TOPOLOGIES
 
     at = run_page("home.py")
     assert not at.exception

@@ -5,9 +5,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.config import FIELDS, from_query
-from playground.gallery import GALLERY
+from playground.lessons.gallery import GALLERY
 from playground.page_state import CELL, GRADIENTS, PAGE_TABLES, defaults, page_query, parse_page_query
-from playground.sweep import PRESETS as SWEEP_PRESETS
+from playground.sweeps.grid import PRESETS as SWEEP_PRESETS
 
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 

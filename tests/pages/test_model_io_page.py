@@ -5,8 +5,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.config import RunConfig
-from playground.export import weights_bytes
-from playground.live import LiveRun
+from playground.io.export import weights_bytes
+from playground.engine.live import LiveRun
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 # The page under test is the default page, so its first run already has the session's run.

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.run_summary import shown
+from playground.engine.run_summary import shown
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.config import RunConfig
-from playground.live import LiveRun
+from playground.engine.live import LiveRun
 
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 

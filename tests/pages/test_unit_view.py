@@ -4,8 +4,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.config import RunConfig
-from playground.live import LiveRun
-from playground.unit_trace import UnitRef, unit_step
+from playground.engine.live import LiveRun
+from playground.lessons.unit_trace import UnitRef, unit_step
 
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 

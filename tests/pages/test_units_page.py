@@ -4,7 +4,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.config import RunConfig
-from playground.live import LiveRun
+from playground.engine.live import LiveRun
 
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 

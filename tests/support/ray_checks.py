@@ -25,10 +25,10 @@ import pytest
 from playground import cli
 from playground.config import RunConfig
 from playground.errors import PlaygroundError
-from playground.ray_cluster import check_reachable, connect, disconnect
-from playground.run_handle import RunHandle
-from playground.sweep import spec_from_strings
-from playground.sweep_runner import start_sweep
+from playground.backends.ray_cluster import check_reachable, connect, disconnect
+from playground.backends.run_handle import RunHandle
+from playground.sweeps.grid import spec_from_strings
+from playground.sweeps.runner import start_sweep
 from tools.local_server import free_port
 
 pytestmark = pytest.mark.slow
@@ -90,7 +90,7 @@ def wait_until(condition, timeout=WAIT_S):
 
 
 def test_a_live_run_trains_as_an_actor_pauses_steps_and_is_freed(head):
-    from playground.ray_backend import RayBackend
+    from playground.backends.ray_backend import RayBackend
 
     backend = RayBackend(address=head)
     ray = backend.ray

@@ -1,0 +1,246 @@
+"""The cluster training backend: each live run is a Ray actor (``TrainingBackend`` on Ray).
+
+Chosen by ``playground.backends.default_backend`` when ``RNN_PLAYGROUND_RAY_ADDRESS`` names a
+cluster; the pages do not change. A ``RunActor`` hosts one run in the same ``Worker`` the
+embedded pool uses (``playground.backends.worker``: the same commands, applied in order and exactly
+once, the same training slices and publications), driven by a thread of its own inside the
+actor. The actor keeps its publications in an outbox; a reader thread here drains every
+actor's outbox a few times a second and merges it into the run's ``RunView``
+(``playground.backends.interface.apply_publication``), as the pool's reader does with its pipes.
+
+Each actor asks Ray for ``RUN_CPUS`` of a CPU, so a cluster node hosts about 1 / RUN_CPUS live
+runs and Ray places new ones on the nodes with room (a run that finds none waits, shown as
+*waiting*). Closing a run kills its actor, which gives its CPU share back at once. A run that
+nobody reads for ``IDLE_PAUSE_S`` is paused, as in the pool.
+"""
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+import time
+
+from playground.config import CUSTOM_TASK, RunConfig
+from playground.backends.cost import check_cost
+from playground.backends.interface import COMMANDS, RunView, apply_publication
+from playground.errors import TrainerLostError
+from playground.backends.ray_cluster import cluster_cpus, connect
+from playground.tasks import make_task
+
+RUN_CPUS = 0.125          # a live run's share of a CPU (the pool trains up to 8 runs per worker)
+DRAIN_EVERY_S = 0.1       # how often the reader collects the actors' publications
+IDLE_PAUSE_S = 60.0
+DRAIN_TIMEOUT_S = 30.0    # an actor that cannot answer this long is taken for lost
+
+
+class RunActor:
+    """One live run inside a Ray actor: a ``Worker`` hosting it, trained by the actor's own thread."""
+
+    def __init__(self, run_id: int, config: RunConfig, task=None, weights=None, resume=None):
+        import torch
+
+        from playground.backends.worker import Worker
+
+        torch.set_num_threads(1)
+        self.run_id = run_id
+        self.inbox: queue.Queue = queue.Queue()
+        self.outbox: list[dict] = []
+        self.lock = threading.Lock()
+        self.worker = Worker(0, self)
+        self.worker.handle(("submit", run_id, config, task, weights, resume))
+        threading.Thread(target=self._loop, name="run", daemon=True).start()
+
+    def send(self, message: dict) -> None:
+        """The Worker's publication channel: keep the message until the next ``drain``."""
+        with self.lock:
+            self.outbox.append(message)
+
+    def command(self, seq: int, name: str, args: dict) -> None:
+        """Queue a command for the training thread (applied in order, exactly once)."""
+        self.inbox.put(("command", self.run_id, seq, name, args))
+
+    def drain(self) -> list[dict]:
+        """Every publication since the last drain, oldest first."""
+        with self.lock:
+            out, self.outbox = self.outbox, []
+        return out
+
+    def _loop(self) -> None:
+        worker = self.worker
+        while True:
+            try:
+                message = self.inbox.get(timeout=0.5) if not worker.running() else self.inbox.get_nowait()
+            except queue.Empty:
+                message = None
+            while message is not None:
+                worker.handle(message)
+                try:
+                    message = self.inbox.get_nowait()
+                except queue.Empty:
+                    message = None
+            worker.train_slice()
+
+
+class RayBackend:
+    """Live runs as Ray actors; see the module docstring."""
+
+    def __init__(self, address: str | None = None, run_cpus: float = RUN_CPUS, idle_pause_s: float = IDLE_PAUSE_S):
+        self.ray = connect(address)
+        self.run_cpus = run_cpus
+        self.idle_pause_s = idle_pause_s
+        self._actor_class = self.ray.remote(num_cpus=run_cpus, max_restarts=0)(RunActor)
+        self._lock = threading.Condition()
+        self._views: dict[int, RunView] = {}
+        self._actors: dict[int, object] = {}
+        self._last_run_seq: dict[int, int] = {}
+        self._seq = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._stopped = False
+        threading.Thread(target=self._read, name="ray-reader", daemon=True).start()
+
+    # --- the backend interface ------------------------------------------------------------
+    def submit(self, config: RunConfig, task=None, weights=None, resume=None) -> int:
+        """Start an actor for a new paused run; AdmissionError when it is over the per-run cost limit."""
+        task = task if task is not None else make_task(config)
+        check_cost(config, task)
+        with self._lock:
+            run_id = next(self._ids)
+            self._views[run_id] = RunView(run_id, config)
+            self._actors[run_id] = self._actor_class.remote(run_id, config,
+                                                            task if config.task == CUSTOM_TASK else None, weights,
+                                                            resume)
+        return run_id
+
+    def command(self, run_id: int, name: str, **args) -> int:
+        """Send a command to the run's actor; returns its sequence number."""
+        if name not in COMMANDS:
+            raise ValueError(f"unknown command {name!r}")
+        with self._lock:
+            view = self._views[run_id]
+            actor = self._actors.get(run_id)
+            if view.closed or actor is None:
+                raise TrainerLostError("this run's trainer is gone; press Reset to start a new one")
+            seq = next(self._seq)
+            if name == "run":
+                view.wanted = bool(args.get("wanted"))
+                if view.wanted:
+                    view.error = view.note = None
+                self._last_run_seq[run_id] = seq
+            actor.command.remote(seq, name, args)
+            return seq
+
+    def latest(self, run_id: int) -> RunView:
+        """The run's view; reading it marks the run as watched."""
+        with self._lock:
+            view = self._views[run_id]
+            view.last_read = time.monotonic()
+            return view
+
+    def wait(self, run_id: int, seq: int, timeout: float) -> bool:
+        """Wait until the actor applied ``seq`` (or the run was closed or lost)."""
+        with self._lock:
+            self._lock.wait_for(lambda: (self._views[run_id].acked >= seq or self._views[run_id].closed
+                                        or run_id not in self._actors), timeout)
+            return self._views[run_id].acked >= seq
+
+    def wait_published(self, run_id: int, version: int, timeout: float) -> bool:
+        """Wait until the run's view is newer than ``version``."""
+        with self._lock:
+            return self._lock.wait_for(lambda: self._views[run_id].version > version, timeout)
+
+    def close(self, run_id: int) -> None:
+        """Kill the run's actor (its CPU share is free at once); the view keeps its counters."""
+        with self._lock:
+            view = self._views.get(run_id)
+            if view is None or view.closed:
+                return
+            view.close()
+            actor = self._actors.pop(run_id, None)
+            self._lock.notify_all()
+        if actor is not None:
+            self.ray.kill(actor)
+
+    # --- status ---------------------------------------------------------------------------
+    def load(self) -> dict:
+        """Trainers (the cluster's CPUs), runs held, training, and waiting for a place on the cluster."""
+        with self._lock:
+            open_views = [self._views[r] for r in self._actors]
+        training = sum(1 for v in open_views if v.wanted and v.running)
+        waiting = sum(1 for v in open_views if v.wanted and not v.running)
+        return {"workers": cluster_cpus(), "runs": len(open_views), "training": training, "waiting": waiting,
+                "pids": []}
+
+    def load_factor(self) -> float:
+        """Runs training per cluster CPU (at least 1), as the pool's."""
+        load = self.load()
+        return max(1.0, load["training"] / load["workers"])
+
+    def actor_of(self, run_id: int):
+        """The actor handle of ``run_id`` (None once closed): tests check it is gone after close."""
+        with self._lock:
+            return self._actors.get(run_id)
+
+    def shutdown(self) -> None:
+        """Close every run."""
+        self._stopped = True
+        for run_id in list(self._actors):
+            self.close(run_id)
+
+    # --- the reader thread ----------------------------------------------------------------
+    def _read(self) -> None:
+        while not self._stopped:
+            time.sleep(DRAIN_EVERY_S)
+            with self._lock:
+                actors = dict(self._actors)
+            refs = {run_id: actor.drain.remote() for run_id, actor in actors.items()}
+            for run_id, ref in refs.items():
+                try:
+                    messages = self.ray.get(ref, timeout=DRAIN_TIMEOUT_S)
+                except Exception as err:  # noqa: BLE001 — a lost actor costs its own run only
+                    self._lost(run_id, err)
+                    continue
+                with self._lock:
+                    view = self._views[run_id]
+                    if view.closed:
+                        continue
+                    for message in messages:
+                        apply_publication(view, message)
+                    settled = view.acked >= self._last_run_seq.get(run_id, 0)
+                    if messages and settled and not view.running:          # diverged, or paused
+                        view.wanted = False
+                    if view.wanted and time.monotonic() - view.last_read > self.idle_pause_s:
+                        self._pause_idle(run_id, view)
+                    self._lock.notify_all()
+
+    def _pause_idle(self, run_id: int, view: RunView) -> None:
+        seq = next(self._seq)
+        view.wanted = False
+        view.note = "Paused: nobody was watching this run."
+        self._last_run_seq[run_id] = seq
+        self._actors[run_id].command.remote(seq, "run", {"wanted": False})
+
+    def _lost(self, run_id: int, err: Exception) -> None:
+        with self._lock:
+            view = self._views[run_id]
+            if view.closed or run_id not in self._actors:
+                return
+            detail = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
+            view.error = (f"The trainer of this run on the cluster stopped ({detail}); the last state it "
+                          "published is shown. Press Reset to start again.")
+            view.wanted = view.running = False
+            view.version += 1
+            self._actors.pop(run_id, None)
+            self._lock.notify_all()
+
+
+_default: RayBackend | None = None
+_default_lock = threading.Lock()
+
+
+def default_ray_backend(address: str | None = None) -> RayBackend:
+    """The process-wide Ray backend, connected on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = RayBackend(address)
+        return _default

@@ -1,0 +1,223 @@
+"""A live training run as a worker process drives it: bounded ticks, probes, records.
+
+``LiveRun`` wraps a Trainer. A tick trains for a bounded wall-clock budget (at least one
+step), validates at most once a second, and can probe. The probe records a Snapshot, and a
+light ``Record`` of it is kept for the over-training views and replay. The per-step
+history is bounded (``playground.engine.history.History``) and the records are thinned by half
+when full, so a run's memory and a redraw's cost stay the same however long it trains.
+The run's lock guards the trainer when another thread reads it (the in-process pages).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from playground.config import RunConfig
+from playground.errors import DivergenceError
+from playground.engine.history import History, history_frame
+from playground.engine.probe import Snapshot, probe
+from playground.tasks.base import Task
+from playground.engine.trainer import Trainer
+
+MAX_RECORDS = 120          # records kept for replay; thinned by half when full
+MAX_STEPS_PER_TICK = 500   # a tick never takes more than this many updates
+VALIDATE_EVERY_S = 1.0     # a tick validates when this long has passed since the last validation
+
+
+STRUCTURAL = ("arch", "task", "seq_len", "lag", "hidden", "layers", "activation",
+              "init", "radius", "optimizer", "batch", "seed")
+
+
+@dataclass
+class Record:
+    """What is kept of each probe for views over training and replay (small arrays).
+
+    grad_norm: (T,) ||dL/dh_t|| last layer. jacobian_norm: (T,). pca: (T, B, 3).
+    gates: name -> (T, H) for probe sequence 0, last layer. hidden: (T, H), sequence 0.
+    """
+
+    step: int
+    loss: float
+    metric: float
+    grad_norm: np.ndarray
+    jacobian_norm: np.ndarray
+    spectral_radius: float
+    pca: np.ndarray
+    hidden: np.ndarray
+    gates: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, snap: Snapshot) -> "Record":
+        """Keep the light parts of a snapshot."""
+        return cls(snap.step, snap.loss, snap.metric, snap.grad_norm[-1].copy(),
+                   snap.jacobian_norm.copy(), snap.spectral_radius[-1], snap.pca.copy(),
+                   snap.hidden[-1][:, 0].copy(), {k: v[-1][:, 0].copy() for k, v in snap.gates.items()})
+
+
+class LiveRun:
+    """One session's run: trainer, lock, running flag, latest snapshot and records."""
+
+    def __init__(self, config: RunConfig, task: Task | None = None, weights: dict | None = None,
+                 resume: dict | None = None):
+        """A paused run; ``weights`` installs trained weights, ``resume`` (with them) continues a saved run."""
+        self.trainer = Trainer(config, task)
+        self.lock = threading.RLock()       # re-entrant: an export reads the history under it
+        self.running = False
+        self.error: str | None = None
+        self.records: list[Record] = []
+        self.snapshot: Snapshot | None = None
+        self.history = History()
+        self.steps_per_second = 0.0
+        self._validated_at = float("-inf")
+        if resume is not None:
+            self.trainer.restore_training_state(resume)
+            self.history.restore(resume["history"])
+        if weights is not None:
+            self.load_weights(weights)
+        else:
+            self.record_probe()
+
+    @property
+    def config(self) -> RunConfig:
+        """The trainer's current config (lr and clip may have changed mid-run)."""
+        return self.trainer.config
+
+    @property
+    def task(self) -> Task:
+        """The run's task."""
+        return self.trainer.task
+
+    @property
+    def net(self):
+        """The network being trained (guard reads with ``lock``)."""
+        return self.trainer.net
+
+    @property
+    def last_val(self) -> float | None:
+        """The latest validation metric."""
+        return self.trainer.last_val
+
+    @property
+    def probe_batch(self):
+        """The fixed batch the probe replays."""
+        return self.trainer.probe_batch
+
+    def load_weights(self, state: dict) -> None:
+        """Install trained weights (an imported checkpoint), validate, and probe them afresh."""
+        with self.lock:
+            trainer = self.trainer
+            trainer.net.load_state_dict({k: torch.as_tensor(v) for k, v in state.items()})
+            with torch.no_grad():
+                torch._foreach_copy_(trainer._backup, [p.detach() for p in trainer.params])
+            trainer.validate()
+            self.records = []          # the record of the random initial weights no longer applies
+            self._record_probe_locked()
+
+    def resume_state(self) -> dict:
+        """Everything a saved file needs to continue this run exactly, taken at one step.
+
+        ``{"weights": {name: array}, "step", "optimizer_steps", "moments", "data_rng",
+        "history"}`` (arrays; see ``Trainer.training_state`` and ``History.state``).
+        """
+        with self.lock:
+            state = self.trainer.training_state()
+            return {"weights": {k: v.detach().numpy().copy() for k, v in self.trainer.net.state_dict().items()},
+                    "step": state["step"], "optimizer_steps": state["optimizer_steps"],
+                    "moments": {k: v.numpy().copy() for k, v in state["moments"].items()},
+                    "data_rng": state["data_rng"].numpy().copy(), "history": self.history.state()}
+
+    @property
+    def step_count(self) -> int:
+        """Updates done so far."""
+        return self.trainer.step_count
+
+    def needs_reset(self, config: RunConfig) -> bool:
+        """True when ``config`` differs in a field that needs a fresh network."""
+        return any(getattr(config, k) != getattr(self.config, k) for k in STRUCTURAL)
+
+    def apply_live_settings(self, config: RunConfig) -> None:
+        """Take learning rate and clipping from ``config`` without resetting."""
+        with self.lock:
+            if config.lr != self.config.lr:
+                self.trainer.set_lr(config.lr)
+            if config.clip != self.config.clip:
+                self.trainer.set_clip(config.clip)
+
+    def tick(self, budget_s: float = 0.15, max_steps: int = MAX_STEPS_PER_TICK, validate: bool = False,
+             record: bool = True) -> int:
+        """Train for about ``budget_s`` seconds (at least one step), then probe if ``record``. Returns steps.
+
+        The validation metric is refreshed at most once a second (always with ``validate``):
+        it costs about as much as a training step. A diverging step stops the run
+        (``running`` false, ``error`` set) with the last finite weights kept.
+        """
+        done = 0
+        with self.lock:
+            start = time.perf_counter()
+            try:
+                while done < max_steps and (done == 0 or time.perf_counter() - start < budget_s):
+                    self.trainer.step()
+                    done += 1
+            except DivergenceError as err:
+                self.running = False
+                self.error = str(err)
+            finally:
+                self.history.extend(self.trainer.history)
+                self.trainer.history.clear()       # the bounded copy is the run's history
+            elapsed = time.perf_counter() - start
+            if done:
+                self.steps_per_second = done / max(elapsed, 1e-9)
+                if validate or time.perf_counter() - self._validated_at >= VALIDATE_EVERY_S:
+                    self.trainer.validate()
+                    self._validated_at = time.perf_counter()
+            if record:
+                self._record_probe_locked()
+        return done
+
+    # --- the page-facing interface of a RunHandle, in process (tests, headless use) ---------
+    queue_position = None      # an in-process run never waits for a trainer
+    note = None
+
+    def set_running(self, wanted: bool, until: int | None = None) -> None:
+        """Mark the run as training or not (whoever holds it calls ``tick``)."""
+        self.running = wanted
+        if wanted:
+            self.error = None
+
+    def step_to(self, target: int) -> None:
+        """Train here until the step counter reads ``target``, then probe."""
+        while self.step_count < target and self.error is None:
+            self.tick(budget_s=float("inf"), max_steps=min(target - self.step_count, MAX_STEPS_PER_TICK),
+                      validate=True)
+
+    def close(self) -> None:
+        """Nothing to free: the run lives in this process."""
+
+    def step_once(self) -> None:
+        """Exactly one update (the Step button), then probe."""
+        self.tick(budget_s=0.0, max_steps=1, validate=True)
+
+    def history_frame(self):
+        """The bounded history as a table (the trainer's columns)."""
+        with self.lock:
+            return history_frame(self.history.arrays())
+
+    def record_probe(self) -> Snapshot:
+        """Probe now and keep the record."""
+        with self.lock:
+            return self._record_probe_locked()
+
+    def _record_probe_locked(self) -> Snapshot:
+        t = self.trainer
+        self.snapshot = probe(t.net, t.task, t.probe_batch, t.step_count, parameters=False)
+        if self.records and self.records[-1].step == t.step_count:
+            self.records[-1] = Record.of(self.snapshot)
+        else:
+            self.records.append(Record.of(self.snapshot))
+        if len(self.records) > MAX_RECORDS:
+            self.records = self.records[:1] + self.records[1:-1][::2] + self.records[-1:]
+        return self.snapshot

@@ -1,0 +1,58 @@
+"""Vanilla RNN, GRU and LSTM trained side by side on one task, seed and step budget.
+
+Fair means equal *steps*, not equal time: the LSTM is slower per step than the RNN,
+so a timed tick picks one step count that fits the slowest and gives it to every
+run. ``tick_together`` keeps every healthy run on the same step count.
+"""
+from __future__ import annotations
+
+import math
+
+from playground.config import ARCHS, RunConfig
+from playground.engine.live import MAX_STEPS_PER_TICK, LiveRun
+
+
+def compare_configs(config: RunConfig) -> dict[str, RunConfig]:
+    """One config per architecture: ``config`` with only ``arch`` changed."""
+    return {arch: config.replace(arch=arch) for arch in ARCHS}
+
+
+def steps_that_fit(runs: dict[str, LiveRun], budget_s: float, max_steps: int = MAX_STEPS_PER_TICK) -> int:
+    """How many steps each run can take so that all of them fit in ``budget_s`` together."""
+    per_step = 0.0
+    for run in runs.values():
+        if run.steps_per_second <= 0:
+            return 1                                    # no timing yet: one step each
+        per_step += 1.0 / run.steps_per_second
+    return max(1, min(max_steps, int(budget_s / per_step)))
+
+
+def level_cap(runs: dict, budget_s: float) -> int:
+    """The step every healthy run may train up to next: the slowest's step plus what it does in ``budget_s``.
+
+    Workers train the runs concurrently, each up to this cap, so they stay on the same step
+    count however different their speeds.
+    """
+    healthy = {a: r for a, r in runs.items() if not r.error}
+    if not healthy:
+        return 0
+    return min(r.step_count for r in healthy.values()) + steps_that_fit(healthy, budget_s)
+
+
+def tick_together(runs: dict[str, LiveRun], budget_s: float = 0.3) -> int:
+    """Advance every healthy run to the same step count, about ``budget_s`` seconds in all.
+
+    Returns the step count they reached. A run that diverges stops (its error is kept)
+    while the others go on.
+    """
+    healthy = {a: r for a, r in runs.items() if not r.error}
+    if not healthy:
+        return 0
+    n = steps_that_fit(healthy, budget_s)
+    target = max(r.step_count for r in healthy.values()) + n
+    for run in healthy.values():
+        todo = target - run.step_count
+        if todo > 0:
+            run.tick(budget_s=math.inf, max_steps=todo)      # exactly ``todo`` updates, then a probe
+    return target
+

@@ -1,0 +1,1 @@
+"""Sweeps: grids of runs, run on Ray, and their results as tables."""

@@ -1,0 +1,247 @@
+"""Sweeps: a grid of runs over the config fields, each trial scored against its task's baseline.
+
+A ``SweepSpec`` holds a base ``RunConfig``, a list of values per varied field (any key of
+``playground.config.FIELDS``: architecture, T, lag, hidden size, learning rate, seed, ...),
+the training steps per trial and the validation cadence. ``run_trial`` trains one config
+exactly as ``python -m playground train`` does (same seeds, so the same final metric) and
+reports:
+
+- the final validation metric and the task's baseline (a trivial predictor's metric);
+- whether and when it reached the *solved* threshold: by default the point that closes 90 %
+  of the gap between the baseline and a perfect score (adding problem: MSE 0.0167), checked
+  every ``val_every`` steps — the steps and seconds it took;
+- whether it diverged (a NaN/Inf loss: the metric is then the last finite model's).
+
+Running many trials at once is ``playground.sweeps.runner``'s job (Ray); this module has no
+Ray and no Streamlit, so the CLI, the page and the tests share it.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
+from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, parse_value, validate
+from playground.errors import ConfigError, DivergenceError
+
+MAX_TRIALS = 2000           # one sweep's grid; a bigger one is refused with the count
+MAX_SWEEP_STEPS = 100_000   # training steps per trial
+SOLVE_FRACTION = 0.9        # solved = closed this share of the gap between baseline and perfect
+DEFAULT_VAL_EVERY = 50
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A grid of trials: every combination of ``grid``'s values on top of ``base``.
+
+    ``grid`` maps field names to the values tried, in the order the trials are listed
+    (the first field varies slowest). ``threshold`` overrides the solved threshold of the task.
+    """
+
+    base: RunConfig = RunConfig()
+    grid: tuple[tuple[str, tuple], ...] = ()
+    steps: int = 300                       # training steps per trial
+    val_every: int = DEFAULT_VAL_EVERY     # steps between checks of the solved threshold
+    threshold: float | None = None         # None: the task's own (see solved_threshold)
+
+    def trials(self) -> list[RunConfig]:
+        """Every trial's config, in grid order."""
+        names = [name for name, _ in self.grid]
+        combos = itertools.product(*(values for _, values in self.grid))
+        return [validate(self.base.replace(**dict(zip(names, combo)))) for combo in combos]
+
+    def size(self) -> int:
+        """Number of trials."""
+        return math.prod(len(values) for _, values in self.grid)
+
+    def varied(self) -> list[str]:
+        """Fields with more than one value."""
+        return [name for name, values in self.grid if len(values) > 1]
+
+
+@dataclass
+class TrialResult:
+    """What one trial reached; ``config`` is the full config as a plain dict."""
+
+    index: int
+    config: dict
+    metric: float | None = None
+    baseline: float | None = None
+    metric_name: str = ""
+    higher_is_better: bool = False
+    threshold: float | None = None
+    solved: bool = False
+    steps_to_threshold: int | None = None
+    seconds_to_threshold: float | None = None
+    steps: int = 0
+    seconds: float = 0.0
+    diverged: bool = False
+    error: str | None = None
+
+    def row(self) -> dict[str, Any]:
+        """One flat table row: config fields first, then the outcome."""
+        row = {"trial": self.index, **self.config}
+        row.update({k: v for k, v in asdict(self).items() if k not in ("index", "config")})
+        return row
+
+
+def solved_threshold(task, fraction: float = SOLVE_FRACTION) -> float:
+    """The metric at which a run counts as having solved ``task``: ``fraction`` of the way to perfect.
+
+    Perfect is 1 for a higher-is-better metric (accuracy) and 0 otherwise (MSE, bits/char).
+    """
+    perfect = 1.0 if task.higher_is_better else 0.0
+    baseline = task.baseline()
+    return baseline + fraction * (perfect - baseline)
+
+
+def reaches(metric: float | None, threshold: float, higher_is_better: bool) -> bool:
+    """True when ``metric`` is at or beyond ``threshold`` in the metric's good direction."""
+    if metric is None or not math.isfinite(metric):
+        return False
+    return metric >= threshold if higher_is_better else metric <= threshold
+
+
+def run_trial(config: RunConfig, steps: int, val_every: int = DEFAULT_VAL_EVERY,
+              threshold: float | None = None, index: int = 0) -> TrialResult:
+    """Train ``config`` for ``steps`` updates (as the CLI does) and score it; never raises for a diverging run."""
+    import torch
+
+    from playground.engine.trainer import Trainer
+
+    torch.set_num_threads(1)
+    start = time.perf_counter()
+    trainer = Trainer(config, val_every=val_every)
+    task = trainer.task
+    limit = solved_threshold(task) if threshold is None else threshold
+    result = TrialResult(index, config.to_dict(), baseline=task.baseline(), metric_name=task.metric_name,
+                         higher_is_better=task.higher_is_better, threshold=limit)
+    try:
+        for _ in range(steps):
+            row = trainer.step()
+            if result.steps_to_threshold is None and "val_metric" in row and \
+                    reaches(row["val_metric"], limit, task.higher_is_better):
+                result.steps_to_threshold = row["step"]
+                result.seconds_to_threshold = round(time.perf_counter() - start, 3)
+    except DivergenceError:
+        result.diverged = True
+    result.metric = trainer.validate()
+    result.steps = trainer.step_count
+    result.seconds = round(time.perf_counter() - start, 3)
+    result.solved = reaches(result.metric, limit, task.higher_is_better)
+    return result
+
+
+def parse_values(name: str, raw: str | list | tuple) -> tuple:
+    """The values of one grid field: a comma-separated string (or a list), each checked by the field table."""
+    items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+    items = [item for item in (str(i).strip() for i in items) if item]
+    if not items:
+        raise ConfigError(f"{name} needs at least one value")
+    values = tuple(dict.fromkeys(parse_value(name, item) for item in items))   # keep order, drop repeats
+    if name == "task" and CUSTOM_TASK in values:
+        raise ConfigError("a sweep cannot use uploaded data (task custom); choose a built-in task")
+    return values
+
+
+def parse_steps(raw: Any, name: str = "steps", high: int = MAX_SWEEP_STEPS) -> int:
+    """A whole number from 1 to ``high``."""
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number between 1 and {high} (got '{clipped(raw)}')") from None
+    if not 1 <= value <= high:
+        raise ConfigError(f"{name} must be between 1 and {high} (got {value})")
+    return value
+
+
+def parse_threshold(raw: Any) -> float | None:
+    """An explicit solved threshold (a finite number), or None for the task's own."""
+    if raw is None or str(raw).strip() == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ConfigError(f"threshold must be a finite number (got '{clipped(raw)}')")
+    return value
+
+
+def spec_from_strings(values: Mapping[str, Any], steps: Any = 300, val_every: Any = DEFAULT_VAL_EVERY,
+                      threshold: Any = None) -> SweepSpec:
+    """A checked SweepSpec from field -> comma-separated values (CLI flags, URL parameters, form fields)."""
+    grid = []
+    for name, raw in values.items():
+        if name not in FIELDS:
+            raise ConfigError(f"unknown setting '{clipped(name)}'")
+        if raw is None:
+            continue
+        grid.append((name, parse_values(name, raw)))
+    grid.sort(key=lambda item: list(FIELDS).index(item[0]))
+    count = math.prod(len(v) for _, v in grid)
+    if count > MAX_TRIALS:
+        raise ConfigError(f"this grid has {count:,} trials; the limit is {MAX_TRIALS:,} — use fewer values")
+    fixed = {name: vals[0] for name, vals in grid if len(vals) == 1}
+    base = validate(RunConfig().replace(**fixed)) if fixed else RunConfig()
+    spec = SweepSpec(base, tuple((n, v) for n, v in grid if len(v) > 1), parse_steps(steps),
+                     parse_steps(val_every, "val_every"), parse_threshold(threshold))
+    spec.trials()                     # every combination must be a valid config
+    return spec
+
+
+def train_url(config: RunConfig | Mapping, page: str = "train") -> str:
+    """The relative URL that reproduces ``config`` on ``page`` (only the fields that differ from the defaults)."""
+    if not isinstance(config, RunConfig):
+        config = RunConfig(**{k: v for k, v in config.items() if k in FIELDS})
+    query = urlencode(config.to_query())
+    return f"{page}?{query}" if query else page
+
+
+@dataclass
+class Progress:
+    """Where a sweep stands: counts of trials by state, and seconds since it started."""
+
+    total: int
+    done: int = 0
+    running: int = 0
+    queued: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    elapsed: float = 0.0
+    finished: bool = False
+    note: str | None = None
+    results: list[TrialResult] = field(default_factory=list)
+
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the pace so far (None before the first trial ends, or once finished)."""
+        left = self.running + self.queued
+        if self.finished or self.done == 0 or left == 0:
+            return None if self.finished or self.done == 0 else 0.0
+        return self.elapsed / self.done * left
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A ready-made sweep: its grid as field -> comma-separated values, and the steps per trial."""
+
+    title: str
+    values: dict[str, str]
+    steps: int
+
+    def spec(self) -> SweepSpec:
+        """The checked SweepSpec."""
+        return spec_from_strings(self.values, self.steps)
+
+
+PRESETS: dict[str, Preset] = {
+    # 45 trials; a few minutes on two cores (see the README). At 600 steps the vanilla RNN solves T=10,
+    # the GRU and LSTM reach further; T=200 stays out of reach for all three in this budget.
+    "memory": Preset("How far back can it remember? RNN vs GRU vs LSTM on the adding problem",
+                     {"arch": "rnn,gru,lstm", "task": "adding", "seq_len": "10,25,50,100,200", "hidden": "32",
+                      "lr": "0.01", "seed": "0,1,2"}, 600),
+}
