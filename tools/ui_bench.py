@@ -16,10 +16,14 @@ its own headless Chromium, and one markdown table with all their rows is printed
   Step values); insides redraws per second (changes of the gradient-now chart's title,
   "Gradient norm across timesteps (step N)"); the loss chart's blank frames
   (``countBlankFrames`` on the first ``.live-chart``: blank / frames, and its remounts).
+- ``pinned``: the same session with the server pinned to CPU 0 (``taskset -c 0``) and Chromium
+  to CPU 1, so that the trainer shares its CPU with the server only, as on a server whose
+  readers' browsers run elsewhere: steps/s ÷ bare and redraws/s.
 - ``navigation``: on a warm server (one untimed visit first), navigation start -> every chart
   holds a drawn plot (``.main-svg`` with one ``.trace``, or ``.hm`` for a heatmap, per trace)
   while the script is idle, for ``/train`` and for a one-``st.plotly_chart`` reference app run
-  on another port; median of a few visits, each in a fresh browser context, and the ratio.
+  on another port; median of a few visits, each in a fresh browser context, and the ratio,
+  with milestones on the way (page scripts loaded, app idle, ``plotly.min.js`` in).
 - ``converge``: Start -> the "Validation MSE" metric first reading < 0.01 (bounded wait).
 - ``eight``: eight sessions at once with the server pinned to CPU 0 (``taskset -c 0``, so its
   worker pool sees one usable CPU) and Chromium pinned to CPU 1: per-session redraws/s and
@@ -30,6 +34,10 @@ its own headless Chromium, and one markdown table with all their rows is printed
   settings this server admits (H = 256, T = 200, batch 64, halved until
   ``playground.backends.cost.check_cost`` admits it): the seven's redraws/s and steps/s with the big
   neighbour ÷ without.
+
+The single, pinned and eight scenarios also record the CPU time of the server, its trainer
+processes and Chromium (``tools/cpu_use.py``) over their measuring window: the group at a full
+CPU is what bounds the rates.
 
 Timestamps are taken inside the page (``performance.now()``, whose origin is the navigation
 start), so the Python side's polling does not blur them. Every wait is bounded; the servers
@@ -49,6 +57,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.cpu_use import CpuRecorder, describe
 from tools.local_server import CHROMIUM, CHROMIUM_ARGS, START_TIMEOUT_S, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,6 +162,7 @@ class Bench:
     tmp: Path
     stack: contextlib.ExitStack
     url: str | None = None                          # the shared server (started on first use)
+    pids: dict[str, int] = field(default_factory=dict)   # URL -> its server's process id
     rows: list[tuple[str, str, str]] = field(default_factory=list)
 
     def shared_url(self) -> str:
@@ -168,7 +178,23 @@ class Bench:
         else:
             proc, url = start_app(script, prefix)
         self.stack.callback(stop_server, proc)
+        self.pids[url] = proc.pid
         return url
+
+    def cpu_recorder(self, url: str) -> CpuRecorder:
+        """A started ``CpuRecorder`` of the server behind ``url``, its trainers, and the browsers."""
+        return CpuRecorder([self.pids[url]] if url in self.pids else []).start()   # --url: no server of ours
+
+    def add_cpu(self, row: str, recorder: CpuRecorder, marks: list[float]) -> None:
+        """A row with the CPUs busy in the window all sessions share: from the last one's first
+        update (``marks``: when each session saw it) for ``seconds``. The recording goes to stderr."""
+        print("\n".join(f"  {line}" for line in recorder.series()), file=sys.stderr)
+        if not marks:
+            self.add(row, "—", "no session updated")
+            return
+        use = recorder.use(max(marks), max(marks) + self.seconds)
+        self.add(row, f"{sum(use.values()):.2f} CPUs", describe(use) + f", the {self.seconds:g} s after every "
+                 "session's first update")
 
     def add(self, row: str, value: str, detail: str = "") -> None:
         """One row of the final table."""
@@ -259,13 +285,15 @@ async def new_page(browser, charts: str = ".live-chart", expect: int = 1):
 
 
 async def train_session(browser, url: str, seconds: float, started: asyncio.Barrier | None = None, *,
-                        blank: bool = False, until_mse: float | None = None) -> dict:
+                        blank: bool = False, until_mse: float | None = None,
+                        marks: list[float] | None = None) -> dict:
     """Open ``url`` cold, (wait for the others,) press Start and record; returns the numbers.
 
     The window is ``seconds`` from the first Step update (from the click for a session that
     never updates: one queued for a free trainer). With ``blank`` the loss chart's blank
     frames are counted from the click to the end of the window; with ``until_mse`` it then
-    waits (up to CONVERGE_S) for the validation metric to go below that value.
+    waits (up to CONVERGE_S) for the validation metric to go below that value. ``marks``, if
+    given, gets the ``time.monotonic()`` at which the first update was seen.
     """
     context, page = await new_page(browser)
     try:
@@ -284,6 +312,8 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
         with contextlib.suppress(Exception):
             await page.wait_for_function("window.__bench.steps.some(([t, v]) => v > 0) || window.__bench.queued",
                                          timeout=FIRST_MS, polling=100)
+            if marks is not None:
+                marks.append(time.monotonic())
         # the window, then (up to AFTER_MS more) the first Step update after it
         await page.wait_for_function(
             f"(() => {{ const b = window.__bench, m = b.steps.find(([t, v]) => v > 0);"
@@ -336,16 +366,41 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
             "last_val": data["val"][-1][1] if data["val"] else float("nan")}
 
 
-async def navigation_ms(browser, url: str, charts: str, expect: int) -> tuple[float, int]:
-    """Navigation start -> at least ``expect`` charts under ``charts``, all drawn, script idle; (ms, charts)."""
+# Where a visit's time went, from navigation start (ms): the page's own scripts loaded, the app
+# first idle with a metric drawn (the script ran and its elements arrived), plotly.min.js in (the
+# live charts load it; st.plotly_chart's plotly.js is part of Streamlit's own bundle).
+MILESTONES_JS = """(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('plotly.min.js'));
+  return {loaded: nav ? nav.loadEventEnd : null, idle: window.__bench.idle,
+          plotly: plotly.length ? plotly[0].responseEnd : null};
+})()"""
+
+
+async def navigation_ms(browser, url: str, charts: str, expect: int) -> tuple[float, int, dict]:
+    """Navigation start -> at least ``expect`` charts under ``charts``, all drawn, script idle.
+
+    Returns (ms, charts, milestones): the milestones of ``MILESTONES_JS``, in ms.
+    """
     context, page = await new_page(browser, charts, expect)
     try:
         await page.goto(url)
         await page.wait_for_function("window.__bench.charts !== null", timeout=NAV_TIMEOUT_MS, polling=100)
         data = await page.evaluate("window.__bench")
-        return data["charts"], data["chartCount"]
+        return data["charts"], data["chartCount"], await page.evaluate(MILESTONES_JS)
     finally:
         await context.close()
+
+
+def milestones(visits: list[tuple[float, int, dict]]) -> str:
+    """The median milestones of some visits as "scripts loaded 0.9 s, app idle 1.6 s, ..."."""
+    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in"}
+    parts = []
+    for key, name in names.items():
+        values = [m[key] for _, _, m in visits if m.get(key) is not None]
+        if values:
+            parts.append(f"{name} {statistics.median(values) / 1000:.2f} s")
+    return ", ".join(parts)
 
 
 async def chart_count(browser, url: str, charts: str) -> int:
@@ -374,10 +429,10 @@ def summary(values: list[float], fmt: str = ".1f", worst_is_min: bool = True) ->
     return f"{statistics.median(finite):{fmt}} ({worst:{fmt}})"
 
 
-async def sessions_at_once(browser, urls: list[str], seconds: float) -> list[dict]:
+async def sessions_at_once(browser, urls: list[str], seconds: float, marks: list[float] | None = None) -> list[dict]:
     """One train_session per URL, loaded together and started together; each one's numbers go to stderr."""
     barrier = asyncio.Barrier(len(urls))
-    rows = list(await asyncio.gather(*(train_session(browser, u, seconds, barrier) for u in urls)))
+    rows = list(await asyncio.gather(*(train_session(browser, u, seconds, barrier, marks=marks) for u in urls)))
     for url, r in zip(urls, rows):
         print(f"  {url.split('?', 1)[1]}: load {r['load_ms'] / 1000:.1f} s, first update {r['first_ms'] / 1000:.1f} s, "
               f"{r['updates_s']:.1f} redraws/s, {r['insides_s']:.2f} insides/s, {r['steps_s']:.1f} steps/s"
@@ -395,11 +450,16 @@ def scenario_single(bench: Bench) -> None:
     """One session, LSTM H=64 T=50: steps/s ÷ bare, redraw rates, the loss chart's blank frames."""
     url = f"{bench.shared_url()}/train?{SETTINGS}"
 
+    recorder, marks = bench.cpu_recorder(bench.shared_url()), []
+
     async def go():
         async with chromium() as browser:
-            return await train_session(browser, url, bench.seconds, blank=True)
+            result = await train_session(browser, url, bench.seconds, blank=True, marks=marks)
+            recorder.stop()                     # before the browser's processes exit
+            return result
 
     r = asyncio.run(go())
+    bench.add_cpu("CPU use, one session training (server, its trainers, Chromium)", recorder, marks)
     b = r["blank"]
     bench.add("cold load of /train (one session)", f"{r['load_ms'] / 1000:.2f} s",
               "navigation start → app idle and no long task for 1 s")
@@ -413,6 +473,32 @@ def scenario_single(bench: Bench) -> None:
     frac = b["blank"] / b["frames"] if b["frames"] else float("nan")
     bench.add("blank-frame fraction of the loss chart", f"{frac:.4f}",
               f"{b['blank']} blank of {b['frames']} animation frames; {b['nodeChanges']} plot-node changes")
+
+
+def scenario_pinned(bench: Bench) -> None:
+    """One session with the server (and its trainers) on CPU 0 and Chromium on CPU 1.
+
+    On a machine that serves pages to other machines' browsers, the trainer shares its CPUs with
+    the server only; here the page's own Chromium shares them too. Pinning the two apart measures
+    what the server side sustains.
+    """
+    prefix = ("taskset", "-c", "0")
+    url = bench.server("playground/app.py", prefix)
+    wrapper = chromium_wrapper(bench.tmp, 1)
+    recorder, marks = bench.cpu_recorder(url), []
+
+    async def go():
+        async with chromium(wrapper) as browser:
+            result = await train_session(browser, f"{url}/train?{SETTINGS}", bench.seconds, marks=marks)
+            recorder.stop()
+            return result
+
+    r = asyncio.run(go())
+    bench.add_cpu("pinned (server and trainers on CPU 0, Chromium on CPU 1): CPU use", recorder, marks)
+    bench.add("pinned: training steps/s on the page ÷ bare loop", f"{r['steps_s'] / bench.bare_steps_s:.2f}",
+              f"{r['steps_s']:.1f} steps/s vs bare {bench.bare_steps_s:.1f} steps/s")
+    bench.add("pinned: loss/counter redraws per second", f"{r['updates_s']:.1f} /s",
+              f"insides {r['insides_s']:.2f} /s")
 
 
 def scenario_navigation(bench: Bench) -> None:
@@ -432,13 +518,14 @@ def scenario_navigation(bench: Bench) -> None:
             return results
 
     res = asyncio.run(go())
-    train = statistics.median(ms for ms, _ in res["train"]) / 1000
-    ref = statistics.median(ms for ms, _ in res["reference"]) / 1000
+    train = statistics.median(ms for ms, _, _ in res["train"]) / 1000
+    ref = statistics.median(ms for ms, _, _ in res["reference"]) / 1000
     bench.add("/train navigation → every chart drawn (warm server)", f"{train:.2f} s",
               f"{res['train'][0][1]} live charts; median of {NAV_VISITS} visits "
-              f"({', '.join(f'{ms / 1000:.2f}' for ms, _ in res['train'])} s)")
+              f"({', '.join(f'{ms / 1000:.2f}' for ms, _, _ in res['train'])} s); {milestones(res['train'])}")
     bench.add("one-chart reference app, same measure", f"{ref:.2f} s",
-              f"one st.plotly_chart; visits {', '.join(f'{ms / 1000:.2f}' for ms, _ in res['reference'])} s")
+              f"one st.plotly_chart; visits {', '.join(f'{ms / 1000:.2f}' for ms, _, _ in res['reference'])} s; "
+              f"{milestones(res['reference'])}")
     bench.add("/train ÷ reference", f"{train / ref:.1f}×", "")
 
 
@@ -463,12 +550,17 @@ def scenario_eight(bench: Bench) -> None:
     url = bench.server("playground/app.py", prefix)
     wrapper = chromium_wrapper(bench.tmp, 1)
 
+    recorder, marks = bench.cpu_recorder(url), []
+
     async def go():
         async with chromium(wrapper) as browser:
-            return await sessions_at_once(browser, [f"{url}/train?{SETTINGS}&seed={k}" for k in range(8)],
-                                          bench.seconds)
+            result = await sessions_at_once(browser, [f"{url}/train?{SETTINGS}&seed={k}" for k in range(8)],
+                                            bench.seconds, marks)
+            recorder.stop()
+            return result
 
     rows = asyncio.run(go())
+    bench.add_cpu("8 sessions: CPU use (server and trainers on CPU 0, Chromium on CPU 1)", recorder, marks)
     trained = [r for r in rows if not r["queued"]]
     queued = len(rows) - len(trained)
     aggregate = total(rows)
@@ -516,7 +608,7 @@ def scenario_big(bench: Bench) -> None:
               f"{big['updates_s']:.1f} redraws/s; {cost}; queued: {big['queued']}")
 
 
-SCENARIOS = {"single": scenario_single, "navigation": scenario_navigation, "converge": scenario_converge,
+SCENARIOS = {"single": scenario_single, "pinned": scenario_pinned, "navigation": scenario_navigation, "converge": scenario_converge,
              "eight": scenario_eight, "big": scenario_big}
 
 

@@ -1,0 +1,126 @@
+"""CPU time that the processes of a benchmark use, grouped: the app server, its trainers, the browser.
+
+Read from ``/proc/<pid>/stat`` (user + system time of each live process), so it names what
+bounds a measurement: a server at one full CPU is the limit, a browser at one full CPU means
+the pages, not the server, set the redraw rate. A process that exits inside the window takes
+its time with it; the groups here live for the whole window.
+
+    recorder = CpuRecorder([server.pid]).start()   # groups below the calling process
+    ...; recorder.stop(); recorder.use(t0, t1)     # {"server": 0.62, "trainers": 0.35, "browser": 0.98}
+
+Values are CPUs kept busy on average over the window (1.0 = one core all the time).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+GROUPS = ("server", "trainers", "browser")
+
+
+def process_table() -> dict[int, tuple[int, int]]:
+    """Every readable process: pid -> (parent pid, user + system clock ticks)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()      # after "pid (comm) "
+        table[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return table
+
+
+def descendants(root: int, table: dict[int, tuple[int, int]]) -> set[int]:
+    """``root`` and every process below it in ``table``."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        if pid in found:
+            continue
+        found.add(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def grouped_ticks(server_pids: list[int], root: int) -> dict[str, int]:
+    """Clock ticks so far of the servers, their child processes (trainers), and the rest below ``root``."""
+    table = process_table()
+    below_root = descendants(root, table) - {root}
+    servers = set(server_pids)
+    trainers = set().union(*(descendants(pid, table) for pid in server_pids)) - servers if server_pids else set()
+    browser = below_root - servers - trainers
+    tick = lambda pids: sum(table[pid][1] for pid in pids if pid in table)
+    return {"server": tick(servers), "trainers": tick(trainers), "browser": tick(browser)}
+
+
+class CpuRecorder:
+    """Samples the groups' CPU time twice a second in a thread, between ``start`` and ``stop``.
+
+    ``use(start, end)`` gives the CPUs each group kept busy between two ``time.monotonic()``
+    instants (the window in which a scenario measures), ``series()`` one line per 5 s for a log.
+    Stop it before the browser closes: an exited process's time is no longer readable.
+    """
+
+    INTERVAL_S = 0.5
+
+    def __init__(self, server_pids: list[int], root: int | None = None):
+        self.server_pids, self.root = list(server_pids), root or os.getpid()
+        self.samples: list[tuple[float, dict[str, int]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            self.samples.append((time.monotonic(), grouped_ticks(self.server_pids, self.root)))
+            if self._stop.wait(self.INTERVAL_S):
+                self.samples.append((time.monotonic(), grouped_ticks(self.server_pids, self.root)))
+                return
+
+    def start(self) -> "CpuRecorder":
+        """Begin sampling."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """End sampling (takes a last sample)."""
+        self._stop.set()
+        self._thread.join()
+
+    def _between(self, a: tuple[float, dict[str, int]], b: tuple[float, dict[str, int]]) -> dict[str, float]:
+        wall = max(b[0] - a[0], 1e-9)
+        return {g: max(0, b[1][g] - a[1][g]) / CLOCK_TICKS / wall for g in GROUPS}
+
+    def use(self, start: float | None = None, end: float | None = None) -> dict[str, float]:
+        """Average CPUs busy per group between two ``time.monotonic()`` instants (default: all of it).
+
+        The window is widened to the samples around it, clipped to the recording.
+        """
+        first, last = self.samples[0], self.samples[-1]
+        begin = first if start is None else max((s for s in self.samples if s[0] <= start), default=first,
+                                                 key=lambda s: s[0])
+        finish = last if end is None else min((s for s in self.samples if s[0] >= end), default=last,
+                                               key=lambda s: s[0])
+        return self._between(begin, finish if finish is not begin else last)
+
+    def series(self, every_s: float = 5.0) -> list[str]:
+        """The recording as lines "t=  5 s: server 0.40, trainers 0.55, browser 0.98 CPUs"."""
+        lines, t0, last = [], self.samples[0][0], self.samples[0]
+        for sample in self.samples[1:]:
+            if sample[0] - last[0] >= every_s or sample is self.samples[-1]:
+                lines.append(f"t={sample[0] - t0:5.1f} s: {describe(self._between(last, sample))}")
+                last = sample
+        return lines
+
+
+def describe(use: dict[str, float]) -> str:
+    """``use`` as one line: "server 0.62, trainers 0.35, browser 0.98 CPUs"."""
+    return ", ".join(f"{group} {use[group]:.2f}" for group in GROUPS) + " CPUs"
