@@ -182,7 +182,7 @@ class LayerBackward(Protocol):
     ``backward(h, c, gates, W_hh, b_hh, activation, clamp, keep, copies)``: the layer's stored
     h and c (T, B, H; c None without a cell state), its gates (name -> (T, B, H)), its weights
     as the forward used them, the vanilla cell's activation, the intervention's clamps, the
-    ablation mask (None) and the number of Jacobian rows."""
+    ablation mask (None without ablation) and the number of Jacobian rows."""
 
     def __call__(self, t: int, dh: Tensor, dh_prev: Tensor | None) -> None:
         """Adds ρ_t, from δh_t (R, H), into δh_{t−1} unless t is the first step."""
