@@ -48,7 +48,7 @@ dh_T[k]/dh_t, so those rows are the Jacobian ∂h_T/∂h_t of sequence 0.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import torch
 from torch import Tensor
@@ -94,8 +94,8 @@ def bptt(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str,
         copies = H if top and jacobian else 0
         W_ih, W_hh, _, b_hh = net.layer_weights(layer, scale_hh)
         layer_gates = {name: g[layer] for name, g in gates.items()}
-        step = _cell_backward(net, hidden[layer], None if cell is None else cell[layer], layer_gates,
-                              W_hh, b_hh, clamp, keep if top else None, copies)
+        step = net.architecture.backward(hidden[layer], None if cell is None else cell[layer], layer_gates,
+                                         W_hh, b_hh, net.activation, clamp, keep if top else None, copies)
         dh = _walk_back(step, _cotangent_rows(direct, copies))
         grads[layer] = dh[:, :B]
         if copies:
@@ -177,22 +177,32 @@ def _unless_clamped(name: str, clamp: dict, factor: Tensor) -> Tensor:
     return torch.zeros_like(factor) if name in clamp else factor
 
 
-def _cell_backward(net, h, c, gates, W_hh, b_hh, clamp, keep, copies):
-    if net.arch == "lstm":
-        return LSTMBackward(h, c, gates, W_hh, clamp, keep, copies)
-    if net.arch == "gru":
-        return GRUBackward(h, gates, W_hh, b_hh, clamp, keep, copies)
-    return RNNBackward(h, gates, W_hh, net.activation, clamp, keep, copies)
+class LayerBackward(Protocol):
+    """One layer's backward step, built by its architecture's row (``Architecture.backward``) as
+    ``backward(h, c, gates, W_hh, b_hh, activation, clamp, keep, copies)``: the layer's stored
+    h and c (T, B, H; c None without a cell state), its gates (name -> (T, B, H)), its weights
+    as the forward used them, the vanilla cell's activation, the intervention's clamps, the
+    ablation mask (None without ablation) and the number of Jacobian rows."""
+
+    def __call__(self, t: int, dh: Tensor, dh_prev: Tensor | None) -> None:
+        """Adds ρ_t, from δh_t (R, H), into δh_{t−1} unless t is the first step."""
+
+    def input_grads(self, dh: Tensor) -> Tensor:
+        """da^{ih} (T, B, G·H) of the first B rows, given their δh (T, B, H)."""
+
+    def recurrent_grads(self, dh: Tensor, da_ih: Tensor) -> Tensor:
+        """da^{hh} (T, B, G·H) of the first B rows."""
 
 
 class RNNBackward:
     """One vanilla RNN layer's backward step: da_t = δh_t ⊙ m ⊙ φ'(a_t), ρ_t = W_hhᵀ da_t.
 
     Built from the layer's stored h (T, B, H) and gates ("pre": a_t); ``copies`` Jacobian
-    rows (sequence 0's values) are appended to every factor.
+    rows (sequence 0's values) are appended to every factor. Every layer step takes the same
+    arguments (see ``LayerBackward``); this one reads h, gates, W_hh and the activation.
     """
 
-    def __init__(self, h, gates, W_hh, activation, clamp, keep, copies):
+    def __init__(self, h, c, gates, W_hh, b_hh, activation, clamp, keep, copies):
         a = gates["pre"]
         if activation == "tanh":
             slope = _tanh_grad(h)                  # h = tanh(a) wherever the mask keeps it
@@ -223,10 +233,10 @@ class GRUBackward:
 
     ρ_t = z_t ⊙ δh̃ + [da_r | da_z | r_t ⊙ da_n] W_hh, with δh̃ = m ⊙ δh_t and the
     pre-activation gradients da_· = δh_t ⊙ (factor_·), the factors (m included) computed
-    for all t at once.
+    for all t at once. Reads h, gates, W_hh and b_hh of the arguments ``LayerBackward`` lists.
     """
 
-    def __init__(self, h, gates, W_hh, b_hh, clamp, keep, copies):
+    def __init__(self, h, c, gates, W_hh, b_hh, activation, clamp, keep, copies):
         H = h.shape[-1]
         r, z, n = gates["r"], gates["z"], gates["n"]
         h_prev = _previous(h)
@@ -262,9 +272,10 @@ class LSTMBackward:
     δc̃_t = δh_t ⊙ (m ⊙ o_t ⊙ (1 − tanh² c̃_t)) + (m ⊙ f_{t+1}) ⊙ δc̃_{t+1},
     da_t = [δc̃_t | δc̃_t | δc̃_t | δh_t] ⊙ (factors of i | f | g | o),  ρ_t = da_t W_hh.
     Steps must be called for t = T … 1 in order; δc̃_t is kept for ``input_grads``.
+    Reads c, gates and W_hh of the arguments ``LayerBackward`` lists.
     """
 
-    def __init__(self, h, c, gates, W_hh, clamp, keep, copies):
+    def __init__(self, h, c, gates, W_hh, b_hh, activation, clamp, keep, copies):
         i, f, g, o = gates["i"], gates["f"], gates["g"], gates["o"]
         tanh_c = torch.tanh(gates["c"])                                          # tanh c̃_t
         factors = (_unless_clamped("i", clamp, g * _sigmoid_grad(i)),

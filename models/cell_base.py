@@ -35,13 +35,13 @@ class RecurrentCell(nn.Module):
     Initialised as PyTorch does: U(-1/sqrt(H), 1/sqrt(H)).
     """
 
-    n_blocks = 1
-    gate_names: tuple[str, ...] = ()
+    blocks: tuple[str, ...] = ()          # the gate blocks stacked in the weights, PyTorch's order
+    gate_names: tuple[str, ...] = ()      # the gates ``forward`` returns, "h" last
 
     def __init__(self, input_size: int, hidden_size: int):
         super().__init__()
         self.input_size, self.hidden_size = input_size, hidden_size
-        G = self.n_blocks * hidden_size
+        G = len(self.blocks) * hidden_size
         self.weight_ih = nn.Parameter(torch.empty(G, input_size))
         self.weight_hh = nn.Parameter(torch.empty(G, hidden_size))
         self.bias_ih = nn.Parameter(torch.empty(G))

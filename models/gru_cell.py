@@ -42,7 +42,7 @@ class GRUCell(RecurrentCell):
     """
 
     gate_names = ("r", "z", "n", "h")
-    n_blocks = 3
+    blocks = ("r", "z", "n")
 
     def forward(self, x_t: torch.Tensor, state: torch.Tensor | None = None, clamp: Clamp = None):
         """(x_t (B, I), h_prev (B, H) or None) -> (h_t, gates)."""

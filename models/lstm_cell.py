@@ -47,7 +47,7 @@ class LSTMCell(RecurrentCell):
     """
 
     gate_names = ("i", "f", "g", "o", "c", "h")
-    n_blocks = 4
+    blocks = ("i", "f", "g", "o")
 
     def forward(self, x_t: torch.Tensor, state=None, clamp: Clamp = None):
         """(x_t (B, I), (h_prev, c_prev) or None) -> ((h_t, c_t), gates)."""

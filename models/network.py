@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from models import GATES
+from models.architectures import Architecture, architecture
 from models.cell_base import input_projection
-from models.gru_cell import gru_step
-from models.lstm_cell import lstm_step
-from models.rnn_cell import rnn_step
 
-FUSED = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+MAX_EMBEDDING = 32          # an embedding is as wide as the vocabulary, at most this
+
+
+def embedding_width(vocab_size: int) -> int:
+    """E, the width of the embedding a network with ``vocab_size`` token ids reads through."""
+    return min(vocab_size, MAX_EMBEDDING)
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Replay:
 
     out: (B, T, O) outputs. embedded: (B, T, I) what the first layer received.
     h[l][t]: (B, H) hidden state of layer l at step t (a graph node: grads can flow).
-    c[l][t]: (B, H) LSTM cell state (empty lists for RNN/GRU).
+    c[l][t]: (B, H) cell state (empty lists for an architecture without one).
     gates[l][name]: list over t of (B, H) gate activations.
     """
 
@@ -62,8 +64,9 @@ class SequenceNet(nn.Module):
     """Embedding or raw input -> L stacked recurrent layers -> linear head at every step.
 
     Args:
-        arch: "rnn", "gru" or "lstm". input_size: features per step (ignored if vocab_size).
-        hidden: H. layers: L (1-3). output_size: O. vocab_size: > 0 to embed token ids.
+        arch: a name of ``models.architectures.ARCHITECTURES``. input_size: features per step
+        (ignored if vocab_size). hidden: H. layers: L (1-3). output_size: O. vocab_size: > 0
+        to embed token ids (into ``embedding_width(vocab_size)`` features).
         activation: the vanilla RNN's non-linearity, "tanh" or "relu".
     Attributes (state_dict keys): ``embed.weight`` (if any); ``rnn.weight_ih_l{k}``,
     ``rnn.weight_hh_l{k}``, ``rnn.bias_ih_l{k}``, ``rnn.bias_hh_l{k}`` exactly as in
@@ -75,16 +78,21 @@ class SequenceNet(nn.Module):
         super().__init__()
         self.arch, self.hidden, self.layers = arch, hidden, layers
         self.vocab_size, self.activation = vocab_size, activation
-        self.embed = nn.Embedding(vocab_size, min(vocab_size, 32)) if vocab_size else None
+        row = architecture(arch)
+        self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
         rnn_in = self.embed.embedding_dim if vocab_size else input_size
-        kwargs = {"nonlinearity": activation} if arch == "rnn" else {}
-        self.rnn = FUSED[arch](rnn_in, hidden, layers, batch_first=True, **kwargs)
+        self.rnn = row.fused(rnn_in, hidden, layers, batch_first=True, **row.fused_options(activation))
         self.head = nn.Linear(hidden, output_size)
+
+    @property
+    def architecture(self) -> Architecture:
+        """The row of the architecture table this network is built from."""
+        return architecture(self.arch)
 
     @property
     def gate_names(self) -> tuple[str, ...]:
         """The gates this architecture records (h shown apart)."""
-        return GATES[self.arch]
+        return self.architecture.gates
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Token ids (B, T) -> embeddings (B, T, E); float inputs pass through."""
@@ -110,39 +118,30 @@ class SequenceNet(nn.Module):
         gradients with respect to the inputs); otherwise it is ``encode(x)``.
         """
         iv = intervention or Intervention()
+        row = self.architecture
+        options, names = row.step_options(self.activation), row.gates
         embedded = self.encode(x) if embedded is None else embedded
         layer_in = embedded                                      # (B, T, I)
         B, T, _ = layer_in.shape
         all_h, all_c, all_g = [], [], []
         for layer in range(self.layers):
             W = self.layer_weights(layer, iv.scale_hh)
-            zero = layer_in.new_zeros(B, self.hidden)
-            state = (zero, zero) if self.arch == "lstm" else zero
+            state = row.zero_state(layer_in.new_zeros(B, self.hidden))
             hs, cs, gates = [], [], {}
-            last = layer == self.layers - 1
+            keep = None
+            if layer == self.layers - 1 and iv.ablate:
+                keep = torch.ones(self.hidden, dtype=layer_in.dtype)
+                keep[list(iv.ablate)] = 0
             W_ih, W_hh, b_ih, b_hh = W
-            x_proj = input_projection(layer_in, W_ih, b_ih, None if self.arch == "gru" else b_hh)   # (B, T, G·H)
+            x_proj = input_projection(layer_in, W_ih, b_ih, b_hh if row.bias_folded else None)   # (B, T, G·H)
             for t in range(T):
-                x_t, xp = layer_in[:, t], x_proj[:, t]
-                if self.arch == "lstm":
-                    (h, c), g = lstm_step(x_t, state, *W, clamp=iv.clamp, x_proj=xp)
-                elif self.arch == "gru":
-                    h, g = gru_step(x_t, state, *W, clamp=iv.clamp, x_proj=xp)
-                else:
-                    h, g = rnn_step(x_t, state, *W, activation=self.activation, clamp=iv.clamp, x_proj=xp)
-                if last and iv.ablate:
-                    keep = torch.ones(self.hidden, dtype=h.dtype)
-                    keep[list(iv.ablate)] = 0
-                    h = h * keep
-                    if self.arch == "lstm":
-                        c = c * keep
-                if self.arch == "lstm":
-                    state = (h, c)
-                    cs.append(c)
-                else:
-                    state = h
-                hs.append(h)
-                for name in self.gate_names:
+                state, g = row.step(layer_in[:, t], state, *W, clamp=iv.clamp, x_proj=x_proj[:, t], **options)
+                if keep is not None:
+                    state = row.masked_state(state, keep)
+                hs.append(row.hidden_of(state))
+                if row.has_cell_state:
+                    cs.append(state[1])
+                for name in names:
                     gates.setdefault(name, []).append(g[name])
             all_h.append(hs)
             all_c.append(cs)

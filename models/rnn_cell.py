@@ -42,7 +42,7 @@ class RNNCell(RecurrentCell):
     """
 
     gate_names = ("pre", "h")
-    n_blocks = 1
+    blocks = ("a",)           # the one block: the pre-activation a_t
 
     def __init__(self, input_size: int, hidden_size: int, activation: str = "tanh"):
         super().__init__(input_size, hidden_size)

@@ -5,7 +5,7 @@ from playground.config import CUSTOM_TASK, FIELDS
 from playground.figures.compare import compare_summary, make_compare_loss_figure
 from playground.figures.gradients import grad_summary, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, trajectory_summary
-from playground.figures.style import ARCH_COLOURS, ARCH_NAMES
+from playground.figures.style import ARCH_COLOURS, ARCH_LABELS
 from playground.markup import title_markdown
 from playground.engine.run_summary import shown, shown_delta
 from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, set_running
@@ -37,7 +37,7 @@ st.markdown(page_text("compare_intro"))
 compare_controls_ui(runs)
 for arch, run in runs.items():
     if run.error:
-        st.error(f"{ARCH_NAMES[arch]} stopped: {run.error}", icon=":material/warning:")
+        st.error(f"{ARCH_LABELS[arch]} stopped: {run.error}", icon=":material/warning:")
 
 
 RUNNING = any(r.running for r in runs.values())
@@ -55,7 +55,7 @@ def live_panel():
     cols = st.columns(len(runs) + 1)
     for col, (arch, run) in zip(cols, runs.items()):
         summary = summaries[arch]
-        col.metric(f"{ARCH_NAMES[arch]} · step {run.step_count:,}", shown(summary.val),
+        col.metric(f"{ARCH_LABELS[arch]} · step {run.step_count:,}", shown(summary.val),
                    delta=f"{shown_delta(summary.delta)} vs baseline" if summary.val is not None else None,
                    delta_color="normal" if task.higher_is_better else "inverse",
                    help=f"Validation {task.metric_name} on a fixed batch of 128 sequences")
@@ -70,7 +70,7 @@ def rows_panel():
     """One row per architecture: gradient norm across timesteps and hidden-state trajectories."""
     for arch, run in runs.items():
         snap = run.snapshot
-        st.markdown(f"#### <span style='color:{ARCH_COLOURS[arch]}'>■</span> {ARCH_NAMES[arch]} "
+        st.markdown(f"#### <span style='color:{ARCH_COLOURS[arch]}'>■</span> {ARCH_LABELS[arch]} "
                     f"(step {snap.step})", unsafe_allow_html=True)
         left, right = st.columns(2)
         with left:

@@ -3,10 +3,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from models.architectures import VANILLA_ARCH
 from playground.errors import PlaygroundError
 from playground.figures.gradient_lab import clipping_summary, make_arch_overlay_figure, make_clipping_figure
 from playground.figures.gradients import make_grad_norm_figure
-from playground.figures.style import ARCH_NAMES
+from playground.figures.style import ARCH_LABELS
 from playground.figures.text import make_scale_html, make_text_html
 from playground.lessons.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve
 from playground.lessons.language import connectivity, log_relative, shown_chars, text_ids
@@ -40,7 +41,7 @@ matrix = c[4].selectbox("Recurrent matrix W_hh", F["grad_matrix"].choices, forma
 gate_bias = st.session_state["grad_gate_bias"]
 curves = cached_gradient_curves(hidden=hidden, seq_len=T, rho=rho, activation=activation, matrix=matrix,
                                 gate_bias=gate_bias)
-rnn = curves["rnn"]
+rnn = curves[VANILLA_ARCH]
 st.markdown(f"W_hh is **{MATRICES[matrix]}**; measured spectral radius {rnn.spectral_radius:.3f}. "
             + describe_curve(rnn, T))
 left, right = st.columns(2)
@@ -64,10 +65,10 @@ st.slider("Extra bias on the LSTM forget gate f / GRU update gate z", F["grad_ga
 left, right = st.columns(2)
 with left:
     fig = make_arch_overlay_figure(curves, "grad", title="‖dL/dh_t‖ of each architecture")
-    chart(fig, "grad_archs_loss", " ".join(f"{ARCH_NAMES[a]}: {describe_curve(cv, T)}" for a, cv in curves.items()))
+    chart(fig, "grad_archs_loss", " ".join(f"{ARCH_LABELS[a]}: {describe_curve(cv, T)}" for a, cv in curves.items()))
 with right:
     fig = make_arch_overlay_figure(curves, "jacobian", title="‖dh_T/dh_t‖ of each architecture")
-    chart(fig, "grad_archs_jac", "; ".join(f"{ARCH_NAMES[a]}: ‖dh_T/dh_1‖ = {cv.jacobian_norm[0]:.3g}"
+    chart(fig, "grad_archs_jac", "; ".join(f"{ARCH_LABELS[a]}: ‖dh_T/dh_1‖ = {cv.jacobian_norm[0]:.3g}"
                                           for a, cv in curves.items()) + ".")
 
 st.header("3 · Clipping a run that explodes", divider="gray")
@@ -93,7 +94,7 @@ st.markdown(page_text("gradients_connectivity"))
 model = session_char_model()
 if model is None:
     arch = st.segmented_control("Small model", F["conn_arch"].choices, key="conn_arch",
-                                format_func=ARCH_NAMES.get, required=True)
+                                format_func=ARCH_LABELS.get, required=True)
     model = shared_small_char_model(arch)
     st.page_link(str(PAGES / "train.py"), label="Or train a bigger one live on the Train page",
                  icon=":material/play_arrow:",

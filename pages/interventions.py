@@ -7,8 +7,8 @@ import streamlit as st
 from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
 from playground.figures.states import make_unit_heatmap
-from playground.figures.style import ARCH_NAMES
-from playground.lessons.interventions import (CLAMPABLE, compare_intervention, describe_intervention, make_intervention,
+from playground.figures.style import ARCH_LABELS
+from playground.lessons.interventions import (clampable, compare_intervention, describe_intervention, make_intervention,
                                       parse_units)
 from playground.config import RunConfig
 from playground.page_state import INTERVENTIONS
@@ -37,16 +37,16 @@ if run is None:
     st.stop()
 
 arch, task = run.config.arch, run.task
-st.markdown(f"Model: your run from the Train page — **{ARCH_NAMES[arch]}**, H = {run.config.hidden}, "
+st.markdown(f"Model: your run from the Train page — **{ARCH_LABELS[arch]}**, H = {run.config.hidden}, "
             f"{task.title}, step {run.step_count:,}." + (" Training is running: the numbers are of the "
                                                          "latest weights." if run.running else ""))
 c = st.columns([2, 2, 2])
 clamp = {}
 with c[0]:
     st.markdown("**Clamp a gate**")
-    if not CLAMPABLE[arch]:
+    if not clampable(arch):
         st.caption("A vanilla RNN has no gates: silence units or scale W_hh instead.")
-    for gate, meaning in CLAMPABLE[arch].items():
+    for gate, meaning in clampable(arch).items():
         value = st.selectbox(meaning, CLAMP_CHOICES, key=f"iv_clamp_{arch}_{gate}",
                              format_func=lambda v: "not clamped" if v is None else f"clamp to {v:g}")
         if value is not None:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.errors import PlaygroundError
-from playground.figures.style import ARCH_NAMES
+from playground.figures.style import ARCH_LABELS
 from playground.figures.text import make_scale_html, make_text_html
 from playground.lessons.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
                                  validation_excerpt)
@@ -29,7 +29,7 @@ if model is None:
             "on the Train page (then come back).", icon=":material/info:")
     c = st.columns([1, 2, 2])
     arch = c[0].segmented_control("Architecture", F["lang_arch"].choices, key="lang_arch",
-                                  format_func=ARCH_NAMES.get, required=True)
+                                  format_func=ARCH_LABELS.get, required=True)
     seconds = c[1].slider("Seconds of training", F["lang_seconds"].low, F["lang_seconds"].high, key="lang_seconds")
     if c[2].button("Train a small model here", icon=":material/model_training:", key="lang_train", type="primary"):
         train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN)

@@ -5,6 +5,7 @@ published: the counters and loss several times a second, the insides about once 
 """
 import streamlit as st
 
+from models.architectures import architecture
 from playground.config import CUSTOM_TASK
 from playground.markup import title_markdown
 
@@ -95,7 +96,7 @@ if run.snapshot is None:
 st.subheader("Hidden states")
 states_fragment()
 explain("train_states")
-st.subheader("Gates" if run.config.arch != "rnn" else "Pre-activations and saturation")
+st.subheader("Gates" if architecture(run.config.arch).gated else "Pre-activations and saturation")
 gates_fragment()
 explain("train_gates")
 st.subheader("Gradients across timesteps")

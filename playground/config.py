@@ -11,13 +11,12 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
+from models.architectures import ACTIVATIONS, ARCH_NAMES, DEFAULT_ARCH
+from models.init import INITS
 from playground.errors import ConfigError
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
 from playground.tasks import CUSTOM_TASK, TASKS
 
-ARCHS = ("rnn", "gru", "lstm")
-INITS = ("default", "orthogonal", "identity", "spectral")
-ACTIVATIONS = ("tanh", "relu")
 OPTIMIZERS = ("adam", "sgd")
 
 # Limits that keep one session from starving the others on a small server.
@@ -49,7 +48,7 @@ class Field:
 
 
 FIELDS: dict[str, Field] = {f.name: f for f in (
-    Field("arch", "choice", "recurrent architecture", choices=ARCHS),
+    Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES),
     Field("task", "str", "task name (see `python -m playground tasks`)"),
     Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN),
     Field("lag", "int", "delay of the copy task, in steps", 1, MAX_SEQ_LEN),
@@ -70,7 +69,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
 class RunConfig:
     """Everything that defines a run; same config and seed => same history."""
 
-    arch: str = "lstm"          # rnn | gru | lstm
+    arch: str = DEFAULT_ARCH    # a name of models.architectures.ARCHITECTURES
     task: str = "adding"        # key of playground.tasks.TASKS
     seq_len: int = 50           # T, timesteps per sequence
     lag: int = 10               # copy task: steps between seeing and recalling

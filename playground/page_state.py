@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from playground.lessons.cell_trace import ACTIVATIONS as CELL_ACTIVATIONS, ARCHS as CELL_ARCHS, MAX_HIDDEN as CELL_HIDDEN
+from models.architectures import ACTIVATIONS, ARCH_NAMES, DEFAULT_ARCH
+from playground.lessons.cell_trace import ACTIVATIONS as CELL_ACTIVATIONS, MAX_HIDDEN as CELL_HIDDEN
 from playground.lessons.cell_trace import MAX_INPUT, MAX_STEPS
 from playground.config import ConfigError, Field, format_value, literal, parse_field, without_value
 from playground.lessons.gradient_lab import ACTIVATIONS as GRAD_ACTIVATIONS, MATRICES
@@ -33,13 +34,13 @@ GRADIENTS: dict[str, Field] = _table(
     Field("grad_matrix", "choice", "recurrent matrix W_hh", choices=tuple(MATRICES), default=tuple(MATRICES)[0]),
     Field("grad_gate_bias", "float", "extra bias on the LSTM forget / GRU update gate", 0.0, 5.0, default=0.0,
           step=0.5),
-    Field("clip_act", "choice", "activation of the clipping run", choices=("tanh", "relu"), default="tanh"),
+    Field("clip_act", "choice", "activation of the clipping run", choices=ACTIVATIONS, default="tanh"),
     Field("clip_rho", "float", "ρ at initialisation of the clipping run", 0.5, 3.0, default=1.5, step=0.1),
     Field("clip_value", "float", "clip at (max norm)", 0.01, 100.0, default=1.0, step=0.5),
     Field("clip_lr", "float", "SGD learning rate of the clipping run",
           options=(0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3), default=0.05),
     Field("clip_steps", "int", "training steps of the clipping run", options=(50, 100, 200, 400), default=200),
-    Field("conn_arch", "choice", "small character model", choices=("rnn", "gru", "lstm"), default="lstm"),
+    Field("conn_arch", "choice", "small character model", choices=ARCH_NAMES, default=DEFAULT_ARCH),
     Field("conn_text", "text", "text the character model reads", high=MAX_TEXT,
           default="The return value is a new list containing the items of the sequence, "
                   "in the order given by the key function."),
@@ -48,7 +49,7 @@ GRADIENTS: dict[str, Field] = _table(
 )
 
 CELL: dict[str, Field] = _table(
-    Field("cell_arch", "choice", "architecture", choices=CELL_ARCHS, default="lstm"),
+    Field("cell_arch", "choice", "architecture", choices=ARCH_NAMES, default=DEFAULT_ARCH),
     Field("cell_act", "choice", "non-linearity φ (vanilla RNN)", choices=CELL_ACTIVATIONS, default="tanh"),
     Field("cell_hidden", "int", "hidden size H", 1, CELL_HIDDEN, default=3),
     Field("cell_input", "int", "input size I", options=tuple(range(1, MAX_INPUT + 1)), default=1),
@@ -64,8 +65,8 @@ CELL: dict[str, Field] = _table(
 )
 
 LANGUAGE: dict[str, Field] = _table(
-    Field("lang_arch", "choice", "architecture of the small model trained here", choices=("rnn", "gru", "lstm"),
-          default="lstm"),
+    Field("lang_arch", "choice", "architecture of the small model trained here", choices=ARCH_NAMES,
+          default=DEFAULT_ARCH),
     Field("lang_seconds", "int", "seconds of training here", 5, 120, default=30),
     Field("lang_kind", "choice", "state shown: hidden h_t or cell c_t", choices=("h", "c"), default="h"),
     Field("lang_prime", "text", "text a sample starts with", high=200, default="The "),

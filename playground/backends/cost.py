@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models import GATES
+from torch import nn
+
+from models.architectures import architecture
+from models.network import embedding_width
 from playground.config import RunConfig
 from playground.errors import AdmissionError
 
-GATE_BLOCKS = {arch: max(1, len(names) - (1 if arch == "lstm" else 0)) for arch, names in GATES.items()}
-FLOPS_PER_S = {"rnn": 7e9, "gru": 20e9, "lstm": 80e9}   # measured at H=256, T=200, B=64
+FLOPS_PER_S = {nn.RNN: 7e9, nn.GRU: 20e9, nn.LSTM: 80e9}   # each fused kernel, measured at H=256, T=200, B=64
 HEAD_FLOPS_PER_S = 80e9
 VAL_BATCH, PROBE_BATCH = 128, 16
 MAX_STEP_MS = 400.0        # a step longer than this would starve the runs sharing its worker
@@ -41,11 +43,12 @@ class Cost:
 def estimate(config: RunConfig, input_size: int, output_size: int) -> Cost:
     """The estimate above for ``config`` with the task's per-step input and output widths."""
     B, T, L, H = config.batch, config.seq_len, config.layers, config.hidden
-    G = GATE_BLOCKS[config.arch]
+    row = architecture(config.arch)
+    G = row.gate_blocks
     I = max(input_size, H) if L > 1 else input_size
     flops = 6.0 * B * T * L * G * H * (H + I)
     head = 6.0 * B * T * H * output_size
-    step_ms = 0.5 + 0.05 * T * L + 1e3 * (flops / FLOPS_PER_S[config.arch] + head / HEAD_FLOPS_PER_S)
+    step_ms = 0.5 + 0.05 * T * L + 1e3 * (flops / FLOPS_PER_S[row.fused] + head / HEAD_FLOPS_PER_S)
     params = L * G * H * (H + I + 2) + H * output_size + output_size
     activations = 2 * 4 * (B + VAL_BATCH + 2 * PROBE_BATCH) * T * L * H * (G + 2)
     outputs = 3 * 4 * (B + VAL_BATCH) * T * output_size
@@ -54,8 +57,8 @@ def estimate(config: RunConfig, input_size: int, output_size: int) -> Cost:
 
 
 def task_widths(task) -> tuple[int, int]:
-    """(input width per step, output width per step) of a task; an embedding is at most 32 wide."""
-    width = min(task.vocab_size, 32) if task.vocab_size else task.input_size
+    """(input width per step, output width per step) of a task; token ids are read through an embedding."""
+    width = embedding_width(task.vocab_size) if task.vocab_size else task.input_size
     return width, task.output_size
 
 

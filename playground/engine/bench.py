@@ -14,6 +14,7 @@ import time
 import torch
 from torch import nn
 
+from models.architectures import ARCH_NAMES, architecture
 from playground.config import RunConfig
 from playground.backends.pool import ProcessPool
 from playground.engine.probe import probe
@@ -27,8 +28,7 @@ MIN_STEPS = 20        # timed steps of each loop at least
 
 def bare_step(config: RunConfig, task):
     """One step of the textbook loop, as a function: sample, forward, loss, backward, Adam step."""
-    fused = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[config.arch]
-    rnn = fused(task.input_size, config.hidden, batch_first=True)
+    rnn = architecture(config.arch).fused(task.input_size, config.hidden, batch_first=True)
     head = nn.Linear(config.hidden, task.output_size)
     params = list(rnn.parameters()) + list(head.parameters())
     opt = torch.optim.Adam(params, lr=config.lr)
@@ -88,7 +88,7 @@ def run_bench(seconds: float = 6.0) -> int:
     torch.set_num_threads(1)
     print(f"{'arch':5s} {'size':7s} {'H':>4s} {'T':>4s} {'bare steps/s':>13s} "
           f"{'trainer steps/s':>16s} {'ratio':>6s} {'probe ms':>9s} {'live probe ms':>14s}")
-    for arch in ("rnn", "gru", "lstm"):
+    for arch in ARCH_NAMES:
         for size, dims in SIZES.items():
             config = RunConfig(arch=arch, task="adding", batch=32, **dims)
             task = Trainer(config).task

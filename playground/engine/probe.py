@@ -32,9 +32,6 @@ from models.network import Intervention, SequenceNet
 from playground.engine.analysis import pca_project, saturation
 from playground.tasks.base import Batch, Task
 
-# For gated cells the "recurrent matrix" whose spectral radius is shown is the block
-# that feeds the candidate state (LSTM g, GRU n); vanilla RNN: the whole W_hh.
-CANDIDATE_BLOCK = {"rnn": 0, "gru": 2, "lstm": 2}
 
 
 @dataclass
@@ -123,7 +120,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
     with torch.no_grad():
         replay = net.replay(batch.x, intervention)
         hidden = _stack_layers(replay.h)                                    # (L, T, B, H)
-        cell = _stack_layers(replay.c) if net.arch == "lstm" else None
+        cell = _stack_layers(replay.c) if net.architecture.has_cell_state else None
         gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}
     out, loss, dh_out, head_grads = _readout_grad(net, task, batch, hidden[-1], parameters)
     inputs = replay.embedded.transpose(0, 1) if parameters else None       # (T, B, I)
@@ -143,8 +140,8 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
         cell=None if cell is None else cell.numpy(), gates=gates_np,
         grad_norm=grad_norm.numpy(), jacobian_norm=jac_norm.numpy(),
         param_grad_norms=param_norms,
-        saturation=({"tanh": saturation(hidden_np[-1], symmetric=True)} if net.arch == "rnn" else
-                    {name: saturation(g[-1]) for name, g in gates_np.items() if name != "c"}),
+        saturation=({name: saturation(g[-1]) for name, g in gates_np.items() if name != "c"}
+                    if net.architecture.gated else {"tanh": saturation(hidden_np[-1], symmetric=True)}),
         spectral_radius=recurrent_spectral_radius(net), pca=pca, pca_explained=explained,
         example=task.describe_example(batch, out, 0),
     )
@@ -167,8 +164,10 @@ def parameter_grad_norms(net: SequenceNet, batch: Batch, grads: Gradients,
 
 
 def recurrent_spectral_radius(net: SequenceNet) -> list[float]:
-    """Spectral radius of each layer's recurrent matrix (the candidate block for gated cells)."""
-    block = CANDIDATE_BLOCK[net.arch]
+    """Spectral radius of each layer's recurrent matrix: the W_hh block that feeds the candidate
+    state (LSTM g, GRU n; the whole W_hh of the vanilla RNN, its one block)."""
+    row = net.architecture
+    block = row.blocks.index(row.candidate)
     H = net.hidden
     return [spectral_radius(getattr(net.rnn, f"weight_hh_l{k}")[block * H:(block + 1) * H])
             for k in range(net.layers)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from playground.figures.style import ARCH_COLOURS, ARCH_NAMES, BASELINE_COLOUR, base_layout
+from playground.figures.style import ARCH_COLOURS, ARCH_LABELS, BASELINE_COLOUR, base_layout
 from playground.figures.training import smooth, thin
 from playground.engine.run_summary import RunSummary, loss_in_metric_units, shown as shown_value
 
@@ -20,7 +20,7 @@ def make_compare_loss_figure(histories: dict[str, pd.DataFrame], metric_name: st
     fig = go.Figure()
     accuracy = metric_name == "accuracy"
     for arch, history in histories.items():
-        colour, name = ARCH_COLOURS.get(arch), ARCH_NAMES.get(arch, arch)
+        colour, name = ARCH_COLOURS.get(arch), ARCH_LABELS.get(arch, arch)
         frame = history.dropna(subset=["loss"]) if len(history) else history
         if len(frame):
             loss, _ = loss_in_metric_units(frame["loss"].to_numpy(), metric_name)
@@ -54,7 +54,7 @@ def compare_summary(summaries: dict[str, RunSummary]) -> str:
     """
     parts, baseline = [], None
     for arch, summary in summaries.items():
-        name, baseline = ARCH_NAMES.get(arch, arch), summary
+        name, baseline = ARCH_LABELS.get(arch, arch), summary
         if summary.step is None:
             parts.append(f"{name}: not trained yet")
             continue

@@ -6,14 +6,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from playground.figures.gradients import TINY, make_grad_norm_figure
-from playground.figures.style import ARCH_COLOURS, ARCH_NAMES, OKABE_ITO, base_layout
+from playground.figures.style import ARCH_COLOURS, ARCH_LABELS, OKABE_ITO, base_layout
 
 
 def make_arch_overlay_figure(curves: dict, which: str = "grad", title: str | None = None) -> go.Figure:
     """||dL/dh_t|| (which="grad") or ||dh_T/dh_t|| ("jacobian") of each architecture, log scale."""
     archs = list(curves)
     rows = np.stack([curves[a].grad_norm if which == "grad" else curves[a].jacobian_norm for a in archs])
-    fig = make_grad_norm_figure(rows, names=[ARCH_NAMES[a] for a in archs],
+    fig = make_grad_norm_figure(rows, names=[ARCH_LABELS[a] for a in archs],
                                 colours=[ARCH_COLOURS[a] for a in archs], title=title)
     fig.update_yaxes(title_text=("‖dL/dh_t‖" if which == "grad" else "‖dh_T/dh_t‖") + " (log scale)")
     return fig

@@ -12,13 +12,13 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from models.architectures import SIGMOID_GATES
 from playground.figures.style import GATE_TITLES, OKABE_ITO, SEQUENCE, SEQUENTIAL, DIVERGING, base_layout
 
 TINY = 1e-30
 MAX_FRAMES = 60                  # frames kept (evenly spaced, first and last always)
 MAX_CELLS = 1_500_000            # heatmap cells over all frames: caps the page's JSON size
 MAX_TRAJECTORIES = 6
-SIGMOID_GATES = ("i", "f", "o", "r", "z")
 
 
 def pick_frames(n: int, limit: int) -> list[int]:

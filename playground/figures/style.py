@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from models.architectures import ARCHITECTURES
+
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
 }
-ARCH_COLOURS = {"rnn": OKABE_ITO["vermillion"], "gru": OKABE_ITO["green"], "lstm": OKABE_ITO["blue"]}
-ARCH_NAMES = {"rnn": "vanilla RNN", "gru": "GRU", "lstm": "LSTM"}
+ARCH_COLOURS = {name: row.colour for name, row in ARCHITECTURES.items()}   # from the architecture table
+ARCH_LABELS = {name: row.label for name, row in ARCHITECTURES.items()}
 SEQUENCE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow", "black")]
 SEQUENTIAL = "Viridis"
 DIVERGING = [[0.0, "#0072B2"], [0.5, "#F7F7F7"], [1.0, "#D55E00"]]

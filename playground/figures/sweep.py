@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.figures.style import ARCH_COLOURS, ARCH_NAMES, BASELINE_COLOUR, base_layout
+from playground.figures.style import ARCH_COLOURS, ARCH_LABELS, BASELINE_COLOUR, base_layout
 
 X_TITLES = {"seq_len": "sequence length T", "lag": "lag (steps)", "hidden": "hidden units", "lr": "learning rate"}
 
@@ -24,9 +24,9 @@ def make_memory_figure(curve: pd.DataFrame, x: str = "seq_len", metric_name: str
     """
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                         subplot_titles=("fraction of seeds that solve the task", f"final validation {metric_name}"))
-    for arch in [a for a in ARCH_NAMES if a in set(curve["arch"])]:
+    for arch in [a for a in ARCH_LABELS if a in set(curve["arch"])]:
         rows = curve[curve["arch"] == arch].sort_values("x")
-        colour, name = ARCH_COLOURS[arch], ARCH_NAMES[arch]
+        colour, name = ARCH_COLOURS[arch], ARCH_LABELS[arch]
         fig.add_trace(go.Scatter(x=rows["x"], y=rows["solved_fraction"], mode="lines+markers", name=name,
                                  legendgroup=arch, line=dict(color=colour, width=3),
                                  hovertemplate=f"{name}<br>%{{x}}: %{{y:.0%}} solved<extra></extra>"), row=1, col=1)

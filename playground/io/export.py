@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from models.architectures import architecture
+from models.network import embedding_width
 from playground.io.checkpoint import checkpoint_bytes, checkpoint_config, load_network, load_resume, read_checkpoint
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.figures.gates import make_saturation_figure
@@ -138,9 +140,10 @@ def reproduce_link(config: RunConfig, page_url: str | None, page: str = "train")
 
 def load_snippet(config: RunConfig, input_size: int, output_size: int, vocab_size: int = 0) -> str:
     """Python that loads the exported weights into plain PyTorch modules (no app needed)."""
-    module = {"rnn": "RNN", "gru": "GRU", "lstm": "LSTM"}[config.arch]
-    extra = f", nonlinearity={config.activation!r}" if config.arch == "rnn" else ""
-    embed_dim = min(vocab_size, 32)
+    row = architecture(config.arch)
+    module = row.fused.__name__
+    extra = "".join(f", {name}={value!r}" for name, value in row.fused_options(config.activation).items())
+    embed_dim = embedding_width(vocab_size)
     rnn_in = embed_dim if vocab_size else input_size
     lines = ["import torch", "from torch import nn", "",
              'ckpt = torch.load("weights.pt", weights_only=True)   # tensors only: no code runs',

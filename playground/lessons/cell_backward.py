@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models import GRUCell, LSTMCell, RNNCell, architecture
 from playground.lessons.cell_trace import CellTrace
 
 WEIGHT_NAMES = ("W_ih", "W_hh", "b_ih", "b_hh", "W_hy", "b_y")
-PATHS = {"rnn": ("W_hh",), "gru": ("carry", "r", "z", "n"), "lstm": ("i", "f", "g", "o")}
 
 
 @dataclass
@@ -77,13 +77,13 @@ def _activation_grad(activation: str, a: np.ndarray, h: np.ndarray) -> np.ndarra
     return np.ones_like(a)
 
 
-def _rnn_back(trace: CellTrace, s: dict, dh: np.ndarray, rec: dict):
+def _rnn_back(trace: CellTrace, s: dict, dh: np.ndarray, dc_next: np.ndarray, rec: dict):
     da = dh * _activation_grad(trace.spec.activation, s["a"], s["h"])
     rec.update(d_a=da)
-    return da, da, {"W_hh": trace.weights["W_hh"].T @ da}
+    return da, da, {"W_hh": trace.weights["W_hh"].T @ da}, dc_next
 
 
-def _gru_back(trace: CellTrace, s: dict, dh: np.ndarray, rec: dict):
+def _gru_back(trace: CellTrace, s: dict, dh: np.ndarray, dc_next: np.ndarray, rec: dict):
     r, z, n = s["r"], s["z"], s["n"]
     dn, dz = dh * (1 - z), dh * (s["h_prev"] - n)
     da_n = dn * (1 - n ** 2)
@@ -92,7 +92,7 @@ def _gru_back(trace: CellTrace, s: dict, dh: np.ndarray, rec: dict):
     rec.update(d_r=dr, d_z=dz, d_n=dn, da_r=da_r, da_z=da_z, da_n=da_n)
     paths = {"carry": z * dh, "r": trace.block("W_hh", "r").T @ da_r,
              "z": trace.block("W_hh", "z").T @ da_z, "n": trace.block("W_hh", "n").T @ (r * da_n)}
-    return np.concatenate([da_r, da_z, da_n]), np.concatenate([da_r, da_z, r * da_n]), paths
+    return np.concatenate([da_r, da_z, da_n]), np.concatenate([da_r, da_z, r * da_n]), paths, dc_next
 
 
 def _lstm_back(trace: CellTrace, s: dict, dh: np.ndarray, dc_next: np.ndarray, rec: dict):
@@ -109,6 +109,18 @@ def _lstm_back(trace: CellTrace, s: dict, dh: np.ndarray, dc_next: np.ndarray, r
     return stacked, stacked, paths, f * dc
 
 
+# Each cell's backward step at one t: (trace, steps[t], δh_t, what c_{t+1} sends back, the
+# record to fill) -> (da^{ih}_t, da^{hh}_t, the paths into δh_{t−1}, what c_t sends back).
+BACKWARD_STEPS = {RNNCell: _rnn_back, GRUCell: _gru_back, LSTMCell: _lstm_back}
+# The paths of δh_t through step t+1, named as in the module docstring.
+PATHS = {RNNCell: ("W_hh",), GRUCell: ("carry", "r", "z", "n"), LSTMCell: ("i", "f", "g", "o")}
+
+
+def path_names(arch: str) -> tuple[str, ...]:
+    """The names of the paths by which δh_t comes back from step t+1 in ``arch``."""
+    return PATHS[architecture(arch).cell]
+
+
 def backward_trace(trace: CellTrace) -> CellGrads:
     """BPTT by hand over ``trace``: δh_t, its split into paths, and ∂L/∂W per step and summed."""
     arch, T, H = trace.spec.arch, trace.T, trace.spec.hidden
@@ -116,7 +128,8 @@ def backward_trace(trace: CellTrace) -> CellGrads:
     m = trace.scored
     dys = 2.0 * m * (trace.y - trace.d) / m.sum()                      # (T,)
     grads = CellGrads([{} for _ in range(T)], [{} for _ in range(T)], [{} for _ in range(T)], [{} for _ in range(T)])
-    from_next = {p: np.zeros(H) for p in PATHS[arch]}                   # nothing after the last step
+    back = BACKWARD_STEPS[architecture(arch).cell]
+    from_next = {p: np.zeros(H) for p in path_names(arch)}                   # nothing after the last step
     dc_next = np.zeros(H)
     running = {name: np.zeros_like(W[name]) for name in WEIGHT_NAMES}
     for t in reversed(range(T)):
@@ -126,12 +139,7 @@ def backward_trace(trace: CellTrace) -> CellGrads:
         dh_next = sum(from_next.values())
         dh = direct + dh_next
         rec = {"dy": dy, "dh_direct": direct, "dh_next": dh_next, "dh": dh}
-        if arch == "lstm":
-            da_ih, da_hh, paths, dc_next = _lstm_back(trace, s, dh, dc_next, rec)
-        elif arch == "gru":
-            da_ih, da_hh, paths = _gru_back(trace, s, dh, rec)
-        else:
-            da_ih, da_hh, paths = _rnn_back(trace, s, dh, rec)
+        da_ih, da_hh, to_previous, dc_next = back(trace, s, dh, dc_next, rec)
         contrib = {
             "W_ih": np.outer(da_ih, s["x"]), "W_hh": np.outer(da_hh, s["h_prev"]),
             "b_ih": da_ih, "b_hh": da_hh,
@@ -143,5 +151,5 @@ def backward_trace(trace: CellTrace) -> CellGrads:
         grads.paths[t] = from_next
         grads.weight_steps[t] = contrib
         grads.weight_sums[t] = dict(running)
-        from_next = paths
+        from_next = to_previous
     return grads

@@ -12,8 +12,9 @@ import math
 
 import numpy as np
 
-from playground.lessons.cell_backward import PATHS, CellGrads
-from playground.lessons.cell_trace import BLOCKS, CellTrace
+from models import GRUCell, LSTMCell, RNNCell, architecture
+from playground.lessons.cell_backward import CellGrads, path_names
+from playground.lessons.cell_trace import CellTrace
 
 ACT = {"tanh": r"\tanh", "relu": r"\operatorname{relu}", "linear": r"\operatorname{id}"}
 GATE_WORD = {"r": "reset gate", "z": "update gate", "n": "candidate", "i": "input gate", "f": "forget gate",
@@ -53,7 +54,7 @@ def gvec(v, digits: int = 3) -> str:
 def blocked(M: np.ndarray, arch: str, hidden: int, digits: int = 3) -> str:
     """A stacked weight (or its gradient, or a stacked bias) with a rule between gate blocks."""
     M = M[:, None] if M.ndim == 1 else M
-    names = BLOCKS[arch]
+    names = architecture(arch).blocks
     cols = "c" * M.shape[1]
     rows = []
     for k, name in enumerate(names):
@@ -85,38 +86,50 @@ def _aligned(body: str) -> str:
     return r"\begin{aligned}" + body + r"\end{aligned}"
 
 
+def _rnn_forward(trace: CellTrace, t: int) -> list[tuple[str, str]]:
+    return [("Pre-activation and new hidden state (b = b_ih + b_hh)",
+             _aligned(_gate_line(trace, t, "a", ACT[trace.spec.activation])))]
+
+
+def _gru_forward(trace: CellTrace, t: int) -> list[tuple[str, str]]:
+    s, T1, out = trace.steps[t], t + 1, []
+    for gate in ("r", "z"):
+        out.append((f"{GATE_WORD[gate].capitalize()} {gate}", _aligned(_gate_line(trace, t, gate, r"\sigma"))))
+    W_in, W_hn = trace.block("W_ih", "n"), trace.block("W_hh", "n")
+    out.append(("Candidate n (the reset gate multiplies W_hn h + b_hn: PyTorch's form)", _aligned(
+        rf"n_{_sub(T1)} &= \tanh\big(W_{{in}} x_{_sub(T1)} + b_{{in}} + r_{_sub(T1)} {DP} (W_{{hn}} h_{_sub(t)} + b_{{hn}})\big)"
+        rf" \quad\text{{where}} \\[4pt]"
+        rf"W_{{in}} x_{_sub(T1)} + b_{{in}} &= {mat(W_in)}{vec(s['x'])} + {vec(trace.block('b_ih', 'n'))}"
+        rf" = {vec(s['i_n'])} \\[4pt]"
+        rf"W_{{hn}} h_{_sub(t)} + b_{{hn}} &= {mat(W_hn)}{vec(s['h_prev'])} + {vec(trace.block('b_hh', 'n'))}"
+        rf" = {vec(s['h_n'])} \\[4pt]"
+        rf"n_{_sub(T1)} &= \tanh\Big({vec(s['i_n'])} + {vec(s['r'])} {DP} {vec(s['h_n'])}\Big)"
+        rf" = \tanh\Big({vec(s['a_n'])}\Big) = {vec(s['n'], 3)}")))
+    out.append(("New hidden state: a mix of the candidate and the old state", _aligned(
+        rf"h_{_sub(T1)} &= (1 - z_{_sub(T1)}) {DP} n_{_sub(T1)} + z_{_sub(T1)} {DP} h_{_sub(t)} \\"
+        rf"&= \Big(1 - {vec(s['z'])}\Big) {DP} {vec(s['n'])} + {vec(s['z'])} {DP} {vec(s['h_prev'])} = {vec(s['h'], 3)}")))
+    return out
+
+
+def _lstm_forward(trace: CellTrace, t: int) -> list[tuple[str, str]]:
+    s, T1, out = trace.steps[t], t + 1, []
+    for gate in ("i", "f", "g", "o"):
+        fn = r"\tanh" if gate == "g" else r"\sigma"
+        out.append((f"{GATE_WORD[gate].capitalize()} {gate}", _aligned(_gate_line(trace, t, gate, fn))))
+    out.append(("Cell state and hidden state", _aligned(
+        rf"c_{_sub(T1)} &= f_{_sub(T1)} {DP} c_{_sub(t)} + i_{_sub(T1)} {DP} g_{_sub(T1)}"
+        rf" = {vec(s['f'])} {DP} {vec(s['c_prev'])} + {vec(s['i'])} {DP} {vec(s['g'])} = {vec(s['c'], 3)} \\"
+        rf"h_{_sub(T1)} &= o_{_sub(T1)} {DP} \tanh(c_{_sub(T1)}) = {vec(s['o'])} {DP} {vec(s['tanh_c'])}"
+        rf" = {vec(s['h'], 3)}")))
+    return out
+
+
+FORWARD_EQUATIONS = {RNNCell: _rnn_forward, GRUCell: _gru_forward, LSTMCell: _lstm_forward}
+
+
 def forward_equations(trace: CellTrace, t: int) -> list[tuple[str, str]]:
     """The cell's equations at step t (0-based) with every number filled in."""
-    spec, s, T1 = trace.spec, trace.steps[t], t + 1
-    out = []
-    if spec.arch == "rnn":
-        out.append(("Pre-activation and new hidden state (b = b_ih + b_hh)",
-                    _aligned(_gate_line(trace, t, "a", ACT[spec.activation]))))
-    elif spec.arch == "gru":
-        for gate in ("r", "z"):
-            out.append((f"{GATE_WORD[gate].capitalize()} {gate}", _aligned(_gate_line(trace, t, gate, r"\sigma"))))
-        W_in, W_hn = trace.block("W_ih", "n"), trace.block("W_hh", "n")
-        out.append(("Candidate n (the reset gate multiplies W_hn h + b_hn: PyTorch's form)", _aligned(
-            rf"n_{_sub(T1)} &= \tanh\big(W_{{in}} x_{_sub(T1)} + b_{{in}} + r_{_sub(T1)} {DP} (W_{{hn}} h_{_sub(t)} + b_{{hn}})\big)"
-            rf" \quad\text{{where}} \\[4pt]"
-            rf"W_{{in}} x_{_sub(T1)} + b_{{in}} &= {mat(W_in)}{vec(s['x'])} + {vec(trace.block('b_ih', 'n'))}"
-            rf" = {vec(s['i_n'])} \\[4pt]"
-            rf"W_{{hn}} h_{_sub(t)} + b_{{hn}} &= {mat(W_hn)}{vec(s['h_prev'])} + {vec(trace.block('b_hh', 'n'))}"
-            rf" = {vec(s['h_n'])} \\[4pt]"
-            rf"n_{_sub(T1)} &= \tanh\Big({vec(s['i_n'])} + {vec(s['r'])} {DP} {vec(s['h_n'])}\Big)"
-            rf" = \tanh\Big({vec(s['a_n'])}\Big) = {vec(s['n'], 3)}")))
-        out.append(("New hidden state: a mix of the candidate and the old state", _aligned(
-            rf"h_{_sub(T1)} &= (1 - z_{_sub(T1)}) {DP} n_{_sub(T1)} + z_{_sub(T1)} {DP} h_{_sub(t)} \\"
-            rf"&= \Big(1 - {vec(s['z'])}\Big) {DP} {vec(s['n'])} + {vec(s['z'])} {DP} {vec(s['h_prev'])} = {vec(s['h'], 3)}")))
-    else:
-        for gate in ("i", "f", "g", "o"):
-            fn = r"\tanh" if gate == "g" else r"\sigma"
-            out.append((f"{GATE_WORD[gate].capitalize()} {gate}", _aligned(_gate_line(trace, t, gate, fn))))
-        out.append(("Cell state and hidden state", _aligned(
-            rf"c_{_sub(T1)} &= f_{_sub(T1)} {DP} c_{_sub(t)} + i_{_sub(T1)} {DP} g_{_sub(T1)}"
-            rf" = {vec(s['f'])} {DP} {vec(s['c_prev'])} + {vec(s['i'])} {DP} {vec(s['g'])} = {vec(s['c'], 3)} \\"
-            rf"h_{_sub(T1)} &= o_{_sub(T1)} {DP} \tanh(c_{_sub(T1)}) = {vec(s['o'])} {DP} {vec(s['tanh_c'])}"
-            rf" = {vec(s['h'], 3)}")))
+    out = FORWARD_EQUATIONS[architecture(trace.spec.arch).cell](trace, t)
     out.append(("Readout and this step's error", readout_equation(trace, t)))
     return out
 
@@ -168,13 +181,13 @@ def backward_equations(trace: CellTrace, grads: CellGrads, t: int) -> list[tuple
         nxt, nxt_sym = "0", r"0 \;(\text{no step after } T)"
     else:
         terms = grads.paths[t]
-        nxt_sym = " + ".join(path_symbol(p, T1 + 1) for p in PATHS[spec.arch])
-        nxt = " + ".join(gvec(terms[p]) for p in PATHS[spec.arch])
+        nxt_sym = " + ".join(path_symbol(p, T1 + 1) for p in path_names(spec.arch))
+        nxt = " + ".join(gvec(terms[p]) for p in path_names(spec.arch))
     dh = (rf"\delta h_{_sub(T1)} = {_d('h', T1)} &= \underbrace{{W_{{hy}}^\top {_d('y', T1)}}}_{{\text{{direct}}}}"
           rf" + \underbrace{{{nxt_sym}}}_{{\text{{through }} h_{_sub(T1 + 1)}}} \\"
           rf"&= {gvec(g['dh_direct'])} + {nxt if t < T - 1 else '0'} \\ &= {gvec(g['dh'])}")
     out.append(("Total gradient at h_t: direct term + each path back from step t+1", _aligned(dh)))
-    if spec.arch == "lstm":
+    if architecture(spec.arch).has_cell_state:
         carry = rf"f_{_sub(T1 + 1)} {DP} \delta c_{_sub(T1 + 1)}" if t < T - 1 else r"0"
         dc = (rf"\delta c_{_sub(T1)} &= \delta h_{_sub(T1)} {DP} o_{_sub(T1)} {DP} (1 - \tanh^2 c_{_sub(T1)}) + {carry} \\"
               rf"&= {gvec(g['dc_from_h'])} + {gvec(g['dc_next'])} = {gvec(g['dc'])}")
@@ -183,23 +196,34 @@ def backward_equations(trace: CellTrace, grads: CellGrads, t: int) -> list[tuple
     return out
 
 
+def _rnn_gate_gradients(activation: str, g: dict, T1: int) -> list[str]:
+    tt = _sub(T1)
+    deriv = {"tanh": rf"(1 - h_{tt}^2)", "relu": rf"[a_{tt} > 0]", "linear": "1"}[activation]
+    return [rf"\delta a_{tt} &= \delta h_{tt} {DP} {deriv} = {gvec(g['d_a'])}"]
+
+
+def _gru_gate_gradients(activation: str, g: dict, T1: int) -> list[str]:
+    tt = _sub(T1)
+    return [rf"{_d('n', T1)} &= \delta h_{tt} {DP} (1 - z_{tt}) = {gvec(g['d_n'])}",
+            rf"{_d('z', T1)} &= \delta h_{tt} {DP} (h_{_sub(T1 - 1)} - n_{tt}) = {gvec(g['d_z'])}",
+            rf"{_d('r', T1)} &= \delta a^n_{tt} {DP} (W_{{hn}} h_{_sub(T1 - 1)} + b_{{hn}}) = {gvec(g['d_r'])}",
+            rf"\delta a^n_{tt},\ \delta a^r_{tt},\ \delta a^z_{tt} &= {gvec(g['da_n'])},\ {gvec(g['da_r'])},\ {gvec(g['da_z'])}"]
+
+
+def _lstm_gate_gradients(activation: str, g: dict, T1: int) -> list[str]:
+    tt = _sub(T1)
+    return [rf"{_d('i', T1)} &= \delta c_{tt} {DP} g_{tt} = {gvec(g['d_i'])} \qquad "
+            rf"{_d('f', T1)} = \delta c_{tt} {DP} c_{_sub(T1 - 1)} = {gvec(g['d_f'])}",
+            rf"{_d('g', T1)} &= \delta c_{tt} {DP} i_{tt} = {gvec(g['d_g'])} \qquad "
+            rf"{_d('o', T1)} = \delta h_{tt} {DP} \tanh c_{tt} = {gvec(g['d_o'])}"]
+
+
+GATE_GRADIENTS = {RNNCell: _rnn_gate_gradients, GRUCell: _gru_gate_gradients, LSTMCell: _lstm_gate_gradients}
+
+
 def gate_gradients(arch: str, activation: str, g: dict, T1: int) -> str:
     """The aligned rows of dL/d(gate) and dL/d(pre-activation) at one step."""
-    tt = _sub(T1)
-    if arch == "rnn":
-        deriv = {"tanh": rf"(1 - h_{tt}^2)", "relu": rf"[a_{tt} > 0]", "linear": "1"}[activation]
-        return rf"\delta a_{tt} &= \delta h_{tt} {DP} {deriv} = {gvec(g['d_a'])}"
-    if arch == "gru":
-        rows = [rf"{_d('n', T1)} &= \delta h_{tt} {DP} (1 - z_{tt}) = {gvec(g['d_n'])}",
-                rf"{_d('z', T1)} &= \delta h_{tt} {DP} (h_{_sub(T1 - 1)} - n_{tt}) = {gvec(g['d_z'])}",
-                rf"{_d('r', T1)} &= \delta a^n_{tt} {DP} (W_{{hn}} h_{_sub(T1 - 1)} + b_{{hn}}) = {gvec(g['d_r'])}",
-                rf"\delta a^n_{tt},\ \delta a^r_{tt},\ \delta a^z_{tt} &= {gvec(g['da_n'])},\ {gvec(g['da_r'])},\ {gvec(g['da_z'])}"]
-    else:
-        rows = [rf"{_d('i', T1)} &= \delta c_{tt} {DP} g_{tt} = {gvec(g['d_i'])} \qquad "
-                rf"{_d('f', T1)} = \delta c_{tt} {DP} c_{_sub(T1 - 1)} = {gvec(g['d_f'])}",
-                rf"{_d('g', T1)} &= \delta c_{tt} {DP} i_{tt} = {gvec(g['d_g'])} \qquad "
-                rf"{_d('o', T1)} = \delta h_{tt} {DP} \tanh c_{tt} = {gvec(g['d_o'])}"]
-    return r" \\[4pt] ".join(rows)
+    return r" \\[4pt] ".join(GATE_GRADIENTS[architecture(arch).cell](activation, g, T1))
 
 
 WEIGHT_SYMBOLS = {"W_ih": "W_{ih}", "W_hh": "W_{hh}", "b_ih": "b_{ih}", "b_hh": "b_{hh}", "W_hy": "W_{hy}", "b_y": "b_y"}

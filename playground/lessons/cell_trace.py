@@ -5,9 +5,9 @@ The "Inside the cell" page shows these numbers. The network is
     x_t (I) ──cell──> h_t (H) ──readout──> y_t = W_hy h_t + b_y   (a scalar)
 
 with hidden size H = 1–4, input size I = 1–2 and at most ``MAX_STEPS`` timesteps,
-all in float64. The cell is stepped by the app's own functional steps
-(``rnn_step`` / ``gru_step`` / ``lstm_step``), so the gates shown are the ones the
-trained models compute. The loss is the mean squared error of the readout,
+all in float64. The cell is stepped by the app's own functional steps (the ``step``
+of its row in ``models.architectures``), so the gates shown are the ones the trained
+models compute. The loss is the mean squared error of the readout,
 
     L = (1 / |S|) Σ_{t ∈ S} (y_t − d_t)²,
 
@@ -15,7 +15,7 @@ over the scored steps S (every step, or only the last one: many-to-many or
 many-to-one). The default target d_t is the running sum x_1 + … + x_t of the first
 input feature (a small "remember and add" task); the user may type their own.
 
-Worked example (arch="rnn", H=1, I=1): x = (0.5, −1), h_0 = 0,
+Worked example (the vanilla RNN, H=1, I=1): x = (0.5, −1), h_0 = 0,
 h_1 = tanh(W_ih·0.5 + b_ih + W_hh·0 + b_hh), h_2 = tanh(W_ih·(−1) + b_ih + W_hh h_1 + b_hh).
 
 Weights come from a seeded ``torch.Generator`` in this order, each U(−1/√H, 1/√H)
@@ -31,13 +31,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from models import GATES, gru_step, lstm_step, rnn_step
+from models.architectures import ARCH_NAMES, DEFAULT_ARCH, STEP_ACTIVATIONS, architecture
 from playground.errors import ConfigError, DataError
 from playground.markup import literal
 
-ARCHS = ("rnn", "gru", "lstm")
-ACTIVATIONS = ("tanh", "relu", "linear")
-BLOCKS = {"rnn": ("a",), "gru": ("r", "z", "n"), "lstm": ("i", "f", "g", "o")}   # PyTorch gate order
+ACTIVATIONS = STEP_ACTIVATIONS      # "linear" too: the identity, where the theory of vanishing gradients is exact
 MAX_STEPS = 12
 MAX_HIDDEN = 4
 MAX_INPUT = 2
@@ -56,15 +54,15 @@ PRESETS = {
 class CellSpec:
     """The tiny network: which cell, its sizes and the seed of its weights."""
 
-    arch: str = "lstm"          # rnn | gru | lstm
+    arch: str = DEFAULT_ARCH    # a name of models.architectures.ARCHITECTURES
     hidden: int = 3             # H, 1..MAX_HIDDEN
     input_size: int = 1         # I, 1..MAX_INPUT
     activation: str = "tanh"    # vanilla RNN only: tanh | relu | linear
     seed: int = 0               # seeds every weight
 
     def __post_init__(self):
-        if self.arch not in ARCHS:
-            raise ConfigError(f"arch must be one of {', '.join(ARCHS)} (got '{self.arch}')")
+        if self.arch not in ARCH_NAMES:
+            raise ConfigError(f"arch must be one of {', '.join(ARCH_NAMES)} (got '{self.arch}')")
         if self.activation not in ACTIVATIONS:
             raise ConfigError(f"activation must be one of {', '.join(ACTIVATIONS)} (got '{self.activation}')")
         for name, high in (("hidden", MAX_HIDDEN), ("input_size", MAX_INPUT)):
@@ -101,7 +99,7 @@ class CellTrace:
 
     def block(self, name: str, gate: str) -> np.ndarray:
         """One gate's block of a stacked weight or bias, e.g. block("W_hh", "f") -> W_hf (H, H)."""
-        H, k = self.spec.hidden, BLOCKS[self.spec.arch].index(gate)
+        H, k = self.spec.hidden, architecture(self.spec.arch).blocks.index(gate)
         return self.weights[name][k * H:(k + 1) * H]
 
     def to_lists(self) -> list[dict[str, list[float]]]:
@@ -163,7 +161,7 @@ def parse_targets(text: str, steps: int) -> np.ndarray:
 def make_weights(spec: CellSpec) -> dict[str, torch.Tensor]:
     """Seeded float64 weights in PyTorch's layout, drawn in a fixed order (see the module docstring)."""
     gen = torch.Generator().manual_seed(spec.seed)
-    H, I, G = spec.hidden, spec.input_size, len(BLOCKS[spec.arch]) * spec.hidden
+    H, I, G = spec.hidden, spec.input_size, architecture(spec.arch).gate_blocks * spec.hidden
     bound = 1.0 / math.sqrt(H)
     shapes = {"W_ih": (G, I), "W_hh": (G, H), "b_ih": (G,), "b_hh": (G,), "W_hy": (1, H), "b_y": (1,)}
     return {name: (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1) * bound
@@ -172,21 +170,14 @@ def make_weights(spec: CellSpec) -> dict[str, torch.Tensor]:
 
 def cell_step(spec: CellSpec, x_t, state, W):
     """One step through the app's functional cell: (x_t (1, I), state) -> (state, h_t, gates)."""
-    args = (W["W_ih"], W["W_hh"], W["b_ih"], W["b_hh"])
-    if spec.arch == "lstm":
-        (h, c), gates = lstm_step(x_t, state, *args)
-        return (h, c), h, gates
-    if spec.arch == "gru":
-        h, gates = gru_step(x_t, state, *args)
-    else:
-        h, gates = rnn_step(x_t, state, *args, activation=spec.activation)
-    return h, h, gates
+    row = architecture(spec.arch)
+    state, gates = row.step(x_t, state, W["W_ih"], W["W_hh"], W["b_ih"], W["b_hh"], **row.step_options(spec.activation))
+    return state, row.hidden_of(state), gates
 
 
 def zero_state(spec: CellSpec, like: torch.Tensor):
     """h_0 = 0 (and c_0 = 0 for the LSTM), shape (1, H)."""
-    zero = like.new_zeros(1, spec.hidden)
-    return (zero, zero) if spec.arch == "lstm" else zero
+    return architecture(spec.arch).zero_state(like.new_zeros(1, spec.hidden))
 
 
 def loss_weights(T: int, last_only: bool) -> np.ndarray:
@@ -199,10 +190,10 @@ def loss_weights(T: int, last_only: bool) -> np.ndarray:
 def forward_trace(spec: CellSpec, x: np.ndarray, d: np.ndarray | None = None, last_only: bool = False) -> CellTrace:
     """Run the cell over ``x`` (T, I) and record every quantity of its equations.
 
-    steps[t] holds: "x", "h_prev" (and "c_prev" for the LSTM); the pre-activations
+    steps[t] holds: "x", "h_prev" (and "c_prev" with a cell state); the pre-activations
     ("a" for the RNN; "a_r", "a_z", "i_n" = W_in x + b_in, "h_n" = W_hn h_{t-1} + b_hn,
     "a_n" for the GRU; "a_i", "a_f", "a_g", "a_o" for the LSTM); the gates as the step
-    function returned them (GATES[arch]); "tanh_c" (LSTM); "h"; and "y" (readout).
+    function returned them (the row's ``gates``); "tanh_c" (LSTM); "h"; and "y" (readout).
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != spec.input_size or not 1 <= len(x) <= MAX_STEPS:
@@ -210,31 +201,33 @@ def forward_trace(spec: CellSpec, x: np.ndarray, d: np.ndarray | None = None, la
     d = default_targets(x) if d is None else np.asarray(d, dtype=np.float64)
     W = make_weights(spec)
     trace = CellTrace(spec, x, d, loss_weights(len(x), last_only), {k: v.numpy().copy() for k, v in W.items()})
-    H = spec.hidden
+    H, row = spec.hidden, architecture(spec.arch)
     xs = torch.from_numpy(x)
     state = zero_state(spec, xs)
     ys = []
     with torch.no_grad():
         for t in range(len(x)):
             x_t = xs[t:t + 1]                                            # (1, I)
-            h_prev = state[0] if spec.arch == "lstm" else state
+            h_prev = row.hidden_of(state)
             gi = x_t @ W["W_ih"].T + W["b_ih"]                           # (1, G·H)
             gh = h_prev @ W["W_hh"].T + W["b_hh"]                        # (1, G·H)
             rec = {"x": x_t[0], "h_prev": h_prev[0]}
-            if spec.arch == "lstm":
+            if row.has_cell_state:
                 rec["c_prev"] = state[1][0]
-            if spec.arch == "gru":
-                rec.update(a_r=(gi + gh)[0, :H], a_z=(gi + gh)[0, H:2 * H], i_n=gi[0, 2 * H:], h_n=gh[0, 2 * H:])
-            else:
-                for k, gate in enumerate(BLOCKS[spec.arch]):
-                    rec[gate if gate == "a" else f"a_{gate}"] = (gi + gh)[0, k * H:(k + 1) * H]
+            for k, gate in enumerate(row.blocks):
+                i_k, h_k = gi[0, k * H:(k + 1) * H], gh[0, k * H:(k + 1) * H]
+                if gate == row.candidate and row.reset_gate:             # the reset gate multiplies h_k
+                    rec[f"i_{gate}"], rec[f"h_{gate}"] = i_k, h_k
+                else:
+                    rec[gate if gate == "a" else f"a_{gate}"] = i_k + h_k
             state, h, gates = cell_step(spec, x_t, state, W)
-            for name in GATES[spec.arch]:
+            for name in row.gates:
                 if name != "pre":
                     rec[name] = gates[name][0]
-            if spec.arch == "gru":
-                rec["a_n"] = rec["i_n"] + rec["r"] * rec["h_n"]
-            if spec.arch == "lstm":
+            if row.reset_gate:
+                cand = row.candidate
+                rec[f"a_{cand}"] = rec[f"i_{cand}"] + rec[row.reset_gate] * rec[f"h_{cand}"]
+            if row.has_cell_state:
                 rec["tanh_c"] = torch.tanh(gates["c"][0])
             rec["h"] = h[0]
             rec["y"] = (h @ W["W_hy"].T + W["b_y"])[0]                   # (1,)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 
-from playground.config import ARCHS, RunConfig
+from models.architectures import ARCH_NAMES
+from playground.config import RunConfig
 from playground.engine.live import MAX_STEPS_PER_TICK, LiveRun
 
 
 def compare_configs(config: RunConfig) -> dict[str, RunConfig]:
     """One config per architecture: ``config`` with only ``arch`` changed."""
-    return {arch: config.replace(arch=arch) for arch in ARCHS}
+    return {arch: config.replace(arch=arch) for arch in ARCH_NAMES}
 
 
 def steps_that_fit(runs: dict[str, LiveRun], budget_s: float, max_steps: int = MAX_STEPS_PER_TICK) -> int:

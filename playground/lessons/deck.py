@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from playground.lessons.cell_trace import ARCHS as CELL_ARCHS
+from models.architectures import ARCH_NAMES, VANILLA_ARCH, architecture
 from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN
 from playground.lessons.cell_trace import CellSpec, parse_sequence
 from playground.config import FIELDS, RunConfig, clipped, from_mapping
@@ -68,7 +68,6 @@ CELL_MODES = ("forward", "backward")
 DECK_KEYS = {"title", "summary", "step"}
 STEP_KEYS = {"title", "notes", "view", "settings", "on_arrival", "steps", "clamp", "ablate", "cell"}
 CELL_KEYS = {"arch", "hidden", "sequence", "mode", "t"}
-CLAMP_GATES = {"lstm": ("i", "f", "o"), "gru": ("r", "z"), "rnn": ()}
 BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
 
 
@@ -76,7 +75,7 @@ BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)
 class CellView:
     """The tiny network of a ``cell`` step: architecture, hidden size, sequence, direction, timestep."""
 
-    arch: str = "rnn"
+    arch: str = VANILLA_ARCH
     hidden: int = 2
     sequence: str = "1, 0, 0, 0"
     mode: str = "forward"
@@ -174,7 +173,7 @@ def _settings(table: Any, base: RunConfig, where: str) -> RunConfig:
 
 
 def _clamp(table: Any, arch: str, where: str) -> dict[str, float]:
-    gates = CLAMP_GATES[arch]
+    gates = architecture(arch).clampable
     table = _keys(table, set(gates), where + f" (a {arch} can clamp: {', '.join(gates) or 'nothing'})")
     out = {}
     for gate, value in table.items():
@@ -194,7 +193,7 @@ def _ablate(value: Any, hidden: int, where: str) -> tuple[int, ...]:
 def _cell(table: Any, where: str) -> CellView:
     table = _keys(table, CELL_KEYS, where)
     view = CellView(
-        arch=_choice(table.get("arch", "rnn"), f"{where}: arch", CELL_ARCHS),
+        arch=_choice(table.get("arch", VANILLA_ARCH), f"{where}: arch", ARCH_NAMES),
         hidden=_whole(table.get("hidden", 2), f"{where}: hidden", 1, CELL_MAX_HIDDEN),
         sequence=_text(table.get("sequence", "1, 0, 0, 0"), f"{where}: sequence", 200),
         mode=_choice(table.get("mode", "forward"), f"{where}: mode", CELL_MODES),

@@ -22,17 +22,17 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
+from models.architectures import ARCH_NAMES, STEP_ACTIVATIONS, VANILLA_ARCH, architecture
 from models.init import reset_parameters, spectral_radius
 from models.network import SequenceNet
 from playground.config import RunConfig
 from playground.errors import DivergenceError
 from playground.engine.trainer import Trainer
 
-ACTIVATIONS = ("tanh", "relu", "linear")
+ACTIVATIONS = STEP_ACTIVATIONS      # "linear" too: the replay-only identity, where the theory is exact
 MATRICES = {"orthogonal": "ρ·Q, Q random orthogonal (theory exact)",
             "gaussian": "Gaussian scaled to spectral radius ρ (the app's init=spectral)"}
 MATRIX_LABELS = {"orthogonal": "ρ·Q (orthogonal)", "gaussian": "Gaussian at radius ρ"}
-GATE_BIAS_BLOCK = {"gru": 1, "lstm": 1}   # z of r|z|n, f of i|f|g|o: the "keep memory" gate
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,13 @@ class LabSetup:
     hold the gate near 1, the setting that lets gated cells carry gradients far.
     """
 
-    arch: str = "rnn"             # rnn | gru | lstm
+    arch: str = VANILLA_ARCH      # a name of models.architectures.ARCHITECTURES
     hidden: int = 32              # H
     seq_len: int = 50             # T
     rho: float = 1.0              # spectral radius of (each gate block of) W_hh
     activation: str = "tanh"      # vanilla RNN only: tanh | relu | linear
     matrix: str = "orthogonal"    # orthogonal | gaussian
-    gate_bias: float = 0.0        # extra bias on LSTM f / GRU z
+    gate_bias: float = 0.0        # extra bias on the memory gate (LSTM f / GRU z)
     batch: int = 8                # sequences averaged in ||dL/dh_t||
     seed: int = 0
 
@@ -101,8 +101,9 @@ def make_lab_net(setup: LabSetup) -> SequenceNet:
         W_hh = net.rnn.weight_hh_l0                               # (G*H, H)
         for block in W_hh.split(H, dim=0):
             block.copy_(recurrent_matrix(H, setup.rho, setup.matrix, gen))
-        if setup.arch in GATE_BIAS_BLOCK and setup.gate_bias:
-            k = GATE_BIAS_BLOCK[setup.arch]
+        row = architecture(setup.arch)
+        if row.memory_gate is not None and setup.gate_bias:
+            k = row.blocks.index(row.memory_gate)
             net.rnn.bias_hh_l0[k * H:(k + 1) * H] += setup.gate_bias
     net.activation = setup.activation
     return net
@@ -149,7 +150,7 @@ def gradient_curve(setup: LabSetup) -> GradientCurve:
                          spectral_radius(net.rnn.weight_hh_l0[:setup.hidden]), loss)
 
 
-def gradient_curves(setup: LabSetup, archs=("rnn", "gru", "lstm")) -> dict[str, GradientCurve]:
+def gradient_curves(setup: LabSetup, archs=ARCH_NAMES) -> dict[str, GradientCurve]:
     """The same measurement for each architecture at the same size, ρ and inputs."""
     return {arch: gradient_curve(replace(setup, arch=arch)) for arch in archs}
 
@@ -198,7 +199,7 @@ class ClipSetup:
 def train_with_clip(setup: ClipSetup, clip: float) -> ClipRun:
     """Train ``setup`` with clipping ``clip`` (0 = off); stop at the first divergence."""
     torch.set_num_threads(1)
-    config = RunConfig(arch="rnn", task=setup.task, seq_len=setup.seq_len, hidden=setup.hidden,
+    config = RunConfig(arch=VANILLA_ARCH, task=setup.task, seq_len=setup.seq_len, hidden=setup.hidden,
                        activation=setup.activation, init="spectral", radius=setup.radius,
                        optimizer="sgd", lr=setup.lr, clip=clip, seed=setup.seed)
     trainer = Trainer(config, val_every=10 ** 9)

@@ -11,21 +11,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from models.architectures import architecture
 from models.network import Intervention, SequenceNet
 from playground.errors import ConfigError
 from playground.markup import literal
 from playground.engine.probe import Snapshot, probe
 from playground.tasks.base import Batch, Task
 
-# Gates that can be clamped, with what clamping them to 0 or 1 means.
-CLAMPABLE = {
-    "rnn": {},
-    "gru": {"z": "update gate z_t (1: keep h_{t−1}, ignore the input; 0: forget h_{t−1})",
-            "r": "reset gate r_t (0: the candidate ignores h_{t−1})"},
-    "lstm": {"f": "forget gate f_t (1: keep c_{t−1} whole; 0: forget it)",
-             "i": "input gate i_t (0: nothing new is written)",
-             "o": "output gate o_t (0: h_t = 0, the cell is hidden)"},
+# What clamping a gate to 0 or 1 means, for every gate some architecture lets an intervention clamp.
+CLAMP_MEANINGS = {
+    "z": "update gate z_t (1: keep h_{t−1}, ignore the input; 0: forget h_{t−1})",
+    "r": "reset gate r_t (0: the candidate ignores h_{t−1})",
+    "f": "forget gate f_t (1: keep c_{t−1} whole; 0: forget it)",
+    "i": "input gate i_t (0: nothing new is written)",
+    "o": "output gate o_t (0: h_t = 0, the cell is hidden)",
 }
+
+
+def clampable(arch: str) -> dict[str, str]:
+    """The gates of ``arch`` an intervention may clamp (in the order the page lists them) -> what clamping means."""
+    return {gate: CLAMP_MEANINGS[gate] for gate in architecture(arch).clampable}
 
 
 @dataclass
@@ -73,7 +78,7 @@ def make_intervention(arch: str, clamp: dict[str, float] | None = None, ablate: 
     """A checked Intervention for ``arch``: only its clampable gates, values in [0, 1], scale ≥ 0."""
     clamp = dict(clamp or {})
     for name, value in clamp.items():
-        if name not in CLAMPABLE.get(arch, {}):
+        if name not in architecture(arch).clampable:
             raise ConfigError(f"the {arch} has no clampable gate '{name}'")
         if not 0.0 <= value <= 1.0:
             raise ConfigError(f"gate {name} must be clamped to a value in [0, 1] (got {value})")

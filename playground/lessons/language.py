@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from models.architectures import DEFAULT_ARCH
 from models.network import SequenceNet
 from playground.config import RunConfig
 from playground.errors import DataError
@@ -21,7 +22,7 @@ from playground.engine.trainer import Trainer
 SMALL_STEPS = 300           # the quick model a page trains when the session has none
 
 
-def small_charlm_config(arch: str = "lstm", seed: int = 0) -> RunConfig:
+def small_charlm_config(arch: str = DEFAULT_ARCH, seed: int = 0) -> RunConfig:
     """A small character model that learns something visible in a few hundred steps."""
     return RunConfig(arch=arch, task="charlm", seq_len=48, hidden=64, lr=0.01, batch=32, seed=seed)
 
@@ -62,7 +63,7 @@ def read_text(net: SequenceNet, task, text: str) -> TextReading:
     ids = text_ids(task, text)
     replay = net.replay(ids)
     hidden = torch.stack(replay.h[-1])[:, 0].numpy()                     # (T, H)
-    cell = torch.stack(replay.c[-1])[:, 0].numpy() if net.arch == "lstm" else None
+    cell = torch.stack(replay.c[-1])[:, 0].numpy() if net.architecture.has_cell_state else None
     probs = torch.softmax(replay.out[0], dim=-1).numpy()                  # (T, V)
     return TextReading(shown_chars(task, ids), hidden, cell, probs)
 

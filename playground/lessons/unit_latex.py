@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from models import GRUCell, LSTMCell, RNNCell
+from models.architectures import SIGMOID_GATES
 from playground.lessons.cell_latex import GATE_WORD, num
 from playground.lessons.unit_trace import UnitStep
 
 MAX_SHOWN = 5              # entries of a row or vector shown before "⋯"
-FN = {"a": None, "i": r"\sigma", "f": r"\sigma", "o": r"\sigma", "r": r"\sigma", "z": r"\sigma",
-      "g": r"\tanh", "n": r"\tanh"}
 ACT = {"tanh": r"\tanh", "relu": r"\operatorname{relu}"}
 
 
@@ -50,7 +50,7 @@ def gate_equation(u: UnitStep, gate: str) -> str:
     """The gate's pre-activation from the unit's rows, then its value."""
     k, T1 = u.ref.unit, u.ref.t + 1
     g = "" if gate == "a" else gate
-    fn = ACT[u.activation] if gate == "a" else FN[gate]
+    fn = ACT[u.activation] if gate == "a" else r"\sigma" if gate in SIGMOID_GATES else r"\tanh"
     name = "h" if gate == "a" else gate
     pre = rf"a^{{{g}}}" if g else "a"
     r_term = rf"r_{_sub(T1)}[{k}] \cdot " if gate == "n" else ""
@@ -70,20 +70,34 @@ def forward_equations(u: UnitStep) -> list[tuple[str, str]]:
     for gate in u.gates:
         word = "Pre-activation and new hidden state" if gate == "a" else f"{GATE_WORD[gate].capitalize()} {gate}"
         out.append((word, r"\begin{aligned}" + gate_equation(u, gate) + r"\end{aligned}"))
-    k, t, p = u.ref.unit, f"{{{u.ref.t + 1}}}", f"{{{u.ref.t}}}"
-    if u.arch == "lstm":
-        f, i, g, o = (u.out[x] for x in "figo")
-        out.append(("Cell state and hidden state of this unit", r"\begin{aligned}"
-                    rf"c_{t}[{k}] &= f_{t}[{k}]\, c_{p}[{k}] + i_{t}[{k}]\, g_{t}[{k}] = "
-                    rf"{par(f)} \cdot {par(u.c_prev)} + {par(i)} \cdot {par(g)} = {num(u.c, 4)} \\"
-                    rf"h_{t}[{k}] &= o_{t}[{k}] \tanh(c_{t}[{k}]) = {par(o)} \cdot \tanh({num(u.c, 3)})"
-                    rf" = {num(u.h, 4)}" r"\end{aligned}"))
-    elif u.arch == "gru":
-        z, n, hp = u.out["z"], u.out["n"], float(u.h_prev[k])
-        out.append(("New hidden state of this unit: a mix of the candidate and the old state",
-                    rf"h_{t}[{k}] = (1 - z_{t}[{k}])\, n_{t}[{k}] + z_{t}[{k}]\, h_{p}[{k}] = "
-                    rf"(1 - {num(z, 3)}) \cdot {par(n)} + {par(z)} \cdot {par(hp)} = {num(u.h, 4)}"))
+    out.extend(STATE_EQUATIONS[u.architecture.cell](u))
     return out
+
+
+def _rnn_state(u: UnitStep) -> list[tuple[str, str]]:
+    return []                                  # the gate line above is already h_t
+
+
+def _gru_state(u: UnitStep) -> list[tuple[str, str]]:
+    k, t, p = u.ref.unit, f"{{{u.ref.t + 1}}}", f"{{{u.ref.t}}}"
+    z, n, hp = u.out["z"], u.out["n"], float(u.h_prev[k])
+    return [("New hidden state of this unit: a mix of the candidate and the old state",
+             rf"h_{t}[{k}] = (1 - z_{t}[{k}])\, n_{t}[{k}] + z_{t}[{k}]\, h_{p}[{k}] = "
+             rf"(1 - {num(z, 3)}) \cdot {par(n)} + {par(z)} \cdot {par(hp)} = {num(u.h, 4)}")]
+
+
+def _lstm_state(u: UnitStep) -> list[tuple[str, str]]:
+    k, t, p = u.ref.unit, f"{{{u.ref.t + 1}}}", f"{{{u.ref.t}}}"
+    f, i, g, o = (u.out[x] for x in "figo")
+    return [("Cell state and hidden state of this unit", r"\begin{aligned}"
+             rf"c_{t}[{k}] &= f_{t}[{k}]\, c_{p}[{k}] + i_{t}[{k}]\, g_{t}[{k}] = "
+             rf"{par(f)} \cdot {par(u.c_prev)} + {par(i)} \cdot {par(g)} = {num(u.c, 4)} \\"
+             rf"h_{t}[{k}] &= o_{t}[{k}] \tanh(c_{t}[{k}]) = {par(o)} \cdot \tanh({num(u.c, 3)})"
+             rf" = {num(u.h, 4)}" r"\end{aligned}")]
+
+
+# Each cell's new state of the unit, after its gates.
+STATE_EQUATIONS = {RNNCell: _rnn_state, GRUCell: _gru_state, LSTMCell: _lstm_state}
 
 
 def backward_equations(u: UnitStep) -> list[tuple[str, str]]:
@@ -93,7 +107,7 @@ def backward_equations(u: UnitStep) -> list[tuple[str, str]]:
     out = [("Gradient of the loss at this unit's hidden state (all paths)",
             rf"{d(f'h_{_sub(T1)}[{k}]')} = \underbrace{{{gnum(gr['dh_direct'])}}}_{{\text{{readout at }}t}}"
             rf" + \underbrace{{{gnum(gr['dh_rest'])}}}_{{\text{{later steps, layer above}}}} = {gnum(gr['dh'])}")]
-    if u.arch == "lstm":
+    if u.architecture.has_cell_state:
         out.append(("Gradient at its cell state", rf"{d(f'c_{_sub(T1)}[{k}]')} = {gnum(gr['dc'])}"))
     rows = []
     for gate in u.gates:
@@ -102,7 +116,7 @@ def backward_equations(u: UnitStep) -> list[tuple[str, str]]:
             continue
         rows.append(rf"{d(f'{gate}_{_sub(T1)}[{k}]')} &= {gnum(gr[f'd_{gate}'])}, \quad "
                     rf"{d(f'a^{gate}_{_sub(T1)}[{k}]')} = {gnum(gr[f'd_{gate}'])} \cdot "
-                    rf"{'(1 - ' + gate + '^2)' if gate in ('g', 'n') else gate + '(1 - ' + gate + ')'}"
+                    rf"{gate + '(1 - ' + gate + ')' if gate in SIGMOID_GATES else '(1 - ' + gate + '^2)'}"
                     rf" = {gnum(gr[f'da_{gate}'])}")
     out.append(("Gradients at its gates and their pre-activations",
                 r"\begin{aligned}" + r" \\[4pt] ".join(rows) + r"\end{aligned}"))

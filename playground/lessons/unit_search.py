@@ -165,8 +165,9 @@ def text_ids(task: Task, max_chars: int = MAX_TEXT) -> torch.Tensor:
 
 
 def _layer_states(net: SequenceNet, x: torch.Tensor, signal: str, intervention: Intervention | None = None):
-    if signal not in SIGNALS or (signal == "c" and net.arch != "lstm"):
-        raise ConfigError(f"signal must be h{' or c' if net.arch == 'lstm' else ''} for this model")
+    has_cell = net.architecture.has_cell_state
+    if signal not in SIGNALS or (signal == "c" and not has_cell):
+        raise ConfigError(f"signal must be h{' or c' if has_cell else ''} for this model")
     with torch.no_grad():
         rep = net.replay(x, intervention)
     states = rep.c[-1] if signal == "c" else rep.h[-1]

@@ -25,13 +25,13 @@ from typing import Any, Mapping
 import numpy as np
 import torch
 
+from models import GRUCell, LSTMCell, RNNCell
+from models.architectures import SIGMOID_GATES, Architecture, architecture
 from models.network import SequenceNet
 from playground.errors import ConfigError
 from playground.tasks.base import Batch, Task
 
-BLOCKS = {"rnn": ("a",), "gru": ("r", "z", "n"), "lstm": ("i", "f", "g", "o")}   # PyTorch's stacked order
 REPLAY_NAME = {"a": "pre"}                  # the replay records the RNN's pre-activation as "pre"
-SIGMOID_GATES = ("i", "f", "o", "r", "z")
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,14 @@ class UnitStep:
     grads: dict[str, float] = field(default_factory=dict)
 
     @property
+    def architecture(self) -> Architecture:
+        """The row of this unit's architecture in ``models.architectures``."""
+        return architecture(self.arch)
+
+    @property
     def gates(self) -> tuple[str, ...]:
         """The gate blocks of this architecture, in PyTorch's order."""
-        return BLOCKS[self.arch]
+        return self.architecture.blocks
 
     def top_recurrent(self, gate: str, n: int = 5) -> list[tuple[int, float, float, float]]:
         """The ``n`` largest terms of W_h[gate]·h_prev: (unit j, weight, h_prev[j], product)."""
@@ -89,7 +94,7 @@ class UnitStep:
     def max_disagreement(self) -> float:
         """Largest |here − model| over the quantities both computed."""
         mine = {**{f"out_{g}": v for g, v in self.out.items()}, "h": self.h}
-        if self.arch == "rnn":
+        if "pre_a" in self.model:                     # the vanilla cell: the replay records a itself
             mine["pre_a"] = self.pre["a"]
         if self.c is not None:
             mine["c"] = self.c
@@ -125,25 +130,25 @@ def unit_step(net: SequenceNet, task: Task, batch: Batch, ref: UnitRef) -> UnitS
     """The unit ``ref`` of ``net`` on ``batch`` (its probe batch): forward numbers and backward terms."""
     ref = check_ref(ref, batch, net)
     net64, batch64 = _float64(net, batch)
-    arch, H, layer, t, k, s = net.arch, net.hidden, ref.layer, ref.t, ref.unit, ref.seq
+    row, H, layer, t, k, s = net.architecture, net.hidden, ref.layer, ref.t, ref.unit, ref.seq
     with torch.enable_grad():
         rep = net64.replay(batch64.x)
         loss = task.loss(rep.out, batch64)
         targets = {"out": rep.out, "h": rep.h[layer][t]}
-        if arch == "lstm":
+        if row.has_cell_state:
             targets["c"] = rep.c[layer][t]
-        for gate in BLOCKS[arch]:
+        for gate in row.blocks:
             targets[f"d_{gate}"] = rep.gates[layer][REPLAY_NAME.get(gate, gate)][t]
         grads = dict(zip(targets, torch.autograd.grad(loss, list(targets.values()), allow_unused=True)))
     layer_in = rep.embedded if layer == 0 else torch.stack(rep.h[layer - 1], dim=1)     # (B, T, I)
     x = layer_in[s, t].detach().numpy()
     h_prev = rep.h[layer][t - 1][s].detach().numpy() if t > 0 else np.zeros(H)
     c_prev = None
-    if arch == "lstm":
+    if row.has_cell_state:
         c_prev = _value(rep.c[layer][t - 1], s, k) if t > 0 else 0.0
     W_ih, W_hh, b_ih, b_hh = (p.detach() for p in net64.layer_weights(layer))
-    step = UnitStep(arch, net.activation, ref, x, h_prev, c_prev)
-    for j, gate in enumerate(BLOCKS[arch]):
+    step = UnitStep(net.arch, net.activation, ref, x, h_prev, c_prev)
+    for j, gate in enumerate(row.blocks):
         step.W_i[gate] = _block(W_ih, j, H, k).numpy()
         step.W_h[gate] = _block(W_hh, j, H, k).numpy()
         step.b_i[gate] = float(_block(b_ih, j, H, k))
@@ -151,38 +156,52 @@ def unit_step(net: SequenceNet, task: Task, batch: Batch, ref: UnitRef) -> UnitS
         step.x_term[gate] = float(step.W_i[gate] @ x + step.b_i[gate])
         step.h_term[gate] = float(step.W_h[gate] @ h_prev + step.b_h[gate])
     _equations(step)
-    step.model = {f"out_{g}": _value(rep.gates[layer][REPLAY_NAME.get(g, g)][t], s, k) for g in BLOCKS[arch]}
-    if arch == "rnn":                                              # the replay's "pre" is a; its output is h
+    step.model = {f"out_{g}": _value(rep.gates[layer][REPLAY_NAME.get(g, g)][t], s, k) for g in row.blocks}
+    if not row.gated:                                              # the replay's "pre" is a; its output is h
         step.model["pre_a"], step.model["out_a"] = step.model["out_a"], _value(rep.h[layer][t], s, k)
     step.model["h"] = _value(rep.h[layer][t], s, k)
-    if arch == "lstm":
+    if row.has_cell_state:
         step.model["c"] = _value(rep.c[layer][t], s, k)
     _backward(step, grads, net64, layer == net.layers - 1)
     return step
 
 
-def _equations(step: UnitStep) -> None:
-    """Pre-activations, gate values and the new state of the unit, from its rows (float64 numpy)."""
-    sig = lambda a: 1.0 / (1.0 + np.exp(-a))          # noqa: E731 - the σ of the equations
-    if step.arch == "rnn":
-        a = step.x_term["a"] + step.h_term["a"]
-        step.pre["a"] = a
-        step.out["a"] = step.h = float(np.tanh(a) if step.activation == "tanh" else max(a, 0.0))
-        return
-    if step.arch == "gru":
-        for gate in ("r", "z"):
-            step.pre[gate] = step.x_term[gate] + step.h_term[gate]
-            step.out[gate] = float(sig(step.pre[gate]))
-        step.pre["n"] = step.x_term["n"] + step.out["r"] * step.h_term["n"]
-        step.out["n"] = float(np.tanh(step.pre["n"]))
-        z, h_prev_k = step.out["z"], float(step.h_prev[step.ref.unit])
-        step.h = (1 - z) * step.out["n"] + z * h_prev_k
-        return
-    for gate in BLOCKS["lstm"]:
+def _sigmoid(a: float) -> float:
+    """The σ of the equations."""
+    return float(1.0 / (1.0 + np.exp(-a)))
+
+
+def _rnn_equations(step: UnitStep) -> None:
+    a = step.x_term["a"] + step.h_term["a"]
+    step.pre["a"] = a
+    step.out["a"] = step.h = float(np.tanh(a) if step.activation == "tanh" else max(a, 0.0))
+
+
+def _gru_equations(step: UnitStep) -> None:
+    for gate in ("r", "z"):
         step.pre[gate] = step.x_term[gate] + step.h_term[gate]
-        step.out[gate] = float(np.tanh(step.pre[gate]) if gate == "g" else sig(step.pre[gate]))
+        step.out[gate] = _sigmoid(step.pre[gate])
+    step.pre["n"] = step.x_term["n"] + step.out["r"] * step.h_term["n"]
+    step.out["n"] = float(np.tanh(step.pre["n"]))
+    z, h_prev_k = step.out["z"], float(step.h_prev[step.ref.unit])
+    step.h = (1 - z) * step.out["n"] + z * h_prev_k
+
+
+def _lstm_equations(step: UnitStep) -> None:
+    for gate in step.gates:
+        step.pre[gate] = step.x_term[gate] + step.h_term[gate]
+        step.out[gate] = float(np.tanh(step.pre[gate]) if gate == "g" else _sigmoid(step.pre[gate]))
     step.c = step.out["f"] * step.c_prev + step.out["i"] * step.out["g"]
     step.h = step.out["o"] * float(np.tanh(step.c))
+
+
+# Each cell's forward at one unit: pre-activations, gate values and the new state, from its rows.
+UNIT_EQUATIONS = {RNNCell: _rnn_equations, GRUCell: _gru_equations, LSTMCell: _lstm_equations}
+
+
+def _equations(step: UnitStep) -> None:
+    """Pre-activations, gate values and the new state of the unit, from its rows (float64 numpy)."""
+    UNIT_EQUATIONS[step.architecture.cell](step)
 
 
 def _backward(step: UnitStep, grads: Mapping[str, Any], net64: SequenceNet, last_layer: bool) -> None:
@@ -195,12 +214,12 @@ def _backward(step: UnitStep, grads: Mapping[str, Any], net64: SequenceNet, last
     dh = at("h")
     direct = float(grads["out"][s, t] @ net64.head.weight[:, k].detach()) if last_layer else 0.0
     step.grads.update(dh=dh, dh_direct=direct, dh_rest=dh - direct)
-    if step.arch == "lstm":
+    if step.architecture.has_cell_state:
         step.grads["dc"] = at("c")
     for gate in step.gates:
         d = at(f"d_{gate}")
         value = step.out[gate]
-        if step.arch == "rnn":            # the replay's "pre" is a itself
+        if not step.architecture.gated:   # the replay's "pre" is a itself
             step.grads["d_a"] = step.grads["da_a"] = d
             continue
         deriv = value * (1 - value) if gate in SIGMOID_GATES else 1 - value ** 2

@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from models.architectures import architecture
 from playground.lessons.cell_backward import CellGrads, backward_trace
 from playground.lessons.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_parts
 from playground.lessons.cell_trace import MAX_STEPS, PRESETS, CellSpec, CellTrace, forward_trace, parse_sequence, parse_targets
 from playground.errors import PlaygroundError
-from playground.figures.style import ARCH_NAMES
+from playground.figures.style import ARCH_LABELS
 from playground.figures.unrolled import describe_unrolled, make_unrolled_figure
 from playground.page_state import CELL as F
 from playground.ui.frame import presenter_figure
@@ -42,9 +43,9 @@ def cell_settings_ui() -> tuple[CellSpec, np.ndarray, np.ndarray | None, bool] |
         st.warning(note, icon=":material/link_off:")
     with st.sidebar:
         st.subheader("The tiny network")
-        arch = st.selectbox("Architecture", F["cell_arch"].choices, format_func=ARCH_NAMES.get, key="cell_arch")
+        arch = st.selectbox("Architecture", F["cell_arch"].choices, format_func=ARCH_LABELS.get, key="cell_arch")
         activation = "tanh"
-        if arch == "rnn":
+        if architecture(arch).takes_activation:
             activation = st.selectbox("Non-linearity φ", F["cell_act"].choices, key="cell_act")
         hidden = st.slider("Hidden size H", F["cell_hidden"].low, F["cell_hidden"].high, key="cell_hidden")
         input_size = st.radio("Input size I", F["cell_input"].options, horizontal=True, key="cell_input")
@@ -103,11 +104,11 @@ def mode_ui() -> str:
 def diagram_panel(trace: CellTrace, grads: CellGrads, t: int, mode: str) -> None:
     """The unrolled network with step t highlighted (gradient-coloured arrows in backward mode)."""
     steps, gsteps = trace.steps, grads.steps
-    lstm = trace.spec.arch == "lstm"
+    has_cell = architecture(trace.spec.arch).has_cell_state
     fig = make_unrolled_figure(
         trace.x, np.array([s["h"] for s in steps]), trace.y, trace.d, t, mode,
-        c=np.array([s["c"] for s in steps]) if lstm else None,
-        grad_h=np.array([g["dh"] for g in gsteps]), grad_c=np.array([g["dc"] for g in gsteps]) if lstm else None,
+        c=np.array([s["c"] for s in steps]) if has_cell else None,
+        grad_h=np.array([g["dh"] for g in gsteps]), grad_c=np.array([g["dc"] for g in gsteps]) if has_cell else None,
         grad_y=np.array([g["dy"][0] for g in gsteps]),
         grad_direct=np.array([np.linalg.norm(g["dh_direct"]) for g in gsteps]),
         grad_next=np.array([np.linalg.norm(g["dh_next"]) for g in gsteps]), scored=trace.scored)
@@ -126,7 +127,7 @@ def _latex_list(items: list[tuple[str, str]]) -> None:
 def forward_panel(trace: CellTrace, t: int) -> None:
     """The cell's equations at step t with the numbers substituted, then the loss."""
     st.subheader(f"Step t = {t + 1}: the cell's equations with the real numbers")
-    if trace.spec.arch == "gru":
+    if architecture(trace.spec.arch).reset_gate:
         st.info(page_text("cell_gru_note"), icon=":material/info:")
     _latex_list(forward_equations(trace, t))
     st.latex(loss_equation(trace))
@@ -146,7 +147,7 @@ def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
     right.markdown(f"**Accumulated from step {trace.T} down to {t + 1}**")
     right.latex(total)
     st.caption("Stacked weights show their gate blocks in PyTorch's order "
-               f"({', '.join({'rnn': ['a'], 'gru': list('rzn'), 'lstm': list('ifgo')}[trace.spec.arch])}), "
+               f"({', '.join(architecture(trace.spec.arch).blocks)}), "
                "separated by rules. At t = 1 the sum is the full gradient autograd would give.")
 
 

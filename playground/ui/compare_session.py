@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.lessons.comparison import compare_configs, level_cap
-from playground.config import ARCHS, RunConfig
+from models.architectures import ARCH_NAMES
+from playground.config import RunConfig
 from playground.errors import PlaygroundError
 from playground.ui.frame import button_hint
 from playground.ui.live_session import new_run, replace_run, start_pause_button
@@ -31,13 +32,13 @@ def get_compare_runs(config: RunConfig) -> dict | None:
     None (after showing the reason) when a run cannot be built.
     """
     configs = compare_configs(config)
-    old = {arch: st.session_state.get(run_key(arch)) for arch in ARCHS}
+    old = {arch: st.session_state.get(run_key(arch)) for arch in ARCH_NAMES}
     if all(run is not None and not run.needs_reset(configs[arch]) for arch, run in old.items()):
         for arch, run in old.items():
             run.apply_live_settings(configs[arch])
         return old
     try:
-        new = {arch: new_run(configs[arch]) for arch in ARCHS}
+        new = {arch: new_run(configs[arch]) for arch in ARCH_NAMES}
     except PlaygroundError as err:
         st.error(f"Cannot build these runs: {err}", icon=":material/error:")
         return None

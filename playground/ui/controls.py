@@ -12,9 +12,10 @@ from functools import lru_cache
 
 import streamlit as st
 
+from models.architectures import ACTIVATIONS, ARCHITECTURES
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_query
 from playground.errors import ConfigError
-from playground.figures.style import ARCH_NAMES
+from playground.figures.style import ARCH_LABELS
 from playground.tasks import TASKS
 from playground.ui.frame import current_presenter
 from playground.ui.live_session import CUSTOM_TASK_KEY
@@ -70,7 +71,7 @@ def write_url(config: RunConfig) -> None:
 
 def model_line(config: RunConfig) -> str:
     """The trained model's shape in one line (what the run was built with, not what the widgets say)."""
-    return (f"{ARCH_NAMES[config.arch]}, H = {config.hidden}, {config.layers} "
+    return (f"{ARCH_LABELS[config.arch]}, H = {config.hidden}, {config.layers} "
             f"layer{'s' if config.layers > 1 else ''}, T = {config.seq_len}, seed {config.seed}")
 
 
@@ -109,8 +110,8 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
     with st.sidebar:
         st.subheader("Run settings")
         if "arch" in shown:
-            st.segmented_control("Architecture", list(ARCH_NAMES), key=_key("arch"), persist_state="session",
-                                 format_func=ARCH_NAMES.get, required=True,
+            st.segmented_control("Architecture", list(ARCH_LABELS), key=_key("arch"), persist_state="session",
+                                 format_func=ARCH_LABELS.get, required=True,
                                  help="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory")
         if "task" in shown:
             st.selectbox("Task", tasks, key=_key("task"), persist_state="session", format_func=_task_title)
@@ -123,8 +124,9 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
             st.slider("Hidden units H", 1, FIELDS["hidden"].high, key=_key("hidden"), persist_state="session")
         if "layers" in shown:
             st.radio("Layers", [1, 2, 3], key=_key("layers"), persist_state="session", horizontal=True)
-        if "activation" in shown and (ss.get(_key("arch")) == "rnn" or "arch" not in shown):
-            st.radio("Activation (vanilla RNN)", ["tanh", "relu"], key=_key("activation"), persist_state="session", horizontal=True)
+        chosen = ARCHITECTURES.get(ss.get(_key("arch")))
+        if "activation" in shown and ((chosen is not None and chosen.takes_activation) or "arch" not in shown):
+            st.radio("Activation (vanilla RNN)", list(ACTIVATIONS), key=_key("activation"), persist_state="session", horizontal=True)
         if "lr" in shown:
             st.number_input("Learning rate", FIELDS["lr"].low, FIELDS["lr"].high, key=_key("lr"), persist_state="session",
                             format="%.4g", step=0.001, help="Takes effect at once, without a reset.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.config import ARCHS
+from models.architectures import ARCH_NAMES, DEFAULT_ARCH
 from playground.errors import PlaygroundError
 from playground.figures.sweep import make_memory_figure
 from playground.sweeps.grid import PRESETS, SweepSpec, spec_from_strings
@@ -67,7 +67,7 @@ def sweep_form_ui() -> tuple[dict, int] | None:
     defaults = preset.values
     with st.form("sweep_form", border=True):
         cols = st.columns([2, 1, 1])
-        archs = cols[0].multiselect("Architectures", ARCHS, default=defaults.get("arch", "lstm").split(","),
+        archs = cols[0].multiselect("Architectures", ARCH_NAMES, default=defaults.get("arch", DEFAULT_ARCH).split(","),
                                     key="sweep_arch")
         task = cols[1].selectbox("Task", list(TASKS), index=list(TASKS).index(defaults.get("task", "adding")),
                                  key="sweep_task")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from models.architectures import architecture
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
 from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
@@ -132,13 +133,14 @@ def gates_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
     ``on_unit_click`` as in ``states_panel``: a clicked gate cell opens that unit and timestep.
     """
     values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
-    title = "Pre-activations of probe sequence 0" if snap.arch == "rnn" else "Gates of probe sequence 0"
+    gated = architecture(snap.arch).gated
+    title = "Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
         live(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
              f"{key}_gates", gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
     with right:
-        sat_title = "Saturation of tanh units" if snap.arch == "rnn" else "Gate saturation"
+        sat_title = "Gate saturation" if gated else "Saturation of tanh units"
         live(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
               saturation_summary(snap.saturation))
 

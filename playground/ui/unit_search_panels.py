@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from models.architectures import architecture
 from playground.errors import PlaygroundError
 from playground.figures.units import make_sequence_activation_figure, make_text_activation_figure
 from playground.ui.train_panels import chart
@@ -31,7 +32,7 @@ def is_text(run) -> bool:
 
 def pattern_ui(run) -> dict:
     """The pattern controls; returns {"kind": "text", "pattern", "signal"} or {"kind": "sequence", ...}."""
-    signals = ["h", "c"] if run.config.arch == "lstm" else ["h"]
+    signals = ["h", "c"] if architecture(run.config.arch).has_cell_state else ["h"]
     cols = st.columns([2, 3, 1])
     signal = cols[2].radio("Activation", signals, format_func=SIGNALS.get, key="us_signal")
     if is_text(run):

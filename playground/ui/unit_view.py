@@ -16,7 +16,7 @@ import streamlit as st
 
 from playground.markup import markdown_text
 from playground.errors import PlaygroundError
-from playground.figures.style import ARCH_NAMES
+from playground.figures.style import ARCH_LABELS
 from playground.lessons.unit_latex import backward_equations, forward_equations
 from playground.lessons.unit_trace import UnitRef, parse_unit_query, unit_step
 
@@ -109,7 +109,7 @@ def unit_panel(run, ref: UnitRef) -> None:
         st.error(f"Cannot show this unit: {err}.", icon=":material/error:")
         return
     cfg = run.config
-    st.markdown(f"**{ARCH_NAMES[cfg.arch]}**, H = {cfg.hidden}, {cfg.layers} layer(s), {run.task.title}, "
+    st.markdown(f"**{ARCH_LABELS[cfg.arch]}**, H = {cfg.hidden}, {cfg.layers} layer(s), {run.task.title}, "
                 f"weights of training step {run.step_count:,}. " + input_caption(run, ref))
     st.subheader(f"Unit {ref.unit} of layer {ref.layer} at t = {ref.t + 1}: forward")
     for caption, latex in forward_equations(u):

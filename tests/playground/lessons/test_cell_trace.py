@@ -117,3 +117,12 @@ def test_bad_spec_and_target_length_are_typed_errors():
         CellSpec("rnn", hidden=5)
     with pytest.raises(DataError):
         parse_targets("1, 2", 3)
+
+
+def test_every_architecture_has_its_lesson_pieces():
+    from models.architectures import ARCHITECTURES
+    from playground.lessons import cell_backward, cell_latex, unit_latex, unit_trace
+    cells = {row.cell for row in ARCHITECTURES.values()}
+    for table in (cell_backward.BACKWARD_STEPS, cell_backward.PATHS, cell_latex.FORWARD_EQUATIONS,
+                  cell_latex.GATE_GRADIENTS, unit_trace.UNIT_EQUATIONS, unit_latex.STATE_EQUATIONS):
+        assert set(table) == cells

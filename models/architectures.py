@@ -1,0 +1,135 @@
+"""The architecture table: everything the app knows about each recurrent cell, in one row.
+
+Every other module reads this table instead of branching on an architecture's name: the
+network (which fused kernel trains it, which step function replays it, whether it carries a
+cell state), the probe and the hand-written backward, the admission estimate, the figures
+(display name and colour) and the teaching pages (which gates are sigmoids, which an
+intervention may clamp, which block feeds the candidate state). A new cell is one row here
+plus its cell file (``models/<name>_cell.py``, whose class states its gate blocks and the
+gates its step returns).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import nn
+
+from models.bptt import GRUBackward, LayerBackward, LSTMBackward, RNNBackward
+from models.cell_base import RecurrentCell
+from models.gru_cell import GRUCell, gru_step
+from models.lstm_cell import LSTMCell, lstm_step
+from models.rnn_cell import RNNCell, rnn_step
+
+ACTIVATIONS = ("tanh", "relu")                    # the non-linearities the fused vanilla kernel offers
+STEP_ACTIVATIONS = ACTIVATIONS + ("linear",)      # the cells' step also takes the identity (replay only)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """One recurrent architecture.
+
+    name: its key in configs, links and files. label, colour: how pages and figures show it.
+    cell: the from-scratch cell class (its ``blocks`` and ``gate_names`` are the gate layout).
+    step: the cell's functional step, ``step(x_t, state, W_ih, W_hh, b_ih, b_hh, clamp=, x_proj=)``
+    -> (state, gates); ``activation=`` too when ``activations`` is not empty.
+    fused: the ``torch.nn`` module that trains the same weights. backward: the layer step of
+    the hand-written BPTT (``models.bptt``).
+    sigmoid_gates: the gates with values in (0, 1). clampable: the gates an intervention may
+    clamp, in the order the pages list them. candidate: the block that feeds the candidate
+    state (its W_hh block is the "recurrent matrix" whose spectral radius is shown).
+    memory_gate: the gate that keeps the memory when near 1 (None without one).
+    reset_gate: the gate that multiplies the candidate's recurrent term (None without one);
+    with one, b_hh cannot be folded into the input projection.
+    has_cell_state: the state is (h, c) rather than h. activations: the non-linearities one
+    may choose (empty: the cell's are fixed).
+    """
+
+    name: str
+    label: str
+    colour: str
+    cell: type[RecurrentCell]
+    step: Callable
+    fused: type[nn.RNNBase]
+    backward: Callable[..., LayerBackward]
+    sigmoid_gates: tuple[str, ...]
+    clampable: tuple[str, ...]
+    candidate: str
+    memory_gate: str | None = None
+    reset_gate: str | None = None
+    has_cell_state: bool = False
+    activations: tuple[str, ...] = ()
+
+    @property
+    def blocks(self) -> tuple[str, ...]:
+        """The gate blocks stacked in weight_ih and weight_hh, in PyTorch's order."""
+        return self.cell.blocks
+
+    @property
+    def gate_blocks(self) -> int:
+        """G: weight_ih and weight_hh have G·H rows."""
+        return len(self.blocks)
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """The gates the replay records and the pages show (the hidden state h is shown apart)."""
+        return tuple(name for name in self.cell.gate_names if name != "h")
+
+    @property
+    def gated(self) -> bool:
+        """True for a cell with gates; False for the vanilla cell, whose one block is its pre-activation."""
+        return bool(self.sigmoid_gates)
+
+    @property
+    def bias_folded(self) -> bool:
+        """True when b_hh is added to the input projection W_ih x + b_ih (every cell without a reset gate)."""
+        return self.reset_gate is None
+
+    @property
+    def takes_activation(self) -> bool:
+        """True when the non-linearity is a setting."""
+        return bool(self.activations)
+
+    def step_options(self, activation: str) -> dict[str, str]:
+        """The keyword arguments of ``step`` beyond the weights (the activation, where it is a setting)."""
+        return {"activation": activation} if self.takes_activation else {}
+
+    def fused_options(self, activation: str) -> dict[str, str]:
+        """The keyword arguments of ``fused`` beyond the sizes."""
+        return {"nonlinearity": activation} if self.takes_activation else {}
+
+    def zero_state(self, zero: torch.Tensor):
+        """The initial state made of ``zero`` (B, H): h_0 (and c_0)."""
+        return (zero, zero) if self.has_cell_state else zero
+
+    def hidden_of(self, state) -> torch.Tensor:
+        """h of a state."""
+        return state[0] if self.has_cell_state else state
+
+    def masked_state(self, state, keep: torch.Tensor):
+        """The state with h (and c) multiplied by the mask ``keep``."""
+        return tuple(s * keep for s in state) if self.has_cell_state else state * keep
+
+
+ARCHITECTURES: dict[str, Architecture] = {row.name: row for row in (
+    Architecture("rnn", "vanilla RNN", "#D55E00", RNNCell, rnn_step, nn.RNN, RNNBackward,   # Okabe–Ito vermillion
+                 sigmoid_gates=(), clampable=(), candidate="a", activations=ACTIVATIONS),
+    Architecture("gru", "GRU", "#009E73", GRUCell, gru_step, nn.GRU, GRUBackward,            # Okabe–Ito green
+                 sigmoid_gates=("r", "z"), clampable=("z", "r"), candidate="n", memory_gate="z", reset_gate="r"),
+    Architecture("lstm", "LSTM", "#0072B2", LSTMCell, lstm_step, nn.LSTM, LSTMBackward,      # Okabe–Ito blue
+                 sigmoid_gates=("i", "f", "o"), clampable=("f", "i", "o"), candidate="g", memory_gate="f",
+                 has_cell_state=True),
+)}
+ARCH_NAMES = tuple(ARCHITECTURES)
+DEFAULT_ARCH = "lstm"           # what a new run trains
+VANILLA_ARCH = "rnn"            # the ungated cell, where the lessons on vanishing gradients start
+SIGMOID_GATES = frozenset(gate for row in ARCHITECTURES.values() for gate in row.sigmoid_gates)
+
+
+def architecture(name: str) -> Architecture:
+    """The row of ``name``; ValueError naming the known architectures otherwise."""
+    row = ARCHITECTURES.get(name)
+    if row is None:
+        raise ValueError(f"unknown architecture {name!r}: choose one of {', '.join(ARCH_NAMES)}")
+    return row
