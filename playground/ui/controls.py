@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import streamlit as st
 
-from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_query
+from playground.config import CUSTOM_TASK, FIELDS, Field, RunConfig, from_query
 from playground.errors import ConfigError
 from playground.figures.style import ARCH_NAMES
 from playground.tasks import TASKS
@@ -20,7 +20,7 @@ from playground.ui.frame import current_presenter
 from playground.ui.live_session import CUSTOM_TASK_KEY
 from playground.ui.url_state import incoming_query, remember_query, url_is_news, write_query
 
-MORE = ("batch", "optimizer", "init", "radius", "seed")   # the settings under "More settings"
+MORE = tuple(name for name, spec in FIELDS.items() if spec.group == "more")   # under "More settings"
 
 PREFIX = "cfg_"
 NAMESPACE = "run"          # the run settings' URL history (playground.ui.url_state)
@@ -89,6 +89,29 @@ def task_label(name: str) -> str:
     return f"{task.title or name} · {task.topology}"
 
 
+# Format functions that need the session (the uploaded task's title) or the display names.
+FORMATS = {"arch": ARCH_NAMES.get, "task": _task_title}
+
+
+def _setting_widget(spec: Field, options: list | None = None) -> None:
+    """Draw one run setting's widget as its row in ``FIELDS`` says (``options`` overrides its choices)."""
+    common = {"key": _key(spec.name), "persist_state": "session", "help": spec.tooltip}
+    if spec.widget in ("segmented", "select", "radio"):
+        options = options if options is not None else spec.widget_options
+        if spec.name in FORMATS:
+            common["format_func"] = FORMATS[spec.name]
+        if spec.widget == "segmented":
+            st.segmented_control(spec.label, options, required=True, **common)
+        elif spec.widget == "select":
+            st.selectbox(spec.label, options, **common)
+        else:
+            st.radio(spec.label, options, horizontal=True, **common)
+    elif spec.widget == "slider":
+        st.slider(spec.label, spec.low, spec.high, step=spec.step, format=spec.format, **common)
+    else:
+        st.number_input(spec.label, spec.low, spec.high, step=spec.step, format=spec.format, **common)
+
+
 def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
     """Draw the run settings in the sidebar; return the validated config.
 
@@ -106,47 +129,17 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
         ss[_key("task")] = RunConfig().task          # the uploaded data is gone (e.g. a new session)
         st.sidebar.info("This link trains on uploaded data, which stays in the browser session that "
                         "uploaded it; upload it on the Your data page. Showing the default task.")
+    options = {"task": tasks}                                  # the uploaded data joins the tasks
+    values = {name: ss.get(_key(name)) for name in FIELDS}
+    drawn = [name for name, spec in FIELDS.items()
+             if name in shown and (spec.shown_when is None or spec.shown_when.holds(values, shown))]
     with st.sidebar:
         st.subheader("Run settings")
-        if "arch" in shown:
-            st.segmented_control("Architecture", list(ARCH_NAMES), key=_key("arch"), persist_state="session",
-                                 format_func=ARCH_NAMES.get, required=True,
-                                 help="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory")
-        if "task" in shown:
-            st.selectbox("Task", tasks, key=_key("task"), persist_state="session", format_func=_task_title)
-        if "seq_len" in shown:
-            st.slider("Sequence length T", 1, FIELDS["seq_len"].high, key=_key("seq_len"), persist_state="session",
-                      help="Longer sequences need longer memory: the vanilla RNN fails first.")
-        if "lag" in shown and ss.get(_key("task")) == "copy":
-            st.number_input("Copy lag (steps)", 1, FIELDS["lag"].high, key=_key("lag"), persist_state="session")
-        if "hidden" in shown:
-            st.slider("Hidden units H", 1, FIELDS["hidden"].high, key=_key("hidden"), persist_state="session")
-        if "layers" in shown:
-            st.radio("Layers", [1, 2, 3], key=_key("layers"), persist_state="session", horizontal=True)
-        if "activation" in shown and (ss.get(_key("arch")) == "rnn" or "arch" not in shown):
-            st.radio("Activation (vanilla RNN)", ["tanh", "relu"], key=_key("activation"), persist_state="session", horizontal=True)
-        if "lr" in shown:
-            st.number_input("Learning rate", FIELDS["lr"].low, FIELDS["lr"].high, key=_key("lr"), persist_state="session",
-                            format="%.4g", step=0.001, help="Takes effect at once, without a reset.")
-        if "clip" in shown:
-            st.number_input("Gradient clipping (max norm, 0 = off)", 0.0, FIELDS["clip"].high,
-                            key=_key("clip"), persist_state="session", step=0.5, format="%.3g",
-                            help="Rescales the gradient when its global norm exceeds this. Takes effect at once.")
-        with st.expander("More settings", expanded=False) if shown & set(MORE) else st.container():
-            if "batch" in shown:
-                st.slider("Batch size", 1, FIELDS["batch"].high, key=_key("batch"), persist_state="session")
-            if "optimizer" in shown:
-                st.radio("Optimiser", ["adam", "sgd"], key=_key("optimizer"), persist_state="session", horizontal=True)
-            if "init" in shown:
-                st.selectbox("Initialisation of W_hh", ["default", "orthogonal", "identity", "spectral"],
-                             key=_key("init"), persist_state="session",
-                             help="default: PyTorch's uniform; identity: IRNN (Le et al. 2015); "
-                                  "spectral: random W_hh scaled to spectral radius ρ")
-            if "radius" in shown and ss.get(_key("init")) == "spectral":
-                st.slider("Spectral radius ρ", 0.01, 3.0, key=_key("radius"), persist_state="session", step=0.01)
-            if "seed" in shown:
-                st.number_input("Seed", 0, FIELDS["seed"].high, key=_key("seed"), persist_state="session",
-                                help="Same seed and settings give the same run.")
+        boxes = {"main": st.container(),
+                 "more": st.expander("More settings", expanded=False) if shown & set(MORE) else st.container()}
+        for name in drawn:
+            with boxes[FIELDS[name].group]:
+                _setting_widget(FIELDS[name], options.get(name))
     config = current_config()
     try:
         from playground.config import validate
