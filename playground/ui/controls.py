@@ -17,23 +17,17 @@ from playground.errors import ConfigError
 from playground.figures.style import ARCH_NAMES
 from playground.tasks import TASKS
 from playground.ui.frame import current_presenter
-from playground.ui.live_session import CUSTOM_TASK_KEY
+from playground.ui.keys import LAST_VALID_CONFIG, UPLOADED_TASK, URL_NOTES, config_key
 from playground.ui.url_state import incoming_query, remember_query, url_is_news, write_query
 
 MORE = tuple(name for name, spec in FIELDS.items() if spec.group == "more")   # under "More settings"
 
-PREFIX = "cfg_"
 NAMESPACE = "run"          # the run settings' URL history (playground.ui.url_state)
-NOTES = "_url_notes"
-
-
-def _key(name: str) -> str:
-    return PREFIX + name
 
 
 def current_config() -> RunConfig:
     """The config the widgets hold now (defaults for any not yet drawn)."""
-    values = {name: st.session_state[_key(name)] for name in FIELDS if _key(name) in st.session_state}
+    values = {name: st.session_state[config_key(name)] for name in FIELDS if config_key(name) in st.session_state}
     try:
         return RunConfig(**values)
     except TypeError:
@@ -42,7 +36,7 @@ def current_config() -> RunConfig:
 
 def _set_widgets(config: RunConfig) -> None:
     for name in FIELDS:
-        st.session_state[_key(name)] = getattr(config, name)
+        st.session_state[config_key(name)] = getattr(config, name)
 
 
 def sync_from_url() -> list[str]:
@@ -54,11 +48,11 @@ def sync_from_url() -> list[str]:
     """
     incoming = incoming_query(FIELDS)
     # An empty query is a page switch (navigation drops the URL's parameters): keep the session's settings.
-    if _key("arch") in st.session_state and (not incoming or not url_is_news(NAMESPACE, incoming)):
-        return st.session_state.get(NOTES, [])
+    if config_key("arch") in st.session_state and (not incoming or not url_is_news(NAMESPACE, incoming)):
+        return st.session_state.get(URL_NOTES, [])
     config, notes = from_query(incoming, RunConfig())
     _set_widgets(config)
-    st.session_state[NOTES] = notes
+    st.session_state[URL_NOTES] = notes
     remember_query(NAMESPACE, incoming)
     return notes
 
@@ -77,7 +71,7 @@ def model_line(config: RunConfig) -> str:
 def _task_title(name: str) -> str:
     """Picker label: the uploaded data's title for the custom task, else task_label."""
     if name == CUSTOM_TASK:
-        task = st.session_state.get(CUSTOM_TASK_KEY)
+        task = st.session_state.get(UPLOADED_TASK)
         return f"Your data: {getattr(task, 'title', 'uploaded')} · {getattr(task, 'topology', '')}"
     return task_label(name)
 
@@ -95,7 +89,7 @@ FORMATS = {"arch": ARCH_NAMES.get, "task": _task_title}
 
 def _setting_widget(spec: Field, options: list | None = None) -> None:
     """Draw one run setting's widget as its row in ``FIELDS`` says (``options`` overrides its choices)."""
-    common = {"key": _key(spec.name), "persist_state": "session", "help": spec.tooltip}
+    common = {"key": config_key(spec.name), "persist_state": "session", "help": spec.tooltip}
     if spec.widget in ("segmented", "select", "radio"):
         options = options if options is not None else spec.widget_options
         if spec.name in FORMATS:
@@ -124,13 +118,13 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
     if presenter.hides("more"):
         shown -= set(MORE)
     ss = st.session_state
-    tasks = list(TASKS) + ([CUSTOM_TASK] if ss.get(CUSTOM_TASK_KEY) is not None else [])
-    if ss.get(_key("task")) == CUSTOM_TASK and CUSTOM_TASK not in tasks:
-        ss[_key("task")] = RunConfig().task          # the uploaded data is gone (e.g. a new session)
+    tasks = list(TASKS) + ([CUSTOM_TASK] if ss.get(UPLOADED_TASK) is not None else [])
+    if ss.get(config_key("task")) == CUSTOM_TASK and CUSTOM_TASK not in tasks:
+        ss[config_key("task")] = RunConfig().task          # the uploaded data is gone (e.g. a new session)
         st.sidebar.info("This link trains on uploaded data, which stays in the browser session that "
                         "uploaded it; upload it on the Your data page. Showing the default task.")
     options = {"task": tasks}                                  # the uploaded data joins the tasks
-    values = {name: ss.get(_key(name)) for name in FIELDS}
+    values = {name: ss.get(config_key(name)) for name in FIELDS}
     drawn = [name for name, spec in FIELDS.items()
              if name in shown and (spec.shown_when is None or spec.shown_when.holds(values, shown))]
     with st.sidebar:
@@ -150,6 +144,6 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
             make_task(config)
     except ConfigError as err:
         st.sidebar.error(f"{err}. Keeping the last valid settings.")
-        return ss.get("_last_valid_config", RunConfig())
-    ss["_last_valid_config"] = config
+        return ss.get(LAST_VALID_CONFIG, RunConfig())
+    ss[LAST_VALID_CONFIG] = config
     return config

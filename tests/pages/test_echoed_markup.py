@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
-from playground.ui.live_session import CUSTOM_TASK_KEY
+from playground.ui.keys import UPLOADED_TASK
 from playground.io.user_data import series_task
 
 APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
@@ -45,7 +45,7 @@ INPUTS = {
 
 def uploaded(title: str) -> dict:
     values = np.sin(np.arange(200) / 5.0)[:, None]
-    return {CUSTOM_TASK_KEY: series_task(values, title, 8)}
+    return {UPLOADED_TASK: series_task(values, title, 8)}
 
 
 def small_run() -> LiveRun:
@@ -53,7 +53,7 @@ def small_run() -> LiveRun:
 
 
 def uploaded_run(title: str) -> LiveRun:
-    task = uploaded(title)[CUSTOM_TASK_KEY]
+    task = uploaded(title)[UPLOADED_TASK]
     return LiveRun(RunConfig(task="custom", seq_len=8, hidden=4, batch=4), task)
 
 
