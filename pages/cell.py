@@ -5,10 +5,11 @@ from playground.ui.cell_view import (backward_panel, cell_settings_ui, compute, 
                                      forward_panel, mode_ui, timestep_ui)
 from playground.ui.text import page_text
 from playground.ui.unit_view import drop_unit_url, source_ui, unit_panel, unit_picker_ui
+from playground.ui.keys import LIVE_RUN
 
 st.title("Inside the cell")
 if source_ui() == "model":
-    run = st.session_state.get("live_run")
+    run = st.session_state.get(LIVE_RUN)
     if run is None or run.snapshot is None:
         st.info("There is no trained model in this session yet: train one on the Train page, then come back "
                 "(or click a cell of a heatmap there).", icon=":material/info:")

@@ -12,6 +12,7 @@ from playground.ui.compare_session import compare_controls_ui, get_compare_runs,
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.train_panels import explain, live, run_numbers
+from playground.ui.url_state import take_autostart
 
 TICK_SECONDS = 0.5        # redraw interval while running
 ROWS_SECONDS = 1.0        # the per-architecture rows redraw less often: they cost more than they change
@@ -26,8 +27,7 @@ runs = get_compare_runs(config)
 st.title("Compare: vanilla RNN, GRU and LSTM")
 if runs is None:
     st.stop()
-if st.query_params.get("autostart") == "1":
-    del st.query_params["autostart"]
+if take_autostart():
     set_running(runs, True)
 
 task = next(iter(runs.values())).task

@@ -6,9 +6,9 @@ import streamlit as st
 from playground.config import CUSTOM_TASK
 from playground.ui.controls import current_config
 from playground.ui.data_panels import PANELS, forget_upload
-from playground.ui.live_session import CUSTOM_TASK_KEY
 from playground.ui.text import page_text
 from playground.io.user_data import LIMITS_MD, literal
+from playground.ui.keys import UPLOADED_TASK
 
 TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
 KINDS = {"series": "A time series (CSV)", "text": "A plain text (character model)",
@@ -20,7 +20,7 @@ st.markdown(page_text("data"))
 with st.expander("Limits", icon=":material/rule:"):
     st.markdown(LIMITS_MD)
 
-current = st.session_state.get(CUSTOM_TASK_KEY)
+current = st.session_state.get(UPLOADED_TASK)
 if current is not None:
     st.success(f"This session's uploaded data: {literal(current.title, 120)} ({current.topology}). "
                "Upload another file to replace it.", icon=":material/check_circle:")
@@ -40,6 +40,6 @@ if task is None:
 st.markdown(f"**Task:** {literal(task.title, 120)} · *{task.topology}* · metric {task.metric_name} · "
             f"baseline {task.baseline():.4g} ({task.baseline_name()})")
 if st.button("Train on this data", type="primary", icon=":material/play_arrow:", key="data_train"):
-    st.session_state[CUSTOM_TASK_KEY] = task
+    st.session_state[UPLOADED_TASK] = task
     config = current_config().replace(task=CUSTOM_TASK, seq_len=task.seq_len)
     st.switch_page(TRAIN_PAGE, query_params=config.to_query())

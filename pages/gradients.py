@@ -12,7 +12,7 @@ from playground.figures.text import make_scale_html, make_text_html
 from playground.lessons.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve
 from playground.lessons.language import connectivity, log_relative, shown_chars, text_ids
 from playground.markup import literal
-from playground.page_state import GRADIENTS
+from playground.page_state import AUTOSTART, GRADIENTS
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
 from playground.ui.text import page_text
@@ -98,7 +98,7 @@ if model is None:
     model = shared_small_char_model(arch)
     st.page_link(str(PAGES / "train.py"), label="Or train a bigger one live on the Train page",
                  icon=":material/play_arrow:",
-                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", "autostart": "1"})
+                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
 st.info(f"Model: {model.label}.", icon=":material/model_training:")
 text = st.text_area("Text", key="conn_text", height=80, max_chars=int(F["conn_text"].high))
 try:

@@ -16,6 +16,7 @@ from playground.ui.teaching import train_here_ui
 from playground.ui.text import page_text
 from playground.ui.train_panels import chart, explain
 from playground.ui.url_state import page_settings_ui
+from playground.ui.keys import LIVE_RUN
 
 PAGES = Path(__file__).resolve().parent
 CLAMP_CHOICES = [None, 0.0, 0.5, 1.0]
@@ -25,14 +26,14 @@ for note in page_settings_ui("interventions", F):
     st.warning(note, icon=":material/link_off:")
 st.title("Interventions: edit a trained model")
 st.markdown(page_text("interventions_intro"))
-run = st.session_state.get("live_run")
+run = st.session_state.get(LIVE_RUN)
 if run is None:
     st.info("There is no trained model in this session yet. Train one on the Train page (any task), "
             "then come back — or train the default LSTM on the adding problem here.", icon=":material/info:")
     st.page_link(str(PAGES / "train.py"), label="Open the Train page", icon=":material/play_arrow:")
     seconds = st.slider("Seconds of training", F["iv_seconds"].low, F["iv_seconds"].high, key="iv_seconds")
     if st.button("Train an LSTM on the adding problem here", icon=":material/model_training:", key="iv_train"):
-        train_here_ui(RunConfig(), seconds, "live_run")
+        train_here_ui(RunConfig(), seconds, LIVE_RUN)
         st.rerun()
     st.stop()
 

@@ -9,11 +9,12 @@ from playground.figures.style import ARCH_LABELS
 from playground.figures.text import make_scale_html, make_text_html
 from playground.lessons.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
                                  validation_excerpt)
-from playground.page_state import LANGUAGE
-from playground.ui.teaching import LANGUAGE_RUN, session_char_model, train_here_ui
+from playground.page_state import AUTOSTART, LANGUAGE
+from playground.ui.teaching import session_char_model, train_here_ui
 from playground.ui.text import page_text
 from playground.ui.train_panels import explain
 from playground.ui.url_state import page_settings_ui
+from playground.ui.keys import LANGUAGE_RUN
 
 PAGES = Path(__file__).resolve().parent
 TOP_K = 5
@@ -36,7 +37,7 @@ if model is None:
         st.rerun()
     st.page_link(str(PAGES / "train.py"), label="Train an LSTM (H = 128) live on the Train page",
                  icon=":material/play_arrow:",
-                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", "autostart": "1"})
+                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
     st.stop()
 
 net, task = model.net, model.task

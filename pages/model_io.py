@@ -3,9 +3,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from playground.ui.live_session import RUN_KEY
 from playground.ui.model_panels import export_panel, import_panel
 from playground.ui.text import page_text
+from playground.ui.keys import LIVE_RUN
 
 TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
 
@@ -13,7 +13,7 @@ st.title("Save & load")
 st.markdown(page_text("model_io"))
 
 st.header("Export this run", divider="gray")
-run = st.session_state.get(RUN_KEY)
+run = st.session_state.get(LIVE_RUN)
 if run is None:
     st.info("No run in this session yet: train one on the Train page, or load weights below.",
             icon=":material/info:")

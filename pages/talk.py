@@ -8,6 +8,7 @@ from playground.ui.talk_panels import VIEW_PANELS, model_caption, nav_ui, notes_
 from playground.ui.talk_session import (arrive, choose_deck, current_deck, current_index, deck_from_url, go_to,
                                         read_upload, settle, start_pause, step_run, write_url)
 from playground.ui.text import page_text
+from playground.ui.keys import TALK_CHOICE
 
 TICK_SECONDS = 0.8        # redraw interval of the live view while its model trains
 
@@ -18,9 +19,9 @@ DECKS = builtin_decks()
 with st.sidebar:
     st.subheader("Deck")
     name, _ = current_deck()
-    st.session_state["talk_choice"] = name or None
-    st.selectbox("Play a deck", list(DECKS), key="talk_choice", format_func=lambda n: load_builtin(n).title,
-                 placeholder="your uploaded deck", on_change=lambda: choose_deck(st.session_state["talk_choice"]))
+    st.session_state[TALK_CHOICE] = name or None
+    st.selectbox("Play a deck", list(DECKS), key=TALK_CHOICE, format_func=lambda n: load_builtin(n).title,
+                 placeholder="your uploaded deck", on_change=lambda: choose_deck(st.session_state[TALK_CHOICE]))
     upload = st.file_uploader("Or upload your own (.toml)", type=["toml"], key="talk_upload",
                               help="A deck is a short text file; see the shipped decks for the format.")
     error = read_upload(upload)

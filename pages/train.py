@@ -14,6 +14,7 @@ from playground.ui.live_session import controls_ui, get_run, run_status_ui, serv
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.unit_view import heatmap_click, jump_to_unit
+from playground.ui.url_state import take_autostart
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
                                         loss_panel, metrics_panel, predictions_panel, run_numbers,
                                         states_panel)
@@ -27,8 +28,7 @@ config = config_sidebar_ui()
 write_url(config)
 run = get_run(config)
 
-if run is not None and st.query_params.get("autostart") == "1":
-    del st.query_params["autostart"]
+if run is not None and take_autostart():
     run.set_running(True)
 
 st.title("Train")

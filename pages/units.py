@@ -6,12 +6,13 @@ import streamlit as st
 from playground.ui.text import page_text
 from playground.ui.train_panels import explain
 from playground.ui.unit_search_panels import pattern_ui, ranking_panel, search, silence_panel, unit_data_panel
+from playground.ui.keys import LIVE_RUN
 
 PAGES = Path(__file__).resolve().parent
 
 st.title("Find the unit")
 st.markdown(page_text("units_intro"))
-run = st.session_state.get("live_run")
+run = st.session_state.get(LIVE_RUN)
 if run is None or run.snapshot is None:
     st.info("There is no trained model in this session yet. Train one on the Train page — the character "
             "model finds the most — then come back.", icon=":material/info:")

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
-from models.architectures import ACTIVATIONS, ARCH_NAMES, DEFAULT_ARCH
+from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH
 from models.init import INITS
 from playground.errors import ConfigError
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
@@ -27,13 +27,38 @@ MAX_BATCH = 256
 
 
 @dataclass(frozen=True)
+class ShownWhen:
+    """A condition on another setting under which a sidebar setting is drawn.
+
+    The setting shows while ``field`` holds one of ``values``; with ``or_when_absent`` it also
+    shows when ``field`` is not on the sidebar (a page that trains every architecture).
+    """
+
+    field: str
+    values: tuple[Any, ...]
+    or_when_absent: bool = False
+
+    def holds(self, values: Mapping[str, Any], drawn: set[str] | frozenset[str]) -> bool:
+        """True when a setting with this condition is drawn, given the settings' ``values`` and
+        the names ``drawn`` on this sidebar."""
+        if self.or_when_absent and self.field not in drawn:
+            return True
+        return values.get(self.field) in self.values
+
+
+@dataclass(frozen=True)
 class Field:
-    """One setting: its kind, limits and help line.
+    """One setting: its kind, limits and help line, and how a sidebar draws it.
 
     Kinds: 'int' and 'float' (between ``low`` and ``high``, or one of ``options``), 'choice'
     (one of ``choices``), 'bool', 'text' (free text of at most ``high`` characters) and 'str'
     (the task name). ``default`` and ``step`` serve the tables of the other pages' settings
     (``playground.page_state``); the run settings take their defaults from ``RunConfig``.
+
+    The run settings' sidebar (``playground.ui.controls``) draws each field from its row:
+    ``label``, ``widget`` ('segmented', 'select', 'slider', 'number' or 'radio'), ``step`` and
+    ``format`` of a number, ``tooltip`` (the widget's help), ``group`` ('main', or 'more' for
+    the "More settings" box) and ``shown_when`` (a ``ShownWhen``, or None: always drawn).
     """
 
     name: str
@@ -45,23 +70,57 @@ class Field:
     default: Any = None
     step: float | None = None
     options: tuple[float, ...] | None = None
+    label: str = ""
+    widget: str = ""
+    format: str | None = None
+    tooltip: str | None = None
+    group: str = "main"
+    shown_when: ShownWhen | None = None
+
+    @property
+    def widget_options(self) -> list:
+        """The values a choosing widget offers: the choices, the options, or every int from low to high."""
+        if self.choices is not None:
+            return list(self.choices)
+        if self.options is not None:
+            return list(self.options)
+        return list(range(int(self.low), int(self.high) + 1))
 
 
+def archs_with_activation() -> tuple[str, ...]:
+    """The architectures whose cell takes a choice of non-linearity (the ``activation`` setting)."""
+    return tuple(name for name, arch in ARCHITECTURES.items() if arch.takes_activation)
+
+
+# In sidebar order: the main settings, then those under "More settings".
 FIELDS: dict[str, Field] = {f.name: f for f in (
-    Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES),
-    Field("task", "str", "task name (see `python -m playground tasks`)"),
-    Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN),
-    Field("lag", "int", "delay of the copy task, in steps", 1, MAX_SEQ_LEN),
-    Field("hidden", "int", "hidden units per layer", 1, MAX_HIDDEN),
-    Field("layers", "int", "stacked recurrent layers", 1, MAX_LAYERS),
-    Field("activation", "choice", "vanilla RNN non-linearity", choices=ACTIVATIONS),
-    Field("init", "choice", "initialisation of the recurrent matrix", choices=INITS),
-    Field("radius", "float", "spectral radius for init=spectral", 0.01, 3.0),
-    Field("optimizer", "choice", "optimiser", choices=OPTIMIZERS),
-    Field("lr", "float", "learning rate", 1e-6, 10.0),
-    Field("batch", "int", "batch size", 1, MAX_BATCH),
-    Field("clip", "float", "gradient clipping by global norm (0 = off)", 0.0, 1e6),
-    Field("seed", "int", "random seed (same seed => same run)", 0, 2**31 - 1),
+    Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES, label="Architecture", widget="segmented",
+          tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory"),
+    Field("task", "str", "task name (see `python -m playground tasks`)", label="Task", widget="select"),
+    Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN, label="Sequence length T", widget="slider",
+          tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
+    Field("lag", "int", "delay of the copy task, in steps", 1, MAX_SEQ_LEN, label="Copy lag (steps)",
+          widget="number", shown_when=ShownWhen("task", ("copy",))),
+    Field("hidden", "int", "hidden units per layer", 1, MAX_HIDDEN, label="Hidden units H", widget="slider"),
+    Field("layers", "int", "stacked recurrent layers", 1, MAX_LAYERS, label="Layers", widget="radio"),
+    Field("activation", "choice", "vanilla RNN non-linearity", choices=ACTIVATIONS,
+          label="Activation (vanilla RNN)", widget="radio",
+          shown_when=ShownWhen("arch", archs_with_activation(), or_when_absent=True)),
+    Field("lr", "float", "learning rate", 1e-6, 10.0, label="Learning rate", widget="number", step=0.001,
+          format="%.4g", tooltip="Takes effect at once, without a reset."),
+    Field("clip", "float", "gradient clipping by global norm (0 = off)", 0.0, 1e6,
+          label="Gradient clipping (max norm, 0 = off)", widget="number", step=0.5, format="%.3g",
+          tooltip="Rescales the gradient when its global norm exceeds this. Takes effect at once."),
+    Field("batch", "int", "batch size", 1, MAX_BATCH, label="Batch size", widget="slider", group="more"),
+    Field("optimizer", "choice", "optimiser", choices=OPTIMIZERS, label="Optimiser", widget="radio", group="more"),
+    Field("init", "choice", "initialisation of the recurrent matrix", choices=INITS,
+          label="Initialisation of W_hh", widget="select", group="more",
+          tooltip="default: PyTorch's uniform; identity: IRNN (Le et al. 2015); "
+                  "spectral: random W_hh scaled to spectral radius ρ"),
+    Field("radius", "float", "spectral radius for init=spectral", 0.01, 3.0, label="Spectral radius ρ",
+          widget="slider", step=0.01, group="more", shown_when=ShownWhen("init", ("spectral",))),
+    Field("seed", "int", "random seed (same seed => same run)", 0, 2**31 - 1, label="Seed", widget="number",
+          group="more", tooltip="Same seed and settings give the same run."),
 )}
 
 

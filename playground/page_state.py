@@ -21,6 +21,14 @@ from playground.lessons.gradient_lab import ACTIVATIONS as GRAD_ACTIVATIONS, MAT
 
 MAX_TEXT = 400                 # characters of free text a link may carry (the text box's own limit)
 
+# URL flags outside the field tables (the presenter's ``present`` and ``hide`` are in
+# ``playground.presenter``).
+AUTOSTART_FLAG = "autostart"   # "1": the Train, Compare and Sweep pages start training once, on load
+AUTOSTART = {AUTOSTART_FLAG: "1"}
+DECK_PARAM = "deck"            # /talk: the shipped deck played
+STEP_PARAM = "step"            # /talk: the step shown, counted from 1
+PRESET_PARAM = "preset"        # /sweep: the preset grid
+
 
 def _table(*fields: Field) -> dict[str, Field]:
     return {f.name: f for f in fields}

@@ -18,6 +18,8 @@ import plotly.graph_objects as go
 
 from playground.config import FIELDS
 
+PRESENT, HIDE = "present", "hide"  # the URL flags
+FLAGS = (PRESENT, HIDE)
 FONT_SCALE = 1.5                 # text and chart fonts in presenter mode (ticks 12 px -> 18 px)
 HEIGHT_SCALE = 1.25              # chart heights in presenter mode
 SECTIONS = ("more", "sidebar", "controls")   # "more": the More settings box; "controls": every setting
@@ -47,9 +49,9 @@ class Presenter:
 
     def to_query(self) -> dict[str, str]:
         """The flags as query parameters (empty when nothing is set), for a reproducible link."""
-        query = {"present": "1"} if self.active else {}
+        query = {PRESENT: "1"} if self.active else {}
         if self.hide:
-            query["hide"] = ",".join(sorted(self.hide, key=HIDEABLE.index))
+            query[HIDE] = ",".join(sorted(self.hide, key=HIDEABLE.index))
         return query
 
 
@@ -67,15 +69,15 @@ def parse_presenter(params: Mapping[str, Any]) -> tuple[Presenter, list[str]]:
     """Read ``present`` and ``hide`` from query parameters; return the flags and notes on bad values."""
     notes: list[str] = []
     active = False
-    if "present" in params:
-        value = _last(params["present"]).strip().lower()
+    if PRESENT in params:
+        value = _last(params[PRESENT]).strip().lower()
         if value in TRUE:
             active = True
         elif value not in FALSE:
             notes.append(f"Ignored URL parameter present: {_shown(value)} is not 1 or 0.")
     hide: set[str] = set()
-    if "hide" in params:
-        raw = _last(params["hide"])
+    if HIDE in params:
+        raw = _last(params[HIDE])
         if len(raw) > MAX_HIDE_CHARS:
             notes.append(f"Ignored URL parameter hide: longer than {MAX_HIDE_CHARS} characters.")
             raw = ""

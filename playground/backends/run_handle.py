@@ -16,6 +16,7 @@ import torch
 
 from models.network import build_network
 from playground.config import RunConfig
+from playground.delegation import delegated
 from playground.backends.interface import RunView, TrainingBackend
 from playground.errors import TrainerLostError
 from playground.engine.history import history_frame
@@ -50,49 +51,22 @@ class RunHandle:
         """The latest published state."""
         return self.backend.latest(self.run_id)
 
-    @property
-    def config(self) -> RunConfig:
-        """The run's config as its worker has it (learning rate and clipping may have changed)."""
-        return self.view.config
-
-    @property
-    def step_count(self) -> int:
-        return self.view.step
-
-    @property
-    def running(self) -> bool:
-        """True while the run trains or waits in the queue to train."""
-        return self.view.wanted
-
-    @property
-    def error(self) -> str | None:
-        return self.view.error
-
-    @property
-    def note(self) -> str | None:
-        """A note from the backend (paused for lack of watchers)."""
-        return self.view.note
-
-    @property
-    def queue_position(self) -> int | None:
-        """Runs ahead of this one in the queue for a free trainer; None when not waiting."""
-        return self.view.queue_position
-
-    @property
-    def snapshot(self):
-        return self.view.snapshot
+    config = delegated("view.config", "The run's config as its worker has it (learning rate and clipping may "
+                                      "have changed).")
+    step_count = delegated("view.step", "Training steps done so far.")
+    running = delegated("view.wanted", "True while the run trains or waits in the queue to train.")
+    error = delegated("view.error", "Why the run stopped for good (None while it is healthy).")
+    note = delegated("view.note", "A note from the backend (paused for lack of watchers).")
+    queue_position = delegated("view.queue_position",
+                               "Runs ahead of this one in the queue for a free trainer; None when not waiting.")
+    snapshot = delegated("view.snapshot", "The latest probe's Snapshot (None before the first).")
+    steps_per_second = delegated("view.steps_per_second", "The run's recent training speed.")
+    last_val = delegated("view.last_val", "The latest validation metric.")
 
     @property
     def records(self) -> list:
+        """The light records of the probes so far (a copy)."""
         return list(self.view.records)
-
-    @property
-    def steps_per_second(self) -> float:
-        return self.view.steps_per_second
-
-    @property
-    def last_val(self) -> float | None:
-        return self.view.last_val
 
     def history_frame(self):
         """The bounded training history as a table."""

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from playground.config import RunConfig
+from playground.delegation import delegated
 from playground.errors import DivergenceError
 from playground.engine.history import History, history_frame
 from playground.engine.probe import Snapshot, probe
@@ -81,30 +82,11 @@ class LiveRun:
         else:
             self.record_probe()
 
-    @property
-    def config(self) -> RunConfig:
-        """The trainer's current config (lr and clip may have changed mid-run)."""
-        return self.trainer.config
-
-    @property
-    def task(self) -> Task:
-        """The run's task."""
-        return self.trainer.task
-
-    @property
-    def net(self):
-        """The network being trained (guard reads with ``lock``)."""
-        return self.trainer.net
-
-    @property
-    def last_val(self) -> float | None:
-        """The latest validation metric."""
-        return self.trainer.last_val
-
-    @property
-    def probe_batch(self):
-        """The fixed batch the probe replays."""
-        return self.trainer.probe_batch
+    config = delegated("trainer.config", "The trainer's current config (lr and clip may have changed mid-run).")
+    task = delegated("trainer.task", "The run's task.")
+    net = delegated("trainer.net", "The network being trained (guard reads with ``lock``).")
+    last_val = delegated("trainer.last_val", "The latest validation metric.")
+    probe_batch = delegated("trainer.probe_batch", "The fixed batch the probe replays.")
 
     def load_weights(self, state: dict) -> None:
         """Install trained weights (an imported checkpoint), validate, and probe them afresh."""

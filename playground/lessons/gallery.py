@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Query flags that are not run settings; pages read them besides the RunConfig fields.
-AUTOSTART = {"autostart": "1"}  # the train/compare pages start training on load
+from playground.page_state import AUTOSTART, PRESET_PARAM   # flags that are not run settings
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ GALLERY: tuple[Experiment, ...] = (
         "RNN vs GRU vs LSTM on the adding problem for T from 10 to 200, three seeds each: 45 runs "
         "on Ray, then the fraction of seeds that solve it at each T.",
         "sweep",
-        {"preset": "memory", **AUTOSTART},
+        {PRESET_PARAM: "memory", **AUTOSTART},
     ),
     Experiment(
         "Forecast Seattle's temperature",

@@ -140,7 +140,6 @@ class CountingTask(Task):
     name = "counting"
     title = "Counting ones"
     topology = "many-to-many (synchronised)"
-    many_to_one = False
 
     explain = ("A running count of the ones seen so far. Look at the cell state: an LSTM usually "
                "dedicates a unit to the count, a ramp that steps up at every 1.")

@@ -50,7 +50,7 @@ class Task:
         loss_kind: "mse" (regression) or "ce" (classification / next token).
         metric_name: the human metric ("MSE", "accuracy", "bits/char").
         higher_is_better: direction of the metric.
-        many_to_one: True when only the last step's output is scored.
+        many_to_one: True when only the last step's output is scored (read from the topology).
         explain (class): one or two sentences for the UI: what it tests, what to look for.
         defaults (class): suggested RunConfig settings for this task, e.g. {"seq_len": 8}.
 
@@ -73,7 +73,11 @@ class Task:
     loss_kind = "mse"
     metric_name = "MSE"
     higher_is_better = False
-    many_to_one = True
+
+    @property
+    def many_to_one(self) -> bool:
+        """True when only the last step's output is scored: the topology ends in one output."""
+        return self.topology.endswith("-to-one")
 
     @property
     def steps(self) -> int:

@@ -66,7 +66,6 @@ class CharTextTask(Task):
     topology = "many-to-many (synchronised)"
     loss_kind = "ce"
     metric_name = "bits/char"
-    many_to_one = False
 
     explain = ("Predict each next character. Bits/char below the unigram baseline means the net "
                "uses context: first common letter pairs, then words, then layout.")

@@ -25,7 +25,6 @@ class SymbolTask(Task):
     loss_kind = "ce"
     metric_name = "accuracy"
     higher_is_better = True
-    many_to_one = False
 
     def compute_baseline(self) -> float:
         """Most common symbol of one fixed-seed sample, scored on another."""

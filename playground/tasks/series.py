@@ -12,8 +12,8 @@ import numpy as np
 import torch
 
 from playground.errors import DataError
-from playground.tasks.base import Batch, Task
-from playground.tasks.common import series_example
+from playground.tasks.base import Batch
+from playground.tasks.forecast import ForecastTask
 
 TRAIN_FRACTION = 0.8   # the first 80% of the series trains, the last 20% validates
 
@@ -44,7 +44,7 @@ def clean_values(values) -> np.ndarray:
 
 
 @dataclass
-class SeriesTask(Task):
+class SeriesTask(ForecastTask):
     """Next-step forecasting on one long (possibly multichannel) series, split in time.
 
     Encoding, seq_len T=3, a window of T+1 consecutive points v_s..v_{s+3} (normalised)::
@@ -63,12 +63,18 @@ class SeriesTask(Task):
     values: np.ndarray | None = field(default=None, repr=False, compare=False)
     name = "series"
     title = "Forecast a series"
-    topology = "many-to-many (synchronised)"
-    many_to_one = False
 
     explain = ("Forecast the next point of a real series from the window before it. The MSE is in "
                "standard deviations squared; persistence is a strong baseline for smooth data.")
     defaults = {"seq_len": 48}
+
+    @classmethod
+    def from_array(cls, values: np.ndarray, name: str = "series", title: str = "Uploaded series",
+                   seq_len: int = 50) -> "SeriesTask":
+        """A forecasting task on a user's (N,) or (N, C) array (DataError when unusable)."""
+        task = cls(seq_len=seq_len, values=values)
+        task.name, task.title = name, title
+        return task
 
     def __post_init__(self) -> None:
         if self.values is None:
@@ -92,14 +98,6 @@ class SeriesTask(Task):
         """The built-in series; the generic class has none (use ``from_array``)."""
         raise DataError("no series given: build the task with SeriesTask.from_array(values)")
 
-    @classmethod
-    def from_array(cls, values: np.ndarray, name: str = "series", title: str = "Uploaded series",
-                   seq_len: int = 50) -> "SeriesTask":
-        """A forecasting task on a user's (N,) or (N, C) array (DataError when unusable)."""
-        task = cls(seq_len=seq_len, values=values)
-        task.name, task.title = name, title
-        return task
-
     def split_bounds(self, split: str) -> tuple[int, int]:
         """[start, stop) indices of the points of ``split`` in the series."""
         return self.bounds["val" if split == "val" else "train"]
@@ -108,8 +106,7 @@ class SeriesTask(Task):
         """Windows of T+1 points at uniform random starts inside the split."""
         lo, hi = self.split_bounds(split)
         starts = torch.randint(lo, hi - self.seq_len, (batch_size, 1), generator=generator)
-        window = self.data[starts + self._offsets]                       # (B, T+1, C)
-        return Batch(window[:, :-1], window[:, 1:])
+        return self.next_step(self.data[starts + self._offsets])        # window (B, T+1, C)
 
     def compute_baseline(self) -> float:
         """Persistence MSE over every consecutive pair of the validation split."""
@@ -118,12 +115,8 @@ class SeriesTask(Task):
         return torch.mean((val[1:] - val[:-1]) ** 2).item()
 
     def baseline_name(self) -> str:
-        """The naive forecast."""
+        """The naive forecast, measured on the validation split."""
         return "persistence: predict the last value (validation split)"
-
-    def describe_example(self, batch: Batch, out: torch.Tensor, index: int = 0) -> dict:
-        """Input window, next values and predictions (z-scores of the first channel)."""
-        return series_example(batch.x[index], batch.y[index], out[index])
 
 
 @lru_cache(maxsize=1)

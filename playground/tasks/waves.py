@@ -9,15 +9,27 @@ import torch.nn.functional as F
 
 from playground.tasks.base import Batch, Task
 from playground.tasks.common import BASELINE_BATCH, baseline_generator, series_example
+from playground.tasks.forecast import ForecastTask
 
 NOISE = 0.05                    # sine: standard deviation of the added noise
 PERIODS = (8.0, 40.0)           # sine: range of each component's period, in steps
 GEN_PERIOD = 20.0               # sinegen: steps per cycle at frequency code f = 1
 GEN_FREQS = (0.5, 2.0)          # sinegen: range of f
 
+# sine: one rand(B, 9) -> amplitudes (3), frequencies (3), phases (3), as offset + u * scale. The
+# third amplitude is drawn from U(-0.4, 0.8) and thresholded at 0.2: zero half the time, else U(0.2, 0.8).
+_F_LO, _F_HI = 1 / PERIODS[1], 1 / PERIODS[0]
+DRAW_SCALE = torch.tensor([0.6, 0.6, 1.2] + [_F_HI - _F_LO] * 3 + [2 * math.pi] * 3)
+DRAW_OFFSET = torch.tensor([0.2, 0.2, -0.4] + [_F_LO] * 3 + [0.0] * 3)
+
+
+def phases(start: int, stop: int, period: float = 1.0) -> torch.Tensor:
+    """2π t / period for the steps t = start..stop-1 (float32): the angle of a wave at each step."""
+    return (2 * math.pi / period) * torch.arange(start, stop, dtype=torch.float32)
+
 
 @dataclass
-class SineTask(Task):
+class SineTask(ForecastTask):
     """Next-step forecasting of a noisy sum of 2 or 3 sines with random periods and phases.
 
     Encoding, T=4, series s_0..s_4 (B, T+1)::
@@ -34,44 +46,26 @@ class SineTask(Task):
 
     name = "sine"
     title = "Forecast a sum of sines"
-    topology = "many-to-many (synchronised)"
-    many_to_one = False
 
     explain = ("Predict the next value of a noisy mix of sines. Beating persistence means the net "
                "has inferred the frequencies from the steps so far; early steps stay harder.")
     defaults = {"seq_len": 50}
 
-    def __post_init__(self) -> None:
-        f_lo, f_hi = 1 / PERIODS[1], 1 / PERIODS[0]
-        # one rand(B, 9) -> amplitudes (3), frequencies (3), phases (3). The third amplitude is
-        # drawn from U(-0.4, 0.8) and thresholded at 0.2: zero half the time, else U(0.2, 0.8).
-        self._scale = torch.tensor([0.6, 0.6, 1.2] + [f_hi - f_lo] * 3 + [2 * math.pi] * 3)
-        self._offset = torch.tensor([0.2, 0.2, -0.4] + [f_lo] * 3 + [0.0] * 3)
-        self._t = (2 * math.pi * torch.arange(self.seq_len + 1, dtype=torch.float32)).view(1, 1, -1)
-
     def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
         """A batch of series; x is s[0:T], y is s[1:T+1]."""
         B, T = batch_size, self.seq_len
-        r = torch.addcmul(self._offset, torch.rand(B, 9, generator=generator), self._scale)
+        r = torch.addcmul(DRAW_OFFSET, torch.rand(B, 9, generator=generator), DRAW_SCALE)
         amp = F.threshold(r[:, 0:3], 0.2, 0.0)                           # (B, 3)
-        angle = torch.addcmul(r[:, 6:9, None], r[:, 3:6, None], self._t)  # (B, 3, T+1)
+        t = phases(0, T + 1).view(1, 1, -1)                                # 2π t, t = 0..T
+        angle = torch.addcmul(r[:, 6:9, None], r[:, 3:6, None], t)        # (B, 3, T+1)
         s = (amp[:, :, None] * angle.sin_()).sum(1, keepdim=True)         # (B, 1, T+1)
         s.add_(torch.randn(B, 1, T + 1, generator=generator), alpha=NOISE)
-        s = s.transpose(1, 2)                                              # (B, T+1, 1)
-        return Batch(s[:, :-1], s[:, 1:])
+        return self.next_step(s.transpose(1, 2))                           # (B, T+1, 1)
 
     def compute_baseline(self) -> float:
         """MSE of predicting y_t = x_t on a large fixed-seed sample."""
         batch = self.sample(BASELINE_BATCH, baseline_generator())
         return self.metric(batch.x, batch)
-
-    def baseline_name(self) -> str:
-        """The naive forecast."""
-        return "persistence: predict the last value seen"
-
-    def describe_example(self, batch: Batch, out: torch.Tensor, index: int = 0) -> dict:
-        """Input, next-value target and prediction."""
-        return series_example(batch.x[index], batch.y[index], out[index])
 
 
 @dataclass
@@ -92,22 +86,20 @@ class SineGenTask(Task):
     name = "sinegen"
     title = "Generate a sine from its frequency"
     topology = "one-to-many"
-    many_to_one = False
+    label_bins = 4              # a sequence's label: its frequency bin, slow to fast
 
     explain = ("One input, a whole wave out: the net must turn a frequency code into an oscillator "
                "that keeps its phase. Look for rotating trajectories in the hidden-state plot.")
     defaults = {"seq_len": 60}
 
-    def __post_init__(self) -> None:
-        self._t = (2 * math.pi / GEN_PERIOD) * torch.arange(1, self.seq_len + 1, dtype=torch.float32).view(1, -1, 1)
-
     def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
         """Codes at t=0, zeros after; y the wave of that frequency."""
         u = torch.rand(batch_size, 1, 1, generator=generator)             # (B, 1, 1)
-        y = torch.sin((u * (GEN_FREQS[1] - GEN_FREQS[0]) + GEN_FREQS[0]) * self._t)   # (B, T, 1)
+        t = phases(1, self.seq_len + 1, GEN_PERIOD).view(1, -1, 1)       # 2π t / 20, t = 1..T
+        y = torch.sin((u * (GEN_FREQS[1] - GEN_FREQS[0]) + GEN_FREQS[0]) * t)   # (B, T, 1)
         x = torch.zeros(batch_size, self.seq_len, 1)
         x[:, :1] = u * 2 - 1                                               # (f - 1.25) / 0.75
-        return Batch(x, y, labels=(u.view(-1) * 4).long())
+        return Batch(x, y, labels=(u.view(-1) * self.label_bins).long())
 
     def compute_baseline(self) -> float:
         """MSE of the constant 0 on a large fixed-seed sample."""

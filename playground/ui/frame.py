@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.presenter import Presenter, parse_presenter, scale_figure
+from playground.presenter import FLAGS, PRESENT, Presenter, parse_presenter, scale_figure
+from playground.ui.keys import PRESENTER
 
 APP_TITLE = "RNN Playground"
 APP_ICON = ":material/cycle:"
@@ -35,8 +36,8 @@ def setup_frame() -> None:
     with st.sidebar:
         if presenter.active and st.button("Leave presenter mode", icon=":material/close_fullscreen:",
                                           key="_leave_presenter"):
-            st.session_state[PRESENTER_KEY] = Presenter()
-            for name in ("present", "hide"):
+            st.session_state[PRESENTER] = Presenter()
+            for name in FLAGS:
                 if name in st.query_params:
                     del st.query_params[name]
             st.rerun()
@@ -44,7 +45,6 @@ def setup_frame() -> None:
 
 
 # --- classroom / presenter mode (?present=1&hide=lr,clip,more) ---------------------------
-PRESENTER_KEY = "presenter"
 PRESENTER_CSS = """<style>
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] :is(p, li),
 [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"],
@@ -72,14 +72,14 @@ def presenter_ui() -> Presenter:
     The flags outlive a page switch: when the URL lost them, they are written back, so the
     address bar always holds a link that reproduces the view.
     """
-    params = {k: st.query_params.get_all(k) for k in ("present", "hide") if k in st.query_params}
+    params = {k: st.query_params.get_all(k) for k in FLAGS if k in st.query_params}
     if params:
         presenter, notes = parse_presenter(params)
-        st.session_state[PRESENTER_KEY] = presenter
+        st.session_state[PRESENTER] = presenter
         for note in notes:
             st.warning(note, icon=":material/link_off:")
     else:
-        presenter = st.session_state.get(PRESENTER_KEY) or Presenter()
+        presenter = st.session_state.get(PRESENTER) or Presenter()
         for name, value in presenter.to_query().items():
             st.query_params[name] = value
     if presenter.active:
@@ -91,7 +91,7 @@ def presenter_ui() -> Presenter:
 
 def current_presenter() -> Presenter:
     """This session's presenter flags (defaults when none were set)."""
-    return st.session_state.get(PRESENTER_KEY) or Presenter()
+    return st.session_state.get(PRESENTER) or Presenter()
 
 
 def button_hint(text: str) -> str | None:
@@ -112,8 +112,8 @@ def enter_presenter_mode() -> None:
     ``?present=1`` link would set it; "Leave presenter mode" in the sidebar turns it off.
     """
     presenter = current_presenter()
-    if "present" in st.query_params or presenter.active:
+    if PRESENT in st.query_params or presenter.active:
         return
-    st.session_state[PRESENTER_KEY] = Presenter(True, presenter.hide)
-    st.query_params["present"] = "1"
+    st.session_state[PRESENTER] = Presenter(True, presenter.hide)
+    st.query_params[PRESENT] = "1"
     st.html(PRESENTER_CSS)

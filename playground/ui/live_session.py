@@ -17,9 +17,8 @@ from playground.backends import default_backend
 from playground.backends.run_handle import RunHandle
 from playground.ui.frame import button_hint
 from playground.io.user_data import with_seq_len
+from playground.ui.keys import LIVE_RUN, UPLOADED_TASK
 
-RUN_KEY = "live_run"
-CUSTOM_TASK_KEY = "custom_task"   # session key of the Task built on the Your data page
 
 
 class SessionRuns:
@@ -66,7 +65,7 @@ def replace_run(key: str, new: RunHandle) -> None:
         old.close()
 
 
-def get_run(config: RunConfig, key: str = RUN_KEY, task=None) -> RunHandle | None:
+def get_run(config: RunConfig, key: str = LIVE_RUN, task=None) -> RunHandle | None:
     """This session's run for ``config``: a new one when a structural setting changed.
 
     Live settings (learning rate, clipping) are sent to the running model. Returns the old
@@ -95,7 +94,7 @@ def get_run(config: RunConfig, key: str = RUN_KEY, task=None) -> RunHandle | Non
 
 def custom_task(config: RunConfig):
     """The session's uploaded task, rebuilt for ``config.seq_len`` if needed; None (with a message) if unusable."""
-    task = st.session_state.get(CUSTOM_TASK_KEY)
+    task = st.session_state.get(UPLOADED_TASK)
     if task is None:
         st.error("No uploaded data in this session: upload it on the Your data page.", icon=":material/upload_file:")
         return None
@@ -104,7 +103,7 @@ def custom_task(config: RunConfig):
     except PlaygroundError as err:
         st.error(f"Cannot use your data with these settings: {err}")
         return None
-    st.session_state[CUSTOM_TASK_KEY] = rebuilt
+    st.session_state[UPLOADED_TASK] = rebuilt
     return rebuilt
 
 
@@ -131,7 +130,7 @@ def start_pause_button(container, running: bool, key: str, on_click) -> None:
                      on_click=on_click)
 
 
-def controls_ui(run: RunHandle, key: str = RUN_KEY) -> None:
+def controls_ui(run: RunHandle, key: str = LIVE_RUN) -> None:
     """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on ``run``."""
     cols = st.columns([1, 1, 1, 4])
     target = not run.running

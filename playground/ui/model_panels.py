@@ -16,11 +16,11 @@ from playground.config import CUSTOM_TASK, FIELDS, RunConfig
 from playground.errors import DataError, PlaygroundError
 from playground.markup import title_markdown
 from playground.tasks import make_task
-from playground.ui.live_session import CUSTOM_TASK_KEY, RUN_KEY, new_run, replace_run
+from playground.ui.live_session import new_run, replace_run
 from playground.io.user_data import safe_name, with_seq_len
+from playground.ui.keys import IMPORTED_NOTE, LIVE_RUN, UPLOADED_TASK, config_key
 
 TRAIN_PAGE = Path(__file__).resolve().parents[2] / "pages" / "train.py"
-IMPORTED = "_imported_note"
 FIGURE_TITLES = {"loss": "Loss and validation metric", "gradient_norm": "Gradient norm across timesteps",
                  "gradient_history": "‖dL/dh_t‖ over the whole run", "trajectory": "Hidden-state trajectories",
                  "hidden": "Hidden-state heatmap", "saturation": "Gate saturation"}
@@ -92,24 +92,24 @@ def export_panel(run) -> None:
 def _task_for(name: str, config: RunConfig):
     """The task an imported checkpoint needs: the session's upload for 'custom', else from the config."""
     if name == CUSTOM_TASK or config.task == CUSTOM_TASK:
-        task = st.session_state.get(CUSTOM_TASK_KEY)
+        task = st.session_state.get(UPLOADED_TASK)
         if task is None:
             raise DataError("these weights were trained on uploaded data: upload the same file on the "
                             "Your data page first, then load them here")
         task = with_seq_len(task, config.seq_len)
-        st.session_state[CUSTOM_TASK_KEY] = task
+        st.session_state[UPLOADED_TASK] = task
         return task
     return make_task(config)
 
 
 def _set_widgets(config: RunConfig) -> None:
     for name in FIELDS:
-        st.session_state[f"cfg_{name}"] = getattr(config, name)
+        st.session_state[config_key(name)] = getattr(config, name)
 
 
 def import_panel() -> None:
     """Upload a weights file and install it as the session's run (or explain why not)."""
-    note = st.session_state.pop(IMPORTED, None)
+    note = st.session_state.pop(IMPORTED_NOTE, None)
     if note:
         st.success(note, icon=":material/check_circle:")
     upload = st.file_uploader("Weights file exported from this app (.pt)", type=["pt"], key="model_upload",
@@ -126,14 +126,14 @@ def import_panel() -> None:
             st.error(f"Could not load {name}: unexpected {type(err).__name__}. The current run is "
                      "unchanged.", icon=":material/error:")
             return
-        replace_run(RUN_KEY, new)
+        replace_run(LIVE_RUN, new)
         _set_widgets(new.config)
         resumed = (f", {new.step_count:,} steps trained: Start or Step continues the run where it was saved"
                    if new.step_count else "")
-        st.session_state[IMPORTED] = (f"Loaded: {new.task.title}, {new.config.arch.upper()} with "
+        st.session_state[IMPORTED_NOTE] = (f"Loaded: {new.task.title}, {new.config.arch.upper()} with "
                                       f"{new.config.hidden} hidden units{resumed}. Every page now shows this model.")
         st.rerun()
-    run = st.session_state.get(RUN_KEY)
+    run = st.session_state.get(LIVE_RUN)
     if run is not None:
         if st.button("Open it on the Train page", icon=":material/play_arrow:", key="model_to_train"):
             st.switch_page(TRAIN_PAGE, query_params=run.config.to_query())

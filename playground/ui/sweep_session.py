@@ -15,6 +15,8 @@ from playground.sweeps.grid import PRESETS, SweepSpec, spec_from_strings
 from playground.sweeps.results import memory_curve, results_frame
 from playground.sweeps.runner import SweepRun, start_sweep
 from playground.tasks import TASKS
+from playground.page_state import PRESET_PARAM
+from playground.ui.url_state import take_autostart
 
 CURVE_AXES = ("seq_len", "lag", "hidden", "lr")     # the x of the memory chart: the first that varies
 DEFAULT_PRESET = "memory"
@@ -47,14 +49,13 @@ def session_sweep() -> SessionSweep:
 
 def url_preset():
     """The preset named by ``?preset=`` (the home gallery's link), else the memory sweep."""
-    return PRESETS.get(st.query_params.get("preset", DEFAULT_PRESET), PRESETS[DEFAULT_PRESET])
+    return PRESETS.get(st.query_params.get(PRESET_PARAM, DEFAULT_PRESET), PRESETS[DEFAULT_PRESET])
 
 
 def autostart() -> None:
     """``?autostart=1`` (the gallery's one click): start the URL's preset once, unless a sweep runs."""
-    if st.query_params.get("autostart") != "1":
+    if not take_autostart():
         return
-    del st.query_params["autostart"]
     current = session_sweep().run
     if current is None or current.progress().finished:
         preset = url_preset()

@@ -16,6 +16,7 @@ from playground.config import RunConfig
 from playground.lessons.deck import Deck, DeckError, Step, builtin_decks, load_builtin, parse_deck, step_index
 from playground.errors import PlaygroundError
 from playground.backends.run_handle import RunHandle
+from playground.page_state import DECK_PARAM, STEP_PARAM
 from playground.ui.live_session import new_run, set_running
 
 DECK_KEY = "talk_deck"            # (name, Deck) being played; name is "" for an uploaded deck
@@ -32,7 +33,7 @@ DEFAULT_DECK = "why-lstms"
 def deck_from_url() -> list[str]:
     """Adopt ``deck``/``step`` from the URL when they are new to this session; return notes on bad values."""
     notes: list[str] = []
-    raw_deck, raw_step = st.query_params.get("deck"), st.query_params.get("step")
+    raw_deck, raw_step = st.query_params.get(DECK_PARAM), st.query_params.get(STEP_PARAM)
     if (raw_deck, raw_step) == st.session_state.get(URL_KEY) and DECK_KEY in st.session_state:
         return notes
     if raw_deck is not None or DECK_KEY not in st.session_state:
@@ -54,12 +55,12 @@ def write_url() -> None:
     name, _ = current_deck()
     step = str(current_index() + 1)
     if name:
-        if st.query_params.get("deck") != name:
-            st.query_params["deck"] = name
-    elif "deck" in st.query_params:
-        del st.query_params["deck"]             # an uploaded deck has no link
-    if st.query_params.get("step") != step:
-        st.query_params["step"] = step
+        if st.query_params.get(DECK_PARAM) != name:
+            st.query_params[DECK_PARAM] = name
+    elif DECK_PARAM in st.query_params:
+        del st.query_params[DECK_PARAM]         # an uploaded deck has no link
+    if st.query_params.get(STEP_PARAM) != step:
+        st.query_params[STEP_PARAM] = step
     st.session_state[URL_KEY] = (name or None, step)
 
 

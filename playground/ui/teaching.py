@@ -18,9 +18,9 @@ from playground.lessons.gradient_lab import ClipSetup, LabSetup, clipping_experi
 from playground.lessons.language import SMALL_STEPS, small_charlm_config, train_small
 from playground.config import RunConfig
 from playground.errors import PlaygroundError
+from playground.ui.keys import LANGUAGE_RUN, LIVE_RUN
 
-SESSION_KEYS = ("live_run", "language_run")
-LANGUAGE_RUN = "language_run"
+SESSION_KEYS = (LIVE_RUN, LANGUAGE_RUN)     # where a character model of this session may be
 
 
 @st.cache_data(show_spinner="Measuring gradients through time…", max_entries=64)
@@ -58,7 +58,7 @@ def session_char_model() -> CharModel | None:
     for key in SESSION_KEYS:
         run = st.session_state.get(key)
         if is_char_lm(run):
-            where = ("your live run from the Train page" if key == "live_run"
+            where = ("your live run from the Train page" if key == LIVE_RUN
                      else "the model trained on the Language model page")
             return CharModel(run.net, run.task, run.lock,
                              f"{where}: {run.config.arch.upper()}, H={run.config.hidden}, "

@@ -21,17 +21,17 @@ from typing import Any, Iterable, Mapping
 import streamlit as st
 
 from playground.config import Field
-from playground.page_state import page_query, parse_page_query
+from playground.page_state import AUTOSTART, AUTOSTART_FLAG, page_query, parse_page_query
+from playground.ui.keys import PAGE, PREVIOUS_PAGE, url_notes, url_seen
 
 SEEN_LIMIT = 64               # written queries remembered per page: an echo lags a few reruns at most
-PAGE_KEY, PREVIOUS_PAGE_KEY = "_url_page", "_url_previous_page"
 
 
 def note_page(name: str) -> None:
     """Record the page this full run draws (the app calls it once per run, after navigation)."""
     ss = st.session_state
-    ss[PREVIOUS_PAGE_KEY] = ss.get(PAGE_KEY)
-    ss[PAGE_KEY] = name
+    ss[PREVIOUS_PAGE] = ss.get(PAGE)
+    ss[PAGE] = name
 
 
 def _frozen(query: Mapping[str, str]) -> tuple:
@@ -48,13 +48,13 @@ def incoming_query(names: Iterable[str]) -> dict[str, str]:
 def url_is_news(namespace: str, incoming: Mapping[str, str]) -> bool:
     """True when ``incoming`` came from a link (a page switch, or a query this session never wrote)."""
     ss = st.session_state
-    switched = ss.get(PREVIOUS_PAGE_KEY) != ss.get(PAGE_KEY)
-    return switched or _frozen(incoming) not in ss.get(f"_url_seen_{namespace}", [])
+    switched = ss.get(PREVIOUS_PAGE) != ss.get(PAGE)
+    return switched or _frozen(incoming) not in ss.get(url_seen(namespace), [])
 
 
 def remember_query(namespace: str, query: Mapping[str, str]) -> None:
     """Note ``query`` as one this session wrote (or applied): when it comes back, it is an echo."""
-    key = f"_url_seen_{namespace}"
+    key = url_seen(namespace)
     frozen = _frozen(query)
     seen = [q for q in st.session_state.get(key, []) if q != frozen]
     st.session_state[key] = (seen + [frozen])[-SEEN_LIMIT:]
@@ -71,6 +71,14 @@ def write_query(namespace: str, names: Iterable[str], query: Mapping[str, str]) 
             st.query_params[key] = value
 
 
+def take_autostart() -> bool:
+    """True once when the URL asks to start training on load (``?autostart=1``); the flag is removed."""
+    if st.query_params.get(AUTOSTART_FLAG) != AUTOSTART[AUTOSTART_FLAG]:
+        return False
+    del st.query_params[AUTOSTART_FLAG]
+    return True
+
+
 def page_settings_ui(namespace: str, table: Mapping[str, Field]) -> list[str]:
     """Before a page's widgets: the URL's settings (when news) or the session's or defaults, in state.
 
@@ -79,9 +87,9 @@ def page_settings_ui(namespace: str, table: Mapping[str, Field]) -> list[str]:
     Returns notes on URL values that were ignored (shown by the caller as warnings).
     """
     ss = st.session_state
-    notes_key = f"_url_notes_{namespace}"
+    notes_key = url_notes(namespace)
     incoming = incoming_query(table)
-    first = f"_url_seen_{namespace}" not in ss
+    first = url_seen(namespace) not in ss
     if (first or incoming) and (first or url_is_news(namespace, incoming)):
         values, notes = parse_page_query(table, incoming)
         for name, spec in table.items():

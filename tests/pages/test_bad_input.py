@@ -15,28 +15,22 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.io import user_data as ud
 from playground.io.checkpoint import FORMAT, checkpoint_dict
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 
-PAGES = Path(__file__).resolve().parents[2] / "pages"
 BASE = {"task": "adding", "seq_len": "10", "hidden": "8", "batch": "8"}
 SMALL = RunConfig(task="adding", seq_len=10, hidden=8, batch=8)
 PWNED = Path("/tmp/rnnpg_pwned")
 
 
 def app(default: str, params=None, run=None, **state) -> AppTest:
-    """Run a small navigation whose default page is ``default`` (train/compare/data/model)."""
-    names = [default] + [p for p in ("train", "data", "model") if p != default]
-    files = {"train": "train.py", "compare": "compare.py", "data": "data.py", "model": "model_io.py"}
-    pages = ", ".join(f"st.Page({str(PAGES / files[n])!r}, url_path={n!r}, default={n == default})" for n in names)
-    at = AppTest.from_string("import streamlit as st\nfrom playground.ui.frame import setup_frame\n"
-                             f"setup_frame()\nst.navigation([{pages}]).run()\n", default_timeout=120)
-    at.query_params.update(params or {})
-    for key, value in {**({"live_run": run} if run else {}), **state}.items():
-        at.session_state[key] = value
-    return at.run()
+    """The page ``default`` (train/compare/data/model) opened with ``params`` in its URL, ``run`` as the
+    session's live run and ``state`` in the session."""
+    files = {"train": "train", "compare": "compare", "data": "data", "model": "model_io"}
+    return open_page(files[default], params, {**({"live_run": run} if run else {}), **state})
 
 
 def trained(config: RunConfig = SMALL, steps: int = 3) -> LiveRun:

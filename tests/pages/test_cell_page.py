@@ -1,15 +1,11 @@
 """The "Inside the cell" page: every architecture renders, the step controls move t, junk gives an error line."""
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = Path(__file__).resolve().parents[2] / "pages" / "cell.py"
+from page_runner import open_page
 
-
-def open_page(arch: str) -> AppTest:
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.run()
+def open_cell_page(arch: str) -> AppTest:
+    at = open_page("cell", direct=True)
     if arch != "lstm":
         at.sidebar.selectbox(key="cell_arch").set_value(arch).run()
     return at
@@ -17,7 +13,7 @@ def open_page(arch: str) -> AppTest:
 
 @pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
 def test_each_arch_renders_forward_and_backward(arch):
-    at = open_page(arch)
+    at = open_cell_page(arch)
     assert not at.exception, [e.value for e in at.exception]
     assert at.get("plotly_chart") and at.latex
     assert any("PyTorch's GRU" in i.value for i in at.info) == (arch == "gru")
@@ -27,7 +23,7 @@ def test_each_arch_renders_forward_and_backward(arch):
 
 
 def test_buttons_and_slider_move_the_timestep():
-    at = open_page("gru")
+    at = open_cell_page("gru")
     assert at.session_state["cell_t"] == 1
     at.button(key="cell_next").click().run()
     at.button(key="cell_next").click().run()
@@ -40,7 +36,7 @@ def test_buttons_and_slider_move_the_timestep():
 
 
 def test_shorter_sequence_clamps_t_and_preset_sets_input_size():
-    at = open_page("lstm")
+    at = open_cell_page("lstm")
     at.select_slider(key="cell_t").set_value(3).run()
     at.sidebar.text_input(key="cell_seq").set_value("1, 2").run()
     assert at.session_state["cell_t"] == 2 and not at.exception
@@ -49,7 +45,7 @@ def test_shorter_sequence_clamps_t_and_preset_sets_input_size():
 
 
 def test_junk_input_shows_an_error_not_an_exception():
-    at = open_page("rnn")
+    at = open_cell_page("rnn")
     for seq in ["1, foo", "", ", ".join(["1"] * 13), "1, inf"]:
         at.sidebar.text_input(key="cell_seq").set_value(seq).run()
         assert not at.exception and at.error, seq

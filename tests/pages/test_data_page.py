@@ -1,27 +1,13 @@
 """The Your data page: an uploaded CSV becomes the 'custom' task that /train trains on."""
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = Path(__file__).resolve().parents[2] / "pages"
-# A small navigation of the pages involved, so these tests do not depend on every other page.
-NAV = f"""
-import streamlit as st
-from playground.ui.frame import setup_frame
-setup_frame()
-st.navigation([st.Page({str(PAGES / 'train.py')!r}, url_path="train", default=True),
-               st.Page({str(PAGES / 'data.py')!r}, url_path="data"),
-               st.Page({str(PAGES / 'model_io.py')!r}, url_path="model")]).run()
-"""
-
+from page_runner import open_page
 
 def open_data_page() -> AppTest:
-    at = AppTest.from_string(NAV, default_timeout=60)
-    at.run()                                   # registers the pages (and runs /train once)
-    at.switch_page(str(PAGES / "data.py"))
-    return at.run()
+    """The Your data page, opened from the entrypoint."""
+    return open_page("data")
 
 
 def series_csv(n=240) -> bytes:

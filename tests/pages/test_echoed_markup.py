@@ -7,18 +7,16 @@ way ``playground.markup.literal`` shows user text) no fragment of the payload ma
 and where the payload is echoed, it is inside a code span.
 """
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
-from playground.ui.live_session import CUSTOM_TASK_KEY
+from playground.ui.keys import UPLOADED_TASK
 from playground.io.user_data import series_task
 
-APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 PAYLOADS = {"html": "<img src=x onerror=alert(1)>", "link": "[link](javascript:alert(1))", "bold": "**bold**",
             "math": "$x$", "autolink": "www.evil.example", "ip-host": "http://10.0.0.1/x",
             "shortcode": ":material/home:", "1mb": "A" * 2**20}
@@ -45,7 +43,7 @@ INPUTS = {
 
 def uploaded(title: str) -> dict:
     values = np.sin(np.arange(200) / 5.0)[:, None]
-    return {CUSTOM_TASK_KEY: series_task(values, title, 8)}
+    return {UPLOADED_TASK: series_task(values, title, 8)}
 
 
 def small_run() -> LiveRun:
@@ -53,7 +51,7 @@ def small_run() -> LiveRun:
 
 
 def uploaded_run(title: str) -> LiveRun:
-    task = uploaded(title)[CUSTOM_TASK_KEY]
+    task = uploaded(title)[UPLOADED_TASK]
     return LiveRun(RunConfig(task="custom", seq_len=8, hidden=4, batch=4), task)
 
 
@@ -61,18 +59,6 @@ def shown_texts(at) -> list[str]:
     """Every Markdown source the page drew (text, captions, alerts, headings)."""
     kinds = ("markdown", "caption", "warning", "error", "info", "success", "title", "header", "subheader")
     return [el.value for kind in kinds for el in at.get(kind) if isinstance(getattr(el, "value", None), str)]
-
-
-def open_page(page: str, params: dict, state: dict) -> AppTest:
-    """Open ``page`` with ``params`` in its URL and ``state`` in the session."""
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.run()
-    for key, value in state.items():
-        at.session_state[key] = value
-    at.switch_page(f"../pages/{page}.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 @pytest.mark.parametrize("payload", list(PAYLOADS))

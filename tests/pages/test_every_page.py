@@ -9,34 +9,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+from page_runner import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "playground" / "app.py"
 PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
-
-
-def run_page(name: str, query: dict[str, str] | None = None) -> AppTest:
-    """Run the entrypoint, then ``pages/<name>`` with ``query`` in the URL."""
-    at = AppTest.from_file(str(APP), default_timeout=120)  # generous: CI machines have 2 busy cores
-    at.run()
-    if name != "home.py":
-        at.switch_page(f"../pages/{name}")
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
 
 
 @pytest.mark.parametrize("name", PAGE_FILES)
 def test_page_renders_without_exception(name):
-    at = run_page(name)
+    at = open_page(name)
     assert not at.exception, [e.value for e in at.exception]
 
 
 def test_home_shows_every_gallery_link():
     from playground.lessons.gallery import GALLERY, TOPOLOGIES
 
-    at = run_page("home.py")
+    at = open_page("home.py")
     assert not at.exception
     links = [el.proto for el in at.main.get("page_link")]
     labelled = {(link.page, link.query_string) for link in links}

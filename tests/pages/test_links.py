@@ -1,25 +1,11 @@
 """Every home-page card opens its page in the state it names; the teaching pages keep their state in the URL."""
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.config import FIELDS, from_query
 from playground.lessons.gallery import GALLERY
 from playground.page_state import CELL, GRADIENTS, PAGE_TABLES, defaults, page_query, parse_page_query
 from playground.sweeps.grid import PRESETS as SWEEP_PRESETS
-
-APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
-
-
-def open_page(stem: str, params: dict) -> AppTest:
-    """The entrypoint, then ``pages/<stem>.py`` opened as a link with ``params`` would open it."""
-    at = AppTest.from_file(str(APP), default_timeout=180)
-    at.run()
-    at.switch_page(f"../pages/{stem}.py")
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def url(at) -> dict:

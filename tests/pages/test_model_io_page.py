@@ -1,33 +1,19 @@
 """The Save & load page: exports of the session's run, and weights loaded back as the run."""
 import pickle
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.config import RunConfig
 from playground.io.export import weights_bytes
 from playground.engine.live import LiveRun
-
-PAGES = Path(__file__).resolve().parents[2] / "pages"
-# The page under test is the default page, so its first run already has the session's run.
-NAV = f"""
-import streamlit as st
-from playground.ui.frame import setup_frame
-setup_frame()
-st.navigation([st.Page({str(PAGES / 'model_io.py')!r}, url_path="model", default=True),
-               st.Page({str(PAGES / 'train.py')!r}, url_path="train")]).run()
-"""
-
 
 CONFIG = RunConfig(arch="gru", hidden=8, seq_len=10, seed=4, batch=8)
 
 
 def model_page(run: LiveRun | None = None) -> AppTest:
     """The Save & load page with ``run`` as the session's run (None: no run yet)."""
-    at = AppTest.from_string(NAV, default_timeout=60)
-    if run is not None:
-        at.session_state["live_run"] = run
-    return at.run()
+    return open_page("model_io", state={"live_run": run} if run is not None else None)
 
 
 def trained_app() -> AppTest:

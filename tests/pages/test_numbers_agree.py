@@ -2,15 +2,12 @@
 import base64
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.engine.run_summary import shown
-
-PAGES = Path(__file__).resolve().parents[2] / "pages"
 
 
 def loss_chart_ends(at) -> dict[str, float]:
@@ -34,10 +31,7 @@ def numbers(text: str) -> list[str]:
 
 @pytest.mark.parametrize("task, unit", [("charlm", "bits/char"), ("adding", "MSE")])
 def test_train_tiles_match_the_caption_and_the_chart(task, unit):
-    at = AppTest.from_file(str(PAGES / "train.py"), default_timeout=120)
-    for key, value in {"task": task, "seq_len": "12", "hidden": "8"}.items():
-        at.query_params[key] = value
-    at.run()
+    at = open_page("train", {"task": task, "seq_len": "12", "hidden": "8"}, direct=True)
     for _ in range(3):
         at.button(key="live_run_step").click().run()
     assert not at.exception
@@ -56,10 +50,7 @@ def test_train_tiles_match_the_caption_and_the_chart(task, unit):
 
 
 def test_compare_tiles_match_the_caption():
-    at = AppTest.from_file(str(PAGES / "compare.py"), default_timeout=180)
-    for key, value in {"task": "adding", "seq_len": "8", "hidden": "4"}.items():
-        at.query_params[key] = value
-    at.run()
+    at = open_page("compare", {"task": "adding", "seq_len": "8", "hidden": "4"}, direct=True)
     step = next(b for b in at.button if "Step" in b.label)
     step.click().run()
     assert not at.exception

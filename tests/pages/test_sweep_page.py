@@ -1,18 +1,12 @@
 """The sweep page: the form comes filled from the gallery's preset; a bad grid is one line and starts nothing."""
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
+from page_runner import open_page
 
 
 def open_sweep(query=None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    at.switch_page("../pages/sweep.py")
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    """The sweep page, opened with ``query`` in its URL."""
+    return open_page("sweep", query)
 
 
 def test_the_memory_preset_fills_the_form():

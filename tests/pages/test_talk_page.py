@@ -1,20 +1,13 @@
 """/talk headless: a link opens a deck at a step, the buttons move, hostile decks get a message."""
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.markup import markdown_text
-
-APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
 
 
 def open_talk(**query) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    at.switch_page("../pages/talk.py")
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    """The talk page, opened with ``query`` in its URL."""
+    return open_page("talk", query)
 
 
 def header(at) -> str:

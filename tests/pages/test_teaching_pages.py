@@ -3,27 +3,11 @@
 Pages run through the real entrypoint (as in tests/pages/test_every_page.py) with small models put in
 session state beforehand, so no test waits for a real training run.
 """
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
-
-APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
-
-
-def open_page(name, state=None, query=None):
-    """Run the entrypoint, put ``state`` in session state, then run pages/<name>."""
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.switch_page(f"../pages/{name}")
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def charts(at):
@@ -35,7 +19,7 @@ def tiny_char_run(arch):
 
 
 def test_gradients_page_draws_every_chart_and_connectivity():
-    at = open_page("gradients.py", {"language_run": tiny_char_run("gru"), "clip_steps": 50})
+    at = open_page("gradients.py", state={"language_run": tiny_char_run("gru"), "clip_steps": 50})
     assert not at.exception, [e.value for e in at.exception]
     assert len(charts(at)) == 5
     assert any("span" in m.value for m in at.markdown)                # the connectivity text
@@ -56,7 +40,7 @@ def test_compare_step_advances_all_three_equally():
 
 @pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
 def test_language_page_reads_and_samples(arch):
-    at = open_page("language.py", {"language_run": tiny_char_run(arch)})
+    at = open_page("language.py", state={"language_run": tiny_char_run(arch)})
     assert not at.exception, [e.value for e in at.exception]
     assert any("span" in m.value for m in at.markdown) and at.dataframe and at.code
 
@@ -69,7 +53,7 @@ def test_language_page_without_a_model_offers_training():
 @pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
 def test_interventions_page_before_and_after(arch):
     run = LiveRun(RunConfig(arch=arch, task="adding", seq_len=10, hidden=6, batch=4))
-    at = open_page("interventions.py", {"live_run": run})
+    at = open_page("interventions.py", state={"live_run": run})
     assert not at.exception, [e.value for e in at.exception]
     assert len(charts(at)) == 4
     at.text_input(key="iv_units").set_value("2, 99").run()

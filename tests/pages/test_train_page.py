@@ -1,22 +1,16 @@
 """The train page headless: charts present, URL settings round trip, bad parameters, buttons."""
 import time
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "train.py")
-
+from page_runner import open_page
 
 def plotly_count(at) -> int:
     return len([*at.get("plotly_chart"), *at.get("bidi_component")])
 
 
 def run_page(**params):
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    """The train page on its own, with ``params`` in its URL."""
+    return open_page("train", params, direct=True)
 
 
 @pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])

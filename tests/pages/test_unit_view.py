@@ -1,24 +1,15 @@
 """The cell view on the session's trained model: a link opens one unit with the model's own numbers."""
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 from playground.lessons.unit_trace import UnitRef, unit_step
 
-APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
-
 
 def open_cell(state=None, **query) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    for key, value in (state or {}).items():
-        at.session_state[key] = value
-    at.switch_page("../pages/cell.py")
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    """The Inside the cell page with ``state`` in the session and ``query`` in its URL."""
+    return open_page("cell", query, state)
 
 
 def test_a_link_opens_one_unit_of_the_trained_model_with_its_numbers():

@@ -1,21 +1,14 @@
 """Find the unit headless: ranks the session model's units, refuses hostile patterns, silences a unit."""
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
+from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 
-APP = Path(__file__).resolve().parents[2] / "playground" / "app.py"
-
 
 def open_units(run=None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    if run is not None:
-        at.session_state["live_run"] = run
-    at.switch_page("../pages/units.py")
-    return at.run()
+    """The Find the unit page, with ``run`` as the session's live run."""
+    return open_page("units", state={"live_run": run} if run is not None else None)
 
 
 def test_char_model_ranking_hostile_pattern_and_silence_link():

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from playground.config import FIELDS, RunConfig, from_mapping, from_query, validate
+from playground.config import FIELDS, RunConfig, from_mapping, from_query, parse_value, validate
 from playground.errors import ConfigError
 
 BAD_VALUES = [
@@ -86,3 +86,23 @@ def test_query_keeps_good_values_beside_bad_ones_and_skips_foreign_keys():
 def test_list_values_use_the_last_one():
     config, notes = from_query({"hidden": ["8", "16"]})
     assert config.hidden == 16 and notes == []
+
+
+def test_every_setting_says_how_the_sidebar_draws_it():
+    widgets = {"segmented", "select", "slider", "number", "radio"}
+    for name, spec in FIELDS.items():
+        assert spec.label and spec.widget in widgets and spec.group in ("main", "more"), name
+        if spec.shown_when is not None:
+            other = FIELDS[spec.shown_when.field]
+            assert spec.shown_when.values and all(
+                parse_value(other.name, value) == value for value in spec.shown_when.values), name
+
+
+def test_the_activation_shows_for_the_architectures_that_take_one():
+    from playground.config import archs_with_activation
+
+    condition = FIELDS["activation"].shown_when
+    assert condition.values == archs_with_activation() and set(condition.values) < set(FIELDS["arch"].choices)
+    assert condition.holds({"arch": condition.values[0]}, {"arch"})
+    assert not condition.holds({"arch": FIELDS["arch"].choices[-1]}, {"arch"})
+    assert condition.holds({}, set())          # a page without the architecture picker trains them all

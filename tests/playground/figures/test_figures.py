@@ -44,19 +44,22 @@ def test_state_figures_from_a_real_snapshot():
     traj = make_trajectory_figure(snap.pca, snap.pca_explained, dims=3, labels=snap.labels, colour_by="label")
     assert len(traj.data) == min(8, snap.pca.shape[1]) and traj.data[0].type == "scatter3d"
     heat = make_unit_heatmap(snap.gates["f"][-1][:, 0], "f")
-    assert heat.data[0].zmin == 0 and heat.data[0].zmax == 1 and heat.data[0].z.shape == (6, 8)
+    assert heat.data[0].z.shape == (run.config.hidden, run.config.seq_len)     # units × timesteps
+    assert heat.data[0].zmin == 0 and heat.data[0].zmax == 1
     sat = make_saturation_figure(snap.saturation)
     assert {t.name for t in sat.data} == {"input gate i_t", "forget gate f_t", "cell candidate g_t", "output gate o_t"}
 
 
 def test_time_coloured_trajectories_are_two_traces_with_gaps_between_sequences():
     pca = np.random.default_rng(0).normal(size=(5, 3, 3))
+    T, B = pca.shape[:2]
+    stride = T + 1                                                            # a sequence, then its gap
     fig = make_trajectory_figure(pca, np.array([0.5, 0.3, 0.2]), dims=2)
     line, dots = fig.data
-    assert len(fig.data) == 2 and len(dots.x) == 3 * 6
-    np.testing.assert_array_equal(np.asarray(dots.x, float)[6:11], pca[:, 1, 0])    # sequence 1 after a gap
-    assert np.isnan(np.asarray(dots.x, float)[5]) and list(dots.customdata[:6]) == [0] * 6
-    assert list(dots.marker.color[:5]) == [1, 2, 3, 4, 5]
+    assert len(fig.data) == 2 and len(dots.x) == B * stride
+    np.testing.assert_array_equal(np.asarray(dots.x, float)[stride:stride + T], pca[:, 1, 0])   # sequence 1
+    assert np.isnan(np.asarray(dots.x, float)[T]) and list(dots.customdata[:stride]) == [0] * stride
+    assert list(dots.marker.color[:T]) == list(range(1, T + 1))
 
 
 def test_gate_grid_puts_every_gate_in_its_own_panel_with_shared_scales():
@@ -65,14 +68,14 @@ def test_gate_grid_puts_every_gate_in_its_own_panel_with_shared_scales():
               "o": rng.random((7, 4)), "c": rng.normal(size=(7, 4))}
     fig = make_gate_grid(values, columns=2)
     assert [t.coloraxis for t in fig.data] == ["coloraxis", "coloraxis", "coloraxis2", "coloraxis", "coloraxis2"]
-    assert fig.data[2].z.shape == (4, 7)                                       # units × timesteps
+    assert fig.data[2].z.shape == values["g"].T.shape                         # units × timesteps
     assert fig.layout.coloraxis.cmin == 0 and fig.layout.coloraxis.cmax == 1
     span = max(np.abs(values["g"]).max(), np.abs(values["c"]).max())
     assert fig.layout.coloraxis2.cmax == pytest.approx(span) and fig.layout.coloraxis2.cmin == pytest.approx(-span)
-    domains = [(fig.layout[f"xaxis{k or ''}"].domain, fig.layout[f"yaxis{k or ''}"].domain)
-               for k in [0, 2, 3, 4, 5]]
-    for a in range(5):                                                        # panels never overlap
-        for b in range(a + 1, 5):
+    suffixes = [""] + [str(k) for k in range(2, len(values) + 1)]             # xaxis, xaxis2, ...
+    domains = [(fig.layout[f"xaxis{k}"].domain, fig.layout[f"yaxis{k}"].domain) for k in suffixes]
+    for a in range(len(domains)):                                             # panels never overlap
+        for b in range(a + 1, len(domains)):
             (ax, ay), (bx, by) = domains[a], domains[b]
             assert ax[1] <= bx[0] or bx[1] <= ax[0] or ay[1] <= by[0] or by[1] <= ay[0]
     assert "forget gate f_t: mean" in gate_grid_summary(values)

@@ -1,0 +1,48 @@
+"""Open a page of the app in Streamlit's AppTest, as a link would, and check it ran cleanly.
+
+``open_page("train", {"arch": "gru"})`` runs the entrypoint ``playground/app.py`` once (the app
+frame and the navigation), puts ``state`` in the session, switches to ``pages/train.py`` with
+``query`` in the URL and runs it. ``direct=True`` runs the page file on its own instead (a test
+that wants the page without the entrypoint's frame). Unless ``check=False``, the run must end
+without an exception.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "playground" / "app.py"
+PAGES = ROOT / "pages"
+TIMEOUT_S = 180            # generous: CI machines have two busy cores
+
+
+def page_file(page: str) -> Path:
+    """``pages/<page>.py`` (``page`` with or without its ``.py``)."""
+    return PAGES / (page if page.endswith(".py") else f"{page}.py")
+
+
+def assert_clean(at: AppTest) -> AppTest:
+    """``at`` after checking that its last run raised no exception."""
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(page: str = "home", query: Mapping[str, str] | None = None, state: Mapping[str, Any] | None = None,
+              *, timeout: float = TIMEOUT_S, direct: bool = False, check: bool = True) -> AppTest:
+    """Run ``page`` with ``query`` in the URL and ``state`` in the session; see the module docstring."""
+    if direct:
+        at = AppTest.from_file(str(page_file(page)), default_timeout=timeout)
+    else:
+        at = AppTest.from_file(str(APP), default_timeout=timeout)
+        at.run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    if not direct and page_file(page).name != "home.py":
+        at.switch_page(f"../pages/{page_file(page).name}")
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    return assert_clean(at) if check else at
