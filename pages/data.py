@@ -8,7 +8,8 @@ from playground.ui.controls import current_config
 from playground.ui.data_panels import PANELS, forget_upload
 from playground.ui.live_session import CUSTOM_TASK_KEY
 from playground.ui.text import page_text
-from playground.io.user_data import LIMITS_MD, literal
+from playground.io.upload_limits import LIMITS_MD
+from playground.markup import literal
 
 TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
 KINDS = {"series": "A time series (CSV)", "text": "A plain text (character model)",

@@ -44,7 +44,7 @@ from playground.errors import ConfigError, DataError
 from playground.engine.history import CAPACITY as HISTORY_ROWS
 from playground.engine.history import COLUMNS as HISTORY_COLUMNS
 from playground.engine.trainer import OPTIMIZER_MOMENTS
-from playground.io.user_data import literal
+from playground.markup import literal
 
 FORMAT = "rnn-playground/1"
 
