@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from playground.io import user_data as ud
 from playground.io.upload_limits import MAX_BYTES
-from playground.io.checkpoint import FORMAT, checkpoint_dict
+from playground.io.checkpoint import checkpoint_dict
+from playground.io.checkpoint_format import FORMAT
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 
