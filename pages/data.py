@@ -7,7 +7,8 @@ from playground.config import CUSTOM_TASK
 from playground.ui.controls import current_config
 from playground.ui.data_panels import PANELS, forget_upload
 from playground.ui.text import page_text
-from playground.io.user_data import LIMITS_MD, literal
+from playground.io.upload_limits import LIMITS_MD
+from playground.markup import literal
 from playground.ui.keys import UPLOADED_TASK
 
 TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"

@@ -137,7 +137,7 @@ def _checked_out(raw: str) -> Path:
 
 def check_data(raw: str) -> Path:
     """--data: a regular file of at most the upload limit (never a device, a pipe or a folder)."""
-    from playground.io.user_data import MAX_BYTES
+    from playground.io.upload_limits import MAX_BYTES
 
     path = Path(raw)
     try:
@@ -233,10 +233,11 @@ def cmd_sweep(args) -> int:
 def load_data_task(path: Path, seq_len: int):
     """A task from a user's file: .txt -> character model, anything else -> CSV time series."""
     from playground.io import user_data
+    from playground.io.upload_limits import MAX_BYTES, MAX_SERIES_COLUMNS
 
     try:
         with open(path, "rb") as handle:
-            data = handle.read(user_data.MAX_BYTES + 1)    # bounded even if the file grows meanwhile
+            data = handle.read(MAX_BYTES + 1)    # bounded even if the file grows meanwhile
     except OSError as err:
         raise DataError(f"cannot read {clipped(str(path), 80)}: {err.strerror or err}") from None
     title = user_data.safe_name(path.name)
@@ -247,7 +248,7 @@ def load_data_task(path: Path, seq_len: int):
     columns = user_data.numeric_columns(frame)
     if not columns:
         raise DataError(f"{path.name} has no numeric column to forecast")
-    values, _ = user_data.series_values(frame, columns[:user_data.MAX_SERIES_COLUMNS])
+    values, _ = user_data.series_values(frame, columns[:MAX_SERIES_COLUMNS])
     return user_data.series_task(values, title, seq_len)
 
 

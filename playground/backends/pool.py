@@ -5,7 +5,8 @@ CPU this process may use (``playground.backends.cpus.usable_cpus``), each in a f
 interpreter, and places each new run on the worker hosting the fewest runs. A reader
 thread merges what the workers publish into one ``RunView`` per run; a monitor thread
 replaces a worker that died (its runs get an error and can be reset; no other run is
-touched) and pauses runs that nobody has looked at for ``IDLE_PAUSE_S``.
+touched) and pauses runs that nobody has looked at for ``IDLE_PAUSE_S``. The views, and the
+waiting on them, are ``playground.backends.run_views.RunViews``'s, as in the Ray backend.
 
 Admission: a run over the per-run cost limit (``playground.backends.cost``) is refused; a server whose
 runs would need more than ``MEMORY_BUDGET_MB`` refuses new runs; at most ``RUNS_PER_WORKER``
@@ -15,79 +16,46 @@ queue, and its page shows how many are ahead.
 from __future__ import annotations
 
 import atexit
-import contextlib
-import itertools
 import multiprocessing as mp
 import multiprocessing.connection as mp_connection
-import os
 import pickle
-import sys
 import threading
 import time
-from dataclasses import dataclass, field
 
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.backends.cost import check_cost
 from playground.backends.cpus import usable_cpus
-from playground.backends.interface import COMMANDS, RunView, apply_publication
+from playground.backends.interface import RunView
+from playground.backends.run_views import IDLE_NOTE, IDLE_PAUSE_S, RunViews
+from playground.backends.worker_process import WorkerSlot, spawn_worker
 from playground.errors import AdmissionError, TrainerLostError
 from playground.tasks import make_task
-from playground.backends.worker import worker_main
 
 RUNS_PER_WORKER = 8        # runs training at once on one worker (each gets at least 1/8 of it); more wait
 MEMORY_BUDGET_MB = 4096    # estimated memory of all runs the server holds
-IDLE_PAUSE_S = 60.0        # a training run that no page has read for this long is paused
 MONITOR_EVERY_S = 0.5
 
 
-@dataclass
-class WorkerSlot:
-    """One worker process and what the pool knows about it."""
-
-    index: int
-    process: mp.Process
-    commands: object
-    results: object                                 # the receiving end of the worker's own pipe
-    runs: set[int] = field(default_factory=set)
-    ready: bool = False
-
-
-class ProcessPool:
+class ProcessPool(RunViews):
     """Live runs trained in worker processes; see the module docstring."""
 
     def __init__(self, workers: int | None = None, runs_per_worker: int = RUNS_PER_WORKER,
                  memory_budget_mb: float = MEMORY_BUDGET_MB, idle_pause_s: float = IDLE_PAUSE_S):
+        super().__init__(idle_pause_s)
         self.size = workers or usable_cpus()
         self.runs_per_worker = runs_per_worker
         self.memory_budget_mb = memory_budget_mb
-        self.idle_pause_s = idle_pause_s
         self._ctx = mp.get_context("spawn")
-        self._lock = threading.Condition()
-        self._views: dict[int, RunView] = {}
         self._placement: dict[int, int] = {}        # run id -> worker index
         self._memory: dict[int, float] = {}         # run id -> estimated MB
         self._granted: set[int] = set()             # runs allowed to train now
         self._queue: list[int] = []                 # runs waiting to train, first come first
-        self._last_run_seq: dict[int, int] = {}     # run id -> seq of its last "run" command
         self._until: dict[int, int | None] = {}     # run id -> step cap of its "run" command
-        self._seq = itertools.count(1)
-        self._ids = itertools.count(1)
         self._workers: list[WorkerSlot] = []
-        self._stopped = False
         for index in range(self.size):
-            self._workers.append(self._spawn(index))
+            self._workers.append(spawn_worker(self._ctx, index))
         threading.Thread(target=self._read, name="pool-reader", daemon=True).start()
         threading.Thread(target=self._monitor, name="pool-monitor", daemon=True).start()
-
-    def _spawn(self, index: int) -> WorkerSlot:
-        commands = self._ctx.Queue()
-        receive, send = self._ctx.Pipe(duplex=False)     # one pipe per worker: a killed one cannot jam the others
-        process = self._ctx.Process(target=worker_main, args=(index, commands, send, os.getpid()),
-                                    name=f"rnn-playground-worker-{index}", daemon=True)
-        with _worker_as_main():
-            process.start()
-        send.close()                                     # the worker holds the only sending end: EOF when it dies
-        return WorkerSlot(index, process, commands, receive)
 
     # --- the backend interface ------------------------------------------------------------
     def submit(self, config: RunConfig, task=None, weights=None, resume=None) -> int:
@@ -112,42 +80,17 @@ class ProcessPool:
 
     def command(self, run_id: int, name: str, **args) -> int:
         """Send a command; "run" goes through the queue of runs waiting for a free trainer."""
-        if name not in COMMANDS:
-            raise ValueError(f"unknown command {name!r}")
         with self._lock:
-            view = self._views[run_id]
-            if view.closed:
-                raise TrainerLostError("this run was closed; press Reset to start a new one")
+            self._commandable(run_id, name, "this run was closed; press Reset to start a new one")
             if name == "run":
                 return self._set_wanted(run_id, bool(args.get("wanted")), args.get("until"))
             return self._send(run_id, name, args)
 
-    def latest(self, run_id: int) -> RunView:
-        """The run's view; reading it marks the run as watched."""
-        with self._lock:
-            view = self._views[run_id]
-            view.last_read = time.monotonic()
-            return view
-
-    def wait(self, run_id: int, seq: int, timeout: float) -> bool:
-        """Wait until the worker applied ``seq`` (or the run ended or was lost)."""
-        with self._lock:
-            self._lock.wait_for(lambda: (self._views[run_id].acked >= seq or self._views[run_id].closed
-                                        or (self._views[run_id].error and run_id not in self._placement)), timeout)
-            return self._views[run_id].acked >= seq
-
-    def wait_published(self, run_id: int, version: int, timeout: float) -> bool:
-        """Wait until the run's view is newer than ``version``."""
-        with self._lock:
-            return self._lock.wait_for(lambda: self._views[run_id].version > version, timeout)
-
     def close(self, run_id: int) -> None:
         """Free the run on its worker; its view keeps its counters but lets go of the arrays."""
         with self._lock:
-            view = self._views.get(run_id)
-            if view is None or view.closed:
+            if not self._close_view(run_id):
                 return
-            view.close()
             self._release(run_id)
             index = self._placement.pop(run_id, None)
             self._memory.pop(run_id, None)
@@ -193,6 +136,9 @@ class ProcessPool:
                 worker.process.kill()
 
     # --- queue of runs waiting for a trainer (call with the lock held) --------------------
+    def _has_trainer(self, run_id: int) -> bool:
+        return run_id in self._placement
+
     def _send(self, run_id: int, name: str, args: dict) -> int:
         seq = next(self._seq)
         index = self._placement.get(run_id)
@@ -265,19 +211,17 @@ class ProcessPool:
                     continue
                 with self._lock:
                     if self._workers[slot.index] is slot:
-                        self._merge(slot, message)
+                        self._merge_from(slot, message)
                     self._lock.notify_all()
 
-    def _merge(self, worker: WorkerSlot, message: dict) -> None:
+    def _merge_from(self, worker: WorkerSlot, message: dict) -> None:
         if "ready" in message:
             worker.ready = True
             return
         view = self._views.get(message["run"])
         if view is None or view.closed or self._placement.get(view.run_id) != worker.index:
             return
-        apply_publication(view, message)
-        settled = view.acked >= self._last_run_seq.get(view.run_id, 0)
-        if settled and not view.running and view.run_id in self._granted:     # diverged, or paused
+        if self._merge(view, [message]) and view.run_id in self._granted:
             view.wanted = False
             self._release(view.run_id)
 
@@ -289,9 +233,9 @@ class ProcessPool:
                 now = time.monotonic()
                 for run_id in list(self._granted) + list(self._queue):
                     view = self._views[run_id]
-                    if view.wanted and now - view.last_read > self.idle_pause_s:
+                    if self._unwatched(view, now):
                         self._set_wanted(run_id, False)
-                        view.note = "Paused: nobody was watching this run."
+                        view.note = IDLE_NOTE
                 self._lock.notify_all()
 
     def _replace_dead(self) -> None:
@@ -302,38 +246,17 @@ class ProcessPool:
     def _replace(self, worker: WorkerSlot) -> None:
         code = worker.process.exitcode
         for run_id in list(worker.runs):
-            view = self._views[run_id]
-            view.error = (f"The trainer process of this run stopped (exit code {code}); the last state it "
-                          "published is shown. Press Reset to start again.")
-            view.wanted = view.running = False
-            view.version += 1
+            self._lose(self._views[run_id], f"The trainer process of this run stopped (exit code {code}); the last "
+                                            "state it published is shown. Press Reset to start again.")
             self._granted.discard(run_id)
             if run_id in self._queue:
                 self._queue.remove(run_id)
             self._placement.pop(run_id, None)
             self._memory.pop(run_id, None)
-        self._workers[worker.index] = self._spawn(worker.index)
+        self._workers[worker.index] = spawn_worker(self._ctx, worker.index)
         self._grant()
 
 
-@contextlib.contextmanager
-def _worker_as_main():
-    """Let a spawned worker import ``playground.backends.worker`` as its main module, not the page.
-
-    A spawned interpreter re-imports the parent's ``__main__``; under Streamlit (and AppTest)
-    that is the page script being run, which must not run again inside a worker.
-    """
-    with _spawn_lock:
-        main = sys.modules.get("__main__")
-        sys.modules["__main__"] = sys.modules["playground.backends.worker"]
-        try:
-            yield
-        finally:
-            if main is not None:
-                sys.modules["__main__"] = main
-
-
-_spawn_lock = threading.Lock()
 _default: ProcessPool | None = None
 _default_lock = threading.Lock()
 

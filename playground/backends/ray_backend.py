@@ -11,25 +11,25 @@ actor's outbox a few times a second and merges it into the run's ``RunView``
 Each actor asks Ray for ``RUN_CPUS`` of a CPU, so a cluster node hosts about 1 / RUN_CPUS live
 runs and Ray places new ones on the nodes with room (a run that finds none waits, shown as
 *waiting*). Closing a run kills its actor, which gives its CPU share back at once. A run that
-nobody reads for ``IDLE_PAUSE_S`` is paused, as in the pool.
+nobody reads for ``IDLE_PAUSE_S`` is paused, as in the pool; the views, and the waiting on them,
+are ``playground.backends.run_views.RunViews``'s, as the pool's are.
 """
 from __future__ import annotations
 
-import itertools
 import queue
 import threading
 import time
 
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.backends.cost import check_cost
-from playground.backends.interface import COMMANDS, RunView, apply_publication
-from playground.errors import TrainerLostError
+from playground.backends.interface import RunView
 from playground.backends.ray_cluster import cluster_cpus, connect
+from playground.backends.run_views import IDLE_NOTE, IDLE_PAUSE_S, RunViews
+from playground.errors import TrainerLostError
 from playground.tasks import make_task
 
 RUN_CPUS = 0.125          # a live run's share of a CPU (the pool trains up to 8 runs per worker)
 DRAIN_EVERY_S = 0.1       # how often the reader collects the actors' publications
-IDLE_PAUSE_S = 60.0
 DRAIN_TIMEOUT_S = 30.0    # an actor that cannot answer this long is taken for lost
 
 
@@ -81,21 +81,15 @@ class RunActor:
             worker.train_slice()
 
 
-class RayBackend:
+class RayBackend(RunViews):
     """Live runs as Ray actors; see the module docstring."""
 
     def __init__(self, address: str | None = None, run_cpus: float = RUN_CPUS, idle_pause_s: float = IDLE_PAUSE_S):
+        super().__init__(idle_pause_s)
         self.ray = connect(address)
         self.run_cpus = run_cpus
-        self.idle_pause_s = idle_pause_s
         self._actor_class = self.ray.remote(num_cpus=run_cpus, max_restarts=0)(RunActor)
-        self._lock = threading.Condition()
-        self._views: dict[int, RunView] = {}
         self._actors: dict[int, object] = {}
-        self._last_run_seq: dict[int, int] = {}
-        self._seq = itertools.count(1)
-        self._ids = itertools.count(1)
-        self._stopped = False
         threading.Thread(target=self._read, name="ray-reader", daemon=True).start()
 
     # --- the backend interface ------------------------------------------------------------
@@ -113,13 +107,12 @@ class RayBackend:
 
     def command(self, run_id: int, name: str, **args) -> int:
         """Send a command to the run's actor; returns its sequence number."""
-        if name not in COMMANDS:
-            raise ValueError(f"unknown command {name!r}")
+        gone = "this run's trainer is gone; press Reset to start a new one"
         with self._lock:
-            view = self._views[run_id]
+            view = self._commandable(run_id, name, gone)
             actor = self._actors.get(run_id)
-            if view.closed or actor is None:
-                raise TrainerLostError("this run's trainer is gone; press Reset to start a new one")
+            if actor is None:
+                raise TrainerLostError(gone)
             seq = next(self._seq)
             if name == "run":
                 view.wanted = bool(args.get("wanted"))
@@ -129,32 +122,11 @@ class RayBackend:
             actor.command.remote(seq, name, args)
             return seq
 
-    def latest(self, run_id: int) -> RunView:
-        """The run's view; reading it marks the run as watched."""
-        with self._lock:
-            view = self._views[run_id]
-            view.last_read = time.monotonic()
-            return view
-
-    def wait(self, run_id: int, seq: int, timeout: float) -> bool:
-        """Wait until the actor applied ``seq`` (or the run was closed or lost)."""
-        with self._lock:
-            self._lock.wait_for(lambda: (self._views[run_id].acked >= seq or self._views[run_id].closed
-                                        or run_id not in self._actors), timeout)
-            return self._views[run_id].acked >= seq
-
-    def wait_published(self, run_id: int, version: int, timeout: float) -> bool:
-        """Wait until the run's view is newer than ``version``."""
-        with self._lock:
-            return self._lock.wait_for(lambda: self._views[run_id].version > version, timeout)
-
     def close(self, run_id: int) -> None:
         """Kill the run's actor (its CPU share is free at once); the view keeps its counters."""
         with self._lock:
-            view = self._views.get(run_id)
-            if view is None or view.closed:
+            if not self._close_view(run_id):
                 return
-            view.close()
             actor = self._actors.pop(run_id, None)
             self._lock.notify_all()
         if actor is not None:
@@ -187,6 +159,9 @@ class RayBackend:
             self.close(run_id)
 
     # --- the reader thread ----------------------------------------------------------------
+    def _has_trainer(self, run_id: int) -> bool:
+        return run_id in self._actors
+
     def _read(self) -> None:
         while not self._stopped:
             time.sleep(DRAIN_EVERY_S)
@@ -203,19 +178,16 @@ class RayBackend:
                     view = self._views[run_id]
                     if view.closed:
                         continue
-                    for message in messages:
-                        apply_publication(view, message)
-                    settled = view.acked >= self._last_run_seq.get(run_id, 0)
-                    if messages and settled and not view.running:          # diverged, or paused
+                    if self._merge(view, messages):
                         view.wanted = False
-                    if view.wanted and time.monotonic() - view.last_read > self.idle_pause_s:
+                    if self._unwatched(view, time.monotonic()):
                         self._pause_idle(run_id, view)
                     self._lock.notify_all()
 
     def _pause_idle(self, run_id: int, view: RunView) -> None:
         seq = next(self._seq)
         view.wanted = False
-        view.note = "Paused: nobody was watching this run."
+        view.note = IDLE_NOTE
         self._last_run_seq[run_id] = seq
         self._actors[run_id].command.remote(seq, "run", {"wanted": False})
 
@@ -225,10 +197,8 @@ class RayBackend:
             if view.closed or run_id not in self._actors:
                 return
             detail = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
-            view.error = (f"The trainer of this run on the cluster stopped ({detail}); the last state it "
-                          "published is shown. Press Reset to start again.")
-            view.wanted = view.running = False
-            view.version += 1
+            self._lose(view, f"The trainer of this run on the cluster stopped ({detail}); the last state it "
+                             "published is shown. Press Reset to start again.")
             self._actors.pop(run_id, None)
             self._lock.notify_all()
 

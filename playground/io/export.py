@@ -16,7 +16,9 @@ import plotly.graph_objects as go
 
 from models.architectures import architecture
 from models.network import embedding_width
-from playground.io.checkpoint import checkpoint_bytes, checkpoint_config, load_network, load_resume, read_checkpoint
+from playground.io.checkpoint import checkpoint_bytes, load_network
+from playground.io.checkpoint_format import checkpoint_config, read_checkpoint
+from playground.io.checkpoint_resume import load_resume
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.figures.gates import make_saturation_figure
 from playground.figures.gradients import make_grad_heatmap_figure, make_grad_norm_figure

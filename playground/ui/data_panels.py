@@ -12,8 +12,10 @@ import html
 import streamlit as st
 
 from playground.io import user_data as ud
+from playground.io.upload_limits import MAX_SERIES_COLUMNS
 from playground.config import clipped
 from playground.errors import DataError, PlaygroundError
+from playground.markup import literal
 from playground.figures.data import make_label_counts_figure, make_upload_series_figure, series_summary
 from playground.ui.train_panels import chart
 
@@ -89,9 +91,9 @@ def series_panel(upload) -> object | None:
             hint = "; ".join(ud.table_notes(frame))
             raise DataError("the CSV file has no numeric column to forecast" + (f" ({hint})" if hint else ""))
         st.caption(f"{len(frame):,} rows × {frame.shape[1]} columns; numeric: "
-                   f"{', '.join(ud.literal(c) for c in numeric)}")
+                   f"{', '.join(literal(c) for c in numeric)}")
         columns = st.multiselect("Columns to forecast (each is an input and an output)", numeric,
-                                 default=ud.default_series_columns(frame, numeric), max_selections=ud.MAX_SERIES_COLUMNS, key="data_columns")
+                                 default=ud.default_series_columns(frame, numeric), max_selections=MAX_SERIES_COLUMNS, key="data_columns")
         values, notes = ud.series_values(frame, columns)
         notes = ud.table_notes(frame) + notes
     except PlaygroundError as err:
@@ -101,7 +103,7 @@ def series_panel(upload) -> object | None:
     split = int(len(values) * ud.SERIES_TRAIN_FRACTION)
     chart(make_upload_series_figure(values, [_plot_text(c) for c in columns], split,
                                     title="Your series (validation part shaded)"),
-          "data_series", series_summary(values, [ud.literal(c) for c in columns], split))
+          "data_series", series_summary(values, [literal(c) for c in columns], split))
     T = _seq_len_ui(ud.max_seq_len(len(values), ud.SERIES_TRAIN_FRACTION), 48, "data_seq_len",
                     "Points the network reads before each prediction; a window of T + 1 must fit in the "
                     "validation part.")
@@ -163,7 +165,7 @@ def labelled_panel(upload) -> object | None:
         chart(make_label_counts_figure([_plot_text(k) for k in counts.index], list(counts.values),
                                        title="Texts per label"),
               "data_labels", f"{len(rows):,} texts, {len(counts)} labels: " +
-              ", ".join(f"{ud.literal(k)} {v}" for k, v in counts.items()) + ".")
+              ", ".join(f"{literal(k)} {v}" for k, v in counts.items()) + ".")
     with right:
         st.dataframe(rows.head(8), width="stretch", hide_index=True)
         st.caption(f"A seeded {ud.LABEL_VAL_FRACTION:.0%} of the rows validates; the rest trains.")

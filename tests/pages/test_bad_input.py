@@ -17,7 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from page_runner import open_page
 from playground.io import user_data as ud
-from playground.io.checkpoint import FORMAT, checkpoint_dict
+from playground.io.upload_limits import MAX_BYTES
+from playground.io.checkpoint import checkpoint_dict
+from playground.io.checkpoint_format import FORMAT
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 
@@ -147,7 +149,7 @@ UPLOADS = {
     "empty": ("series", b"", "empty"),
     "png": ("series", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
     "nul-bytes-text": ("text", b"\x00" * 1000, "binary"),
-    "over-limit": ("series", b"t,v\n" + b"1,2\n" * (ud.MAX_BYTES // 4 + 1), "limit is 10 MB"),
+    "over-limit": ("series", b"t,v\n" + b"1,2\n" * (MAX_BYTES // 4 + 1), "limit is 10 MB"),
     "latin-1": ("series", f"température,valeur\n{ROWS}".encode("latin-1"), "not UTF-8"),
     "utf-16": ("series", f"t,v\n{ROWS}".encode("utf-16"), "UTF-16"),
     "no-numeric": ("series", b"a,b\n" + b"x,y\n" * 30, "no numeric column"),

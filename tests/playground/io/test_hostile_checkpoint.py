@@ -17,7 +17,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from models.network import build_network
-from playground.io import checkpoint as ck
+from playground.io import checkpoint as ck, checkpoint_format as fmt
 from playground.io import export
 from playground.io.checkpoint import checkpoint_dict
 from playground.config import RunConfig
@@ -149,9 +149,9 @@ CASES = {
     "deeply-nested-pickle": (lambda: with_pickle(edited(), b"\x80\x02" + b"(" * 60_000 + b"l" * 60_000 + b"."),
                              "holds something other than tensors"),
     "bad-crc": (lambda: flipped(edited(), "archive/data/0"), "damaged zip archive: Bad CRC-32"),
-    "many-entries": (lambda: rezipped(edited(), extra=200), f"more than {ck.MAX_ENTRIES} entries"),
+    "many-entries": (lambda: rezipped(edited(), extra=200), f"more than {fmt.MAX_ENTRIES} entries"),
     "large-pickle": (lambda: edited(padding=list(range(200_000))), "data.pkl is"),
-    "over-file-limit": (lambda: b"PK\x03\x04" + bytes(ck.MAX_FILE_BYTES), "the limit"),
+    "over-file-limit": (lambda: b"PK\x03\x04" + bytes(fmt.MAX_FILE_BYTES), "the limit"),
     # --- the dict and the config, before any task is built -------------------------------------------
     "no-format-marker": (lambda: saved({"state_dict": {}, "config": {}}), "missing format marker"),
     "format-is-a-tensor": (lambda: edited(format=torch.zeros(3)), "missing format marker"),
@@ -187,7 +187,7 @@ CASES = {
     "1000-tensors": (lambda: edited(tensors=dict.fromkeys((f"t{k}" for k in range(1000)), torch.zeros(1))),
                      "1006 tensors; the limit is 32"),
     "1000-separate-tensors": (lambda: edited(tensors={f"t{k}": torch.zeros(1) for k in range(1000)}),
-                              f"more than {ck.MAX_ENTRIES} entries"),
+                              f"more than {fmt.MAX_ENTRIES} entries"),
     "1kb-tensor-name": (lambda: edited(tensors={"w" * 1000: torch.zeros(1)}), "tensor name that is not a string of at most 64"),
     "extra-tensor": (lambda: edited(tensors={"spy": torch.zeros(1)}), "unexpected `spy`"),
     "not-a-tensor": (lambda: edited(tensors={"head.bias": 3}), "head.bias is a int, not a tensor"),
@@ -244,24 +244,24 @@ def test_zip_bomb_is_refused_before_it_inflates(bomb):
 
 
 def test_archive_larger_than_the_limit_uncompressed(monkeypatch):
-    monkeypatch.setattr(ck, "MAX_ARCHIVE_BYTES", 2048)
+    monkeypatch.setattr(fmt, "MAX_ARCHIVE_BYTES", 2048)
     refused(edited(), "uncompressed; the limit is 0.00195 MB")
 
 
 def test_a_path_past_the_size_limit_is_not_read(tmp_path):
     big = tmp_path / "big.pt"
     with open(big, "wb") as handle:
-        handle.truncate(ck.MAX_FILE_BYTES + 1)                  # sparse: no disk, no read
-    with pytest.raises(DataError, match=f"the limit is {ck.MAX_FILE_BYTES // 2**20} MB"):
-        ck.read_checkpoint(str(big))
+        handle.truncate(fmt.MAX_FILE_BYTES + 1)                  # sparse: no disk, no read
+    with pytest.raises(DataError, match=f"the limit is {fmt.MAX_FILE_BYTES // 2**20} MB"):
+        fmt.read_checkpoint(str(big))
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float64])
 def test_other_float_dtypes_load_as_float32_with_the_same_values(dtype):
     data = base()
     data["state_dict"] = {k: v.to(dtype) for k, v in data["state_dict"].items()}
-    ckpt = ck.read_checkpoint(saved(data))
-    name, config = ck.checkpoint_config(ckpt)
+    ckpt = fmt.read_checkpoint(saved(data))
+    name, config = fmt.checkpoint_config(ckpt)
     assert (name, config) == ("adding", CONFIG)
     _, net = ck.load_network(ckpt, make_task(config))
     for key, value in net.state_dict().items():
@@ -271,7 +271,7 @@ def test_other_float_dtypes_load_as_float32_with_the_same_values(dtype):
 
 def test_a_valid_file_still_round_trips():
     data = base()
-    ckpt = ck.read_checkpoint(saved(data))
+    ckpt = fmt.read_checkpoint(saved(data))
     _, net = ck.load_network(ckpt, make_task(CONFIG))
     assert all(torch.equal(v, data["state_dict"][k]) for k, v in net.state_dict().items())
 

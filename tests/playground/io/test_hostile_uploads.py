@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.io import user_data as ud
+from playground.config import MAX_SEQ_LEN
+from playground.io import upload_corpora, upload_limits as limits, user_data as ud
 from playground.errors import DataError
+from playground.markup import literal
 from hostile_measure import MAX_EXTRA_BYTES, MAX_SECONDS, measured, outcome_of
 
 WORDS = ["good", "bad", "film", "plot", "actor", "not", "very", "dull", "fun", "great"]
@@ -66,13 +68,13 @@ REFUSED = {
                                      "5,000 columns; the limit is 50"),
     "10k-column-header": ("series", ",".join(f"c{k}" for k in range(10_000)).encode() + b"\n1\n",
                           "longer than 10,000 characters, the limit"),
-    "one-10mb-line": ("series", b"x" * (ud.MAX_BYTES - 10), "longer than 10,000 characters, the limit"),
+    "one-10mb-line": ("series", b"x" * (limits.MAX_BYTES - 10), "longer than 10,000 characters, the limit"),
     "51-columns": ("series", b",".join(b"c%d" % k for k in range(51)) + b"\n" + b"1," * 50 + b"1\n", "51 columns; the limit is 50"),
     "million-field-row": ("series", b"a,b\n1,2\n" + b"1," * 1_000_000 + b"1\n", "line 3 has 1,000,001 values but the header has 2"),
     "ragged-every-row": ("series", b"a,b\n" + b"".join(b"%d,%d,%d\n" % (k, k, k) for k in range(60)),
                          "more values than the header has names (2)"),
     "ragged-one-row": ("series", series(wave()).replace(b"\n5,", b"\n5,1,", 1), "line 7 has 3 values but the header has 2"),
-    "too-many-rows": ("series", b"t,v\n" + b"1,2\n" * (ud.MAX_ROWS + 5), "more than 100,000 rows; the limit is 100,000"),
+    "too-many-rows": ("series", b"t,v\n" + b"1,2\n" * (limits.MAX_ROWS + 5), "more than 100,000 rows; the limit is 100,000"),
     # class 4: numbers that would silently turn wrong
     "beyond-float32": ("series", series(wave()[:-1] + ["1e39"]), "beyond float32's ±3.4e38"),
     "huge-but-finite": ("series", series([f"{v}e20" for v in wave()]), "within ±1e+15"),
@@ -123,7 +125,7 @@ def test_hostile_upload_is_accepted_with_a_note(name):
 
 
 def test_many_long_labelled_texts_keep_fewer_words(monkeypatch):
-    monkeypatch.setattr(ud, "MAX_WORD_CELLS", 100_000)           # 1,000 rows x 100 words, as 50,000 x 40
+    monkeypatch.setattr(upload_corpora, "MAX_WORD_CELLS", 100_000)           # 1,000 rows x 100 words, as 50,000 x 40
     outcome, seconds, extra = measured(lambda: accept("labelled", labelled(n=1000, words=250, vocab="abcdefgh")))
     assert not isinstance(outcome, Exception), repr(outcome)
     task, notes = outcome
@@ -155,39 +157,39 @@ def test_trailing_delimiters_do_not_shift_values_into_the_index():
 
 def test_a_labelled_text_is_bounded_at_parse_time():
     rows, _ = ud.labelled_texts(ud.read_table(labelled(long_row="bad " * 1_000_000)), "text", "label")
-    assert rows["text"].str.len().max() <= ud.MAX_LABEL_TEXT_CHARS
-    assert ud.token_lengths(rows).max() <= ud.MAX_SEQ_LEN
+    assert rows["text"].str.len().max() <= limits.MAX_LABEL_TEXT_CHARS
+    assert ud.token_lengths(rows).max() <= MAX_SEQ_LEN
     task = ud.label_task(rows, "l", ud.label_seq_len_limit(len(rows)))
-    assert task.corpus.train_ids.shape[1] <= ud.MAX_SEQ_LEN
+    assert task.corpus.train_ids.shape[1] <= MAX_SEQ_LEN
 
 
 @pytest.mark.parametrize("rows", [1_000, 10_000, 50_000])
 def test_words_per_text_shrink_as_rows_grow(rows):
     limit = ud.label_seq_len_limit(rows)
-    assert 2 <= limit <= ud.MAX_SEQ_LEN and rows * limit <= max(ud.MAX_WORD_CELLS, rows * 2)
+    assert 2 <= limit <= MAX_SEQ_LEN and rows * limit <= max(limits.MAX_WORD_CELLS, rows * 2)
 
 
 def at_limit_series() -> bytes:
     """A series CSV just under the size limit: 50 columns, 100,000 rows."""
     header = "t," + ",".join(f"c{k}" for k in range(49))
     row = ",".join(["1"] * 49)
-    body = "\n".join(f"{k},{row}" for k in range(ud.MAX_ROWS))
+    body = "\n".join(f"{k},{row}" for k in range(limits.MAX_ROWS))
     data = (header + "\n" + body + "\n").encode()
-    assert ud.MAX_BYTES * 0.9 < len(data) <= ud.MAX_BYTES
+    assert limits.MAX_BYTES * 0.9 < len(data) <= limits.MAX_BYTES
     return data
 
 
 def at_limit_labelled() -> bytes:
     """A labelled-text CSV just under the size limit: 50,000 rows of about 200 characters."""
     rng = random.Random(1)
-    rows = [" ".join(rng.choice(WORDS) for _ in range(37)) + f",{k % 5}" for k in range(ud.MAX_LABELLED_ROWS)]
+    rows = [" ".join(rng.choice(WORDS) for _ in range(37)) + f",{k % 5}" for k in range(limits.MAX_LABELLED_ROWS)]
     data = ("text,label\n" + "\n".join(rows) + "\n").encode()
-    assert ud.MAX_BYTES * 0.8 < len(data) <= ud.MAX_BYTES
+    assert limits.MAX_BYTES * 0.8 < len(data) <= limits.MAX_BYTES
     return data
 
 
 @pytest.mark.parametrize("kind, build", [("series", at_limit_series), ("labelled", at_limit_labelled),
-                                         ("text", lambda: b"ab cd\n" * (ud.MAX_BYTES // 6))])
+                                         ("text", lambda: b"ab cd\n" * (limits.MAX_BYTES // 6))])
 def test_an_upload_at_the_size_limit_is_read_in_under_a_second(kind, build):
     data = build()
     if kind == "series":
@@ -205,10 +207,12 @@ def test_the_largest_labelled_upload_builds_within_the_stated_memory():
     rows, _ = ud.labelled_texts(ud.read_table(at_limit_labelled()), "text", "label")
     outcome, seconds, extra = measured(lambda: ud.label_task(rows, "l", ud.label_seq_len_limit(len(rows))))
     assert not isinstance(outcome, Exception), repr(outcome)
-    assert extra < ud.PEAK_MEMORY_MB * 2**20, extra / 2**20
+    assert extra < limits.PEAK_MEMORY_MB * 2**20, extra / 2**20
 
 
-@pytest.mark.parametrize("path", ["playground/ui/data_panels.py", "pages/data.py", "playground/io/user_data.py"])
+@pytest.mark.parametrize("path", ["playground/ui/data_panels.py", "pages/data.py", "playground/io/user_data.py",
+                                  "playground/io/upload_text.py", "playground/io/upload_tables.py",
+                                  "playground/io/upload_series.py", "playground/io/upload_corpora.py"])
 def test_uploads_are_not_kept_in_module_level_caches(path):
     source = (Path(__file__).resolve().parents[3] / path).read_text()
     assert "cache_data" not in source and "cache_resource" not in source and "lru_cache" not in source
@@ -246,7 +250,7 @@ def assert_inert(message: str, hostile: str) -> None:
 
 @pytest.mark.parametrize("name", list(HOSTILE_TEXT))
 def test_literal_is_one_short_code_span(name):
-    shown = ud.literal(HOSTILE_TEXT[name])
+    shown = literal(HOSTILE_TEXT[name])
     assert outside_code_spans(shown) == "" and len(shown) < 60 and "\n" not in shown, shown
 
 

@@ -13,7 +13,9 @@ import pytest
 import torch
 
 from playground.io import export
-from playground.io.checkpoint import checkpoint_dict, load_resume, read_checkpoint
+from playground.io.checkpoint import checkpoint_dict
+from playground.io.checkpoint_format import read_checkpoint
+from playground.io.checkpoint_resume import load_resume
 from playground.config import RunConfig
 from playground.errors import DataError
 from playground.engine.history import History

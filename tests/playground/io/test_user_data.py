@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from playground.io import user_data as ud
+from playground.io import upload_corpora, upload_tables, user_data as ud
 from playground.errors import DataError
 
 
@@ -36,7 +36,7 @@ def test_read_table_refuses_unusable_tables(data, reason):
 
 
 def test_read_table_limits_rows(monkeypatch):
-    monkeypatch.setattr(ud, "MAX_ROWS", 50)
+    monkeypatch.setattr(upload_tables, "MAX_ROWS", 50)
     with pytest.raises(DataError, match="more than 50 rows"):
         ud.read_table(csv_bytes(60))
 
@@ -76,7 +76,7 @@ def test_corpus_text_limits(monkeypatch):
         ud.corpus_text(b"too short")
     with pytest.raises(DataError, match="single character"):
         ud.corpus_text(b"a" * 500)
-    monkeypatch.setattr(ud, "MAX_TEXT_CHARS", 300)
+    monkeypatch.setattr(upload_corpora, "MAX_TEXT_CHARS", 300)
     text, notes = ud.corpus_text(b"hello world\r\n" * 40)
     assert len(text) == 300 and "\r" not in text and "cut" in notes[0]
     assert ud.text_task(text, "mine", 20).vocab_size == len(set(text))

@@ -1,0 +1,189 @@
+"""The bench's scenarios: ``single``, ``pinned``, ``navigation``, ``converge``, ``eight`` and ``big``
+(see ``tools.ui_bench``); each adds its rows to the ``Bench``.
+"""
+from __future__ import annotations
+
+import asyncio
+import statistics
+
+from tools.ui_bench.bench import (SETTINGS, Bench, big_settings, summary, total, updated_count,
+                                  usable_cpus_under)
+from tools.ui_bench.page import GRADIENT_TITLE, chromium, chromium_wrapper
+from tools.ui_bench.sessions import (CONVERGE_S, chart_count, milestones, navigation_ms, sessions_at_once,
+                                     train_session)
+
+TARGET_MSE = 0.01
+NAV_VISITS = 3              # timed visits per app in the navigation scenario
+REFERENCE_APP = '''"""One st.plotly_chart: the reference for the Train page's time to every chart drawn."""
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Reference")
+st.plotly_chart(go.Figure(go.Scatter(y=[1, 3, 2, 4], mode="lines+markers")), width="stretch")
+'''
+
+
+def scenario_single(bench: Bench) -> None:
+    """One session, LSTM H=64 T=50: steps/s ÷ bare, redraw rates, the loss chart's blank frames."""
+    url = f"{bench.shared_url()}/train?{SETTINGS}"
+
+    recorder, marks = bench.cpu_recorder(bench.shared_url()), []
+
+    async def go():
+        async with chromium() as browser:
+            result = await train_session(browser, url, bench.seconds, blank=True, marks=marks)
+            recorder.stop()                     # before the browser's processes exit
+            return result
+
+    r = asyncio.run(go())
+    bench.add_cpu("CPU use, one session training (server, its trainers, Chromium)", recorder, marks)
+    b = r["blank"]
+    bench.add("cold load of /train (one session)", f"{r['load_ms'] / 1000:.2f} s",
+              "navigation start → app idle and no long task for 1 s")
+    bench.add("Start → first Step update", f"{r['first_ms'] / 1000:.2f} s", "")
+    bench.add("training steps/s on the page ÷ bare loop", f"{r['steps_s'] / bench.bare_steps_s:.2f}",
+              f"{r['steps_s']:.1f} steps/s (Step metric slope over {bench.seconds:g} s) vs bare "
+              f"{bench.bare_steps_s:.1f} steps/s")
+    bench.add("loss/counter redraws per second", f"{r['updates_s']:.1f} /s", "distinct Step metric values")
+    bench.add("insides redraws per second", f"{r['insides_s']:.2f} /s",
+              f"changes of the \"{GRADIENT_TITLE} (step N)\" title")
+    frac = b["blank"] / b["frames"] if b["frames"] else float("nan")
+    bench.add("blank-frame fraction of the loss chart", f"{frac:.4f}",
+              f"{b['blank']} blank of {b['frames']} animation frames; {b['nodeChanges']} plot-node changes")
+
+
+def scenario_pinned(bench: Bench) -> None:
+    """One session with the server (and its trainers) on CPU 0 and Chromium on CPU 1.
+
+    On a machine that serves pages to other machines' browsers, the trainer shares its CPUs with
+    the server only; here the page's own Chromium shares them too. Pinning the two apart measures
+    what the server side sustains.
+    """
+    prefix = ("taskset", "-c", "0")
+    url = bench.server("playground/app.py", prefix)
+    wrapper = chromium_wrapper(bench.tmp, 1)
+    recorder, marks = bench.cpu_recorder(url), []
+
+    async def go():
+        async with chromium(wrapper) as browser:
+            result = await train_session(browser, f"{url}/train?{SETTINGS}", bench.seconds, marks=marks)
+            recorder.stop()
+            return result
+
+    r = asyncio.run(go())
+    bench.add_cpu("pinned (server and trainers on CPU 0, Chromium on CPU 1): CPU use", recorder, marks)
+    bench.add("pinned: training steps/s on the page ÷ bare loop", f"{r['steps_s'] / bench.bare_steps_s:.2f}",
+              f"{r['steps_s']:.1f} steps/s vs bare {bench.bare_steps_s:.1f} steps/s")
+    bench.add("pinned: loss/counter redraws per second", f"{r['updates_s']:.1f} /s",
+              f"insides {r['insides_s']:.2f} /s")
+
+
+def scenario_navigation(bench: Bench) -> None:
+    """Warm-server navigation to every chart drawn: /train against a one-st.plotly_chart app."""
+    train_url = f"{bench.shared_url()}/train?{SETTINGS}"
+    script = bench.tmp / "reference_app.py"
+    script.write_text(REFERENCE_APP)
+    ref_url = bench.server(str(script))
+    plotly = "[data-testid='stPlotlyChart']"
+
+    async def go():
+        async with chromium() as browser:
+            results = {}
+            for name, url, charts in (("train", train_url, ".live-chart"), ("reference", ref_url, plotly)):
+                expect = await chart_count(browser, url, charts)           # warms the server
+                results[name] = [await navigation_ms(browser, url, charts, expect) for _ in range(NAV_VISITS)]
+            return results
+
+    res = asyncio.run(go())
+    train = statistics.median(ms for ms, _, _ in res["train"]) / 1000
+    ref = statistics.median(ms for ms, _, _ in res["reference"]) / 1000
+    bench.add("/train navigation → every chart drawn (warm server)", f"{train:.2f} s",
+              f"{res['train'][0][1]} live charts; median of {NAV_VISITS} visits "
+              f"({', '.join(f'{ms / 1000:.2f}' for ms, _, _ in res['train'])} s); {milestones(res['train'])}")
+    bench.add("one-chart reference app, same measure", f"{ref:.2f} s",
+              f"one st.plotly_chart; visits {', '.join(f'{ms / 1000:.2f}' for ms, _, _ in res['reference'])} s; "
+              f"{milestones(res['reference'])}")
+    bench.add("/train ÷ reference", f"{train / ref:.1f}×", "")
+
+
+def scenario_converge(bench: Bench) -> None:
+    """Start → validation MSE < 0.01, LSTM H=64 T=50 on the adding problem (bounded wait)."""
+    url = f"{bench.shared_url()}/train?{SETTINGS}"
+
+    async def go():
+        async with chromium() as browser:
+            return await train_session(browser, url, 1.0, until_mse=TARGET_MSE)
+
+    r = asyncio.run(go())
+    value = f"{r['converge_s']:.1f} s" if r["converge_s"] == r["converge_s"] else f"> {CONVERGE_S:.0f} s"
+    bench.add(f"Start → validation MSE < {TARGET_MSE:g}", value,
+              f"click → the \"Validation MSE\" metric first below {TARGET_MSE:g} (last read {r['last_val']:.4g})")
+
+
+def scenario_eight(bench: Bench) -> None:
+    """Eight sessions at once: server pinned to CPU 0, Chromium to CPU 1."""
+    prefix = ("taskset", "-c", "0")
+    cores = usable_cpus_under(prefix)
+    url = bench.server("playground/app.py", prefix)
+    wrapper = chromium_wrapper(bench.tmp, 1)
+
+    recorder, marks = bench.cpu_recorder(url), []
+
+    async def go():
+        async with chromium(wrapper) as browser:
+            result = await sessions_at_once(browser, [f"{url}/train?{SETTINGS}&seed={k}" for k in range(8)],
+                                            bench.seconds, marks)
+            recorder.stop()
+            return result
+
+    rows = asyncio.run(go())
+    bench.add_cpu("8 sessions: CPU use (server and trainers on CPU 0, Chromium on CPU 1)", recorder, marks)
+    trained = [r for r in rows if not r["queued"]]
+    queued = len(rows) - len(trained)
+    aggregate = total(rows)
+    from playground.backends.pool import RUNS_PER_WORKER
+
+    note = (f"{updated_count(rows)}, {queued} queued for a free trainer (the pool trains at most "
+            f"{cores} worker × {RUNS_PER_WORKER} runs at once)")
+    bench.add("8 sessions (server on CPU 0, Chromium on CPU 1): redraws/s per session",
+              summary([r["updates_s"] for r in trained]), f"median (worst) over the sessions not queued; {note}")
+    bench.add("8 sessions: insides redraws/s per session", summary([r["insides_s"] for r in trained], ".2f"), "")
+    bench.add("8 sessions: training steps/s per session", summary([r["steps_s"] for r in trained]),
+              f"Start → first update {summary([r['first_ms'] / 1000 for r in trained], '.2f', False)} s")
+    bench.add("8 sessions: aggregate training steps/s", f"{aggregate:.1f}", "sum over the 8 sessions")
+    bench.add("8 sessions: aggregate ÷ (server's usable CPUs × bare)",
+              f"{aggregate / (cores * bench.bare_steps_s):.2f}",
+              f"usable_cpus() under taskset -c 0 = {cores}; bare {bench.bare_steps_s:.1f} steps/s")
+
+
+def scenario_big(bench: Bench) -> None:
+    """Seven default sessions alone, then beside one session at the largest admitted settings."""
+    settings, cost = big_settings()
+    url = bench.server()                              # a fresh server: no runs left from other scenarios
+    defaults = [f"{url}/train?{SETTINGS}&seed={k}" for k in range(7)]
+    big_url = f"{url}/train?" + "&".join(f"{k}={v}" for k, v in settings.items())
+
+    async def go():
+        async with chromium() as browser:
+            alone = await sessions_at_once(browser, defaults, bench.seconds)
+        async with chromium() as browser:
+            together = await sessions_at_once(browser, defaults + [big_url], bench.seconds)
+        return alone, together
+
+    alone, together = asyncio.run(go())
+    big, beside = together[-1], together[:-1]
+    med = lambda rows, k: statistics.median([r[k] for r in rows if r[k] == r[k]] or [float("nan")])  # noqa: E731
+    big_desc = f"H={settings['hidden']} T={settings['seq_len']} batch={settings['batch']}"
+    for key, name in (("updates_s", "redraws/s"), ("steps_s", "training steps/s")):
+        a, t = med(alone, key), med(beside, key)
+        bench.add(f"7 defaults beside one big run ({big_desc}): {name} with ÷ without",
+                  f"{t / a:.2f}" if a and a == a else "—", f"median per session {t:.1f} with, {a:.1f} without")
+    with_, without = total(beside), total(alone)
+    bench.add("7 defaults: aggregate steps/s with ÷ without", f"{with_ / without:.2f}" if without else "—",
+              f"{with_:.1f} with ({updated_count(beside)}), {without:.1f} without ({updated_count(alone)})")
+    bench.add("the big run itself", f"{big['steps_s']:.2f} steps/s",
+              f"{big['updates_s']:.1f} redraws/s; {cost}; queued: {big['queued']}")
+
+
+SCENARIOS = {"single": scenario_single, "pinned": scenario_pinned, "navigation": scenario_navigation, "converge": scenario_converge,
+             "eight": scenario_eight, "big": scenario_big}

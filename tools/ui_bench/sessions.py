@@ -1,0 +1,159 @@
+"""Measuring sessions of the Train page in the bench's browser: one training session, many at once,
+and the time from navigation to every chart drawn, with its milestones.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import sys
+import time
+
+from tools.ui_bench.page import BLANK_FRAMES_JS, SETTLED_JS, TIMEOUT_MS, new_page
+
+FIRST_MS = 120_000          # longest wait for a session's first update (or for it to be queued)
+AFTER_MS = 15_000           # longest wait past the window for the first update after it
+CONVERGE_S = 120.0          # longest wait for the validation MSE to go below the target
+NAV_TIMEOUT_MS = 60_000     # longest wait for every chart of a page to be drawn
+
+
+async def train_session(browser, url: str, seconds: float, started: asyncio.Barrier | None = None, *,
+                        blank: bool = False, until_mse: float | None = None,
+                        marks: list[float] | None = None) -> dict:
+    """Open ``url`` cold, (wait for the others,) press Start and record; returns the numbers.
+
+    The window is ``seconds`` from the first Step update (from the click for a session that
+    never updates: one queued for a free trainer). With ``blank`` the loss chart's blank
+    frames are counted from the click to the end of the window; with ``until_mse`` it then
+    waits (up to CONVERGE_S) for the validation metric to go below that value. ``marks``, if
+    given, gets the ``time.monotonic()`` at which the first update was seen.
+    """
+    context, page = await new_page(browser)
+    try:
+        await page.goto(url)
+        await page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS, polling=100)
+        if blank:
+            await page.add_script_tag(path=str(BLANK_FRAMES_JS))
+        if started is not None:
+            await started.wait()
+        if blank:
+            await page.evaluate("window.__blank = window.countBlankFrames('.live-chart')")
+        # dispatch_event: the click is timed in the page; Playwright's actionability checks would
+        # add seconds of their own on a browser busy drawing several live pages
+        await page.get_by_role("button", name="Start").first.dispatch_event("click")
+        await page.wait_for_function("window.__bench.click !== null", timeout=TIMEOUT_MS)
+        with contextlib.suppress(Exception):
+            await page.wait_for_function("window.__bench.steps.some(([t, v]) => v > 0) || window.__bench.queued",
+                                         timeout=FIRST_MS, polling=100)
+            if marks is not None:
+                marks.append(time.monotonic())
+        # the window, then (up to AFTER_MS more) the first Step update after it
+        await page.wait_for_function(
+            f"(() => {{ const b = window.__bench, m = b.steps.find(([t, v]) => v > 0);"
+            f" const end = (m ? m[0] : b.click) + {seconds * 1000}, now = performance.now();"
+            f" return now > end + 300 && (!m || now > end + {AFTER_MS} || b.steps.some(([t, v]) => t > end)); }})()",
+            timeout=seconds * 1000 + FIRST_MS, polling=100)
+        blank_counts = await page.evaluate(
+            "(() => { const c = window.__blank; c.stop();"
+            " return {frames: c.frames, blank: c.blank, nodeChanges: c.nodeChanges, sameNode: c.sameNode}; })()"
+        ) if blank else None
+        if until_mse is not None:
+            with contextlib.suppress(Exception):
+                await page.wait_for_function(f"window.__bench.val.some(([t, v]) => v < {until_mse})",
+                                             timeout=CONVERGE_S * 1000, polling=100)
+        data = await page.evaluate("window.__bench")
+        pause = page.get_by_role("button", name="Pause").first
+        with contextlib.suppress(Exception):
+            await pause.dispatch_event("click", timeout=5000)
+            await page.get_by_role("button", name="Start").first.wait_for(timeout=5000)
+    finally:
+        await context.close()
+    return measure(data, seconds, blank_counts, until_mse)
+
+
+def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: float | None) -> dict:
+    """The rates of one session from its recording: window ``seconds`` from its first update."""
+    click = data["click"]
+    moved = [(t, v) for t, v in data["steps"] if t >= click and v > 0]
+    start = moved[0][0] if moved else click
+    end = start + seconds * 1000
+    window = [(t, v) for t, v in moved if t <= end]
+    # the Step metric's slope from the first update to the first one at or past the window's end
+    # (the last one seen if none came): at least the window long, even for a page redrawn
+    # once every few seconds, whose few close-together updates would give a noisy slope
+    after = [(t, v) for t, v in moved if t > end][:1]
+    span = window + after
+    if not moved:
+        slope = 0.0                                       # never trained (queued, or too slow to start)
+    elif len(span) > 1 and span[-1][0] > span[0][0]:
+        slope = (span[-1][1] - span[0][1]) / (span[-1][0] - span[0][0]) * 1000
+    else:
+        slope = float("nan")                              # one update only: no slope
+    insides = [t for t, _ in data["insides"] if start < t <= end]
+    below = [t for t, v in data["val"] if t >= click and until_mse is not None and v < until_mse]
+    return {"load_ms": max(data["idle"], min(data["drawn"], click)),
+            "first_ms": moved[0][0] - click if moved else float("nan"),
+            "updates_s": len(window) / seconds, "steps_s": slope, "insides_s": len(insides) / seconds,
+            "queued": bool(data["queued"]) and not moved, "blank": blank_counts,
+            "converge_s": (below[0] - click) / 1000 if below else float("nan"),
+            "last_val": data["val"][-1][1] if data["val"] else float("nan")}
+
+
+# Where a visit's time went, from navigation start (ms): the page's own scripts loaded, the app
+# first idle with a metric drawn (the script ran and its elements arrived), plotly.min.js in (the
+# live charts load it; st.plotly_chart's plotly.js is part of Streamlit's own bundle).
+MILESTONES_JS = """(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('plotly.min.js'));
+  return {loaded: nav ? nav.loadEventEnd : null, idle: window.__bench.idle,
+          plotly: plotly.length ? plotly[0].responseEnd : null};
+})()"""
+
+
+async def navigation_ms(browser, url: str, charts: str, expect: int) -> tuple[float, int, dict]:
+    """Navigation start -> at least ``expect`` charts under ``charts``, all drawn, script idle.
+
+    Returns (ms, charts, milestones): the milestones of ``MILESTONES_JS``, in ms.
+    """
+    context, page = await new_page(browser, charts, expect)
+    try:
+        await page.goto(url)
+        await page.wait_for_function("window.__bench.charts !== null", timeout=NAV_TIMEOUT_MS, polling=100)
+        data = await page.evaluate("window.__bench")
+        return data["charts"], data["chartCount"], await page.evaluate(MILESTONES_JS)
+    finally:
+        await context.close()
+
+
+def milestones(visits: list[tuple[float, int, dict]]) -> str:
+    """The median milestones of some visits as "scripts loaded 0.9 s, app idle 1.6 s, ..."."""
+    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in"}
+    parts = []
+    for key, name in names.items():
+        values = [m[key] for _, _, m in visits if m.get(key) is not None]
+        if values:
+            parts.append(f"{name} {statistics.median(values) / 1000:.2f} s")
+    return ", ".join(parts)
+
+
+async def chart_count(browser, url: str, charts: str) -> int:
+    """An untimed visit (it warms the server): how many charts the settled page holds."""
+    context, page = await new_page(browser, charts)
+    try:
+        await page.goto(url)
+        await page.wait_for_function("window.__bench.charts !== null", timeout=NAV_TIMEOUT_MS, polling=100)
+        await page.wait_for_timeout(1500)
+        return await page.evaluate(f"document.querySelectorAll({charts!r}).length")
+    finally:
+        await context.close()
+
+
+async def sessions_at_once(browser, urls: list[str], seconds: float, marks: list[float] | None = None) -> list[dict]:
+    """One train_session per URL, loaded together and started together; each one's numbers go to stderr."""
+    barrier = asyncio.Barrier(len(urls))
+    rows = list(await asyncio.gather(*(train_session(browser, u, seconds, barrier, marks=marks) for u in urls)))
+    for url, r in zip(urls, rows):
+        print(f"  {url.split('?', 1)[1]}: load {r['load_ms'] / 1000:.1f} s, first update {r['first_ms'] / 1000:.1f} s, "
+              f"{r['updates_s']:.1f} redraws/s, {r['insides_s']:.2f} insides/s, {r['steps_s']:.1f} steps/s"
+              + (", queued" if r["queued"] else ""), file=sys.stderr)
+    return rows
