@@ -133,3 +133,14 @@ def architecture(name: str) -> Architecture:
     if row is None:
         raise ValueError(f"unknown architecture {name!r}: choose one of {', '.join(ARCH_NAMES)}")
     return row
+
+
+class OfArchitecture:
+    """Mixin for anything that names its architecture in ``arch``: ``architecture`` is its table row."""
+
+    arch: str
+
+    @property
+    def architecture(self) -> Architecture:
+        """The row of the architecture table for ``self.arch``."""
+        return architecture(self.arch)

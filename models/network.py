@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from models.architectures import Architecture, architecture
+from models.architectures import OfArchitecture, architecture
 from models.cell_base import input_projection
 
 MAX_EMBEDDING = 32          # an embedding is as wide as the vocabulary, at most this
@@ -60,7 +60,7 @@ class Replay:
     gates: list[dict[str, list[torch.Tensor]]]
 
 
-class SequenceNet(nn.Module):
+class SequenceNet(OfArchitecture, nn.Module):
     """Embedding or raw input -> L stacked recurrent layers -> linear head at every step.
 
     Args:
@@ -83,11 +83,6 @@ class SequenceNet(nn.Module):
         rnn_in = self.embed.embedding_dim if vocab_size else input_size
         self.rnn = row.fused(rnn_in, hidden, layers, batch_first=True, **row.fused_options(activation))
         self.head = nn.Linear(hidden, output_size)
-
-    @property
-    def architecture(self) -> Architecture:
-        """The row of the architecture table this network is built from."""
-        return architecture(self.arch)
 
     @property
     def gate_names(self) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from models import GRUCell, LSTMCell, RNNCell
-from models.architectures import SIGMOID_GATES, Architecture, architecture
+from models.architectures import SIGMOID_GATES, OfArchitecture
 from models.network import SequenceNet
 from playground.errors import ConfigError
 from playground.tasks.base import Batch, Task
@@ -45,7 +45,7 @@ class UnitRef:
 
 
 @dataclass
-class UnitStep:
+class UnitStep(OfArchitecture):
     """One unit at one step (see the module docstring). Vectors are float64 numpy arrays.
 
     x: (I,) the layer's input at t. h_prev: (H,). c_prev: float (LSTM) or None.
@@ -74,11 +74,6 @@ class UnitStep:
     c: float | None = None
     model: dict[str, float] = field(default_factory=dict)
     grads: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def architecture(self) -> Architecture:
-        """The row of this unit's architecture in ``models.architectures``."""
-        return architecture(self.arch)
 
     @property
     def gates(self) -> tuple[str, ...]:
