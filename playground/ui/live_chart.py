@@ -26,7 +26,10 @@ components: the same fonts, colours and transparent background as ``st.plotly_ch
 and it follows a theme switch. A figure with any other template is drawn with it.
 
 Width follows the container (``responsive`` plus a ``ResizeObserver``); the reader's zoom
-survives updates (``layout.uirevision``); a figure sent twice is not redrawn.
+survives updates (``layout.uirevision``); a figure sent twice is not redrawn. A chart that is
+off screen (an ``IntersectionObserver``, with a margin) is drawn once, then its updates wait:
+it draws the latest one as it scrolls into view. A reader watching the loss curve does not pay
+for redrawing the insides below the fold, nor one watching the insides for the loss curve.
 """
 from __future__ import annotations
 
@@ -156,8 +159,30 @@ function draw(state) {
   }
 }
 
+// Draws the latest payload unless it is drawn already (same figure, same theme); a chart that is
+// off screen (and has been drawn once) waits, and catches up as it scrolls into view.
+function update(state) {
+  const data = state.payload;
+  if (!data || !window.Plotly || !state.div.isConnected) return;
+  if (state.drawn !== null && !state.visible) {
+    state.pending = true;
+    return;
+  }
+  state.pending = false;
+  state.theme = streamlitTheme(state.div);
+  const drawn = data.rev + "|" + (data.theme === "streamlit" ? state.theme.key : "");
+  if (drawn === state.drawn) return;  // the same figure in the same theme costs nothing
+  state.drawn = drawn;
+  draw(state);
+}
+
 function mount(div) {
-  const state = { div, payload: null, drawn: null };
+  const state = { div, payload: null, drawn: null, visible: true, pending: false };
+  state.seen = new IntersectionObserver((entries) => {
+    state.visible = entries[entries.length - 1].isIntersecting;
+    if (state.visible && state.pending) update(state);
+  }, { rootMargin: "300px 0px" });
+  state.seen.observe(div);
   let width = 0;
   state.resize = new ResizeObserver((entries) => {
     const w = Math.round(entries[0].contentRect.width);
@@ -171,6 +196,7 @@ function mount(div) {
     // only a <div> that has left the page is torn down.
     if (div.isConnected || div.__liveChart !== state) return;
     state.resize.disconnect();
+    state.seen.disconnect();
     if (window.Plotly) window.Plotly.purge(div);
     delete div.__liveChart;
   };
@@ -188,12 +214,7 @@ export default function (component) {
   div.style.height = data.height + "px";  // holds the chart's place while plotly.js loads
   div.setAttribute("aria-label", data.alt || "");
   loadPlotly(data.plotly_js).then(() => {
-    if (state.payload !== data || !div.isConnected) return;  // a newer call draws
-    state.theme = streamlitTheme(div);
-    const drawn = data.rev + "|" + (data.theme === "streamlit" ? state.theme.key : "");
-    if (drawn === state.drawn) return;  // the same figure in the same theme costs nothing
-    state.drawn = drawn;
-    draw(state);
+    if (state.payload === data) update(state);  // else a newer call draws
   }).catch((err) => console.error(err));
   return state.cleanup;
 }

@@ -13,9 +13,11 @@ its own headless Chromium, and one markdown table with all their rows is printed
   loaded cold, ``tools/blank_frames.js`` is loaded into it, Start is pressed, and from the
   first Step update on it is recorded for ``--seconds``: training steps/s (the slope of the
   Step metric from the first update to the first one past the window) ÷ the bare loop; loss/counter redraws per second (distinct
-  Step values); insides redraws per second (changes of the gradient-now chart's title,
-  "Gradient norm across timesteps (step N)"); the loss chart's blank frames
-  (``countBlankFrames`` on the first ``.live-chart``: blank / frames, and its remounts).
+  Step values); the loss chart's blank frames (``countBlankFrames`` on the first
+  ``.live-chart``: blank / frames, and its remounts). The insides are below the fold, where a
+  live chart's updates wait until it is scrolled into view, so a second session, scrolled to
+  "Gradients across timesteps" before Start, gives the insides redraws per second (changes of
+  the gradient-now chart's title, "Gradient norm across timesteps (step N)").
 - ``pinned``: the same session with the server pinned to CPU 0 (``taskset -c 0``) and Chromium
   to CPU 1, so that the trainer shares its CPU with the server only, as on a server whose
   readers' browsers run elsewhere: steps/s ÷ bare and redraws/s.

@@ -23,6 +23,9 @@ st.plotly_chart(go.Figure(go.Scatter(y=[1, 3, 2, 4], mode="lines+markers")), wid
 '''
 
 
+INSIDES_HEADING = "Gradients across timesteps"      # the train page's section with the gradient-now chart
+
+
 def scenario_single(bench: Bench) -> None:
     """One session, LSTM H=64 T=50: steps/s ÷ bare, redraw rates, the loss chart's blank frames."""
     url = f"{bench.shared_url()}/train?{SETTINGS}"
@@ -33,9 +36,11 @@ def scenario_single(bench: Bench) -> None:
         async with chromium() as browser:
             result = await train_session(browser, url, bench.seconds, blank=True, marks=marks)
             recorder.stop()                     # before the browser's processes exit
-            return result
+            # the insides sit below the fold, where live charts wait: watch them in view too
+            inside = await train_session(browser, url, bench.seconds, view=INSIDES_HEADING)
+            return result, inside
 
-    r = asyncio.run(go())
+    r, inside = asyncio.run(go())
     bench.add_cpu("CPU use, one session training (server, its trainers, Chromium)", recorder, marks)
     b = r["blank"]
     bench.add("cold load of /train (one session)", f"{r['load_ms'] / 1000:.2f} s",
@@ -45,8 +50,10 @@ def scenario_single(bench: Bench) -> None:
               f"{r['steps_s']:.1f} steps/s (Step metric slope over {bench.seconds:g} s) vs bare "
               f"{bench.bare_steps_s:.1f} steps/s")
     bench.add("loss/counter redraws per second", f"{r['updates_s']:.1f} /s", "distinct Step metric values")
-    bench.add("insides redraws per second", f"{r['insides_s']:.2f} /s",
-              f"changes of the \"{GRADIENT_TITLE} (step N)\" title")
+    bench.add("insides redraws per second, in view", f"{inside['insides_s']:.2f} /s",
+              f"changes of the \"{GRADIENT_TITLE} (step N)\" title, scrolled to \"{INSIDES_HEADING}\" "
+              f"(counters {inside['updates_s']:.1f} /s); at the top of the page, where they are off screen "
+              f"and wait: {r['insides_s']:.2f} /s")
     frac = b["blank"] / b["frames"] if b["frames"] else float("nan")
     bench.add("blank-frame fraction of the loss chart", f"{frac:.4f}",
               f"{b['blank']} blank of {b['frames']} animation frames; {b['nodeChanges']} plot-node changes")

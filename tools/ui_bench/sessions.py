@@ -19,14 +19,15 @@ NAV_TIMEOUT_MS = 60_000     # longest wait for every chart of a page to be drawn
 
 async def train_session(browser, url: str, seconds: float, started: asyncio.Barrier | None = None, *,
                         blank: bool = False, until_mse: float | None = None,
-                        marks: list[float] | None = None) -> dict:
+                        marks: list[float] | None = None, view: str | None = None) -> dict:
     """Open ``url`` cold, (wait for the others,) press Start and record; returns the numbers.
 
     The window is ``seconds`` from the first Step update (from the click for a session that
     never updates: one queued for a free trainer). With ``blank`` the loss chart's blank
     frames are counted from the click to the end of the window; with ``until_mse`` it then
     waits (up to CONVERGE_S) for the validation metric to go below that value. ``marks``, if
-    given, gets the ``time.monotonic()`` at which the first update was seen.
+    given, gets the ``time.monotonic()`` at which the first update was seen. ``view``, if given,
+    is a heading scrolled to the top of the window before Start (live charts off screen wait).
     """
     context, page = await new_page(browser)
     try:
@@ -34,6 +35,8 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
         await page.wait_for_function(SETTLED_JS, timeout=TIMEOUT_MS, polling=100)
         if blank:
             await page.add_script_tag(path=str(BLANK_FRAMES_JS))
+        if view is not None:
+            await page.get_by_role("heading", name=view).first.evaluate("(el) => el.scrollIntoView({block: 'start'})")
         if started is not None:
             await started.wait()
         if blank:
