@@ -145,3 +145,18 @@ def test_plain_plotly_chart_remounts(live_app_url, chart_page):
     print(f"\nst.plotly_chart: {seen}")
     assert seen["updates"] >= 25
     assert seen["nodeChanges"] > 0 and not seen["sameNode"], f"st.plotly_chart kept its node: {seen}"
+
+
+def test_an_off_screen_chart_waits_and_catches_up_in_view(live_app_url, page):
+    """Drawn once below the fold, then its updates wait; scrolled into view, it draws the latest."""
+    page.goto(f"{live_app_url}/?spacer=1")
+    drawn_js = (f"() => {{ const box = document.querySelector({LIVE!r});"
+                " const plot = box && (box.querySelector('.js-plotly-plot') || box);"
+                " return plot && plot.data ? plot.data[0].x.length : 0; }")
+    sent_js = "() => parseInt((document.body.innerText.match(/points: (\\d+)/) || [0, 0])[1], 10)"
+    page.wait_for_function(f"() => ({drawn_js})() > 0", timeout=WAIT_MS)
+    drawn = page.evaluate(drawn_js)
+    page.wait_for_function(f"(n) => ({sent_js})() >= n", arg=drawn + 10, timeout=WAIT_MS)
+    assert page.evaluate(drawn_js) == drawn      # ten more points were sent; none was drawn
+    page.locator(LIVE).scroll_into_view_if_needed()
+    page.wait_for_function(f"(n) => ({drawn_js})() >= n", arg=drawn + 10, timeout=WAIT_MS)

@@ -3,7 +3,8 @@
 It draws through ``live_chart`` (the chart stays mounted), or with ``?plain=1`` through
 ``st.plotly_chart`` (the old way, which remounts the chart when the figure changes), so the
 test can show the difference. ``?stop=N`` stops adding points after N (the fragment keeps
-rerunning and sends the same figure again). The page also shows "points: N",
+rerunning and sends the same figure again). ``?spacer=1`` puts the chart below a tall empty
+block, off screen until scrolled to. The page also shows "points: N",
 "runs: K" (fragment runs so far) and "page runs: M" (full runs; the button makes one).
 """
 from __future__ import annotations
@@ -49,6 +50,8 @@ def live() -> None:
 
 st.session_state.page_runs = st.session_state.get("page_runs", 0) + 1
 st.title("Live chart")
+if st.query_params.get("spacer") == "1":
+    st.container(height=3000, border=False)
 live()
 st.button("Rerun the page")  # a full rerun, as the train page's buttons make
 st.caption(f"page runs: {st.session_state.page_runs}")
