@@ -3,7 +3,7 @@
 Read from ``/proc/<pid>/stat`` (user + system time of each live process), so it names what
 bounds a measurement: a server at one full CPU is the limit, a browser at one full CPU means
 the pages, not the server, set the redraw rate. A process that exits inside the window takes
-its time with it; the groups here live for the whole window.
+its time as last sampled (twice a second) with it.
 
     recorder = CpuRecorder([server.pid]).start()   # groups below the calling process
     ...; recorder.stop(); recorder.use(t0, t1)     # {"server": 0.62, "trainers": 0.35, "browser": 0.98}
@@ -51,15 +51,18 @@ def descendants(root: int, table: dict[int, tuple[int, int]]) -> set[int]:
     return found
 
 
-def grouped_ticks(server_pids: list[int], root: int) -> dict[str, int]:
-    """Clock ticks so far of the servers, their child processes (trainers), and the rest below ``root``."""
+def grouped_ticks(server_pids: list[int], root: int) -> dict[int, tuple[str, int]]:
+    """Each process below ``root``: pid -> (its group, its clock ticks so far).
+
+    Groups: the servers, their child processes (trainers), and the rest (the browser).
+    """
     table = process_table()
     below_root = descendants(root, table) - {root}
     servers = set(server_pids)
     trainers = set().union(*(descendants(pid, table) for pid in server_pids)) - servers if server_pids else set()
-    browser = below_root - servers - trainers
-    tick = lambda pids: sum(table[pid][1] for pid in pids if pid in table)
-    return {"server": tick(servers), "trainers": tick(trainers), "browser": tick(browser)}
+    found = {pid: "server" for pid in servers} | {pid: "trainers" for pid in trainers}
+    found |= {pid: "browser" for pid in below_root - servers - trainers}
+    return {pid: (group, table[pid][1]) for pid, group in found.items() if pid in table}
 
 
 class CpuRecorder:
@@ -74,7 +77,7 @@ class CpuRecorder:
 
     def __init__(self, server_pids: list[int], root: int | None = None):
         self.server_pids, self.root = list(server_pids), root or os.getpid()
-        self.samples: list[tuple[float, dict[str, int]]] = []
+        self.samples: list[tuple[float, dict[int, tuple[str, int]]]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -95,9 +98,21 @@ class CpuRecorder:
         self._stop.set()
         self._thread.join()
 
-    def _between(self, a: tuple[float, dict[str, int]], b: tuple[float, dict[str, int]]) -> dict[str, float]:
+    def _between(self, a: tuple[float, dict], b: tuple[float, dict]) -> dict[str, float]:
+        """CPUs busy per group from sample ``a`` to sample ``b``: each process's ticks from its first
+        sample in the window (zero if it started after ``a``) to its last (it may have exited)."""
+        window = [s for s in self.samples if a[0] <= s[0] <= b[0]]
+        first: dict[int, int] = {}
+        last: dict[int, tuple[str, int]] = {}
+        for index, (_, procs) in enumerate(window):
+            for pid, (group, ticks) in procs.items():
+                first.setdefault(pid, ticks if index == 0 else 0)
+                last[pid] = (group, ticks)
+        busy = dict.fromkeys(GROUPS, 0)
+        for pid, (group, ticks) in last.items():
+            busy[group] += max(0, ticks - first[pid])
         wall = max(b[0] - a[0], 1e-9)
-        return {g: max(0, b[1][g] - a[1][g]) / CLOCK_TICKS / wall for g in GROUPS}
+        return {g: busy[g] / CLOCK_TICKS / wall for g in GROUPS}
 
     def use(self, start: float | None = None, end: float | None = None) -> dict[str, float]:
         """Average CPUs busy per group between two ``time.monotonic()`` instants (default: all of it).
