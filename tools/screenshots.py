@@ -10,12 +10,16 @@ Pages that train live are caught mid-run; ``--wait`` gives them a few seconds fi
 from __future__ import annotations
 
 import argparse
+import tomllib
 from pathlib import Path
 
 from tools.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["/", "/train", "/compare", "/talk", "/cell", "/gradients", "/language", "/units", "/data", "/model"]
+NAVIGATION = ROOT / "playground" / "navigation.toml"
+# every page the app lists, in its order
+PAGES = ["/" + page["url"] for section in tomllib.loads(NAVIGATION.read_text(encoding="utf-8"))["section"]
+         for page in section["pages"]]
 APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
             "[data-test-script-state='notRunning']")
 WIDTH, HEIGHT = 1400, 1000
@@ -45,7 +49,7 @@ def shoot(url: str, paths: list[str], out: Path, full: bool, wait_s: float,
             if full:  # Streamlit scrolls inside the main block, so grow the viewport instead
                 tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
                 page.set_viewport_size({"width": width, "height": max(height, int(tall))})
-                page.wait_for_timeout(500)
+                page.wait_for_timeout(2000)     # charts that were off screen catch up as they come into view
             target = out / file_name(path, suffix)
             page.screenshot(path=str(target))
             saved.append(target)

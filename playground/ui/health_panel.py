@@ -25,4 +25,5 @@ def health_ui() -> None:
     cols[2].metric("Runs training", report["training"], help=f"{report['waiting']} waiting for a trainer")
     cols[3].metric("Runs held", report["runs"])
     cols[4].metric("Load per trainer", report["load_factor"], help=f"{report['trainers']} trainers ({report['backend']})")
+    st.caption("The same numbers as JSON, for scripts and monitors:")
     st.json(report, expanded=False)
