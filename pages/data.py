@@ -7,7 +7,7 @@ from playground.config import CUSTOM_TASK
 from playground.ui.controls import current_config
 from playground.ui.data_panels import PANELS, forget_upload
 from playground.ui.text import page_text
-from playground.io.upload_limits import LIMITS_MD
+from playground.io.upload_limits import LIMITS_MD, MAX_BYTES
 from playground.markup import literal
 from playground.ui.keys import UPLOADED_TASK
 
@@ -28,7 +28,7 @@ if current is not None:
 
 kind = st.radio("What do you have?", list(KINDS), format_func=KINDS.get, horizontal=True, key="data_kind")
 upload = st.file_uploader("Upload a file", type=TYPES[kind], key=f"data_upload_{kind}",
-                          help="UTF-8 text; at most 10 MB.")
+                          max_upload_size=MAX_BYTES // 2**20, help=f"UTF-8 text; at most {MAX_BYTES // 2**20} MB.")
 if upload is None:
     forget_upload()                      # a cleared uploader leaves no parsed copy in the session
     st.info("Choose a file to see a preview. Nothing changes until you press **Train on this data**.",

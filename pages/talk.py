@@ -22,7 +22,7 @@ with st.sidebar:
     st.session_state[TALK_CHOICE] = name or None
     st.selectbox("Play a deck", list(DECKS), key=TALK_CHOICE, format_func=lambda n: load_builtin(n).title,
                  placeholder="your uploaded deck", on_change=lambda: choose_deck(st.session_state[TALK_CHOICE]))
-    upload = st.file_uploader("Or upload your own (.toml)", type=["toml"], key="talk_upload",
+    upload = st.file_uploader("Or upload your own (.toml)", type=["toml"], key="talk_upload", max_upload_size=1,
                               help="A deck is a short text file; see the shipped decks for the format.")
     error = read_upload(upload)
     if error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from playground.config import MAX_SEQ_LEN
 from playground.tasks.textclass import MIN_ROWS
 
-MAX_BYTES = 10 * 1024 * 1024     # also .streamlit/config.toml server.maxUploadSize (MB)
+MAX_BYTES = 10 * 1024 * 1024     # the data uploader's own limit (the server's is the weights file's)
 MAX_ROWS = 100_000               # rows of a CSV
 MAX_COLUMNS = 50                 # columns of a CSV
 MAX_SERIES_COLUMNS = 8           # columns a series may use at once (input features)

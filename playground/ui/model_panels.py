@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from playground.io import export
+from playground.io.checkpoint_format import MAX_FILE_BYTES
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig
 from playground.errors import DataError, PlaygroundError
 from playground.markup import title_markdown
@@ -113,6 +114,7 @@ def import_panel() -> None:
     if note:
         st.success(note, icon=":material/check_circle:")
     upload = st.file_uploader("Weights file exported from this app (.pt)", type=["pt"], key="model_upload",
+                              max_upload_size=MAX_FILE_BYTES // 2**20,
                               help="Read as tensors only (torch.load with weights_only=True): a file "
                                    "cannot run code here.")
     if st.button("Load these weights", icon=":material/upload:", key="model_load", disabled=upload is None):
