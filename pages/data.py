@@ -1,5 +1,4 @@
 """Your data: upload a CSV series, a text or labelled texts, check it, then train on it on /train."""
-from pathlib import Path
 
 import streamlit as st
 
@@ -10,8 +9,8 @@ from playground.ui.text import page_text
 from playground.io.upload_limits import LIMITS_MD, MAX_BYTES
 from playground.markup import literal
 from playground.ui.keys import UPLOADED_TASK
+from playground.ui.page_files import page_file
 
-TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
 KINDS = {"series": "A time series (CSV)", "text": "A plain text (character model)",
          "labelled": "Labelled texts (CSV)"}
 TYPES = {"series": ["csv", "tsv", "txt"], "text": ["txt", "md", "csv", "py", "text"], "labelled": ["csv", "tsv"]}
@@ -43,4 +42,4 @@ st.markdown(f"**Task:** {literal(task.title, 120)} · *{task.topology}* · metri
 if st.button("Train on this data", type="primary", icon=":material/play_arrow:", key="data_train"):
     st.session_state[UPLOADED_TASK] = task
     config = current_config().replace(task=CUSTOM_TASK, seq_len=task.seq_len)
-    st.switch_page(TRAIN_PAGE, query_params=config.to_query())
+    st.switch_page(page_file("train"), query_params=config.to_query())

@@ -1,5 +1,4 @@
 """Gradients through time: vanishing and exploding, the linear theory, clipping, connectivity."""
-from pathlib import Path
 
 import streamlit as st
 
@@ -18,8 +17,8 @@ from playground.ui.teaching import (cached_clipping, cached_gradient_curves, ses
 from playground.ui.text import page_text
 from playground.ui.train_panels import chart, explain
 from playground.ui.url_state import page_settings_ui
+from playground.ui.page_files import page_file
 
-PAGES = Path(__file__).resolve().parent
 F = GRADIENTS                         # every setting's limits, options and default, typed once
 
 for note in page_settings_ui("gradients", F):
@@ -96,7 +95,7 @@ if model is None:
     arch = st.segmented_control("Small model", F["conn_arch"].choices, key="conn_arch",
                                 format_func=ARCH_LABELS.get, required=True)
     model = shared_small_char_model(arch)
-    st.page_link(str(PAGES / "train.py"), label="Or train a bigger one live on the Train page",
+    st.page_link(page_file("train"), label="Or train a bigger one live on the Train page",
                  icon=":material/play_arrow:",
                  query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
 st.info(f"Model: {model.label}.", icon=":material/model_training:")

@@ -1,18 +1,11 @@
 """Home: what the app is, one-click experiments, and the five topologies with their tasks."""
-from pathlib import Path
 
 import streamlit as st
 
 from playground.figures.topology import describe_topology, make_topology_svg
 from playground.lessons.gallery import GALLERY, TOPOLOGIES
 from playground.ui.text import page_text
-
-PAGES = Path(__file__).resolve().parent
-
-
-def page_path(stem: str) -> str:
-    """Absolute path of a page file, as st.navigation registered it."""
-    return str(PAGES / f"{stem}.py")
+from playground.ui.page_files import page_file
 
 
 st.title("RNN Playground")
@@ -27,7 +20,7 @@ for k, experiment in enumerate(GALLERY):
     with row[k % CARDS_PER_ROW].container(border=True, height="stretch"):
         st.markdown(f"**{experiment.title}**")
         st.caption(experiment.blurb)
-        st.page_link(page_path(experiment.page), label="Open and run", icon=":material/play_arrow:",
+        st.page_link(page_file(experiment.page), label="Open and run", icon=":material/play_arrow:",
                      query_params=experiment.params)
 
 st.header("Five shapes of a recurrent net", divider="gray")
@@ -39,5 +32,5 @@ for k, topology in enumerate(TOPOLOGIES):
         st.markdown(f"**{topology.name}**")
         st.image(make_topology_svg(topology), alt=describe_topology(topology))
         st.caption(f"{topology.explanation} *Example:* {topology.example}.")
-        st.page_link(page_path(topology.page), label=f"Open the {topology.task} task",
+        st.page_link(page_file(topology.page), label=f"Open the {topology.task} task",
                      icon=":material/play_arrow:", query_params=topology.params)

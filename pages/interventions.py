@@ -1,5 +1,4 @@
 """Interventions: clamp a gate, silence units or scale W_hh of the session's trained model, and compare."""
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -17,8 +16,8 @@ from playground.ui.text import page_text
 from playground.ui.train_panels import chart, explain
 from playground.ui.url_state import page_settings_ui
 from playground.ui.keys import LIVE_RUN
+from playground.ui.page_files import page_file
 
-PAGES = Path(__file__).resolve().parent
 CLAMP_CHOICES = [None, 0.0, 0.5, 1.0]
 
 F = INTERVENTIONS                     # the shareable settings' limits and defaults, typed once
@@ -30,7 +29,7 @@ run = st.session_state.get(LIVE_RUN)
 if run is None:
     st.info("There is no trained model in this session yet. Train one on the Train page (any task), "
             "then come back — or train the default LSTM on the adding problem here.", icon=":material/info:")
-    st.page_link(str(PAGES / "train.py"), label="Open the Train page", icon=":material/play_arrow:")
+    st.page_link(page_file("train"), label="Open the Train page", icon=":material/play_arrow:")
     seconds = st.slider("Seconds of training", F["iv_seconds"].low, F["iv_seconds"].high, key="iv_seconds")
     if st.button("Train an LSTM on the adding problem here", icon=":material/model_training:", key="iv_train"):
         train_here_ui(RunConfig(), seconds, LIVE_RUN)

@@ -1,5 +1,4 @@
 """Language model: a unit's activation under every character, top-k guesses, and samples."""
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,8 +14,8 @@ from playground.ui.text import page_text
 from playground.ui.train_panels import explain
 from playground.ui.url_state import page_settings_ui
 from playground.ui.keys import LANGUAGE_RUN
+from playground.ui.page_files import page_file
 
-PAGES = Path(__file__).resolve().parent
 TOP_K = 5
 F = LANGUAGE                          # the shareable settings' limits and defaults, typed once
 
@@ -35,7 +34,7 @@ if model is None:
     if c[2].button("Train a small model here", icon=":material/model_training:", key="lang_train", type="primary"):
         train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN)
         st.rerun()
-    st.page_link(str(PAGES / "train.py"), label="Train an LSTM (H = 128) live on the Train page",
+    st.page_link(page_file("train"), label="Train an LSTM (H = 128) live on the Train page",
                  icon=":material/play_arrow:",
                  query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
     st.stop()

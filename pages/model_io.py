@@ -1,13 +1,12 @@
 """Save & load: export the session's run (history, probe, weights, figures, a link) or load weights."""
-from pathlib import Path
 
 import streamlit as st
 
 from playground.ui.model_panels import export_panel, import_panel
 from playground.ui.text import page_text
 from playground.ui.keys import LIVE_RUN
+from playground.ui.page_files import page_file
 
-TRAIN_PAGE = Path(__file__).resolve().parent / "train.py"
 
 st.title("Save & load")
 st.markdown(page_text("model_io"))
@@ -17,7 +16,7 @@ run = st.session_state.get(LIVE_RUN)
 if run is None:
     st.info("No run in this session yet: train one on the Train page, or load weights below.",
             icon=":material/info:")
-    st.page_link(str(TRAIN_PAGE), label="Go to the Train page", icon=":material/play_arrow:")
+    st.page_link(page_file("train"), label="Go to the Train page", icon=":material/play_arrow:")
 else:
     export_panel(run)
 

@@ -1,5 +1,4 @@
 """Find the unit: mark a pattern, rank the trained model's units by how well they follow it, silence one."""
-from pathlib import Path
 
 import streamlit as st
 
@@ -7,8 +6,8 @@ from playground.ui.text import page_text
 from playground.ui.train_panels import explain
 from playground.ui.unit_search_panels import pattern_ui, ranking_panel, search, silence_panel, unit_data_panel
 from playground.ui.keys import LIVE_RUN
+from playground.ui.page_files import page_file
 
-PAGES = Path(__file__).resolve().parent
 
 st.title("Find the unit")
 st.markdown(page_text("units_intro"))
@@ -16,7 +15,7 @@ run = st.session_state.get(LIVE_RUN)
 if run is None or run.snapshot is None:
     st.info("There is no trained model in this session yet. Train one on the Train page — the character "
             "model finds the most — then come back.", icon=":material/info:")
-    st.page_link(str(PAGES / "train.py"), label="Open the Train page", icon=":material/play_arrow:",
+    st.page_link(page_file("train"), label="Open the Train page", icon=":material/play_arrow:",
                  query_params={"arch": "lstm", "task": "charlm", "hidden": "128", "lr": "0.005"})
     st.stop()
 st.caption(f"Model: {run.config.arch.upper()}, H = {run.config.hidden}, {run.task.title}, weights of step "

@@ -5,28 +5,21 @@ to the entrypoint switches Streamlit into its legacy multipage mode until a sess
 has run the entrypoint, and a deep link such as `/train` opened first on a fresh
 server would then render without the app frame.
 """
-import tomllib
-from pathlib import Path
-
 import streamlit as st
 
 from playground.ui.frame import setup_frame
 from playground.ui.live_session import training_backend
+from playground.ui.page_files import navigation, page_file
 from playground.ui.url_state import note_page
-
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
-
-NAVIGATION = Path(__file__).with_name("navigation.toml")     # sections and their pages, in order
 
 
 def navigation_pages() -> dict[str, list[st.Page]]:
     """The app's pages by section, as ``navigation.toml`` lists them."""
-    sections = tomllib.loads(NAVIGATION.read_text(encoding="utf-8"))["section"]
-    return {section["name"]: [st.Page(PAGES_DIR / f"{page['file']}.py", title=page["title"],
+    return {section["name"]: [st.Page(page_file(page["file"]), title=page["title"],
                                       icon=f":material/{page['icon']}:", url_path=page["url"],
                                       default=page["url"] == "")
                               for page in section["pages"]]
-            for section in sections}
+            for section in navigation()}
 
 
 PAGES = navigation_pages()

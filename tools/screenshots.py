@@ -10,16 +10,13 @@ Pages that train live are caught mid-run; ``--wait`` gives them a few seconds fi
 from __future__ import annotations
 
 import argparse
-import tomllib
 from pathlib import Path
 
+from playground.ui.page_files import navigation
 from tools.local_server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
-NAVIGATION = ROOT / "playground" / "navigation.toml"
-# every page the app lists, in its order
-PAGES = ["/" + page["url"] for section in tomllib.loads(NAVIGATION.read_text(encoding="utf-8"))["section"]
-         for page in section["pages"]]
+PAGES = ["/" + page["url"] for section in navigation() for page in section["pages"]]   # every page, in order
 APP_IDLE = ("[data-testid='stApp'][data-test-connection-state='CONNECTED']"
             "[data-test-script-state='notRunning']")
 WIDTH, HEIGHT = 1400, 1000

@@ -7,8 +7,6 @@ it in only when everything checked out: a bad file leaves the session's run unto
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from playground.io import export
@@ -20,8 +18,8 @@ from playground.tasks import make_task
 from playground.ui.live_session import new_run, replace_run
 from playground.io.user_data import safe_name, with_seq_len
 from playground.ui.keys import IMPORTED_NOTE, LIVE_RUN, UPLOADED_TASK, config_key
+from playground.ui.page_files import page_file
 
-TRAIN_PAGE = Path(__file__).resolve().parents[2] / "pages" / "train.py"
 FIGURE_TITLES = {"loss": "Loss and validation metric", "gradient_norm": "Gradient norm across timesteps",
                  "gradient_history": "‖dL/dh_t‖ over the whole run", "trajectory": "Hidden-state trajectories",
                  "hidden": "Hidden-state heatmap", "saturation": "Gate saturation"}
@@ -138,4 +136,4 @@ def import_panel() -> None:
     run = st.session_state.get(LIVE_RUN)
     if run is not None:
         if st.button("Open it on the Train page", icon=":material/play_arrow:", key="model_to_train"):
-            st.switch_page(TRAIN_PAGE, query_params=run.config.to_query())
+            st.switch_page(page_file("train"), query_params=run.config.to_query())

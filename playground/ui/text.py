@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from playground.markup import markdown_with_math
+from playground.ui.page_files import PAGES_DIR
 
-TEXT_DIR = Path(__file__).resolve().parents[2] / "pages" / "text"
+TEXT_DIR = PAGES_DIR / "text"
 
 
 @lru_cache(maxsize=None)

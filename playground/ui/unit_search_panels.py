@@ -8,8 +8,6 @@ opens /interventions with that unit silenced.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -19,8 +17,8 @@ from playground.figures.units import make_sequence_activation_figure, make_text_
 from playground.ui.train_panels import chart
 from playground.lessons.unit_search import (MARK_CHANNEL, MAX_PATTERN, PRESETS, SIGNALS, Search, search_sequences,
                                     search_text, text_loss_change)
+from playground.ui.page_files import page_file
 
-INTERVENTIONS_PAGE = Path(__file__).resolve().parents[2] / "pages" / "interventions.py"
 CUSTOM = "your own regular expression"
 
 
@@ -117,4 +115,4 @@ def silence_panel(run, found: Search, unit: int) -> None:
         st.caption("Next-character loss on the searched text, at the marked positions and elsewhere, with "
                    f"h_t (and c_t) of unit {unit} set to 0 at every step.")
     if st.button(f"Silence unit {unit} on the Interventions page", icon=":material/tune:", key="us_silence"):
-        st.switch_page(INTERVENTIONS_PAGE, query_params={"iv_units": str(unit)})   # the link carries the edit
+        st.switch_page(page_file("interventions"), query_params={"iv_units": str(unit)})   # the link carries the edit

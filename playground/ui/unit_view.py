@@ -9,8 +9,6 @@ the train page's heatmap click: it opens this view on the clicked unit and times
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -19,8 +17,8 @@ from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
 from playground.lessons.unit_latex import backward_equations, forward_equations
 from playground.lessons.unit_trace import UnitRef, parse_unit_query, unit_step
+from playground.ui.page_files import page_file
 
-CELL_PAGE = Path(__file__).resolve().parents[2] / "pages" / "cell.py"
 SOURCES = {"tiny": "A tiny network (every number)", "model": "Your trained model (one unit)"}
 KEYS = {"seq": "unit_seq", "layer": "unit_layer", "t": "unit_t", "unit": "unit_k"}
 URL_SEEN = "_unit_url"
@@ -133,7 +131,7 @@ def jump_to_unit() -> None:
     """Open the cell view on the unit a heatmap click chose (``JUMP_KEY``), if any."""
     jump = st.session_state.pop(JUMP_KEY, None)
     if jump:
-        st.switch_page(CELL_PAGE, query_params={"source": "model", "seq": "0", "layer": str(jump["layer"]),
+        st.switch_page(page_file("cell"), query_params={"source": "model", "seq": "0", "layer": str(jump["layer"]),
                                                "t": str(jump["t"]), "unit": str(jump["unit"])})
 
 

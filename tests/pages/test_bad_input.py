@@ -1,7 +1,7 @@
 """Bad input wherever a link or a user can give it: URL parameters, hyperparameters, uploads, weights.
 
 Every case expects a clear message, no exception element, and (where the session had one)
-its run in ``st.session_state["live_run"]`` kept with its history.
+its run in ``st.session_state[LIVE_RUN]`` kept with its history.
 """
 import io
 import os
@@ -22,6 +22,7 @@ from playground.io.checkpoint import checkpoint_dict
 from playground.io.checkpoint_format import FORMAT
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
+from playground.ui.keys import LIVE_RUN
 
 BASE = {"task": "adding", "seq_len": "10", "hidden": "8", "batch": "8"}
 SMALL = RunConfig(task="adding", seq_len=10, hidden=8, batch=8)
@@ -32,7 +33,7 @@ def app(default: str, params=None, run=None, **state) -> AppTest:
     """The page ``default`` (train/compare/data/model) opened with ``params`` in its URL, ``run`` as the
     session's live run and ``state`` in the session."""
     files = {"train": "train", "compare": "compare", "data": "data", "model": "model_io"}
-    return open_page(files[default], params, {**({"live_run": run} if run else {}), **state})
+    return open_page(files[default], params, {**({LIVE_RUN: run} if run else {}), **state})
 
 
 def trained(config: RunConfig = SMALL, steps: int = 3) -> LiveRun:
@@ -57,7 +58,7 @@ def texts(elements) -> str:
 
 def assert_kept(at, run, steps):
     assert not at.exception, texts(at.exception)
-    assert at.session_state["live_run"] is run
+    assert at.session_state[LIVE_RUN] is run
     assert run.step_count == steps and len(run.history) == steps
 
 
@@ -111,13 +112,13 @@ def test_lr_at_widget_maximum_with_sgd_diverges_with_a_message():
     at.radio(key="cfg_optimizer").set_value("sgd").run()
     at.number_input(key="cfg_lr").set_value(10.0).run()
     at.button(key="live_run_step").click().run()
-    run = at.session_state["live_run"]
+    run = at.session_state[LIVE_RUN]
     assert run.config.optimizer == "sgd" and run.config.lr == 10.0
     train_until_it_stops(run)                               # what Start does, in the run's worker
     at.run()
     assert not at.exception, texts(at.exception)
     assert "Training paused" in texts(at.error) and "lower the learning rate" in texts(at.error)
-    assert at.session_state["live_run"] is run and not run.running
+    assert at.session_state[LIVE_RUN] is run and not run.running
     assert run.step_count >= 1 and len(run.history_frame()) == run.step_count
     with run.lock:
         assert all(torch.isfinite(p).all() for p in run.net.parameters())

@@ -26,7 +26,7 @@ def test_upload_preview_and_train_on_it():
     at.button(key="data_train").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["cfg_task"] == "custom" and at.session_state["cfg_seq_len"] == 30
-    run = at.session_state["live_run"]
+    run = at.session_state[LIVE_RUN]
     assert run.task is at.session_state["custom_task"] and run.task.seq_len == 30
 
 
@@ -57,6 +57,7 @@ import time  # noqa: E402
 
 from playground.config import RunConfig  # noqa: E402
 from playground.engine.live import LiveRun  # noqa: E402
+from playground.ui.keys import LIVE_RUN
 
 OUTSIDE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 WAVE = [f"{np.sin(k / 5):.4f}" for k in range(120)]
@@ -87,7 +88,7 @@ def test_hostile_upload_on_the_page_keeps_the_run(name):
     run.step_once()
     steps = run.step_count
     at = open_data_page()
-    at.session_state["live_run"] = run
+    at.session_state[LIVE_RUN] = run
     at.radio(key="data_kind").set_value(kind).run()
     began = time.perf_counter()
     at.file_uploader(key=f"data_upload_{kind}").set_value((f"{name}.csv", data, "text/csv")).run()
@@ -98,7 +99,7 @@ def test_hostile_upload_on_the_page_keeps_the_run(name):
     everything = " | ".join(e.value for e in [*at.error, *at.info, *at.caption, *at.markdown])
     outside = OUTSIDE_CODE.sub("", everything)
     assert "](" not in outside and "www.evil" not in outside and ":smile:" not in outside, outside[:300]
-    assert at.session_state["live_run"] is run and run.step_count == steps
+    assert at.session_state[LIVE_RUN] is run and run.step_count == steps
     assert "custom_task" not in at.session_state
     assert seconds < 2.0, seconds
     if kind == "labelled" and element == "info":

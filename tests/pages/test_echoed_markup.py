@@ -14,7 +14,7 @@ import pytest
 from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
-from playground.ui.keys import UPLOADED_TASK
+from playground.ui.keys import LIVE_RUN, UPLOADED_TASK
 from playground.io.user_data import series_task
 
 PAYLOADS = {"html": "<img src=x onerror=alert(1)>", "link": "[link](javascript:alert(1))", "bold": "**bold**",
@@ -35,9 +35,9 @@ INPUTS = {
     "cell-choice": ("cell", lambda p: ({"cell_mode": p}, {})),
     "gradients-number": ("gradients", lambda p: ({"grad_rho": p}, {})),
     "gradients-text": ("gradients", lambda p: ({"conn_text": p + " the end", "conn_pos": "0"}, {})),
-    "intervention-units": ("interventions", lambda p: ({"iv_units": p}, {"live_run": small_run()})),
+    "intervention-units": ("interventions", lambda p: ({"iv_units": p}, {LIVE_RUN: small_run()})),
     "upload-title-train": ("train", lambda p: ({"task": "custom", "seq_len": "8", "hidden": "4"}, uploaded(p))),
-    "upload-title-model": ("model_io", lambda p: ({}, {"live_run": uploaded_run(p)})),
+    "upload-title-model": ("model_io", lambda p: ({}, {LIVE_RUN: uploaded_run(p)})),
 }
 
 

@@ -6,6 +6,7 @@ from playground.config import FIELDS, from_query
 from playground.lessons.gallery import GALLERY
 from playground.page_state import CELL, GRADIENTS, PAGE_TABLES, defaults, page_query, parse_page_query
 from playground.sweeps.grid import PRESETS as SWEEP_PRESETS
+from playground.ui.keys import LIVE_RUN
 
 
 def url(at) -> dict:
@@ -30,7 +31,7 @@ def test_card_opens_its_page_in_the_state_it_names(card):
             if name in card.params:
                 assert at.session_state[f"cfg_{name}"] == getattr(config, name), name
     if card.params.get("autostart") == "1":
-        keys = ["live_run"] if card.page == "train" else ["compare_rnn", "compare_gru", "compare_lstm"]
+        keys = [LIVE_RUN] if card.page == "train" else ["compare_rnn", "compare_gru", "compare_lstm"]
         assert all(at.session_state[k].running for k in keys), "the card says run, but nothing was started"
 
 

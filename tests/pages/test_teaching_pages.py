@@ -8,6 +8,7 @@ import pytest
 from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
+from playground.ui.keys import LIVE_RUN
 
 
 def charts(at):
@@ -53,7 +54,7 @@ def test_language_page_without_a_model_offers_training():
 @pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
 def test_interventions_page_before_and_after(arch):
     run = LiveRun(RunConfig(arch=arch, task="adding", seq_len=10, hidden=6, batch=4))
-    at = open_page("interventions.py", state={"live_run": run})
+    at = open_page("interventions.py", state={LIVE_RUN: run})
     assert not at.exception, [e.value for e in at.exception]
     assert len(charts(at)) == 4
     at.text_input(key="iv_units").set_value("2, 99").run()

@@ -3,6 +3,7 @@ import time
 
 import pytest
 from page_runner import open_page
+from playground.ui.keys import LIVE_RUN
 
 def plotly_count(at) -> int:
     return len([*at.get("plotly_chart"), *at.get("bidi_component")])
@@ -29,7 +30,7 @@ def test_url_settings_round_trip():
                                      "hidden": ["16"], "lr": ["0.003"], "seed": ["5"]} or \
         {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()} == {
             "arch": "gru", "task": "copy", "seq_len": "30", "lag": "7", "hidden": "16", "lr": "0.003", "seed": "5"}
-    run = at.session_state["live_run"]
+    run = at.session_state[LIVE_RUN]
     assert (run.config.arch, run.config.task, run.config.seq_len, run.config.lag) == ("gru", "copy", 30, 7)
 
 
@@ -48,13 +49,13 @@ def test_step_button_and_live_learning_rate():
     at = run_page(task="adding", seq_len="10", hidden="8")
     at.button(key="live_run_step").click().run()
     at.button(key="live_run_step").click().run()
-    run = at.session_state["live_run"]
+    run = at.session_state[LIVE_RUN]
     assert run.step_count == 2
     at.number_input(key="cfg_lr").set_value(0.002).run()
-    assert at.session_state["live_run"] is run and run.config.lr == 0.002   # no reset
+    assert at.session_state[LIVE_RUN] is run and run.config.lr == 0.002   # no reset
     at.segmented_control(key="cfg_arch").set_value("gru").run()
     assert not at.exception
-    assert at.session_state["live_run"].step_count == 0                    # structural: new model
+    assert at.session_state[LIVE_RUN].step_count == 0                    # structural: new model
 
 
 def wait_for(run, condition, bound_s=60.0):
@@ -69,11 +70,11 @@ def test_start_trains_in_the_worker_and_pause_holds():
     """Start hands training to a worker; page reruns keep the run; after Pause the count stays put."""
     at = run_page(task="adding", seq_len="10", hidden="8")
     at.button(key="live_run_run").click().run()
-    run = at.session_state["live_run"]
+    run = at.session_state[LIVE_RUN]
     assert run.running
     wait_for(run, lambda: run.step_count >= 20)
     at.run()                                          # a full rerun while running: same run, still training
-    assert at.session_state["live_run"] is run and run.running and not at.exception
+    assert at.session_state[LIVE_RUN] is run and run.running and not at.exception
     at.button(key="live_run_run").click().run()       # Pause: returns once the worker stopped
     steps = run.step_count
     assert not run.running
@@ -87,7 +88,7 @@ def test_a_pause_click_delivered_twice_still_pauses():
 
     at = run_page(task="adding", seq_len="10", hidden="8")
     at.button(key="live_run_run").click().run()                       # Start
-    run = at.session_state["live_run"]
+    run = at.session_state[LIVE_RUN]
     assert run.running
     for _ in range(2):                                                # the Pause shown, delivered twice
         set_running(run, False)

@@ -5,6 +5,7 @@ from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 from playground.lessons.unit_trace import UnitRef, unit_step
+from playground.ui.keys import LIVE_RUN
 
 
 def open_cell(state=None, **query) -> AppTest:
@@ -15,7 +16,7 @@ def open_cell(state=None, **query) -> AppTest:
 def test_a_link_opens_one_unit_of_the_trained_model_with_its_numbers():
     run = LiveRun(RunConfig(arch="gru", task="charlm", seq_len=20, hidden=40, layers=2, batch=4))
     run.step_to(2)
-    at = open_cell({"live_run": run}, source="model", layer="1", t="7", unit="33")
+    at = open_cell({LIVE_RUN: run}, source="model", layer="1", t="7", unit="33")
     assert not at.exception, [e.value for e in at.exception]
     assert at.subheader[0].value == "Unit 33 of layer 1 at t = 7: forward"
     u = unit_step(run.net, run.task, run.probe_batch, UnitRef(0, 1, 6, 33))
@@ -30,7 +31,7 @@ def test_without_a_model_or_with_bad_values_the_page_says_so():
     at = open_cell(source="model")
     assert not at.exception and "no trained model" in at.info[0].value
     run = LiveRun(RunConfig(arch="rnn", task="adding", seq_len=10, hidden=8, batch=4))
-    at = open_cell({"live_run": run}, source="model", t="99", unit="abc")
+    at = open_cell({LIVE_RUN: run}, source="model", t="99", unit="abc")
     assert not at.exception
     assert len([w for w in at.warning if "Ignored URL parameter" in w.value]) == 2
     assert at.subheader[0].value == "Unit 0 of layer 0 at t = 10: forward"

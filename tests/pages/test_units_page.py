@@ -4,11 +4,12 @@ from streamlit.testing.v1 import AppTest
 from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
+from playground.ui.keys import LIVE_RUN
 
 
 def open_units(run=None) -> AppTest:
     """The Find the unit page, with ``run`` as the session's live run."""
-    return open_page("units", state={"live_run": run} if run is not None else None)
+    return open_page("units", state={LIVE_RUN: run} if run is not None else None)
 
 
 def test_char_model_ranking_hostile_pattern_and_silence_link():

@@ -23,6 +23,7 @@ from playground.io.checkpoint import checkpoint_dict
 from playground.config import RunConfig
 from playground.errors import DataError
 from playground.tasks import make_task
+from playground.ui.keys import LIVE_RUN
 from hostile_measure import MAX_EXTRA_BYTES, MAX_SECONDS, measured
 
 torch.set_num_threads(1)
@@ -297,14 +298,14 @@ def test_model_page_refuses_and_keeps_the_run(name):
     before = {k: v.clone() for k, v in run.trainer.net.state_dict().items()}
     steps = run.step_count
     at = AppTest.from_string(NAV, default_timeout=60)
-    at.session_state["live_run"] = run
+    at.session_state[LIVE_RUN] = run
     at.run()
     at.file_uploader(key="model_upload").set_value((f"{name}.pt", build(), "application/octet-stream")).run()
     at.button(key="model_load").click().run()
     errors = " | ".join(e.value for e in at.error)
     assert fragment in errors and "The current run is unchanged" in errors, errors
     assert not at.exception
-    assert at.session_state["live_run"] is run and run.step_count == steps
+    assert at.session_state[LIVE_RUN] is run and run.step_count == steps
     assert all(torch.equal(v, before[k]) for k, v in run.trainer.net.state_dict().items())
 
 
