@@ -59,7 +59,7 @@ def grouped_ticks(server_pids: list[int], root: int) -> dict[int, tuple[str, int
     table = process_table()
     below_root = descendants(root, table) - {root}
     servers = set(server_pids)
-    trainers = set().union(*(descendants(pid, table) for pid in server_pids)) - servers if server_pids else set()
+    trainers = set().union(*(descendants(pid, table) for pid in server_pids)) - servers
     found = {pid: "server" for pid in servers} | {pid: "trainers" for pid in trainers}
     found |= {pid: "browser" for pid in below_root - servers - trainers}
     return {pid: (group, table[pid][1]) for pid, group in found.items() if pid in table}
@@ -70,7 +70,8 @@ class CpuRecorder:
 
     ``use(start, end)`` gives the CPUs each group kept busy between two ``time.monotonic()``
     instants (the window in which a scenario measures), ``series()`` one line per 5 s for a log.
-    Stop it before the browser closes: an exited process's time is no longer readable.
+    A process that exits keeps the time of its last sample: stop the recorder before the browser
+    closes, or the browser's last half second is lost.
     """
 
     INTERVAL_S = 0.5
@@ -81,12 +82,14 @@ class CpuRecorder:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _sample(self) -> None:
+        self.samples.append((time.monotonic(), grouped_ticks(self.server_pids, self.root)))
+
     def _run(self) -> None:
-        while True:
-            self.samples.append((time.monotonic(), grouped_ticks(self.server_pids, self.root)))
-            if self._stop.wait(self.INTERVAL_S):
-                self.samples.append((time.monotonic(), grouped_ticks(self.server_pids, self.root)))
-                return
+        self._sample()
+        while not self._stop.wait(self.INTERVAL_S):
+            self._sample()
+        self._sample()                     # the last one, at stop
 
     def start(self) -> "CpuRecorder":
         """Begin sampling."""
