@@ -59,6 +59,14 @@ def scenario_single(bench: Bench) -> None:
               f"{b['blank']} blank of {b['frames']} animation frames; {b['nodeChanges']} plot-node changes")
 
 
+SERVER_CPU = ("taskset", "-c", "0")       # the pinned scenarios' server (Chromium gets CPU 1)
+
+
+def pinned_apart(bench: Bench) -> tuple[str, str]:
+    """An app server pinned to CPU 0 and a Chromium executable pinned to CPU 1: (URL, executable)."""
+    return bench.server("playground/app.py", SERVER_CPU), chromium_wrapper(bench.tmp, 1)
+
+
 def scenario_pinned(bench: Bench) -> None:
     """One session with the server (and its trainers) on CPU 0 and Chromium on CPU 1.
 
@@ -66,9 +74,7 @@ def scenario_pinned(bench: Bench) -> None:
     the server only; here the page's own Chromium shares them too. Pinning the two apart measures
     what the server side sustains.
     """
-    prefix = ("taskset", "-c", "0")
-    url = bench.server("playground/app.py", prefix)
-    wrapper = chromium_wrapper(bench.tmp, 1)
+    url, wrapper = pinned_apart(bench)
     recorder, marks = bench.cpu_recorder(url), []
 
     async def go():
@@ -81,8 +87,7 @@ def scenario_pinned(bench: Bench) -> None:
     bench.add_cpu("pinned (server and trainers on CPU 0, Chromium on CPU 1): CPU use", recorder, marks)
     bench.add("pinned: training steps/s on the page ÷ bare loop", f"{r['steps_s'] / bench.bare_steps_s:.2f}",
               f"{r['steps_s']:.1f} steps/s vs bare {bench.bare_steps_s:.1f} steps/s")
-    bench.add("pinned: loss/counter redraws per second", f"{r['updates_s']:.1f} /s",
-              f"insides {r['insides_s']:.2f} /s")
+    bench.add("pinned: loss/counter redraws per second", f"{r['updates_s']:.1f} /s", "")
 
 
 def scenario_navigation(bench: Bench) -> None:
@@ -129,11 +134,8 @@ def scenario_converge(bench: Bench) -> None:
 
 def scenario_eight(bench: Bench) -> None:
     """Eight sessions at once: server pinned to CPU 0, Chromium to CPU 1."""
-    prefix = ("taskset", "-c", "0")
-    cores = usable_cpus_under(prefix)
-    url = bench.server("playground/app.py", prefix)
-    wrapper = chromium_wrapper(bench.tmp, 1)
-
+    cores = usable_cpus_under(SERVER_CPU)
+    url, wrapper = pinned_apart(bench)
     recorder, marks = bench.cpu_recorder(url), []
 
     async def go():
