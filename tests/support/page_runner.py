@@ -13,15 +13,16 @@ from typing import Any, Mapping
 
 from streamlit.testing.v1 import AppTest
 
+from playground.ui.page_files import PAGES_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "playground" / "app.py"
-PAGES = ROOT / "pages"
 TIMEOUT_S = 180            # generous: CI machines have two busy cores
 
 
 def page_file(page: str) -> Path:
     """``pages/<page>.py`` (``page`` with or without its ``.py``)."""
-    return PAGES / (page if page.endswith(".py") else f"{page}.py")
+    return PAGES_DIR / (page if page.endswith(".py") else f"{page}.py")
 
 
 def assert_clean(at: AppTest) -> AppTest:

@@ -24,11 +24,11 @@ from playground.config import RunConfig
 from playground.errors import DataError
 from playground.tasks import make_task
 from playground.ui.keys import LIVE_RUN
+from playground.ui.page_files import page_file
 from hostile_measure import MAX_EXTRA_BYTES, MAX_SECONDS, measured
 
 torch.set_num_threads(1)
 CONFIG = RunConfig(arch="gru", task="adding", hidden=8, seq_len=10, batch=8, seed=4)
-PAGES = Path(__file__).resolve().parents[3] / "pages"
 
 
 def saved(obj) -> bytes:
@@ -282,7 +282,7 @@ NAV = f"""
 import streamlit as st
 from playground.ui.frame import setup_frame
 setup_frame()
-st.navigation([st.Page({str(PAGES / 'model_io.py')!r}, url_path="model", default=True)]).run()
+st.navigation([st.Page({page_file('model_io')!r}, url_path="model", default=True)]).run()
 """
 PAGE_CASES = ["seq-len-1e9", "nested-list-value", "complex64", "float64-overflows-float32", "deflated-valid-file",
               "1kb-string-value"]

@@ -9,14 +9,14 @@ from playground.page_state import PAGE_TABLES, parse_page_query
 from playground.sweeps.grid import PRESETS as SWEEP_PRESETS
 from playground.tasks import TASKS
 from playground.tasks.base import TOPOLOGIES as TASK_TOPOLOGIES
+from playground.ui.page_files import page_file
 
-PAGES = Path(__file__).resolve().parents[3] / "pages"
 LINKS = list(GALLERY) + list(TOPOLOGIES)
 
 
 @pytest.mark.parametrize("entry", LINKS, ids=lambda e: e.title if hasattr(e, "title") else e.name)
 def test_link_parameters_are_valid_settings(entry):
-    assert (PAGES / f"{entry.page}.py").is_file()
+    assert Path(page_file(entry.page)).is_file()     # a listed page (page_file refuses others)
     if entry.page in PAGE_TABLES:                 # a teaching page: its own table names every parameter
         values, notes = parse_page_query(PAGE_TABLES[entry.page], entry.params)
         assert notes == [] and set(values) == set(entry.params)
