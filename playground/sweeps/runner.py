@@ -30,6 +30,8 @@ POLL_S = 0.25
 SWEEP_CPU_SHARE = 0.5       # of the cluster's CPUs, for all of a server's sweeps together
 MAX_SWEEPS_AT_ONCE = 2      # unfinished sweeps per server process
 
+SHARED_NOTE = "Waiting for a free CPU: another sweep on this server holds the sweeps' share."
+
 _sweeps_lock = threading.Lock()
 _admitted = 0               # sweeps started by start_sweep and not yet finished
 _trials_in_flight = 0       # over every sweep of this process
@@ -119,7 +121,7 @@ class SweepRun:
                         _give_trial_slots(1)
                         raise
                     in_flight[ref] = (index, config)
-                self._count(running=len(in_flight), queued=len(pending))
+                self._count(running=len(in_flight), queued=len(pending), note=None if in_flight else SHARED_NOTE)
                 if not in_flight:                 # every slot is another sweep's: wait for one
                     self._cancel.wait(POLL_S)
                     continue

@@ -2,7 +2,7 @@
 
 The order matters and is kept by this one file: a process that has run a local Ray and shut it
 down cannot then drive actors on another cluster (Ray keeps per-process state), so the cluster
-test runs first and the local Ray's tests after it.
+tests run first, on one head, and the local Ray's tests after them.
 
 1. A `ray start --head` on 127.0.0.1 (started and stopped here): a live run trains as an actor;
    Pause holds (a Step after it moves the counter by exactly one); closing the run kills the
@@ -42,16 +42,22 @@ def ray_cli() -> str:
     return shutil.which("ray") or str(Path(sys.executable).with_name("ray"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def head():
-    """A Ray head on 127.0.0.1 as a child process group (``--block``): stopping the group stops it."""
+    """A Ray head on 127.0.0.1 as a child process group (``--block``): stopping the group stops it.
+
+    One head for the module: a driver that left a head which then stopped is ended by Ray a
+    minute later (its GCS client gives up), so no head may stop while later tests still run.
+    """
     port = free_port()
     # Loopback only and for this test's lifetime, so without token authentication; a real cluster
     # runs with RAY_AUTH_MODE=token, and the app's environment gets the cluster's RAY_AUTH_TOKEN.
     auth = {"RAY_AUTH_MODE": "disabled"}
     saved = {key: os.environ.get(key) for key in auth}
     os.environ.update(auth)
-    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0",
+    # Ray's memory monitor kills workers when the whole machine is nearly full; on a shared test
+    # machine that is other processes' memory, not this test's: it is off on this head.
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_memory_monitor_refresh_ms="0",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen([ray_cli(), "start", "--head", "--block", "--node-ip-address", "127.0.0.1",
@@ -139,7 +145,8 @@ def test_a_run_the_full_cluster_cannot_place_reads_as_queued_and_blocks_no_other
 
 
 @pytest.fixture(scope="module")
-def local_ray():         # used after the head's test, which stopped it: see the module docstring
+def local_ray():         # used after the head's tests: see the module docstring
+    disconnect()                  # leave the head (it stays up until the module ends)
     module = connect()            # a local Ray on this machine's usable CPUs
     yield module
     disconnect()
