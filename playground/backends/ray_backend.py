@@ -14,9 +14,10 @@ actor) until it answers or Ray reports the actor dead, which loses that run only
 Each actor asks Ray for ``RUN_CPUS`` of a CPU, so a cluster node hosts about 1 / RUN_CPUS live
 runs and Ray places new ones on the nodes with room. A run whose actor Ray has not placed yet
 (the cluster is full) has never answered: it reads as *queued* (``queue_position``: the unplaced
-runs submitted before it), never as a stopped trainer, and starts once Ray finds it room. Closing a run kills its actor, which gives its CPU share back at once. A run that
-nobody reads for ``IDLE_PAUSE_S`` is paused, as in the pool; the views, and the waiting on them,
-are ``playground.backends.run_views.RunViews``'s, as the pool's are.
+runs submitted before it), never as a stopped trainer, and starts once Ray finds it room.
+Closing a run kills its actor, which gives its CPU share back at once. A run that nobody reads
+for ``IDLE_PAUSE_S`` is paused, as in the pool; the views, and the waiting on them, are
+``playground.backends.run_views.RunViews``'s, as the pool's are.
 """
 from __future__ import annotations
 
@@ -196,10 +197,10 @@ class RayBackend(RunViews):
     def _absorb(self, run_id: int, messages: list[dict]) -> None:
         """Merge one actor's answer into its view (the actor is placed: no longer queued)."""
         with self._lock:
-            self._placed.add(run_id)
             view = self._views[run_id]
             if view.closed:
                 return
+            self._placed.add(run_id)
             view.queue_position = None
             if self._merge(view, messages):
                 view.wanted = False
