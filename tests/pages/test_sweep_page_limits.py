@@ -1,4 +1,5 @@
-"""The sweep page's limits: one sweep per session, a busy server says so, autostart starts at most one, fields are bounded."""
+"""The sweep page's limits: one sweep per session, a busy server says so, autostart starts at most one per
+session, and the fields are bounded."""
 import pytest
 from streamlit.testing.v1 import AppTest
 

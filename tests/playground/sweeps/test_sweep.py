@@ -8,8 +8,8 @@ from playground import cli
 from playground.config import RunConfig, from_query
 from playground.errors import ConfigError
 from playground.figures.sweep import make_memory_figure
-from playground.sweeps.grid import (MAX_FIELD_CHARS, MAX_TRIAL_STEPS, MAX_TRIALS, TrialResult, reaches, run_trial, solved_threshold, spec_from_strings,
-                              train_url)
+from playground.sweeps.grid import (MAX_FIELD_CHARS, MAX_TRIAL_STEPS, MAX_TRIALS, TrialResult, reaches, run_trial,
+                                    solved_threshold, spec_from_strings, train_url)
 from playground.sweeps.results import memory_curve, results_frame
 from playground.tasks import make_task
 

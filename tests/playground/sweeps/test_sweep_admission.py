@@ -25,7 +25,8 @@ def test_the_server_runs_at_most_its_cap_of_sweeps_and_admits_again_when_one_end
     runs = [start_sweep(SPEC) for _ in range(MAX_SWEEPS_AT_ONCE)]
     try:
         assert sweeps_running() == MAX_SWEEPS_AT_ONCE
-        with pytest.raises(SweepsBusyError, match=f"running {MAX_SWEEPS_AT_ONCE} sweeps, its limit; try again") as caught:
+        busy = f"running {MAX_SWEEPS_AT_ONCE} sweeps, its limit; try again"
+        with pytest.raises(SweepsBusyError, match=busy) as caught:
             start_sweep(SPEC)
         assert "\n" not in str(caught.value)
         runs[0].cancel()                                    # Cancel works while Ray is still starting
