@@ -12,6 +12,7 @@ and with ``--out`` appends one CSV row per trial as it ends (flushed), so Ctrl-C
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -211,7 +212,7 @@ def cmd_sweep(args) -> int:
 
     connect(args.address)                     # an unreachable address is one line and status 2, here
     print(f"sweep: {spec.size()} trials of {spec.steps} steps on {cluster_cpus()} Ray CPUs", file=sys.stderr)
-    with open(out, "w", newline="") if out is not None else open(os.devnull, "w") as table:
+    with open(out, "w", newline="") if out is not None else contextlib.nullcontext() as table:
         run = start_sweep(spec, args.address, cpu_share=1.0)      # the whole cluster: no live runs share it
         shown = 0
         try:
@@ -219,7 +220,8 @@ def cmd_sweep(args) -> int:
                 results = run.progress().results
                 for result in results[shown:]:
                     print(json.dumps(result.row()), flush=True)
-                    write_trial_row(table, result, header=shown == 0)
+                    if table is not None:
+                        write_trial_row(table, result, header=shown == 0)
                     shown += 1
         except KeyboardInterrupt:
             run.cancel()

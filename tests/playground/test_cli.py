@@ -159,3 +159,7 @@ def test_sweep_out_keeps_every_finished_trial_when_interrupted(tmp_path, monkeyp
     table = pd.read_csv(out)
     assert list(table["trial"]) == [0, 1] and list(table["seed"]) == [0, 1]
     assert "interrupted" in capsys.readouterr().err
+    assert main(["sweep", "--seed", "0,1,2", "--steps", "5"]) == 130          # without --out: the JSON lines only
+    printed = capsys.readouterr()
+    assert [json.loads(line)["seed"] for line in printed.out.splitlines()] == [0, 1]
+    assert printed.err.splitlines()[-1] == "error: interrupted"
