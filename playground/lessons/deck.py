@@ -33,6 +33,7 @@ from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN
 from playground.lessons.cell_trace import CellSpec, parse_sequence
 from playground.config import FIELDS, RunConfig, clipped, from_mapping
 from playground.errors import ConfigError, PlaygroundError
+from playground.numbers import whole_number
 from playground.tasks import CUSTOM_TASK, make_task
 
 MAX_BYTES = 32_000            # a deck file; ten steps of notes take about 4 kB
@@ -284,10 +285,9 @@ def load_builtin(name: str) -> Deck:
 
 def step_index(raw: Any, count: int) -> tuple[int, str | None]:
     """The 0-based step of a 1-based URL value, clamped to the deck; a note when it was unusable."""
-    text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw).strip()
-    if not text.isdigit() or len(text) > 4:
-        return 0, "Ignored URL parameter step: not a step number; starting at step 1."
-    number = int(text)
+    number = whole_number(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
+    if number is None:
+        return 0, "Ignored URL parameter step: not a step number written with the digits 0-9; starting at step 1."
     if not 1 <= number <= count:
         return min(max(number, 1), count) - 1, f"Ignored URL parameter step: this deck has steps 1 to {count}."
     return number - 1, None
