@@ -15,7 +15,7 @@ from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT
 from models.init import INITS
 from playground.errors import ConfigError
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
-from playground.numbers import decimal_number, whole_number
+from playground.strict_numbers import decimal_number, whole_number
 from playground.tasks import CUSTOM_TASK, TASKS
 
 OPTIMIZERS = ("adam", "sgd")

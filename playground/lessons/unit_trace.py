@@ -29,7 +29,7 @@ from models import GRUCell, LSTMCell, RNNCell
 from models.architectures import SIGMOID_GATES, OfArchitecture
 from models.network import SequenceNet
 from playground.errors import ConfigError
-from playground.numbers import whole_number
+from playground.strict_numbers import whole_number
 from playground.tasks.base import Batch, Task
 
 REPLAY_NAME = {"a": "pre"}                  # the replay records the RNN's pre-activation as "pre"

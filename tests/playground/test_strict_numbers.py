@@ -11,7 +11,7 @@ from playground.config import FIELDS, parse_field
 from playground.errors import ConfigError
 from playground.lessons.deck import step_index
 from playground.lessons.unit_trace import UnitRef, parse_unit_query
-from playground.numbers import MAX_CHARS, decimal_number, whole_number
+from playground.strict_numbers import MAX_CHARS, decimal_number, whole_number
 from playground.page_state import PAGE_TABLES
 
 UNICODE_DIGITS = ["²", "¹²", "١٢", "٣", "۴", "߅", "๓", "１２", "𝟙", "Ⅻ", "½", "1_000", "1\u00a0", "\u20071"]
