@@ -28,6 +28,7 @@ import torch
 
 from playground.errors import PlaygroundError
 from playground.engine.live import MAX_STEPS_PER_TICK, LiveRun
+from playground.backends.parking import RECORDS_KEY
 from playground.tasks import make_task
 
 QUANTUM_S = 0.05          # training per slice before the worker looks at commands again
@@ -86,12 +87,17 @@ class Worker:
 
     def submit(self, run_id: int, config, task, weights, resume=None) -> None:
         """Build the run (paused), install ``weights`` (and ``resume``) if given, and publish its state and probe."""
+        records = []
+        if resume is not None and RECORDS_KEY in resume:                   # a parked run coming back
+            resume = dict(resume)
+            records = resume.pop(RECORDS_KEY)
         try:
             run = LiveRun(config, task if task is not None else make_task(config), weights, resume)
         except (PlaygroundError, ValueError, RuntimeError, MemoryError) as err:
             self.send({"run": run_id, "acked": 0, "error": f"Cannot build this run: {err}", "running": False,
                        "step": 0})
             return
+        run.records = [r for r in records if r.step < run.step_count] + run.records
         wrun = WorkerRun(run_id, run)
         self.runs[run_id] = wrun
         self.publish(wrun, probe=True, force_probe=True)
