@@ -13,6 +13,7 @@ A sweep (or anything else that should count as one live run) holds a place throu
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import weakref
@@ -43,6 +44,7 @@ class SessionLedger:
         self.idle_park_s = idle_park_s
         self._lock = threading.RLock()
         self._members: list = []                  # RunHandles and Holds, oldest first
+        self._replaced: list = []                 # runs about to be replaced: they hold no place meanwhile
         _LEDGERS.add(self)
         _start_sweeper()
 
@@ -62,7 +64,7 @@ class SessionLedger:
         """Admit ``newcomer`` (a RunHandle about to submit, or a Hold): park the session's least
         recently read paused run if the cap is reached; AdmissionError when every place trains."""
         with self._lock:
-            others = [m for m in self.live() if m is not newcomer]
+            others = self._others(newcomer)
             while len(others) >= self.cap:
                 idle = sorted((m for m in others if not isinstance(m, Hold) and _paused(m)),
                               key=lambda m: m.peek().last_read)
@@ -70,9 +72,22 @@ class SessionLedger:
                     raise AdmissionError(
                         f"This session already has {self.cap} live runs training, the most one visitor may "
                         f"hold; pause or reset one of them (Train, Compare, Talk, teaching pages) to start this {what}.")
-                others = [m for m in self.live() if m is not newcomer]
+                others = self._others(newcomer)
             if newcomer not in self._members:
                 self._members.append(newcomer)
+
+    def _others(self, newcomer) -> list:
+        return [m for m in self.live() if m is not newcomer and not any(m is r for r in self._replaced)]
+
+    @contextlib.contextmanager
+    def replacing(self, runs):
+        """Within the block, ``runs`` (about to be replaced by the runs opened in it) hold no place:
+        a Reset or a change of settings at the cap is not refused for the run it replaces."""
+        self._replaced = [r for r in runs if r is not None]
+        try:
+            yield
+        finally:
+            self._replaced = []
 
     def hold(self, what: str = "sweep") -> Hold:
         """A place for something that is not a run (a sweep counts as one live run); AdmissionError at the cap."""
