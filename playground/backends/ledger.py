@@ -10,6 +10,8 @@ parked to make room; when every run of the session is training, the new one is r
 a one-line message naming the cap. Parked runs hold no place.
 
 A sweep (or anything else that should count as one live run) holds a place through ``hold``.
+When the session ends (``end``), the run kept for its browser (``keep_for_browser``) is saved
+for that browser's next session (``playground.backends.saved_runs``) and the rest are closed.
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ class SessionLedger:
         self._lock = threading.RLock()
         self._members: list = []                  # RunHandles and Holds, oldest first
         self._replaced: list = []                 # runs about to be replaced: they hold no place meanwhile
+        self._kept: tuple | None = None           # (browser token, run) saved when the session ends
         _LEDGERS.add(self)
         _start_sweeper()
 
@@ -105,6 +108,21 @@ class SessionLedger:
         """Park every paused run unread for ``idle_s`` (default ``idle_park_s``); how many were parked."""
         limit = self.idle_park_s if idle_s is None else idle_s
         return sum(1 for run in self.runs() if not run.parked and run.park(limit))
+
+    def keep_for_browser(self, token: str | None, run) -> None:
+        """When the session ends, save ``run`` for the browser ``token`` instead of dropping it
+        (``playground.backends.saved_runs``); None forgets the choice."""
+        self._kept = None if token is None or run is None else (token, run)
+
+    def end(self) -> None:
+        """The session ended: save the run kept for its browser (in the background), close the rest."""
+        kept = self._kept
+        if kept is not None and any(run is kept[1] for run in self.runs()):
+            from playground.backends.saved_runs import saved_runs
+
+            self.forget(kept[1])
+            saved_runs().save_later(*kept)
+        self.close_all()
 
     def close_all(self) -> None:
         """Close every run of the session and release its holds (the session ended)."""

@@ -8,7 +8,9 @@ page makes its runs here (``new_run``, ``run_transaction``), through the session
 (``playground.backends.ledger``): one cap on the live runs a session holds, idle runs parked.
 A run is kept only once it is stored in session state; one that a refusal or a rerun cuts
 off on its way there is closed. The session's runs are closed when the session ends
-(``session_runs``'s release hook), which frees their memory in the workers.
+(``session_runs``'s release hook), which frees their memory in the workers; the Train page's
+run is first saved for the browser (``playground.backends.saved_runs``), so a reload, or a
+return after the session closed, gets it back (``run_back``).
 """
 from __future__ import annotations
 
@@ -21,15 +23,21 @@ from playground.errors import PlaygroundError
 from playground.backends import default_backend
 from playground.backends.ledger import SessionLedger
 from playground.backends.run_handle import RunHandle
+from playground.backends.saved_runs import saved_runs
+from playground.engine.live import STRUCTURAL
+from playground.io import export
+from playground.tasks import make_task
+from playground.ui.browser_identity import browser_token
 from playground.ui.frame import button_hint
 from playground.io.user_data import with_seq_len
 from playground.ui.keys import LIVE_RUN, UPLOADED_TASK
 
 
 
-@st.cache_resource(scope="session", on_release=SessionLedger.close_all, show_spinner=False)
+@st.cache_resource(scope="session", on_release=SessionLedger.end, show_spinner=False)
 def session_runs() -> SessionLedger:
-    """This session's ledger of runs: its cap on live runs, closed together when the session ends."""
+    """This session's ledger of runs: its cap on live runs; when the session ends, its Train page run is
+    saved for the browser's next session and the others are closed."""
     return SessionLedger()
 
 
@@ -92,12 +100,15 @@ def get_run(config: RunConfig, key: str = LIVE_RUN, task=None) -> RunHandle | No
     run (after showing the reason) when the config cannot be built or is refused.
     """
     run: RunHandle | None = st.session_state.get(key)
+    if key == LIVE_RUN and (run is None or run.view.closed):
+        run = run_back(config) or run
     if config.task == CUSTOM_TASK and task is None:
         task = custom_task(config)
         if task is None:
             return run
     if run is not None and not run.needs_reset(config) and (config.task != CUSTOM_TASK or run.task is task):
         run.apply_live_settings(config)
+        keep_for_browser(run, key)
         return run
     was_running = run is not None and run.running and not run.error
     try:
@@ -111,7 +122,42 @@ def get_run(config: RunConfig, key: str = LIVE_RUN, task=None) -> RunHandle | No
         if was_running:
             set_running(new, True)
         st.toast("Settings changed: the model was re-initialised.")
+    keep_for_browser(new, key)
     return new
+
+
+def keep_for_browser(run: RunHandle, key: str) -> None:
+    """Have the session's end save the Train page's run for this browser (a run on uploaded data,
+    which a later session may not have, is not kept)."""
+    if key == LIVE_RUN:
+        session_runs().keep_for_browser(browser_token() if run.config.task != CUSTOM_TASK else None, run)
+
+
+def run_back(config: RunConfig) -> RunHandle | None:
+    """The run this browser's last session left on the Train page (saved when that session ended),
+    restored exactly and stored as the session's run, when its settings are ``config``'s; else None."""
+    if config.task == CUSTOM_TASK:
+        return None
+    token, store = browser_token(), saved_runs()
+    data = store.read(token)
+    if data is None:
+        return None
+    try:
+        with run_transaction() as open_run:
+            def same_settings(saved, task, weights, resume):
+                structural = any(getattr(saved, k) != getattr(config, k) for k in STRUCTURAL)
+                return None if structural else open_run(saved, task, weights, resume)
+
+            back = export.import_run(data, lambda name, saved: make_task(saved), same_settings)
+            if back is not None:
+                replace_run(LIVE_RUN, back)
+    except PlaygroundError:
+        store.discard(token)                     # unusable now (e.g. refused): not offered again
+        return None
+    if back is not None:
+        store.discard(token)
+        st.toast(f"Your run is back where you left it, at step {back.step_count:,}.", icon=":material/restore:")
+    return back
 
 
 def custom_task(config: RunConfig):
