@@ -113,6 +113,8 @@ class Worker:
                 run.error = None
                 running = [w.vruntime for w in self.runs.values() if w.ready()]
                 wrun.vruntime = max(wrun.vruntime, min(running, default=wrun.vruntime))  # no credit for waiting
+            elif not wanted and run.running and run.step_count:
+                run.trainer.validate()          # a paused run shows the metric of the weights it paused at
             run.running = wanted
         elif name == "step_to":
             target = int(args.get("target", 0))
