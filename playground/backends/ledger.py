@@ -41,9 +41,9 @@ class Hold:
 class SessionLedger:
     """The runs (``RunHandle``s) and holds of one session, at most ``cap`` of them live at once."""
 
-    def __init__(self, cap: int = MAX_LIVE_RUNS, idle_park_s: float = IDLE_PARK_S):
-        self.cap = cap
-        self.idle_park_s = idle_park_s
+    def __init__(self, cap: int | None = None, idle_park_s: float | None = None):
+        self.cap = MAX_LIVE_RUNS if cap is None else cap
+        self.idle_park_s = IDLE_PARK_S if idle_park_s is None else idle_park_s
         self._lock = threading.RLock()
         self._members: list = []                  # RunHandles and Holds, oldest first
         self._replaced: list = []                 # runs about to be replaced: they hold no place meanwhile
@@ -73,8 +73,9 @@ class SessionLedger:
                               key=lambda m: m.peek().last_read)
                 if not any(m.park() for m in idle[:1]):
                     raise AdmissionError(
-                        f"This session already has {self.cap} live runs training, the most one visitor may "
-                        f"hold; pause or reset one of them (Train, Compare, Talk, teaching pages) to start this {what}.")
+                        f"This session already has {self.cap} live run{'s' if self.cap != 1 else ''} training, "
+                        f"the most one visitor may hold; pause or reset one (on Train, Compare, Talk or a "
+                        f"teaching page) to start this {what}.")
                 others = self._others(newcomer)
             if newcomer not in self._members:
                 self._members.append(newcomer)

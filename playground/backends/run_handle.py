@@ -84,6 +84,11 @@ class RunHandle:
         with self._guard:
             return None if self._parked is not None or self.run_id is None else self.backend.peek(self.run_id)
 
+    def quiet_config(self) -> RunConfig:
+        """The run's config without counting as a read: a parked run stays parked."""
+        with self._guard:
+            return self._parked.config if self._parked is not None else self.backend.peek(self.run_id).config
+
     def park(self, idle_s: float = 0.0) -> bool:
         """Save the run and free it in the backend if it is paused and nobody read it for ``idle_s``
         seconds; True when parked now. A run that cannot be saved stays as it is."""

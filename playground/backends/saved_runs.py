@@ -2,7 +2,7 @@
 
 When a session ends (a reload, a closed tab, a dropped connection), its Train page run is
 saved under the browser's random token: its resume state (weights, optimizer, data stream,
-history: ``playground.io.export.weights_bytes``, the app's own checked file format) goes to a
+history, in the app's own checked weights-file format) goes to a
 file in a private temporary folder, never kept in memory, and the run is closed. The next
 session of that browser reads the file back through the same checks as an uploaded weights
 file and continues the run exactly.
@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 
 from playground.errors import PlaygroundError
-from playground.io.export import weights_bytes
+from playground.io.checkpoint import checkpoint_bytes
 
 MAX_SAVED_RUNS = 64
 MAX_SAVED_BYTES = 512 * 2**20
@@ -55,7 +55,8 @@ class SavedRuns:
         """Write ``run``'s resume state under ``token`` (replacing an older one); False when the
         run could not hand over its state. The oldest files go when the store is over its bounds."""
         try:
-            data = weights_bytes(run)
+            state = dict(run.resume_state())
+            data = checkpoint_bytes(run.quiet_config(), run.task.name, state.pop("weights"), state)
         except PlaygroundError:
             return False
         if len(data) > self.max_bytes:

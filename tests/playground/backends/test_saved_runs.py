@@ -36,9 +36,12 @@ def test_a_session_that_ends_leaves_its_run_for_the_browser_to_take_back_exactly
         other = RunHandle(pool, SMALL.replace(seed=8), ledger=ledger)
         assert run.wait_ready(BOUND_S) and other.wait_ready(BOUND_S)
         run.step_to(20)
+        assert run.park(idle_s=0.0)                             # parked runs are saved without coming back
+        parked_id = run.run_id
         ledger.keep_for_browser("b" * 32, run)
         ledger.end()                                            # a reload: the session's caches are released
         data = store.read("b" * 32, wait_s=BOUND_S)
+        assert run.run_id == parked_id                          # it was not brought back to be saved
         assert data is not None and other.view.closed and run.view.closed
         assert pool.load()["runs"] == 0                         # nothing stays held in the backend
         back = export.import_run(data, task_for, lambda c, t, w, r: RunHandle(pool, c, t, w, r))
@@ -55,9 +58,10 @@ def test_a_session_that_ends_leaves_its_run_for_the_browser_to_take_back_exactly
 
 
 def test_the_store_is_bounded_in_count_and_bytes_oldest_first(tmp_path):
-    data = export.weights_bytes(LiveRun(SMALL))
-    store = SavedRuns(tmp_path, max_runs=3, max_bytes=10 * len(data))
     run = LiveRun(SMALL)
+    run.quiet_config = lambda: run.config                      # what a RunHandle offers the store
+    data = export.weights_bytes(run)
+    store = SavedRuns(tmp_path, max_runs=3, max_bytes=10 * len(data))
     for k in range(5):
         assert store.save(f"{k:032d}", run)
         newest = store._path(f"{k:032d}")
@@ -75,6 +79,9 @@ def test_the_store_is_bounded_in_count_and_bytes_oldest_first(tmp_path):
 
 def test_a_run_that_cannot_hand_over_its_state_is_not_saved(tmp_path):
     class Broken:
+        def quiet_config(self):
+            return SMALL
+
         def resume_state(self):
             from playground.errors import TrainerLostError
             raise TrainerLostError("gone")
