@@ -70,7 +70,7 @@ class SessionLedger:
             others = self._others(newcomer)
             while len(others) >= self.cap:
                 idle = sorted((m for m in others if not isinstance(m, Hold) and _paused(m)),
-                              key=lambda m: m.peek().last_read)
+                              key=lambda m: getattr(m.peek(), "last_read", 0.0))
                 if not any(m.park() for m in idle[:1]):
                     raise AdmissionError(
                         f"This session already has {self.cap} live run{'s' if self.cap != 1 else ''} training, "

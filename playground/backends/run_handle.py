@@ -128,7 +128,14 @@ class RunHandle:
     config = delegated("view.config", "The run's config as its worker has it (learning rate and clipping may "
                                       "have changed).")
     step_count = delegated("view.step", "Training steps done so far.")
-    running = delegated("view.wanted", "True while the run trains or waits in the queue to train.")
+
+    @property
+    def running(self) -> bool:
+        """True while the run trains or waits in the queue to train (a parked run does not: asking
+        does not bring it back)."""
+        with self._guard:
+            return self._parked is None and self.view.wanted
+
     error = delegated("view.error", "Why the run stopped for good (None while it is healthy).")
     note = delegated("view.note", "A note from the backend (paused for lack of watchers).")
     queue_position = delegated("view.queue_position",

@@ -66,6 +66,7 @@ def test_only_paused_unread_runs_are_parked(pool):
     training.set_running(True)
     assert ledger.park_idle(idle_s=3600.0) == 0                     # read just now: not idle
     assert ledger.park_idle(idle_s=0.0) == 1 and paused.parked and not training.parked
+    assert not paused.running and paused.parked                   # asking whether it trains does not wake it
     ledger.close_all()
     assert ledger.runs() == [] and training.view.closed
 
