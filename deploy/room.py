@@ -3,7 +3,7 @@
     python -m deploy.room --replicas 2 --port 8080       # then open http://127.0.0.1:8080
     make room REPLICAS=4 PORT=8080
 
-Each replica is a ``streamlit run playground/app.py`` on a free loopback port with its own
+Each replica is a ``streamlit run playground/app.py`` (``deploy/replica.py``) on a free loopback port with its own
 worker pool, named ``r0``, ``r1``, ... (``RNN_PLAYGROUND_REPLICA``, shown on its /health page);
 all share one cookie secret, so a browser that falls over to another replica keeps working.
 nginx runs as a child (not a daemon) with its configuration, pid file and temp folders in a
@@ -23,7 +23,7 @@ from pathlib import Path
 from deploy.nginx import render, replica_name
 from playground.cli import OneLineParser
 from playground.backends.health import REPLICA_ENV
-from tools.local_server import free_port, healthy, start_server, stop_server
+from deploy.replica import free_port, healthy, start_server, stop_server
 
 MAX_REPLICAS = 32
 NGINX_START_S = 30
