@@ -54,7 +54,7 @@ def markdown(data: dict) -> str:
                       "peak server memory rise (MB) | note |", "|---|---|---|---|---|---|"]
             for k in p["pranks"]:
                 lines.append(f"| {k['attack']} | {k['tries']} | {k['messages']} | {'yes' if k['server_up'] else 'NO'} "
-                             f"| {k.get('rss_rise_mb', '—')} | {k['note'][:200]} |")
+                             f"| {k.get('rss_rise_mb', '—')} | {'; '.join([k['note'][:160], *k.get('tracebacks', [])[:3]])} |")
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,7 @@ from deploy.nginx import ClientLimits
 from deploy.replica import healthy, start_server, stop_server
 from deploy.room import Room
 from tools.load.learner import LATE_S, PAGE_TIMEOUT_S, START, SessionStats
-from tools.load.server_use import ServerUse
+from tools.load.server_use import ServerUse, tree_rss
 from tools.load.stream import Tab
 from tools.load.users import LearnerUser, PranksterUser
 
@@ -67,6 +67,7 @@ def run_phase(target: Target, sessions: int, duration_s: float, query: str, pran
     env = Environment(user_classes=users, host=target.url)
     env.query, env.sessions, env.pranks = query, [], []
     env.server_up = lambda: healthy(target.url)
+    env.server_rss = (lambda: tree_rss(target.server_pids)) if target.server_pids else None
     recorder = ServerUse(target.server_pids).start() if target.server_pids else None
     gevent.sleep(1.0)                                   # idle samples before the class arrives
     began = time.monotonic()

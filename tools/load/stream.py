@@ -57,6 +57,8 @@ class Tab:
         self._asked_timers: dict[str, float] = {}
         self.listeners: list[Callable[[ForwardMsg], None]] = []
         self.file_urls: dict[str, object] = {}
+        self.pages: dict[str, str] = {}                      # URL path → page script hash (from the navigation)
+        self.runs_done = 0                                   # script runs finished, full or fragment
         self.missing_refs = 0
         self.full_runs_done = 0
         self.closed = False
@@ -79,6 +81,23 @@ class Tab:
         self.page_name, self.query = page, query
         self.rerun()
         return self
+
+    def goto(self, page: str, query: str = "") -> None:
+        """Switch this tab to another page of the app (as a sidebar link does): same session, new page."""
+        self.page_hash, self.page_name, self.query = self.pages.get(page, ""), page, query
+        self.elements.clear()
+        self.widgets.clear()
+        self.timers.clear()
+        self.rerun()
+
+    def wait_run(self, after: int, timeout_s: float) -> bool:
+        """Wait until more than ``after`` script runs have finished; False on timeout or a closed stream."""
+        deadline = time.monotonic() + timeout_s
+        while self.runs_done <= after:
+            if self.closed or time.monotonic() > deadline:
+                return False
+            gevent.sleep(0.05)
+        return True
 
     @property
     def xsrf(self) -> str:
@@ -133,6 +152,14 @@ class Tab:
         else:
             state.trigger_value = True
             self.rerun(state)
+
+    def set_value(self, element, value) -> None:
+        """Type into a text input or area, or pick a select box's option (by its label), and rerun."""
+        kind = element.WhichOneof("type")
+        state = WidgetState(id=getattr(element, kind).id)
+        state.string_value = value
+        self.widgets[state.id] = state
+        self.rerun()
 
     def set_slider(self, element, value: float) -> None:
         """Move a slider to ``value`` and rerun, as releasing the handle does."""
@@ -215,6 +242,7 @@ class Tab:
             self.page_hash = msg.new_session.page_script_hash or self.page_hash
         elif kind == "navigation":
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
+            self.pages.update({p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages})
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
@@ -225,9 +253,11 @@ class Tab:
         elif kind == "stop_auto_rerun":
             for fragment in msg.stop_auto_rerun.fragment_ids:
                 self.timers.pop(fragment, None)
-        elif kind == "script_finished" and msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
-            self.timers = dict(self._asked_timers)        # a full run sets the page's timers anew
-            self.full_runs_done += 1
+        elif kind == "script_finished":
+            self.runs_done += 1
+            if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                self.timers = dict(self._asked_timers)    # a full run sets the page's timers anew
+                self.full_runs_done += 1
         elif kind == "file_urls_response":
             if msg.file_urls_response.file_urls:
                 self.file_urls[msg.file_urls_response.response_id] = msg.file_urls_response.file_urls[0]

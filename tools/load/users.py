@@ -44,4 +44,5 @@ class PranksterUser(User):
         """Run each attack class once, in order, until the load ends."""
         from tools.load.prankster import Prankster      # only a run with a prankster needs it
         env = self.environment
-        Prankster(self.host, fire=env.events.request.fire, results=env.pranks, check=env.server_up).run(env.load_until)
+        Prankster(self.host, fire=env.events.request.fire, results=env.pranks, check=env.server_up,
+                  rss=env.server_rss).run(env.load_until)
