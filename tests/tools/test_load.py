@@ -12,6 +12,7 @@ import pytest
 
 from tools.local_server import ROOT
 
+SMALL_QUERY = "arch=gru&task=adding&seq_len=20&hidden=16"      # a small model: the test is about the protocol
 pytestmark = pytest.mark.slow
 SESSIONS = 10
 DURATION_S = 20
@@ -21,7 +22,7 @@ LIMIT_S = 240          # a bound on a stuck run, far above its usual minute
 def test_ten_sessions_receive_updates_and_the_report_is_written(tmp_path):
     out = tmp_path / "report"
     done = subprocess.run([sys.executable, "-m", "tools.load", "--sessions", str(SESSIONS), "--duration",
-                           str(DURATION_S), "--spawn-rate", "5", "--out", str(out)],
+                           str(DURATION_S), "--spawn-rate", "5", "--query", SMALL_QUERY, "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=LIMIT_S)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = json.loads((out / "load.json").read_text())

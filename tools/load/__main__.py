@@ -1,6 +1,7 @@
 """``python -m tools.load``: hold simulated sessions of /train on a server or a room and report what they saw.
 
     python -m tools.load --sessions 10 --duration 20                  # one server started here
+    python -m tools.load --query "arch=gru&hidden=16&seq_len=20"       # a smaller model than the defaults
     python -m tools.load --target room --replicas 2 --sessions 10,20,40
     python -m tools.load --sessions 8 --prankster compare             # the class without, then with, the prankster
     python -m tools.load --target url --url http://127.0.0.1:8501     # a server already running (no CPU numbers)
@@ -21,7 +22,7 @@ from tools.load.run import run_phase, start_target, warm
 
 MAX_SESSIONS = 1000
 MAX_DURATION_S = 3600
-DEFAULT_QUERY = "arch=gru&task=adding&seq_len=20&hidden=16"
+DEFAULT_QUERY = ""              # the app's defaults, as a class opening the room's link
 
 
 def session_counts(text: str) -> list[int]:
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prankster", choices=("off", "on", "compare"), default="off",
                         help="a hostile visitor running the attack classes while the class trains; "
                              "compare runs each phase without, then with it")
-    parser.add_argument("--query", default=DEFAULT_QUERY, help="the /train URL settings every session opens")
+    parser.add_argument("--query", default=DEFAULT_QUERY, help="the /train URL settings every session opens (default: none, the app's defaults)")
     parser.add_argument("--out", default="load-report", help="folder for load.json and load.md")
     args = parser.parse_args(argv)
     try:
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     phases = []
     try:
-        warm(target.url, args.query)
+        warm(target, args.query)
         for count in counts:
             for prankster in pranks:
                 print(f"phase: {count} sessions on the {args.target}{' with the prankster' if prankster else ''}, "

@@ -114,6 +114,8 @@ class Learner:
         self.stats.steps.append((now, step))
         if self.stats.start_pressed is None or now < self.stats.start_pressed:
             return
+        if self.stats.first_update_s is None and step == 0:      # the page drawn before training began
+            return
         previous = self.stats.update_times[-1] if self.stats.update_times else self.stats.start_pressed
         self.stats.update_times.append(now)
         if self.stats.first_update_s is None:
@@ -189,8 +191,10 @@ class Learner:
         try:
             self.tab.open("train", self.query)
             self.stats.replica = self.tab.http.cookies.get("rnn_replica", "")
-            if self._wait_for("button", START, PAGE_TIMEOUT_S) is None and not self.running_shown:
-                self.stats.errors.append(f"no Start button within {PAGE_TIMEOUT_S} s ({self.tab.close_reason})")
+            wait_s = min(PAGE_TIMEOUT_S, until - time.monotonic())
+            if self._wait_for("button", START, wait_s) is None and not self.running_shown:
+                self.stats.errors.append(f"no Start button within {wait_s:.0f} s "
+                                         f"({self.tab.close_reason or f'{len(self.tab.elements)} elements shown'})")
                 return self.stats
             self.stats.page_load_s = time.monotonic() - opened
             self.fire(request_type="page", name="/train until Start shows", response_time=self.stats.page_load_s * 1000,

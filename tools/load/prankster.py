@@ -60,22 +60,25 @@ class Prankster:
         for name, attack in self.attacks:
             if time.monotonic() >= until:
                 break
-            record = {"attack": name, "tries": 0, "messages": 0, "exceptions": 0, "note": ""}
+            record = {"attack": name, "tries": 0, "messages": 0, "exceptions": 0, "note": "", "server_up": None}
+            self.results.append(record)             # kept, as far as it got, if the phase ends during it
             watcher = gevent.spawn(self._watch_memory, record)
             began = time.monotonic()
             try:
                 attack(record, until)
+            except gevent.GreenletExit:
+                record["note"] = (record["note"] + " (cut short by the end of the phase)").strip()
+                raise
             except Exception as err:     # noqa: BLE001 — a failed attack is a finding, not the end of the run
                 record["note"] = f"attack stopped: {type(err).__name__}: {str(err)[:120]}"
             finally:
                 watcher.kill()
-            record["seconds"] = round(time.monotonic() - began, 1)
+                record["seconds"] = round(time.monotonic() - began, 1)
             record["server_up"] = self.check()
             self.fire(request_type="prank", name=name, response_time=record["seconds"] * 1000, response_length=0,
                       exception=None if record["server_up"] and not record["exceptions"] else
                       RuntimeError(f"{record['exceptions']} tracebacks shown, server up: {record['server_up']}"),
                       context={})
-            self.results.append(record)
         return self.results
 
     def _watch_memory(self, record: dict) -> None:

@@ -53,7 +53,7 @@ def markdown(data: dict) -> str:
             lines += ["", "| attack class | tries | refused with a message | server up after | "
                       "peak server memory rise (MB) | note |", "|---|---|---|---|---|---|"]
             for k in p["pranks"]:
-                lines.append(f"| {k['attack']} | {k['tries']} | {k['messages']} | {'yes' if k['server_up'] else 'NO'} "
+                lines.append(f"| {k['attack']} | {k['tries']} | {k['messages']} | { {True: 'yes', False: 'NO', None: '—'}[k['server_up']] } "
                              f"| {k.get('rss_rise_mb', '—')} | {'; '.join([k['note'][:160], *k.get('tracebacks', [])[:3]])} |")
     return "\n".join(lines) + "\n"
 

@@ -17,7 +17,7 @@ from locust.env import Environment
 from deploy.nginx import ClientLimits
 from deploy.replica import healthy, start_server, stop_server
 from deploy.room import Room
-from tools.load.learner import LATE_S, PAGE_TIMEOUT_S, START, SessionStats
+from tools.load.learner import LATE_S, PAGE_TIMEOUT_S, PAUSE, START, STEP_LABEL, SessionStats, shown_int
 from tools.load.server_use import ServerUse, tree_rss
 from tools.load.stream import Tab
 from tools.load.users import LearnerUser, PranksterUser
@@ -34,30 +34,48 @@ class Target:
     url: str
     server_pids: list[int] = field(default_factory=list)
     stop: object = None
+    replica_urls: list[str] = field(default_factory=list)     # each server's own address (warmed one by one)
 
 
 def start_target(kind: str, replicas: int = 2, url: str = "", sessions: int = 60) -> Target:
     """Start one server (``server``) or a room (``room``), or name a running one (``url``)."""
     if kind == "server":
         proc, address = start_server()
-        return Target(kind, address, [proc.pid], lambda: stop_server(proc))
+        return Target(kind, address, [proc.pid], lambda: stop_server(proc), [address])
     if kind == "room":
         room = Room(replicas, limits=ClientLimits(people=max(ClientLimits.people, sessions))).start()
-        return Target(kind, room.url, [proc.pid for proc, _ in room.replicas], room.stop)
-    return Target(kind, url.rstrip("/"), [], lambda: None)
+        return Target(kind, room.url, [proc.pid for proc, _ in room.replicas], room.stop,
+                      [address for _, address in room.replicas])
+    return Target(kind, url.rstrip("/"), [], lambda: None, [url.rstrip("/")])
 
 
-def warm(url: str, query: str) -> None:
-    """Open /train once and wait for its Start button, so the server's first imports are not measured."""
+def warm(target: Target, query: str) -> None:
+    """Open /train once on each server and wait for its Start button, so first imports are not measured."""
+    for url in target.replica_urls:
+        warm_one(url, query)
+
+
+def warm_one(url: str, query: str) -> None:
+    """On ``url``: open /train, train until the counter moves (the trainers start), pause, close."""
     tab = Tab(url).open("train", query)
     try:
-        deadline = time.monotonic() + PAGE_TIMEOUT_S
-        while tab.find("button", START) is None and tab.find("checkbox", START) is None:
-            if tab.closed or time.monotonic() > deadline:
-                raise RuntimeError(f"{url}/train showed no Start within {PAGE_TIMEOUT_S} s ({tab.close_reason})")
-            gevent.sleep(0.1)
+        _wait(tab, lambda: tab.find("button", START), f"{url}/train showed no Start")
+        tab.press(tab.find("button", START))
+        _wait(tab, lambda: (shown_int(tab.find("metric", STEP_LABEL).metric.body) or 0) > 0
+              if tab.find("metric", STEP_LABEL) else False, f"{url}/train did not train")
+        _wait(tab, lambda: tab.find("button", PAUSE), f"{url}/train showed no Pause")
+        tab.press(tab.find("button", PAUSE))
+        _wait(tab, lambda: tab.find("button", START), f"{url}/train did not pause")
     finally:
         tab.close()
+
+
+def _wait(tab: Tab, condition, failure: str) -> None:
+    deadline = time.monotonic() + PAGE_TIMEOUT_S
+    while not condition():
+        if tab.closed or time.monotonic() > deadline:
+            raise RuntimeError(f"{failure} within {PAGE_TIMEOUT_S} s ({tab.close_reason or 'stream open'})")
+        gevent.sleep(0.1)
 
 
 def run_phase(target: Target, sessions: int, duration_s: float, query: str, prankster: bool = False,
