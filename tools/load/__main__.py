@@ -1,4 +1,4 @@
-"""``python -m tools.load``: hold simulated sessions of /train on a server or a room and report what they saw.
+"""Hold simulated sessions of /train on a server or a room and report what they saw (python -m tools.load).
 
     python -m tools.load --sessions 10 --duration 20                  # one server started here
     python -m tools.load --query "arch=gru&hidden=16&seq_len=20"       # a smaller model than the defaults
@@ -15,6 +15,7 @@ import os
 import platform
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playground.cli import OneLineParser
 from tools.load.report import write_report
@@ -34,6 +35,12 @@ def session_counts(text: str) -> list[int]:
     if not counts or not all(1 <= c <= MAX_SESSIONS for c in counts) or len(counts) > 10:
         raise ValueError(f"--sessions takes 1 to 10 counts, each between 1 and {MAX_SESSIONS} (got {text[:40]!r})")
     return counts
+
+
+def is_loopback(url: str) -> bool:
+    """True for an http URL on this machine (127.0.0.0/8 or localhost): the only servers this tool loads."""
+    host = urlsplit(url).hostname or ""
+    return url.startswith("http://") and (host == "localhost" or host.startswith("127."))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"error: --spawn-rate must be between 0.1 and 50 (got {args.spawn_rate:g})\n")
     if not 1 <= args.replicas <= 8:
         parser.exit(2, f"error: --replicas must be between 1 and 8 (got {args.replicas})\n")
-    if args.target == "url" and not args.url.startswith(("http://127.", "http://localhost")):
+    if args.target == "url" and not is_loopback(args.url):
         parser.exit(2, "error: --target url needs --url http://127.0.0.1:PORT (load only a server on this machine)\n")
     pranks = {"off": [False], "on": [True], "compare": [False, True]}[args.prankster]
     try:
