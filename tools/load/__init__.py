@@ -8,4 +8,7 @@ class trains. ``run.py`` starts the target and sums up, ``report.py`` writes the
 Markdown tables.
 """
 
-import locust  # noqa: F401  first: Locust patches sockets and threads for gevent before anything opens one
+# First, before any module of this package opens a socket or a thread: Locust patches them for
+# gevent when imported. Importing this package therefore patches the importing process (tests
+# run ``python -m tools.load`` in a process of its own).
+import locust  # noqa: F401,E402
