@@ -21,7 +21,8 @@ def markdown(data: dict) -> str:
     """The report as Markdown: one summary row per phase, then each phase's sessions and pranks."""
     lines = [f"# Load report", "", f"Machine: {data['machine']}. A session is *held* when its step counter "
              f"redraws at least {data['held_rate_per_s']:g} times a second over the steady window "
-             "(from the last session's first update to the end).", "",
+             "(from the last session's first update to the end). The load generator's own CPU use is given "
+             "beside each phase: on a small machine it competes with the server.", "",
              "| target | prankster | sessions | held ≥ 2/s | updates/s (median, min) | Start → first update (median s) "
              "| steps/s per session (median) | commands (lost, late) | server CPUs (server + trainers, proxy) "
              "| CPU per session | memory per session (MB) | server up |",
@@ -42,6 +43,7 @@ def markdown(data: dict) -> str:
     for index, p in enumerate(data["phases"], 1):
         lines += ["", f"## Phase {index}: {p['sessions']} sessions on the {p['target']}"
                   f"{' with the prankster' if p['prankster'] else ''}", "",
+                  f"Window {p['window_s']} s; the load generator used {p.get('generator_cpus', 0):.2f} CPUs.", "",
                   "| session | replica | page until Start (s) | Start → first update (s) | updates | updates/s "
                   "| steps/s | commands | lost | late | errors |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in p["rows"]:

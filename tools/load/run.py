@@ -7,9 +7,10 @@ phase's summary with every session's record.
 """
 from __future__ import annotations
 
+import os
 import statistics
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import gevent
 from locust.env import Environment
@@ -88,19 +89,20 @@ def run_phase(target: Target, sessions: int, duration_s: float, query: str, pran
     env.server_rss = (lambda: tree_rss(target.server_pids)) if target.server_pids else None
     recorder = ServerUse(target.server_pids).start() if target.server_pids else None
     gevent.sleep(1.0)                                   # idle samples before the class arrives
-    began = time.monotonic()
+    began, own_cpu = time.monotonic(), _own_cpu_s()
     env.load_until = began + duration_s
     runner = env.create_local_runner()
     runner.start(sessions + (1 if prankster else 0), spawn_rate=spawn_rate)
     gevent.sleep(duration_s)
     runner.quit()
     ended = time.monotonic()
+    generator_cpus = (_own_cpu_s() - own_cpu) / (ended - began)
     down = not healthy(target.url)
     if recorder is not None:
         recorder.stop()
     summary = summarise(env.sessions, began, ended, recorder, sessions)
     summary.update(target=target.kind, prankster=prankster, duration_s=duration_s, query=query,
-                   server_down_at_end=down, pranks=env.pranks,
+                   server_down_at_end=down, pranks=env.pranks, generator_cpus=round(generator_cpus, 2),
                    locust={name: {"requests": s.num_requests, "failures": s.num_failures,
                                   "median_ms": s.median_response_time, "p95_ms": s.get_response_time_percentile(0.95)}
                            for (name, _), s in env.stats.entries.items()})
@@ -149,14 +151,15 @@ def summarise(stats: list[SessionStats], began: float, ended: float, recorder: S
     return out
 
 
+def _own_cpu_s() -> float:
+    """CPU seconds this process (the load generator itself) has used."""
+    times = os.times()
+    return times.user + times.system
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
 def _median(values: list[float]) -> float:
     return round(statistics.median(values), 2) if values else 0.0
-
-
-def as_dict(stats: SessionStats) -> dict:
-    """A session's full record (for the JSON report)."""
-    return asdict(stats)
