@@ -21,6 +21,7 @@ from tools.load.stream import Tab
 STEP_LABEL = "Step"            # the live counter's metric tile on /train
 START, PAUSE = "Start", "Pause"
 SLIDER_LABEL = "Sequence length T"
+QUEUED = "Waiting for a free trainer"     # the note of a run the workers cannot take yet
 PAGE_TIMEOUT_S = 180           # a cold server imports torch on its first page
 LOST_S = 15.0                  # a command whose effect has not shown by then is lost (the reader presses again)
 LATE_S = 2.0                   # ... and one that took longer than this was late
@@ -46,6 +47,8 @@ class SessionStats:
     start_pressed: float | None = None
     first_update_s: float | None = None
     update_times: list[float] = field(default_factory=list)
+    redraw_times: list[float] = field(default_factory=list)        # every redraw of the counter, changed or not
+    queued: int = 0                                                # redraws showing the run waiting for a trainer
     steps: list[tuple[float, int]] = field(default_factory=list)     # (time, step shown)
     commands: list[Command] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -59,6 +62,10 @@ class SessionStats:
         end = until or self.ended or time.monotonic()
         count = sum(1 for t in self.update_times if start < t <= end)
         return count / (end - start) if end > start else 0.0
+
+    def redraw_rate(self, since: float, until: float) -> float:
+        """Step-counter redraws per second (a new step or not) between two instants."""
+        return sum(1 for t in self.redraw_times if since < t <= until) / (until - since) if until > since else 0.0
 
     def training_rate(self, since: float | None = None, until: float | None = None) -> float:
         """Training steps per second as the counter showed them (a run rebuilt by a slider restarts its count)."""
@@ -97,7 +104,11 @@ class Learner:
             element = msg.delta.new_element
             kind = element.WhichOneof("type")
             if kind == "metric" and element.metric.label == STEP_LABEL:
+                if self.stats.start_pressed is not None:
+                    self.stats.redraw_times.append(now)
                 self._counter(now, shown_int(element.metric.body))
+            elif kind == "alert" and element.alert.body.startswith(QUEUED):
+                self.stats.queued += 1
             elif kind == "exception":
                 self.stats.errors.append(f"exception shown: {element.exception.type}: {element.exception.message[:120]}")
             elif kind in ("button", "checkbox") and getattr(element, kind).label in (START, PAUSE):

@@ -23,32 +23,36 @@ def markdown(data: dict) -> str:
              f"redraws at least {data['held_rate_per_s']:g} times a second over the steady window "
              "(from the last session's first update to the end). The load generator's own CPU use is given "
              "beside each phase: on a small machine it competes with the server.", "",
-             "| target | prankster | sessions | held ≥ 2/s | updates/s (median, min) | Start → first update (median s) "
+             "| target | prankster | sessions | held ≥ 2/s | queued for a trainer | updates/s (median, min) | counter redraws/s (median) | Start → first update (median s) "
              "| steps/s per session (median) | commands (lost, late) | server CPUs (server + trainers, proxy) "
-             "| CPU per session | memory per session (MB) | server up |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| CPU per session | server CPU ms per update | memory per session (MB) | server up |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in data["phases"]:
         server = p.get("server")
         cpus = f"{server['cpus']['server']:.2f} + {server['cpus']['trainers']:.2f}, {server['cpus']['proxy']:.2f}" if server else "—"
         lines.append(
             f"| {p['target']} | {'yes' if p['prankster'] else 'no'} | {p['sessions']} | {p['sessions_held']} "
-            f"| {p['updates_per_s_median']:.2f}, {p['updates_per_s_min']:.2f} | {p['start_to_first_update_s_median']:.2f} "
+            f"| {p['sessions_queued']} | {p['updates_per_s_median']:.2f}, {p['updates_per_s_min']:.2f} "
+            f"| {p['redraws_per_s_median']:.2f} | {p['start_to_first_update_s_median']:.2f} "
             f"| {p['steps_per_s_median']:.0f} | {p['commands']} ({p['lost']}, {p['late']}) | {cpus} "
-            f"| {server['cpu_per_session']:.3f} | {server['rss_per_session_mb']:.1f} | "
+            f"| {server['cpu_per_session']:.3f} | {server['server_ms_per_update'] or '—'} | {server['rss_per_session_mb']:.1f} | "
             f"{'no' if p['server_down_at_end'] else 'yes'} |" if server else
             f"| {p['target']} | {'yes' if p['prankster'] else 'no'} | {p['sessions']} | {p['sessions_held']} "
-            f"| {p['updates_per_s_median']:.2f}, {p['updates_per_s_min']:.2f} | {p['start_to_first_update_s_median']:.2f} "
-            f"| {p['steps_per_s_median']:.0f} | {p['commands']} ({p['lost']}, {p['late']}) | — | — | — "
+            f"| {p['sessions_queued']} | {p['updates_per_s_median']:.2f}, {p['updates_per_s_min']:.2f} "
+            f"| {p['redraws_per_s_median']:.2f} | {p['start_to_first_update_s_median']:.2f} "
+            f"| {p['steps_per_s_median']:.0f} | {p['commands']} ({p['lost']}, {p['late']}) | — | — | — | — "
             f"| {'no' if p['server_down_at_end'] else 'yes'} |")
     for index, p in enumerate(data["phases"], 1):
         lines += ["", f"## Phase {index}: {p['sessions']} sessions on the {p['target']}"
                   f"{' with the prankster' if p['prankster'] else ''}", "",
                   f"Window {p['window_s']} s; the load generator used {p.get('generator_cpus', 0):.2f} CPUs.", "",
                   "| session | replica | page until Start (s) | Start → first update (s) | updates | updates/s "
-                  "| steps/s | commands | lost | late | errors |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| redraws/s | queued redraws | steps/s | commands | lost | late | errors |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in p["rows"]:
             lines.append(f"| {r['session']} | {r['replica'] or '—'} | {_s(r['page_load_s'])} "
                          f"| {_s(r['start_to_first_update_s'])} | {r['updates']} | {r['updates_per_s']:.2f} "
+                         f"| {r['redraws_per_s']:.2f} | {r['queued_redraws']} "
                          f"| {r['steps_per_s']:.0f} | {r['commands']} | {r['lost']} | {r['late']} "
                          f"| {'; '.join(r['errors'])[:200] or '—'} |")
         if p["pranks"]:

@@ -123,6 +123,7 @@ def summarise(stats: list[SessionStats], began: float, ended: float, recorder: S
     rows = [{"session": s.name, "replica": s.replica,
              "page_load_s": _round(s.page_load_s), "start_to_first_update_s": _round(s.first_update_s),
              "updates": len(s.update_times), "updates_per_s": round(s.update_rate(start, end), 2),
+             "redraws_per_s": round(s.redraw_rate(start, end), 2), "queued_redraws": s.queued,
              "steps_per_s": round(s.training_rate(start, end), 1),
              "commands": len(s.commands), "lost": sum(c.lost for c in s.commands),
              "late": sum(1 for c in s.commands if c.effect_s is not None and c.effect_s > LATE_S),
@@ -133,6 +134,8 @@ def summarise(stats: list[SessionStats], began: float, ended: float, recorder: S
            "sessions_updated": sum(1 for r in rows if r["updates"] > 0),
            "sessions_held": sum(1 for r in rates if r >= HELD_RATE),
            "updates_per_s_median": _median(rates), "updates_per_s_min": min(rates, default=0.0),
+           "redraws_per_s_median": _median([r["redraws_per_s"] for r in rows]),
+           "sessions_queued": sum(1 for r in rows if r["queued_redraws"]),
            "steps_per_s_median": _median([r["steps_per_s"] for r in rows]),
            "steps_per_s_total": round(sum(r["steps_per_s"] for r in rows), 1),
            "start_to_first_update_s_median": _median(firsts),
@@ -143,7 +146,10 @@ def summarise(stats: list[SessionStats], began: float, ended: float, recorder: S
         rss, peak = recorder.rss(start, end)
         cpus = recorder.cpus(start, end)
         live = max(1, len(rows))
+        updates_per_s = sum(rates)
         out["server"] = {"cpus": {k: round(v, 2) for k, v in cpus.items()},
+                         # the cost of one redraw for one session, whatever else shares the cores
+                         "server_ms_per_update": round(1000 * cpus["server"] / updates_per_s, 1) if updates_per_s else None,
                          "cpu_per_session": round((cpus["server"] + cpus["trainers"]) / live, 3),
                          "server_cpu_per_session": round(cpus["server"] / live, 3),
                          "rss_idle_mb": round(idle_rss / MB), "rss_mb": round(rss / MB), "rss_peak_mb": round(peak / MB),
