@@ -3,7 +3,8 @@
 Each class is tried a few ways, every try bounded in time (``TRY_S``) and size:
 
 - ``unicode digits in URL values``: every page opened with every URL setting it reads spelled in
-  digits ``str.isdigit`` accepts and ``int`` refuses (superscripts) or other scripts' digits;
+  digits ``str.isdigit`` accepts and ``int`` refuses (a superscript); /train also in another
+  script's digits, which ``int`` reads;
 - ``hostile regex on /units``: patterns with nested or huge repeat counts, some spelled in
   non-ASCII digits, typed into *Find the unit* over a character model trained for a moment;
 - ``crafted weights file``: a file of a few kilobytes whose resume history declares millions of
@@ -128,7 +129,7 @@ class Prankster:
         probe.close()
         for page in pages:
             names = list(PAGE_TABLES.get(page, FIELDS)) + ["step", "seq_len", "hidden"]
-            for digits in ODD_DIGITS:
+            for digits in ODD_DIGITS[:1] if page != "train" else ODD_DIGITS:    # one spelling per page, both on /train
                 if time.monotonic() >= until:
                     return
                 tab = self._tab(page, "&".join(f"{n}={requests.utils.quote(digits)}" for n in names))
