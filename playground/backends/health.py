@@ -14,7 +14,7 @@ import secrets
 
 REPLICA_ENV = "RNN_PLAYGROUND_REPLICA"
 MAX_NAME = 32
-UNNAMED = f"server-{secrets.token_hex(3)}"      # one name for this process's life, telling nothing about it
+UNNAMED = f"server-{secrets.token_hex(2)}"      # one name for this process's life, telling nothing about it
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
