@@ -1,5 +1,5 @@
 # RNN Playground: `make app` runs the app, `make room` runs it for a room (replicas behind nginx),
-# `make test` runs the whole suite, `make bench` times training.
+# `make test` runs the whole suite, `make bench` times training, `make load` measures capacity.
 # Each target first sets up whatever is missing on a fresh Debian machine with Python 3.11;
 # when everything is installed that check takes well under a second.
 
@@ -21,7 +21,7 @@ NGINX := /usr/sbin/nginx
 REPLICAS ?= 2
 PORT ?= 8080
 
-.PHONY: app room test bench install browser nginx
+.PHONY: app room test bench load install browser nginx
 
 app: install
 	$(PYTHON) -m streamlit run playground/app.py
@@ -35,6 +35,12 @@ test: install browser nginx
 
 bench: install
 	$(PYTHON) -m playground bench
+
+# Simulated sessions over Streamlit's own protocol (no browsers): capacity of one server or a room.
+# LOAD_ARGS passes options, e.g. make load LOAD_ARGS="--target room --sessions 10,20"; see python -m tools.load --help.
+LOAD_ARGS ?= --sessions 10 --duration 30
+load: install nginx
+	$(PYTHON) -m tools.load $(LOAD_ARGS)
 
 # Install the pinned requirements and this package (editable) when the stamp is missing or
 # older than requirements.txt / pyproject.toml, or when a needed module cannot be found.

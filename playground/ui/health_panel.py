@@ -19,7 +19,7 @@ def session_count() -> int:
 def health_ui() -> None:
     """The replica's name and load as metrics, and the same numbers as JSON (for scripts)."""
     report = health_report(session_count(), training_backend())
-    cols = st.columns(5)
+    cols = st.columns([2, 1, 1, 1, 1])     # the replica's name is the one wide value
     cols[0].metric("Replica", report["replica"])
     cols[1].metric("Sessions", report["sessions"])
     cols[2].metric("Runs training", report["training"], help=f"{report['waiting']} waiting for a trainer")
