@@ -15,6 +15,8 @@ session in it. So every ``ray.init`` and ``ray.shutdown`` of the process runs on
 ``ray-owner``, started on first use and never ended: the local Ray lives as long as the server,
 whoever asked for it first, and no sweep or page shuts it down. ``start_connect()`` hands the
 work to that thread and returns a ``Future``, so a sweep can be cancelled while Ray starts.
+Only the main thread, whose end is the process's, does the work itself (the CLI: Ray then
+also handles its SIGTERM); one lock keeps the two from starting Ray at once.
 
 A cluster's nodes need this package installed (``pip install -e .`` in a checkout), as the
 trials and live runs import it there.
@@ -37,6 +39,7 @@ OBJECT_STORE_BYTES = 100 * 2**20      # results and snapshots are small; the def
 REACH_TIMEOUT_S = 3.0                 # Ray itself retries an unreachable address for minutes
 
 _owner_lock = threading.Lock()
+_job_lock = threading.Lock()           # one Ray start or stop at a time, on whichever thread
 _owner_jobs: queue.Queue | None = None
 
 
@@ -48,23 +51,34 @@ def configured_address() -> str | None:
 def _owner_loop(jobs: queue.Queue) -> None:
     """The ``ray-owner`` thread: run each job in turn, forever (its end would kill a local Ray)."""
     while True:
-        job, future = jobs.get()
-        if not future.set_running_or_notify_cancel():
-            continue
-        try:
+        _run(*jobs.get())
+
+
+def _run(job: Callable, future: Future) -> None:
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        with _job_lock:
             future.set_result(job())
-        except BaseException as err:  # noqa: BLE001 — handed to the caller through the Future
-            future.set_exception(err)
+    except BaseException as err:  # noqa: BLE001 — handed to the caller through the Future
+        future.set_exception(err)
 
 
 def on_owner_thread(job: Callable) -> Future:
-    """Run ``job`` on the process's ``ray-owner`` thread (started on first use); its Future."""
+    """Run ``job`` on the process's ``ray-owner`` thread (started on first use); its Future.
+
+    Called on the main thread, which lasts as long as the process, ``job`` runs there and then.
+    """
     global _owner_jobs
+    if threading.current_thread() is threading.main_thread():
+        future: Future = Future()
+        _run(job, future)
+        return future
     with _owner_lock:
         if _owner_jobs is None:
             _owner_jobs = queue.Queue()
             threading.Thread(target=_owner_loop, args=(_owner_jobs,), name="ray-owner", daemon=True).start()
-        future: Future = Future()
+        future = Future()
         _owner_jobs.put((job, future))
     return future
 
@@ -85,7 +99,7 @@ def connect(address: str | None = None):
 
 
 def _init(address: str | None):
-    """``ray.init`` unless Ray is initialised already; runs on the ``ray-owner`` thread only."""
+    """``ray.init`` unless Ray is initialised already; runs on the ``ray-owner`` or the main thread only."""
     try:
         import ray
     except ImportError:

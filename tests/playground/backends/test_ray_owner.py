@@ -23,3 +23,10 @@ def test_ray_is_started_by_one_thread_that_outlives_the_threads_that_asked(monke
     assert len(starters) == 2 and starters[0] is starters[1]
     assert starters[0].name == "ray-owner" and starters[0].daemon and starters[0].is_alive()
     assert starters[0] is not threading.main_thread()
+
+
+def test_the_main_thread_which_lasts_as_long_as_the_process_starts_ray_itself(monkeypatch):
+    starters = []
+    monkeypatch.setattr(ray_cluster, "_init", lambda address: starters.append(threading.current_thread()) or "ray")
+    assert ray_cluster.connect() == "ray"            # the CLI's case: Ray then also handles its SIGTERM
+    assert starters == [threading.main_thread()]
