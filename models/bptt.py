@@ -41,6 +41,10 @@ Weights, summed over t and the B probe rows (BPTT shares the weights; s is the W
 with da^{hh} = da^{ih} except the GRU's n block, r_t ⊙ da_n. The first layer's input
 gradient W_ihᵀ da^{ih}_t is returned too (an embedding's gradient is built from it).
 
+Truncation (``cut_every`` = k > 0): the forward detached the state entering steps k + 1,
+2k + 1, …, so there ρ is not sent back (and the LSTM's δc̃ stops too): δh_t of a step
+before a cut holds only what its own chunk of steps sends back.
+
 Jacobian rows: H extra rows in the last layer walk the same steps with sequence 0's
 gate values, start as the identity at t = T and get no direct term; row k then holds
 dh_T[k]/dh_t, so those rows are the Jacobian ∂h_T/∂h_t of sequence 0.
@@ -71,8 +75,8 @@ class Gradients:
 
 @torch.no_grad()
 def bptt(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str, Tensor], dh_out: Tensor,
-         inputs: Tensor | None = None, intervention: Intervention | None = None, jacobian: bool = False
-         ) -> Gradients:
+         inputs: Tensor | None = None, intervention: Intervention | None = None, jacobian: bool = False,
+         cut_every: int = 0) -> Gradients:
     """Backpropagation through time over the replay's records: see the module docstring.
 
     ``net`` is the SequenceNet that ran the forward (its arch, activation and weights are
@@ -81,7 +85,8 @@ def bptt(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str,
     name -> (L, T, B, H) as the replay records them (RNN "pre", GRU "r", "z", "n", LSTM
     "i", "f", "g", "o", "c"). ``dh_out`` (T, B, H) is dL/dh_t of the last layer through the
     head alone (the direct term). ``inputs`` (T, B, I), what the first layer received, asks
-    for the weight gradients and the input gradient as well.
+    for the weight gradients and the input gradient as well. ``cut_every`` k > 0: the state
+    was detached every k steps (truncated BPTT), and no gradient crosses those points.
     """
     L, T, B, H = hidden.shape
     clamp = intervention.clamp if intervention else {}
@@ -96,7 +101,7 @@ def bptt(net: SequenceNet, hidden: Tensor, cell: Tensor | None, gates: dict[str,
         layer_gates = {name: g[layer] for name, g in gates.items()}
         step = net.architecture.backward(hidden[layer], None if cell is None else cell[layer], layer_gates,
                                          W_hh, b_hh, net.activation, clamp, keep if top else None, copies)
-        dh = _walk_back(step, _cotangent_rows(direct, copies))
+        dh = _walk_back(step, _cotangent_rows(direct, copies), cut_every)
         grads[layer] = dh[:, :B]
         if copies:
             jac = dh[:, B:]
@@ -139,12 +144,14 @@ def _cotangent_rows(direct: Tensor, copies: int) -> Tensor:
     return rows
 
 
-def _walk_back(step, dh: Tensor) -> Tensor:
+def _walk_back(step, dh: Tensor, cut_every: int = 0) -> Tensor:
     """δh_t = e_t + ρ_{t+1} for t = T … 1, in place: ``dh`` (T, R, H) comes in holding e_t,
-    and each step adds ρ_t into δh_{t−1}; returns ``dh``."""
+    and each step adds ρ_t into δh_{t−1}, except across a cut (0-based t a multiple of
+    ``cut_every``); returns ``dh``."""
     steps = dh.unbind(0)                                   # views: each step writes into dh
     for t in reversed(range(len(steps))):
-        step(t, steps[t], steps[t - 1] if t else None)
+        cut = t == 0 or (cut_every > 0 and t % cut_every == 0)
+        step(t, steps[t], None if cut else steps[t - 1])
     return dh
 
 

@@ -18,6 +18,7 @@ def write_run(folder: Path, trainer) -> dict[str, Path]:
     paths["config.json"].write_text(json.dumps(config, indent=2) + "\n")
     trainer.history_frame().to_csv(paths["history.csv"], index=False)
     save_checkpoint(paths["weights.pt"], trainer.config, trainer.task.name, trainer.net)
-    snapshot = probe(trainer.net, trainer.task, trainer.probe_batch, trainer.step_count)
+    snapshot = probe(trainer.net, trainer.task, trainer.probe_batch, trainer.step_count,
+                     cut_every=trainer.truncation)
     np.savez(paths["probe.npz"], **snapshot.to_npz_dict())
     return paths
