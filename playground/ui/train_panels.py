@@ -12,7 +12,7 @@ import streamlit as st
 
 from models.architectures import architecture
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
-from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
+from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
 from playground.figures.training import make_loss_figure
@@ -87,10 +87,10 @@ def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> Non
 
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
-    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm,
+    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
                                 title=f"Gradient norm across timesteps (step {snap.step})")
     live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
-          f"{snap.spectral_radius[-1]:.3f}.")
+          f"{snap.spectral_radius[-1]:.3f}." + cuts_summary(snap.cuts))
 
 
 def gradient_history_panel(records: list[Record], key: str) -> None:
