@@ -4,10 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from playground.errors import PlaygroundError
+from playground.markup import literal
 from playground.figures.style import ARCH_LABELS
 from playground.figures.text import make_scale_html, make_text_html
-from playground.lessons.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
-                                 validation_excerpt)
+from playground.engine.run_summary import shown
+from playground.lessons.language import (forced_and_free, read_text, sample_seeded, small_charlm_config, top_k,
+                                         unit_ranking, validation_excerpt)
 from playground.page_state import AUTOSTART, LANGUAGE
 from playground.ui.teaching import session_char_model, train_here_ui
 from playground.ui.text import page_text
@@ -77,7 +79,10 @@ st.caption(f"Text alternative: unit {unit} of {kind} ranges from {values.min():+
 explain("language_units")
 
 st.header(f"Top-{TOP_K} guesses for the next character", divider="gray")
-start = st.slider("From position", 0, max(0, len(reading.chars) - 1), 0, key="lang_start")
+start, last = 0, len(reading.chars) - 1
+if last > 0:                                       # a slider needs two values; a shorter text keeps it in range
+    st.session_state["lang_start"] = min(st.session_state.get("lang_start", 0), last)
+    start = st.slider("From position", 0, last, key="lang_start")
 rows = []
 for k in range(start, min(len(reading.chars), start + 20)):
     actual = reading.chars[k + 1] if k + 1 < len(reading.chars) else ""
@@ -88,6 +93,34 @@ for k in range(start, min(len(reading.chars), start + 20)):
 st.dataframe(pd.DataFrame(rows).set_index("position"), width="stretch")
 st.caption("Each row: the character just read, the character that actually follows, and the model's five "
            "likeliest next characters with their probabilities.")
+
+st.header("Teacher forcing and free-running", divider="gray")
+longest = len(reading.chars) - 1                  # the prompt leaves at least one character to guess
+prompt = 1
+if longest > 1:                                    # a slider needs two values to choose from
+    st.session_state["lang_prompt_len"] = min(st.session_state.get("lang_prompt_len", 20), longest)
+    prompt = st.slider("Prompt: characters both readings start from", 1, longest, key="lang_prompt_len")
+try:
+    with model.lock:
+        both = forced_and_free(net, task, text, prompt)
+except PlaygroundError as err:
+    st.warning(f"Cannot read this text both ways: {err}.")
+else:
+    c = st.columns(4)
+    c[0].metric("Bits/char on this text", shown(both.bits_per_char), help="Teacher forcing, over the whole text.")
+    c[1].metric("Perplexity", shown(both.perplexity), help="2^(bits/char): as unsure as a fair choice among "
+                                                           "this many characters.")
+    c[2].metric("Teacher forcing: right", f"{both.forced_hits:.0%}", help="Next characters guessed right.")
+    c[3].metric("Free-running: same as text", f"{both.free_hits:.0%}",
+                help="Positions where the model's own text equals the true text.")
+    st.code(f"prompt  {both.prompt}\n\n{both.rows()}", language=None)
+    left = both.free_leaves_at
+    st.caption(f"After the prompt {literal(both.prompt, 24)}: text = the true text, forced = the likeliest next "
+               f"character given the true text so far, free = the model's own text from the same prompt, "
+               f"reading its own guesses. " +
+               ("Free-running never leaves the text here." if left is None else
+                f"Free-running leaves the text at character {left + 1} after the prompt."))
+explain("language_forcing")
 
 st.header("Samples", divider="gray")
 c = st.columns([2, 1, 1, 1])

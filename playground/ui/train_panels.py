@@ -74,6 +74,8 @@ def metrics_panel(run, summary: RunSummary) -> None:
     else:
         cols[3].metric(f"Validation {task.metric_name}", "—")
     cols[4].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
+    if line := summary.perplexity_line():
+        st.caption(line)
 
 
 def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> None:

@@ -1,0 +1,36 @@
+"""The Language page shows one text read with teacher forcing and free-running, with its perplexity."""
+import pytest
+
+from page_runner import open_page
+from playground.config import RunConfig
+from playground.engine.live import LiveRun
+from playground.engine.run_summary import shown
+from playground.lessons.language import forced_and_free
+
+
+def test_both_readings_and_perplexity_beside_bits_per_char():
+    run = LiveRun(RunConfig(arch="gru", task="charlm", seq_len=12, hidden=6, batch=4))
+    at = open_page("language.py", state={"language_run": run})
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Teacher forcing and free-running" in [h.value for h in at.header]
+    text = at.text_area(key="lang_text").value
+    both = forced_and_free(run.net, run.task, text, at.slider(key="lang_prompt_len").value)
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Bits/char on this text"] == shown(both.bits_per_char)
+    assert tiles["Perplexity"] == shown(both.perplexity) == shown(2 ** both.bits_per_char)
+    assert any(c.value.startswith(f"prompt  {both.prompt}") and both.rows() in c.value for c in at.code)
+
+
+@pytest.mark.parametrize("text", ["ab", "a", "\u2603\u2603\u2603", "abcd"])
+def test_short_or_unknown_texts_get_a_note(text):
+    run = LiveRun(RunConfig(arch="rnn", task="charlm", seq_len=12, hidden=6, batch=4))
+    at = open_page("language.py", state={"language_run": run, "lang_prompt_len": 50})
+    at.text_area(key="lang_text").set_value(text).run()
+    assert not at.exception, [e.value for e in at.exception]
+    if text == "ab":
+        assert not [s for s in at.slider if s.key == "lang_prompt_len"] and any(c.value.startswith("prompt  a")
+                                                                               for c in at.code)
+    elif text == "abcd":
+        assert at.slider(key="lang_prompt_len").value == 3             # kept below the text's length
+    else:
+        assert at.warning
