@@ -109,9 +109,10 @@ class RunSummary:
             return f"No training yet. Baseline {self.metric_name}: {shown(self.baseline)}."
         text = f"After {self.step} steps the {self.loss_label} is {shown(self.loss)}"
         if self.val is not None:
-            ppl = "" if self.perplexity is None else f" (perplexity {shown(self.perplexity)})"
-            text += (f"; validation {self.metric_name} {shown(self.val)}{ppl}, "
+            text += (f"; validation {self.metric_name} {shown(self.val)}, "
                      f"{'better' if self.better else 'not better'} than the baseline {shown(self.baseline)}")
+            if self.perplexity is not None:
+                text += f"; perplexity {shown(self.perplexity)} (baseline {shown(self.baseline_perplexity)})"
         return text + "."
 
 

@@ -34,3 +34,17 @@ def test_short_or_unknown_texts_get_a_note(text):
         assert at.slider(key="lang_prompt_len").value == 3             # kept below the text's length
     else:
         assert at.warning
+
+
+def test_train_page_shows_perplexity_beside_bits_per_char():
+    at = open_page("train", {"task": "charlm", "seq_len": "12", "hidden": "8"}, direct=True)
+    at.button(key="live_run_step").click().run()
+    assert not at.exception
+    val = float(next(m.value for m in at.metric if m.label == "Validation bits/char"))
+    line = next(c.value for c in at.caption if c.value.startswith("Perplexity"))
+    ppl = line.split("validation ")[1].split(",")[0]
+    assert float(ppl) == pytest.approx(2 ** val, rel=1e-3)              # 2^(the tile's 4-digit value)
+    chart = next(c.value for c in at.caption if c.value.startswith("After "))
+    assert f"perplexity {ppl} (baseline " in chart
+    adding = open_page("train", {"task": "adding", "seq_len": "12", "hidden": "8"}, direct=True)
+    assert not [c for c in adding.caption if "erplexity" in c.value]

@@ -96,7 +96,8 @@ def test_perplexity_stands_beside_bits_per_char_only():
     frame = history()
     chars = summarize(frame, "bits/char", 4.2, False)
     assert chars.perplexity == pytest.approx(2 ** chars.val) and chars.baseline_perplexity == pytest.approx(2 ** 4.2)
-    assert f"validation bits/char {shown(chars.val)} (perplexity {shown(chars.perplexity)})" in chars.caption()
+    assert (f"; perplexity {shown(chars.perplexity)} (baseline {shown(chars.baseline_perplexity)})."
+            in chars.caption())
     assert f"validation {shown(chars.perplexity)}, baseline {shown(2 ** 4.2)}" in chars.perplexity_line()
     mse = summarize(frame, "MSE", 0.1667, False)
     assert mse.perplexity is None and mse.perplexity_line() == "" and "perplexity" not in mse.caption()
