@@ -107,12 +107,13 @@ except PlaygroundError as err:
     st.warning(f"Cannot read this text both ways: {err}.")
 else:
     c = st.columns(4)
-    c[0].metric("Bits/char on this text", shown(both.bits_per_char), help="Teacher forcing, over the whole text.")
+    c[0].metric("Bits/char", shown(both.bits_per_char), help="Of this text, read with teacher forcing.")
     c[1].metric("Perplexity", shown(both.perplexity), help="2^(bits/char): as unsure as a fair choice among "
                                                            "this many characters.")
-    c[2].metric("Teacher forcing: right", f"{both.forced_hits:.0%}", help="Next characters guessed right.")
-    c[3].metric("Free-running: same as text", f"{both.free_hits:.0%}",
-                help="Positions where the model's own text equals the true text.")
+    c[2].metric("Forced: right", f"{both.forced_hits:.0%}",
+                help="Teacher forcing: next characters guessed right, given the true text.")
+    c[3].metric("Free: as text", f"{both.free_hits:.0%}",
+                help="Free-running: positions where the model's own text equals the true text.")
     st.code(f"prompt  {both.prompt}\n\n{both.rows()}", language=None)
     left = both.free_leaves_at
     st.caption(f"After the prompt {literal(both.prompt, 24)}: text = the true text, forced = the likeliest next "

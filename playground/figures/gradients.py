@@ -44,8 +44,8 @@ def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | Non
     if cuts:
         layout["shapes"] = [dict(type="line", xref="x", x0=t - 0.5, x1=t - 0.5, yref="paper", y0=0, y1=1,
                                  line=dict(color=OKABE_ITO["vermillion"], dash="dot", width=1.5)) for t in cuts]
-        layout["annotations"] = [dict(xref="x", x=cuts[-1] - 0.5, xanchor="right", yref="paper", y=0.02,
-                                      yanchor="bottom", showarrow=False, text="h detached here",
+        layout["annotations"] = [dict(xref="x", x=cuts[-1] - 0.5, xanchor="right", yref="paper", y=0.98,
+                                      yanchor="top", showarrow=False, text="h detached ",
                                       font=dict(color=OKABE_ITO["vermillion"]))]
     return fast_figure(data, layout)
 

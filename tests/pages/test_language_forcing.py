@@ -16,7 +16,7 @@ def test_both_readings_and_perplexity_beside_bits_per_char():
     text = at.text_area(key="lang_text").value
     both = forced_and_free(run.net, run.task, text, at.slider(key="lang_prompt_len").value)
     tiles = {m.label: m.value for m in at.metric}
-    assert tiles["Bits/char on this text"] == shown(both.bits_per_char)
+    assert tiles["Bits/char"] == shown(both.bits_per_char)
     assert tiles["Perplexity"] == shown(both.perplexity) == shown(2 ** both.bits_per_char)
     assert any(c.value.startswith(f"prompt  {both.prompt}") and both.rows() in c.value for c in at.code)
 
