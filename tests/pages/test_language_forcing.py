@@ -48,3 +48,18 @@ def test_train_page_shows_perplexity_beside_bits_per_char():
     assert f"perplexity {ppl} (baseline " in chart
     adding = open_page("train", {"task": "adding", "seq_len": "12", "hidden": "8"}, direct=True)
     assert not [c for c in adding.caption if "erplexity" in c.value]
+
+
+def test_truncation_setting_is_on_the_sidebar_for_the_character_task_only():
+    from playground.ui.keys import LIVE_RUN, config_key
+
+    key = config_key("tbptt")
+    at = open_page("train", {"task": "charlm", "seq_len": "12", "hidden": "8", "tbptt": "4"}, direct=True)
+    assert not at.exception and at.number_input(key=key).value == 4
+    at.button(key="live_run_step").click().run()
+    assert not at.exception
+    run = at.session_state[LIVE_RUN]
+    assert run.config.tbptt == 4 and run.snapshot.cuts == [5, 9]
+    assert any("Truncated BPTT every 4 steps" in c.value for c in at.caption)
+    adding = open_page("train", {"task": "adding", "seq_len": "12", "hidden": "8"}, direct=True)
+    assert not [n for n in adding.number_input if n.key == key]
