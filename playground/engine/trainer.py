@@ -118,7 +118,8 @@ class Trainer:
 
     # --- training --------------------------------------------------------------------
     def step(self) -> dict:
-        """One update on a fresh batch; returns {'step', 'loss', 'grad_norm', ...}."""
+        """One update on the feed's next batch (random windows, or the stream's next window);
+        returns {'step', 'loss', 'grad_norm', ...}."""
         start = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)
         batch, out = self.feed.next(self.net, self.step_count)      # out (B, T, O)

@@ -27,7 +27,8 @@ def test_cut_points():
 
 
 def test_only_streaming_tasks_truncate():
-    assert tasks_that_stream() == tuple(n for n, cls in TASKS.items() if cls.streams) and "charlm" in tasks_that_stream()
+    assert tasks_that_stream() == tuple(n for n, cls in TASKS.items() if cls.streams)
+    assert "charlm" in tasks_that_stream()
     assert FIELDS["tbptt"].shown_when.values == tasks_that_stream()
     adding = Trainer(RunConfig(task="adding", seq_len=10, hidden=4, tbptt=3))
     assert isinstance(adding.feed, RandomWindows) and adding.truncation == 0
