@@ -70,9 +70,11 @@ def test_state_carries_from_window_to_window():
     assert abs(from_carried - from_zero) > 1e-6
     for _ in range(stream.count - 2):
         trainer.step()
-    assert trainer.feed.state is not None
-    trainer.feed.next(trainer.net, trainer.step_count)        # a new pass starts from zeros
-    assert trainer.step_count % stream.count == 0
+    assert trainer.step_count % stream.count == 0 and trainer.feed.state is not None
+    with torch.no_grad():                                     # a new pass over the text starts from zeros
+        batch, out = trainer.feed.next(trainer.net, trainer.step_count)
+        assert torch.equal(batch.x, stream.window(0).x)
+        torch.testing.assert_close(out, trainer.net(batch.x)[0])
 
 
 @pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
