@@ -138,7 +138,8 @@ except PlaygroundError as err:
     st.warning(f"Cannot sample: {err}.")
 else:
     st.code(sample, language=None, wrap_lines=True)
-    step = model.run.step_count if model.run is not None else "its last"
+    snap = model.run.snapshot if model.run is not None else None        # a live run's weights come with its probe
+    step = snap.step if snap is not None else "its last"
     st.caption(f"{length} characters sampled at temperature {temperature:g}, seed {seed}, from the weights at "
                f"step {step}. Change the seed for another sample.")
 explain("language_samples")

@@ -155,7 +155,7 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         live(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
               "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
     elif kind == "text":
-        text_panel(run, key, example)
+        text_panel(run, key, example, snap.step)
     elif kind in ("sequence", "label"):
         rows = {k: v for k, v in example.items() if k != "kind"}
         frame = pd.DataFrame({k: [", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
@@ -165,8 +165,12 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         st.info("This task has no example view.")
 
 
-def text_panel(run, key: str, example: dict) -> None:
-    """Char LM: the probe text with the model's next-character guesses, and a temperature sample."""
+def text_panel(run, key: str, example: dict, step: int) -> None:
+    """Char LM: the probe text with the model's next-character guesses, and a temperature sample.
+
+    ``step`` is the probe's: a live run's pages hold the weights published with its latest probe,
+    so the sample is labelled (and seeded) with the step of the weights it comes from, not the counter.
+    """
     from playground.engine.sampling import sample_text
 
     left, right = st.columns(2)
@@ -180,7 +184,6 @@ def text_panel(run, key: str, example: dict) -> None:
         import torch
 
         with run.lock:
-            step = run.step_count
             text = sample_text(run.net, run.task, prime="The ", length=120,
                                temperature=temperature, generator=torch.Generator().manual_seed(step))
         st.markdown(f"**Sample at step {step}** (temperature {temperature:g})")
