@@ -4,6 +4,7 @@ import time
 from playground.backends.worker import PROBE_COSTS_KEPT, Worker
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
+from playground.tasks.chartext import CharTextTask
 
 SLOW_S = 0.6        # a probe stretched by a busy machine (or a cold start) to this long
 
@@ -32,7 +33,9 @@ def slow_once(monkeypatch, nth=1):
 
 
 def submitted(worker):
-    worker.submit(1, RunConfig(task="charlm", arch="lstm", seq_len=12, hidden=8, batch=4), None, None)
+    """A small character model, submitted to ``worker`` as run 1."""
+    task = CharTextTask.from_text("the cat sat on the mat. " * 20, seq_len=12)
+    worker.submit(1, RunConfig(task="charlm", arch="lstm", seq_len=12, hidden=8, batch=4), task, None)
     return worker.runs[1]
 
 
