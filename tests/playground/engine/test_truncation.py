@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+from models.architectures import ARCH_NAMES, DEFAULT_ARCH
 from playground.config import FIELDS, RunConfig, tasks_that_stream
 from playground.engine.probe import probe
 from playground.engine.trainer import Trainer
@@ -14,7 +15,7 @@ from playground.tasks.chartext import CharTextTask
 TEXT = "the quick brown fox jumps over the lazy dog. " * 40
 
 
-def small(arch="lstm", tbptt=4, **kw):
+def small(arch=DEFAULT_ARCH, tbptt=4, **kw):
     task = CharTextTask.from_text(TEXT, seq_len=kw.pop("seq_len", 12))
     config = RunConfig(arch=arch, task="charlm", seq_len=task.seq_len, hidden=6, batch=4, tbptt=tbptt, seed=3, **kw)
     return Trainer(config, task)
@@ -48,20 +49,26 @@ def test_windows_follow_each_other_inside_the_training_text(batch):
         assert torch.equal(a.x[:, 1:], a.y[:, :-1])
 
 
-def test_state_carries_from_window_to_window():
-    trainer = small(tbptt=5)
+def states(state) -> tuple:
+    """The parts of a recurrent state: (h,) or an LSTM's (h, c)."""
+    return state if isinstance(state, tuple) else (state,)
+
+
+@pytest.mark.parametrize("arch", ARCH_NAMES)
+def test_state_carries_from_window_to_window(arch):
+    trainer = small(arch, tbptt=5)
     stream = trainer.feed.stream
     assert stream.count > 2
     before = {k: v.clone() for k, v in trainer.net.state_dict().items()}
     trainer.step()
     carried = trainer.feed.state
     with torch.no_grad():
-        net0 = small(tbptt=5).net
+        net0 = small(arch, tbptt=5).net
         net0.load_state_dict(before)
-        _, (h_T, c_T) = net0(stream.window(0).x)
+        _, last = net0(stream.window(0).x)
     # the next window's first state is the previous window's last state
-    torch.testing.assert_close(carried[0], h_T)
-    torch.testing.assert_close(carried[1], c_T)
+    for got, want in zip(states(carried), states(last), strict=True):
+        torch.testing.assert_close(got, want)
     with torch.no_grad():
         window = stream.window(1)
         from_carried = trainer.task.loss(forward_truncated(trainer.net, window.x, carried, 5)[0], window).item()
@@ -77,7 +84,7 @@ def test_state_carries_from_window_to_window():
         torch.testing.assert_close(out, trainer.net(batch.x)[0])
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_probe_gradients_stop_at_the_last_cut(arch):
     trainer = small(arch, tbptt=4, seq_len=14)
     trainer.train(2)
@@ -96,7 +103,7 @@ def test_probe_gradients_stop_at_the_last_cut(arch):
     assert T == 14
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_probe_weight_gradients_match_autograd_with_detach(arch):
     trainer = small(arch, tbptt=4, seq_len=13, layers=2)
     trainer.train(2)

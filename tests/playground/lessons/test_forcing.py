@@ -4,6 +4,7 @@ import math
 import pytest
 import torch
 
+from models.architectures import ARCH_NAMES, DEFAULT_ARCH
 from models.network import build_network
 from playground.config import RunConfig
 from playground.errors import DataError
@@ -20,7 +21,7 @@ def small_model(arch, seed=0):
     return build_network(config, task, torch.Generator().manual_seed(seed)).double(), task
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_forced_reads_the_truth_and_free_reads_itself(arch):
     net, task = small_model(arch)
     P = 7
@@ -41,7 +42,7 @@ def test_forced_reads_the_truth_and_free_reads_itself(arch):
 
 
 def test_rows_stay_aligned_and_bad_texts_are_errors():
-    net, task = small_model("gru")
+    net, task = small_model(DEFAULT_ARCH)
     both = forced_and_free(net, task, TEXT, 100)                          # the prompt is kept below the length
     assert len(both.truth) == 1
     both = forced_and_free(net, task, TEXT, 3)
