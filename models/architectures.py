@@ -16,7 +16,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from models.bptt import GRUBackward, LayerBackward, LSTMBackward, RNNBackward
+from models.bptt_steps import GRUBackward, LayerBackward, LSTMBackward, RNNBackward
 from models.cell_base import RecurrentCell
 from models.gru_cell import GRUCell, gru_step
 from models.lstm_cell import LSTMCell, lstm_step

@@ -4,10 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from playground.errors import PlaygroundError
+from playground.markup import literal
 from playground.figures.style import ARCH_LABELS
 from playground.figures.text import make_scale_html, make_text_html
-from playground.lessons.language import (read_text, sample_seeded, small_charlm_config, top_k, unit_ranking,
-                                 validation_excerpt)
+from playground.engine.run_summary import shown
+from playground.lessons.language import (forced_and_free, read_text, sample_seeded, small_charlm_config, top_k,
+                                         unit_ranking, validation_excerpt)
 from playground.page_state import AUTOSTART, LANGUAGE
 from playground.ui.teaching import session_char_model, train_here_ui
 from playground.ui.text import page_text
@@ -77,7 +79,10 @@ st.caption(f"Text alternative: unit {unit} of {kind} ranges from {values.min():+
 explain("language_units")
 
 st.header(f"Top-{TOP_K} guesses for the next character", divider="gray")
-start = st.slider("From position", 0, max(0, len(reading.chars) - 1), 0, key="lang_start")
+start, last = 0, len(reading.chars) - 1
+if last > 0:                                       # a slider needs two values; a shorter text keeps it in range
+    st.session_state["lang_start"] = min(st.session_state.get("lang_start", 0), last)
+    start = st.slider("From position", 0, last, key="lang_start")
 rows = []
 for k in range(start, min(len(reading.chars), start + 20)):
     actual = reading.chars[k + 1] if k + 1 < len(reading.chars) else ""
@@ -88,6 +93,35 @@ for k in range(start, min(len(reading.chars), start + 20)):
 st.dataframe(pd.DataFrame(rows).set_index("position"), width="stretch")
 st.caption("Each row: the character just read, the character that actually follows, and the model's five "
            "likeliest next characters with their probabilities.")
+
+st.header("Teacher forcing and free-running", divider="gray")
+longest = len(reading.chars) - 1                  # the prompt leaves at least one character to guess
+prompt = 1
+if longest > 1:                                    # a slider needs two values to choose from
+    st.session_state["lang_prompt_len"] = min(st.session_state.get("lang_prompt_len", 20), longest)
+    prompt = st.slider("Prompt: characters both readings start from", 1, longest, key="lang_prompt_len")
+try:
+    with model.lock:
+        both = forced_and_free(net, task, text, prompt)
+except PlaygroundError as err:
+    st.warning(f"Cannot read this text both ways: {err}.")
+else:
+    c = st.columns(4)
+    c[0].metric("Bits/char", shown(both.bits_per_char), help="Of this text, read with teacher forcing.")
+    c[1].metric("Perplexity", shown(both.perplexity), help="2^(bits/char): as unsure as a fair choice among "
+                                                           "this many characters.")
+    c[2].metric("Forced: right", f"{both.forced_hits:.0%}",
+                help="Teacher forcing: next characters guessed right, given the true text.")
+    c[3].metric("Free: as text", f"{both.free_hits:.0%}",
+                help="Free-running: positions where the model's own text equals the true text.")
+    st.code(f"prompt  {both.prompt}\n\n{both.rows()}", language=None)
+    left = both.free_leaves_at
+    st.caption(f"After the prompt {literal(both.prompt, 24)}: text = the true text, forced = the likeliest next "
+               f"character given the true text so far, free = the model's own text from the same prompt, "
+               f"reading its own guesses. " +
+               ("Free-running never leaves the text here." if left is None else
+                f"Free-running leaves the text at character {left + 1} after the prompt."))
+explain("language_forcing")
 
 st.header("Samples", divider="gray")
 c = st.columns([2, 1, 1, 1])
@@ -104,7 +138,8 @@ except PlaygroundError as err:
     st.warning(f"Cannot sample: {err}.")
 else:
     st.code(sample, language=None, wrap_lines=True)
-    step = model.run.step_count if model.run is not None else "its last"
+    snap = model.run.snapshot if model.run is not None else None        # a live run's weights come with its probe
+    step = snap.step if snap is not None else "its last"
     st.caption(f"{length} characters sampled at temperature {temperature:g}, seed {seed}, from the weights at "
                f"step {step}. Change the seed for another sample.")
 explain("language_samples")

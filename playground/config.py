@@ -93,6 +93,11 @@ def archs_with_activation() -> tuple[str, ...]:
     return tuple(name for name, arch in ARCHITECTURES.items() if arch.takes_activation)
 
 
+def tasks_that_stream() -> tuple[str, ...]:
+    """The tasks that read their data as consecutive windows (the ``tbptt`` setting's tasks)."""
+    return tuple(name for name, cls in TASKS.items() if cls.streams)
+
+
 # In sidebar order: the main settings, then those under "More settings".
 FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES, label="Architecture", widget="segmented",
@@ -102,6 +107,11 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
     Field("lag", "int", "delay of the copy task, in steps", 1, MAX_SEQ_LEN, label="Copy lag (steps)",
           widget="number", shown_when=ShownWhen("task", ("copy",))),
+    Field("tbptt", "int", "truncated BPTT: carry h across consecutive windows of the text and detach it every k "
+          "steps (0 = off: every window starts from h_0 = 0)", 0, MAX_SEQ_LEN, label="Truncated BPTT every k steps",
+          widget="number", shown_when=ShownWhen("task", tasks_that_stream()),
+          tooltip="0 = off. With k > 0 the hidden state carries from one window to the next and the gradient "
+                  "reaches back at most k steps."),
     Field("hidden", "int", "hidden units per layer", 1, MAX_HIDDEN, label="Hidden units H", widget="slider"),
     Field("layers", "int", "stacked recurrent layers", 1, MAX_LAYERS, label="Layers", widget="radio"),
     Field("activation", "choice", "vanilla RNN non-linearity", choices=ACTIVATIONS,
@@ -133,6 +143,7 @@ class RunConfig:
     task: str = "adding"        # key of playground.tasks.TASKS
     seq_len: int = 50           # T, timesteps per sequence
     lag: int = 10               # copy task: steps between seeing and recalling
+    tbptt: int = 0              # char tasks: carry h across windows, detached every k steps; 0 = off
     hidden: int = 64            # H, units per recurrent layer
     layers: int = 1             # stacked recurrent layers
     activation: str = "tanh"    # vanilla RNN non-linearity

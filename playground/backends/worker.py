@@ -12,7 +12,12 @@ the worker; the paused run's probe follows its acknowledgement. It publishes, pe
 - counters and the bounded history every ``PUBLISH_EVERY_S`` while training, and at once
   after each command (with the command's number, so the page knows it took effect);
 - a probe snapshot (with its record and the weights) at most every ``PROBE_EVERY_S``, and
-  less often when probes would take more than ``PROBE_SHARE`` of the worker's time.
+  less often when probes would take more than ``PROBE_SHARE`` of the worker's time. A run's
+  probe cost is the least of its last ``PROBE_COSTS_KEPT`` timed probes (starting from a guess
+  of ``FIRST_PROBE_COST_S``), and the probe made on submitting a run (cold: the first replay of
+  a fresh network) is not timed: one slow probe
+  must not hold the insides (and the weights the pages sample from) seconds behind the step
+  counter, while a machine that stays busy still spaces the probes out.
 
 Publications go down the worker's own pipe to the server's reader thread; a send waits while
 the server reads, so a busy server slows its workers' publishing instead of piling messages
@@ -24,6 +29,7 @@ import contextlib
 import os
 import queue
 import time
+from collections import deque
 
 import numpy as np
 import torch
@@ -38,6 +44,8 @@ CHECK_EVERY_S = 0.01      # within a slice, the worker looks for a new command t
 PUBLISH_EVERY_S = 0.1     # counters and loss history, per running run
 PROBE_EVERY_S = 0.25      # shortest interval between two probe snapshots of a run
 PROBE_SHARE = 0.15        # probes may take at most this share of the worker's time
+PROBE_COSTS_KEPT = 3      # a run's probe cost is the least of its last few probes' times
+FIRST_PROBE_COST_S = 0.02 # the guess they start from
 NICE = 5                  # training yields to the app server's drawing
 IDLE_WAIT_S = 0.5         # how long an idle worker blocks on its command queue
 
@@ -52,10 +60,15 @@ class WorkerRun:
         self.vruntime = 0.0
         self.published_at = 0.0
         self.probed_at = 0.0
-        self.probe_cost = 0.02
+        self.probe_costs = deque([FIRST_PROBE_COST_S], maxlen=PROBE_COSTS_KEPT)   # seconds of its last timed probes
         self.sent_records: set[int] = set()
         self.history_version = None
         self.until: int | None = None         # a running run stops training at this step (compare page)
+
+    @property
+    def probe_cost(self) -> float:
+        """What a probe of this run costs: the least time of its last timed probes (and the first guess)."""
+        return min(self.probe_costs)
 
     def ready(self) -> bool:
         """True when the run trains now: running and below its step cap, if any."""
@@ -195,7 +208,8 @@ class Worker:
         if probe or force_probe:
             start = time.perf_counter()
             snapshot = run.record_probe()
-            wrun.probe_cost = time.perf_counter() - start
+            if not force_probe:                            # a forced probe comes whatever it costs
+                wrun.probe_costs.append(time.perf_counter() - start)
             wrun.probed_at = time.monotonic()
             message["snapshot"] = snapshot
             message["records_new"] = [r for r in run.records if r.step not in wrun.sent_records]

@@ -29,7 +29,7 @@ MAX_STEPS_PER_TICK = 500   # a tick never takes more than this many updates
 VALIDATE_EVERY_S = 1.0     # a tick validates when this long has passed since the last validation
 
 
-STRUCTURAL = ("arch", "task", "seq_len", "lag", "hidden", "layers", "activation",
+STRUCTURAL = ("arch", "task", "seq_len", "lag", "tbptt", "hidden", "layers", "activation",
               "init", "radius", "optimizer", "batch", "seed")
 
 
@@ -195,7 +195,8 @@ class LiveRun:
 
     def _record_probe_locked(self) -> Snapshot:
         t = self.trainer
-        self.snapshot = probe(t.net, t.task, t.probe_batch, t.step_count, parameters=False)
+        self.snapshot = probe(t.net, t.task, t.probe_batch, t.step_count, parameters=False,
+                              cut_every=t.truncation)
         if self.records and self.records[-1].step == t.step_count:
             self.records[-1] = Record.of(self.snapshot)
         else:

@@ -30,6 +30,7 @@ from models.bptt import Gradients, bptt
 from models.init import spectral_radius
 from models.network import Intervention, SequenceNet
 from playground.engine.analysis import pca_project, saturation
+from playground.engine.truncation import cut_points
 from playground.tasks.base import Batch, Task
 
 
@@ -46,7 +47,9 @@ class Snapshot:
     of time below 0.1 and above 0.9 (last layer; for a vanilla RNN the tanh output,
     by |h|: near 0 = linear regime, near 1 = saturated). spectral_radius: per layer.
     pca: (T, B, 3) last-layer trajectories projected on their top principal components;
-    pca_explained: (3,) fraction of variance each component explains.
+    pca_explained: (3,) fraction of variance each component explains. cuts: the timesteps t
+    (1-based) whose incoming h_{t−1} the run detaches (truncated BPTT; empty for full BPTT):
+    no gradient crosses them.
     """
 
     step: int
@@ -68,6 +71,7 @@ class Snapshot:
     pca: np.ndarray
     pca_explained: np.ndarray
     example: dict = field(default_factory=dict)
+    cuts: list[int] = field(default_factory=list)
 
     def to_npz_dict(self) -> dict[str, np.ndarray]:
         """Flat arrays for np.savez: inputs, hidden (T, B, H) of the last layer, grad_norm (T,),
@@ -109,13 +113,15 @@ def _readout_grad(net: SequenceNet, task: Task, batch: Batch, h_last: torch.Tens
 
 def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
           intervention: Intervention | None = None, jacobian: bool = True,
-          parameters: bool = True) -> Snapshot:
+          parameters: bool = True, cut_every: int = 0) -> Snapshot:
     """Replay ``batch`` through ``net``'s cells and record states, gates and gradients.
 
     ``jacobian`` adds ||dh_T/dh_t|| (H extra rows in the backward walk); ``parameters`` adds
     the per-parameter gradient norms (sums over the same backward walk). The live pages,
     which show neither every redraw, can turn them off to redraw faster. With an
-    ``intervention`` every gradient is that of the network as intervened.
+    ``intervention`` every gradient is that of the network as intervened. ``cut_every`` k > 0
+    draws the gradients of a run that detaches h every k steps (truncated BPTT): they stop at
+    those points, as the run's own do.
     """
     with torch.no_grad():
         replay = net.replay(batch.x, intervention)
@@ -124,7 +130,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
         gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}
     out, loss, dh_out, head_grads = _readout_grad(net, task, batch, hidden[-1], parameters)
     inputs = replay.embedded.transpose(0, 1) if parameters else None       # (T, B, I)
-    grads = bptt(net, hidden, cell, gates, dh_out, inputs, intervention, jacobian)
+    grads = bptt(net, hidden, cell, gates, dh_out, inputs, intervention, jacobian, cut_every)
     grad_norm = grads.hidden.flatten(2).norm(dim=2)                         # (L, T)
     jac_norm = grads.jacobian.flatten(1).norm(dim=1) if jacobian else torch.zeros(hidden.shape[1])
     metric = task.metric(out, batch)
@@ -143,7 +149,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
         saturation=({name: saturation(g[-1]) for name, g in gates_np.items() if name != "c"}
                     if net.architecture.gated else {"tanh": saturation(hidden_np[-1], symmetric=True)}),
         spectral_radius=recurrent_spectral_radius(net), pca=pca, pca_explained=explained,
-        example=task.describe_example(batch, out, 0),
+        example=task.describe_example(batch, out, 0), cuts=cut_points(hidden.shape[1], cut_every),
     )
 
 

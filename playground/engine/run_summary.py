@@ -9,6 +9,7 @@ with ``shown`` — nothing recomputes or reformats them on its own:
     summary.loss        # the last training loss in bits/char (the loss chart's last raw point)
     summary.val         # the last validation value (the chart's last diamond)
     summary.better      # val beats the baseline in the metric's direction
+    summary.perplexity  # 2^val for a per-character metric (bits/char), else None
 
 No streamlit here.
 """
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 DIGITS = 4            # significant digits of every shown metric value
+BITS_PER_CHAR = "bits/char"   # the metric that has a perplexity beside it
 
 
 def shown(value: float | None, digits: int = DIGITS) -> str:
@@ -35,9 +37,23 @@ def shown_delta(delta: float | None) -> str:
     return "—" if delta is None or not math.isfinite(delta) else f"{delta:+.{DIGITS}g}"
 
 
+def perplexity(bits_per_char: float | None) -> float | None:
+    """Perplexity of a cross-entropy in bits per character: 2^(bits/char) = e^(nats/char).
+
+    The number of equally likely characters a model is, on average, choosing among: 1 is
+    certain; a uniform guess over a vocabulary of V characters has perplexity V. None for None.
+    """
+    if bits_per_char is None or math.isnan(bits_per_char):
+        return None
+    try:
+        return 2.0 ** bits_per_char
+    except OverflowError:
+        return math.inf
+
+
 def loss_in_metric_units(loss: np.ndarray, metric_name: str) -> tuple[np.ndarray, str]:
     """Training loss in the metric's units where they agree (nats -> bits/char), and its label."""
-    if metric_name == "bits/char":
+    if metric_name == BITS_PER_CHAR:
         return np.asarray(loss, dtype=float) / math.log(2), "training loss (bits/char)"
     if metric_name == "MSE":
         return np.asarray(loss, dtype=float), "training loss (MSE)"
@@ -63,6 +79,24 @@ class RunSummary:
         return None if self.val is None else self.val - self.baseline
 
     @property
+    def perplexity(self) -> float | None:
+        """The validation value as a perplexity, for a metric in bits/char (else None)."""
+        return perplexity(self.val) if self.metric_name == BITS_PER_CHAR else None
+
+    @property
+    def baseline_perplexity(self) -> float | None:
+        """The baseline as a perplexity, for a metric in bits/char (else None)."""
+        return perplexity(self.baseline) if self.metric_name == BITS_PER_CHAR else None
+
+    def perplexity_line(self) -> str:
+        """The perplexities beside the bits/char tiles, one line ('' for another metric)."""
+        if self.metric_name != BITS_PER_CHAR:
+            return ""
+        val = "—" if self.perplexity is None else shown(self.perplexity)
+        return (f"Perplexity = 2^(bits/char): validation {val}, baseline {shown(self.baseline_perplexity)} "
+                f"(as unsure as a fair choice among that many characters).")
+
+    @property
     def better(self) -> bool | None:
         """True when the validation value beats the baseline in the metric's direction."""
         if self.val is None:
@@ -77,6 +111,8 @@ class RunSummary:
         if self.val is not None:
             text += (f"; validation {self.metric_name} {shown(self.val)}, "
                      f"{'better' if self.better else 'not better'} than the baseline {shown(self.baseline)}")
+            if self.perplexity is not None:
+                text += f"; perplexity {shown(self.perplexity)} (baseline {shown(self.baseline_perplexity)})"
         return text + "."
 
 

@@ -1,7 +1,9 @@
 """The trainer: seeded, reproducible training on the fused kernels, one step at a time.
 
 It knows the network only through ``forward`` and the task only through
-``sample``/``loss``/``metric``. Each ``step()`` returns a dict of metrics and appends
+``sample``/``loss``/``metric``; where each step's batch comes from, and the state it starts
+from, is the feed's business (``playground.engine.truncation``: random windows from h_0 = 0,
+or consecutive windows carrying h with truncated BPTT). Each ``step()`` returns a dict of metrics and appends
 it to ``history``; a NaN/Inf loss or gradient raises DivergenceError *before* any
 weight changes, and weights that overflowed in the previous update are rolled back,
 so the model left behind is always the last finite one.
@@ -16,6 +18,7 @@ import torch
 
 from models.network import SequenceNet, build_network
 from playground.config import RunConfig, validate
+from playground.engine.truncation import make_feed, truncation
 from playground.errors import DivergenceError
 from playground.tasks import make_task
 from playground.tasks.base import Task
@@ -56,6 +59,8 @@ class Trainer:
         seed = config.seed
         self.net: SequenceNet = build_network(config, self.task, torch.Generator().manual_seed(seed))
         self.data_gen = torch.Generator().manual_seed(seed + 1)
+        self.feed = make_feed(self.config, self.task, self.data_gen)
+        self.truncation = truncation(self.config, self.task)     # k of truncated BPTT, 0 = off
         self.val_batch = self.task.sample(val_batch, torch.Generator().manual_seed(seed + 2), "val")
         self.probe_batch = probe_batch_for(config, self.task)
         self.params = [p for p in self.net.parameters()]
@@ -113,11 +118,11 @@ class Trainer:
 
     # --- training --------------------------------------------------------------------
     def step(self) -> dict:
-        """One update on a fresh batch; returns {'step', 'loss', 'grad_norm', ...}."""
+        """One update on the feed's next batch (random windows, or the stream's next window);
+        returns {'step', 'loss', 'grad_norm', ...}."""
         start = time.perf_counter()
-        batch = self.task.sample(self.config.batch, self.data_gen)
         self.optimizer.zero_grad(set_to_none=True)
-        out, _ = self.net(batch.x)                                  # (B, T, O)
+        batch, out = self.feed.next(self.net, self.step_count)      # out (B, T, O)
         loss = self.task.loss(out, batch)
         loss_value = loss.item()
         if not math.isfinite(loss_value):

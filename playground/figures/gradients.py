@@ -12,12 +12,19 @@ LAYER_COLOURS = [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"]]
 
 def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | None = None,
                           theory: np.ndarray | None = None, title: str | None = None,
-                          names: list[str] | None = None, colours: list[str] | None = None) -> go.Figure:
+                          names: list[str] | None = None, colours: list[str] | None = None,
+                          cuts: list[int] | None = None) -> go.Figure:
     """||dL/dh_t|| against t on a log scale, one line per row of ``grad_norm`` (L, T) or (T,).
 
     ``jacobian_norm`` (T,) adds ||dh_T/dh_t||; ``theory`` (T,) adds the linear theory's ρ^(T−t).
+    ``cuts``: the timesteps whose incoming h is detached (truncated BPTT), drawn as vertical
+    lines; a gradient that is exactly 0 there (cut off) leaves a gap instead of a fall to 1e-30.
     """
     rows = np.atleast_2d(grad_norm)
+    if cuts:
+        rows = np.where(rows > 0, rows, np.nan)
+        if jacobian_norm is not None:
+            jacobian_norm = np.where(jacobian_norm > 0, jacobian_norm, np.nan)
     t = np.arange(1, rows.shape[1] + 1)
     data = []
     for k, row in enumerate(rows):
@@ -34,7 +41,22 @@ def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | Non
                          line=dict(color=OKABE_ITO["black"], width=1.5, dash="dash")))
     layout = layout_dict(title, xaxis=dict(title=dict(text="timestep t")),
                          yaxis=dict(title=dict(text="norm (log scale)"), type="log", exponentformat="power"))
+    if cuts:
+        layout["shapes"] = [dict(type="line", xref="x", x0=t - 0.5, x1=t - 0.5, yref="paper", y0=0, y1=1,
+                                 line=dict(color=OKABE_ITO["vermillion"], dash="dot", width=1.5)) for t in cuts]
+        layout["annotations"] = [dict(xref="x", x=cuts[-1] - 0.5, xanchor="right", yref="paper", y=0.98,
+                                      yanchor="top", showarrow=False, text="h detached ",
+                                      font=dict(color=OKABE_ITO["vermillion"]))]
     return fast_figure(data, layout)
+
+
+def cuts_summary(cuts: list[int]) -> str:
+    """Text alternative of the truncation lines: where the gradient stops ('' without truncation)."""
+    if not cuts:
+        return ""
+    every = cuts[0] - 1
+    return (f" Truncated BPTT every {every} steps: h is detached before t = {', '.join(map(str, cuts))}, "
+            f"so no gradient crosses those lines (the loss at a step reaches back at most {every} steps).")
 
 
 def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], radii: list[float],

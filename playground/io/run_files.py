@@ -53,7 +53,8 @@ def _write_files(folder: Path, trainer) -> None:
     (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     trainer.history_frame().to_csv(folder / "history.csv", index=False)
     save_checkpoint(folder / "weights.pt", trainer.config, trainer.task.name, trainer.net)
-    snapshot = probe(trainer.net, trainer.task, trainer.probe_batch, trainer.step_count)
+    snapshot = probe(trainer.net, trainer.task, trainer.probe_batch, trainer.step_count,
+                     cut_every=trainer.truncation)
     np.savez(folder / "probe.npz", **snapshot.to_npz_dict())
     os.chmod(folder, 0o777 & ~_umask())             # mkdtemp made it private; the run folder is not
 

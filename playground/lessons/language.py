@@ -1,7 +1,8 @@
 """What a character-level language model does with a text (no Streamlit).
 
 Karpathy's views (a unit's activation under every character, the top-k guesses for
-the next character) and Distill's connectivity (how strongly an output depends on
+the next character), the same text read with teacher forcing and free-running
+(``forced_and_free``), and Distill's connectivity (how strongly an output depends on
 each earlier input character: the gradient magnitude of that output's log-probability
 with respect to each input embedding). All read the model through the replay path.
 """
@@ -16,10 +17,14 @@ from models.architectures import DEFAULT_ARCH
 from models.network import SequenceNet
 from playground.config import RunConfig
 from playground.errors import DataError
+from playground.engine.run_summary import perplexity
 from playground.engine.sampling import sample_text
+from playground.tasks.base import Batch
 from playground.engine.trainer import Trainer
 
 SMALL_STEPS = 300           # the quick model a page trains when the session has none
+ROW_WIDTH = 56              # characters per line of the aligned true / forced / free rows
+VISIBLE = {"\n": "↵", "\t": "→", "\r": "␍"}   # one visible character per character, so rows stay aligned
 
 
 def small_charlm_config(arch: str = DEFAULT_ARCH, seed: int = 0) -> RunConfig:
@@ -72,6 +77,78 @@ def top_k(task, probs: np.ndarray, k: int = 5) -> list[list[tuple[str, float]]]:
     """For each step, the k likeliest next characters with their probabilities."""
     order = np.argsort(-probs, axis=1)[:, :k]
     return [[(task.decode([int(j)]), float(p[j])) for j in row] for row, p in zip(order, probs)]
+
+
+@dataclass
+class ForcedAndFree:
+    """One text read two ways after the same prompt, its first characters.
+
+    truth: the characters that follow the prompt. forced: at each of those positions, the
+    model's likeliest next character when it has read the true text up to there (teacher
+    forcing: how the model is trained and scored). free: its likeliest next character when it
+    has read its own earlier guesses instead (free-running: how it writes). Both take the
+    likeliest character; only what the model reads differs. bits_per_char: the task's metric
+    (cross-entropy in bits per character) of the teacher-forced reading of the whole text;
+    perplexity: 2^bits_per_char (``run_summary.perplexity``).
+    """
+
+    prompt: str
+    truth: str
+    forced: str
+    free: str
+    bits_per_char: float
+    perplexity: float
+
+    @staticmethod
+    def _hits(guess: str, truth: str) -> float:
+        return sum(a == b for a, b in zip(guess, truth)) / max(1, len(truth))
+
+    @property
+    def forced_hits(self) -> float:
+        """Fraction of the true next characters that teacher forcing guesses."""
+        return self._hits(self.forced, self.truth)
+
+    @property
+    def free_hits(self) -> float:
+        """Fraction of positions where the free-running text equals the true text."""
+        return self._hits(self.free, self.truth)
+
+    @property
+    def free_leaves_at(self) -> int | None:
+        """The first position (0 = right after the prompt) where free-running leaves the text, or None."""
+        return next((k for k, (a, b) in enumerate(zip(self.free, self.truth)) if a != b), None)
+
+    def rows(self, width: int = ROW_WIDTH) -> str:
+        """The three texts aligned in blocks of ``width`` characters (newlines drawn as ↵)."""
+        shown = ["".join(VISIBLE.get(ch, ch) for ch in text) for text in (self.truth, self.forced, self.free)]
+        blocks = []
+        for start in range(0, len(self.truth), width):
+            blocks.append("\n".join(f"{label:<8}{text[start:start + width]}"
+                                     for label, text in zip(("text", "forced", "free"), shown)))
+        return "\n\n".join(blocks)
+
+
+@torch.no_grad()
+def forced_and_free(net: SequenceNet, task, text: str, prompt_length: int) -> ForcedAndFree:
+    """Read ``text`` with teacher forcing and continue its first ``prompt_length`` characters
+    free-running, as long as the rest of the text (see ``ForcedAndFree``). DataError when the
+    text has fewer than two known characters; the prompt is kept between 1 and the length − 1."""
+    ids = text_ids(task, text)                                            # (1, N)
+    N = ids.shape[1]
+    if N < 2:
+        raise DataError("the text needs at least 2 characters the model knows")
+    P = min(max(1, int(prompt_length)), N - 1)
+    out, _ = net(ids)                                                     # (1, N, V), reading the true text
+    bits = task.metric(out[:, :-1], Batch(ids[:, :-1], ids[:, 1:]))
+    forced = out[0, P - 1:N - 1].argmax(-1)                               # guesses for characters P … N−1
+    step_out, state = net(ids[:, :P])
+    free = []
+    for _ in range(N - P):
+        guess = step_out[0, -1].argmax().view(1, 1)                       # its own likeliest character …
+        free.append(int(guess))
+        step_out, state = net(guess, state)                               # … is what it reads next
+    return ForcedAndFree(task.decode(ids[0, :P]), task.decode(ids[0, P:]), task.decode(forced), task.decode(free),
+                         bits, perplexity(bits))
 
 
 def connectivity(net: SequenceNet, ids: torch.Tensor, position: int) -> tuple[np.ndarray, int]:

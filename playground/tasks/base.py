@@ -8,7 +8,7 @@ masked subset (``Batch.mask``), encoder-decoder tasks read only the decoding ste
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import torch
 import torch.nn.functional as F
@@ -38,6 +38,15 @@ class Batch:
     labels: torch.Tensor | None = None
 
 
+class WindowStream(Protocol):
+    """Training batches in which row b of window w + 1 continues row b of window w."""
+
+    count: int      # windows in one pass; window 0 starts a pass afresh (no state carries into it)
+
+    def window(self, index: int) -> Batch:
+        """Window ``index`` mod ``count`` of every reader."""
+
+
 @dataclass
 class Task:
     """Base class of every task. Subclasses set the class attributes and implement sample().
@@ -53,6 +62,8 @@ class Task:
         many_to_one: True when only the last step's output is scored (read from the topology).
         explain (class): one or two sentences for the UI: what it tests, what to look for.
         defaults (class): suggested RunConfig settings for this task, e.g. {"seq_len": 8}.
+        streams (class): True when the task can also be read as one long stream in consecutive
+            windows (``windows``), so a run may carry h from window to window (truncated BPTT).
 
     Subclasses implement ``sample`` and ``compute_baseline``; ``baseline`` caches the latter.
     Only ``seq_len`` (and a task's own settings such as ``lag``) are constructor arguments.
@@ -60,6 +71,7 @@ class Task:
 
     explain: ClassVar[str] = ""
     defaults: ClassVar[dict] = {}
+    streams: ClassVar[bool] = False
 
     seq_len: int = 50
     # What a task is, declared once per task class as plain class attributes (only those
@@ -87,6 +99,10 @@ class Task:
     def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
         """Return a batch drawn with ``generator`` from the ``split`` ("train" or "val")."""
         raise NotImplementedError
+
+    def windows(self, batch_size: int) -> "WindowStream":
+        """The training data as ``batch_size`` readers of consecutive windows (tasks with ``streams``)."""
+        raise NotImplementedError(f"the {self.name} task has no stream of consecutive windows")
 
     # --- scoring -----------------------------------------------------------------
     def scored(self, out: torch.Tensor, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:

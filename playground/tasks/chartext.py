@@ -45,6 +45,29 @@ def min_text_length(seq_len: int) -> int:
 
 
 @dataclass
+class TextWindows:
+    """``B`` readers of the training text, each walking its own stretch in consecutive windows.
+
+    Reader b's window w holds the T + 1 characters from s_b + w·T (inputs, and the targets one
+    character later), so window w + 1 starts where window w's inputs stopped. Text "abcdefg",
+    T = 3, one reader at 0: window 0 is x = abc, y = bcd; window 1 is x = def, y = efg.
+    ``count`` windows make one pass; then the readers start again at s_b. The stretches are
+    evenly spaced and apart; in a text too short for that they overlap.
+    """
+
+    ids: torch.Tensor            # (N,) the whole text
+    starts: torch.Tensor         # (B, 1) s_b
+    seq_len: int                 # T
+    count: int                   # windows in one pass
+
+    def window(self, index: int) -> Batch:
+        """Window ``index`` mod ``count`` of every reader."""
+        offsets = self.starts + (index % self.count) * self.seq_len + torch.arange(self.seq_len + 1)
+        window = self.ids[offsets]                                       # (B, T+1)
+        return Batch(window[:, :-1], window[:, 1:])
+
+
+@dataclass
 class CharTextTask(Task):
     """Next-character prediction: read characters, at each step predict the next one.
 
@@ -56,6 +79,8 @@ class CharTextTask(Task):
     Split by position: the first 90% of the text trains, the last 10% validates (no window
     crosses the boundary). Vocabulary: the sorted distinct characters of the whole text.
     Topology: many-to-many (synchronised); cross-entropy at every step; bits per character.
+    Besides windows at random starts (``sample``), the training text reads as ``batch_size``
+    streams of consecutive windows (``windows``), for runs that carry h across windows.
     Baseline: a unigram model (training character frequencies, add-one smoothed) scored on the
     validation text, in bits/char.
     """
@@ -66,6 +91,7 @@ class CharTextTask(Task):
     topology = "many-to-many (synchronised)"
     loss_kind = "ce"
     metric_name = "bits/char"
+    streams = True
 
     explain = ("Predict each next character. Bits/char below the unigram baseline means the net "
                "uses context: first common letter pairs, then words, then layout.")
@@ -121,6 +147,15 @@ class CharTextTask(Task):
         starts = torch.randint(lo, hi - self.seq_len, (batch_size, 1), generator=generator)
         window = self.ids[starts + self._offsets]                        # (B, T+1)
         return Batch(window[:, :-1], window[:, 1:])
+
+    def windows(self, batch_size: int) -> "TextWindows":
+        """The training text as ``batch_size`` readers of consecutive windows (see ``TextWindows``)."""
+        lo, hi = self.split_bounds("train")
+        T = self.seq_len
+        count = max(1, (hi - lo - 1) // batch_size // T)
+        spare = hi - lo - 1 - count * T                 # >= 0: the train part holds one window of T + 1
+        starts = lo + torch.arange(batch_size) * spare // max(1, batch_size - 1)
+        return TextWindows(self.ids, starts.reshape(-1, 1), T, count)
 
     def compute_baseline(self) -> float:
         """Unigram cross-entropy of the validation text under training frequencies, in bits/char."""

@@ -12,7 +12,7 @@ import streamlit as st
 
 from models.architectures import architecture
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
-from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
+from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
 from playground.figures.training import make_loss_figure
@@ -74,6 +74,8 @@ def metrics_panel(run, summary: RunSummary) -> None:
     else:
         cols[3].metric(f"Validation {task.metric_name}", "—")
     cols[4].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
+    if line := summary.perplexity_line():
+        st.caption(line)
 
 
 def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> None:
@@ -87,10 +89,10 @@ def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> Non
 
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
-    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm,
+    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
                                 title=f"Gradient norm across timesteps (step {snap.step})")
     live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
-          f"{snap.spectral_radius[-1]:.3f}.")
+          f"{snap.spectral_radius[-1]:.3f}." + cuts_summary(snap.cuts))
 
 
 def gradient_history_panel(records: list[Record], key: str) -> None:
@@ -153,7 +155,7 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         live(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
               "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
     elif kind == "text":
-        text_panel(run, key, example)
+        text_panel(run, key, example, snap.step)
     elif kind in ("sequence", "label"):
         rows = {k: v for k, v in example.items() if k != "kind"}
         frame = pd.DataFrame({k: [", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
@@ -163,8 +165,12 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         st.info("This task has no example view.")
 
 
-def text_panel(run, key: str, example: dict) -> None:
-    """Char LM: the probe text with the model's next-character guesses, and a temperature sample."""
+def text_panel(run, key: str, example: dict, step: int) -> None:
+    """Char LM: the probe text with the model's next-character guesses, and a temperature sample.
+
+    ``step`` is the probe's: a live run's pages hold the weights published with its latest probe,
+    so the sample is labelled (and seeded) with the step of the weights it comes from, not the counter.
+    """
     from playground.engine.sampling import sample_text
 
     left, right = st.columns(2)
@@ -178,7 +184,6 @@ def text_panel(run, key: str, example: dict) -> None:
         import torch
 
         with run.lock:
-            step = run.step_count
             text = sample_text(run.net, run.task, prime="The ", length=120,
                                temperature=temperature, generator=torch.Generator().manual_seed(step))
         st.markdown(f"**Sample at step {step}** (temperature {temperature:g})")

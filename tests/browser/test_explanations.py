@@ -16,7 +16,7 @@ PAGES = {
     "/cell": (1, True),
     "/cell?cell_mode=backward": (1, True),
     "/gradients": (1, True),
-    "/language": (2, False),
+    "/language": (3, True),
     "/interventions": (1, False),
     "/data": (1, False),
     "/model": (0, False),

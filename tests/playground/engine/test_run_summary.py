@@ -7,7 +7,7 @@ import pytest
 
 from playground.figures.compare import compare_summary
 from playground.figures.training import make_loss_figure
-from playground.engine.run_summary import shown, summarize, with_latest_validation
+from playground.engine.run_summary import perplexity, shown, summarize, with_latest_validation
 
 
 def history(rows: int = 40, metric_every: int = 10, seed: int = 0) -> pd.DataFrame:
@@ -82,3 +82,22 @@ def test_latest_validation_joins_the_history_once():
     assert summarize(later, "MSE", 1.0, False).val_step == 15
     assert summarize(later, "MSE", 1.0, False).step == 12     # the loss stays the last trained row's
     assert with_latest_validation(frame, 12, None) is frame
+
+
+def test_perplexity_is_two_to_the_bits_and_e_to_the_nats():
+    assert perplexity(1.0) == 2.0 and perplexity(0.0) == 1.0 and perplexity(None) is None
+    nats = 1.7
+    assert perplexity(nats / math.log(2)) == pytest.approx(math.exp(nats))
+    assert perplexity(math.log2(103)) == pytest.approx(103)        # a uniform guess over 103 characters
+    assert perplexity(1e6) == math.inf and shown(perplexity(1e6)) == "—"
+
+
+def test_perplexity_stands_beside_bits_per_char_only():
+    frame = history()
+    chars = summarize(frame, "bits/char", 4.2, False)
+    assert chars.perplexity == pytest.approx(2 ** chars.val) and chars.baseline_perplexity == pytest.approx(2 ** 4.2)
+    assert (f"; perplexity {shown(chars.perplexity)} (baseline {shown(chars.baseline_perplexity)})."
+            in chars.caption())
+    assert f"validation {shown(chars.perplexity)}, baseline {shown(2 ** 4.2)}" in chars.perplexity_line()
+    mse = summarize(frame, "MSE", 0.1667, False)
+    assert mse.perplexity is None and mse.perplexity_line() == "" and "perplexity" not in mse.caption()

@@ -6,7 +6,7 @@ import pytest
 
 from playground.config import RunConfig
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure
-from playground.figures.gradients import grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
+from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap
 from playground.figures.training import loss_summary, make_loss_figure, smooth, thin
 from playground.engine.live import LiveRun
@@ -36,6 +36,15 @@ def test_grad_figures_use_log_scale_and_summaries_name_the_trend():
     assert "vanishes" in grad_summary(g) and "explodes" in grad_summary(g[:, ::-1])
     heat = make_grad_heatmap_figure([0, 10], [g[0], g[0]], [0.9, 1.1])
     assert heat.data[0].z.shape == (2, 4) and list(heat.data[1].x) == [0.9, 1.1]
+
+
+def test_truncation_points_are_drawn_and_cut_off_gradients_leave_a_gap():
+    g, jac = np.array([[0.5, 0.4, 0.3, 0.2, 0.1, 1.0]]), np.array([0, 0, 0, 0.1, 0.5, 1.0])
+    fig = make_grad_norm_figure(g, jac, cuts=[4])
+    assert [s.x0 for s in fig.layout.shapes] == [3.5] and "detached" in fig.layout.annotations[0].text
+    assert np.isnan(fig.data[1].y[:3]).all() and (fig.data[1].y[3:] > 0).all()
+    assert "before t = 4" in cuts_summary([4]) and cuts_summary([]) == ""
+    assert not make_grad_norm_figure(g, jac).layout.shapes
 
 
 def test_state_figures_from_a_real_snapshot():
@@ -90,6 +99,7 @@ def built_figures():
     return [make_loss_figure(history, "MSE", 0.17, log_y=True, title="t"),
             make_loss_figure(history, "accuracy", 0.5),
             make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, theory=np.ones(8), title="g"),
+            make_grad_norm_figure(snap.grad_norm, np.r_[np.zeros(4), snap.jacobian_norm[4:]], cuts=[5], title="g"),
             make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
                                      [r.spectral_radius for r in records]),
             make_trajectory_figure(snap.pca, snap.pca_explained, dims=2),

@@ -20,7 +20,7 @@ from models.network import build_network
 from playground.io import checkpoint as ck, checkpoint_format as fmt
 from playground.io import export
 from playground.io.checkpoint import checkpoint_dict
-from playground.config import RunConfig
+from playground.config import FIELDS, RunConfig
 from playground.errors import DataError
 from playground.tasks import make_task
 from playground.ui.keys import LIVE_RUN
@@ -178,7 +178,7 @@ CASES = {
     "none-value": (lambda: edited({"lr": None}), "`lr` is a NoneType"),
     "1kb-string-value": (lambda: edited({"arch": "g" * 1000}), "`arch` is a str too long; only numbers and strings of at most 64"),
     "1mb-string-value": (lambda: edited({"arch": "g" * 2**20}), "data.pkl is 1 MB; the limit is 0.25 MB"),
-    "1000-settings": (lambda: edited({f"k{k}": 1 for k in range(1000)}), "settings; there are only 14"),
+    "1000-settings": (lambda: edited({f"k{k}": 1 for k in range(1000)}), f"settings; there are only {len(FIELDS)}"),
     "int-setting-name": (lambda: renamed("clip", 7), "a setting name that is not a string of at most 64"),
     "unknown-setting": (lambda: renamed("clip", "steps"), "unknown setting `steps`"),
     "nested-task-name": (lambda: edited(task=nested()), "bad task name: it must be a string of at most 64"),
