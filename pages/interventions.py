@@ -32,8 +32,8 @@ if run is None:
     st.page_link(page_file("train"), label="Open the Train page", icon=":material/play_arrow:")
     seconds = st.slider("Seconds of training", F["iv_seconds"].low, F["iv_seconds"].high, key="iv_seconds")
     if st.button("Train an LSTM on the adding problem here", icon=":material/model_training:", key="iv_train"):
-        train_here_ui(RunConfig(), seconds, LIVE_RUN)
-        st.rerun()
+        if train_here_ui(RunConfig(), seconds, LIVE_RUN) is not None:
+            st.rerun()                                   # a refusal's line stays on the page
     st.stop()
 
 arch, task = run.config.arch, run.task

@@ -32,8 +32,8 @@ if model is None:
                                   format_func=ARCH_LABELS.get, required=True)
     seconds = c[1].slider("Seconds of training", F["lang_seconds"].low, F["lang_seconds"].high, key="lang_seconds")
     if c[2].button("Train a small model here", icon=":material/model_training:", key="lang_train", type="primary"):
-        train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN)
-        st.rerun()
+        if train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN) is not None:
+            st.rerun()                                   # a refusal's line stays on the page
     st.page_link(page_file("train"), label="Train an LSTM (H = 128) live on the Train page",
                  icon=":material/play_arrow:",
                  query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})

@@ -3,13 +3,16 @@
 Errors (an unknown task, a sequence length of 0, a non-finite learning rate, a
 diverging run) exit with status 2 and one line on stderr, never a traceback. Every
 argument is checked before any work starts: ``--out`` must be a folder that can be
-written, ``--data`` a regular file within the upload limit (never a device, pipe or an
+written, empty or new unless ``--force`` (the run is written beside it and renamed into place,
+so it is never half written), ``--data`` a regular file within the upload limit (never a device, pipe or an
 endless file), ``bench --seconds`` a finite positive number, ``--task custom`` needs ``--data``;
-``sweep`` checks its whole grid (every value of every comma-separated list) before it starts Ray.
+``sweep`` checks its whole grid (every value of every comma-separated list) before it starts Ray,
+and with ``--out`` appends one CSV row per trial as it ends (flushed), so Ctrl-C keeps the finished ones.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -45,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", default=None,
                        help="your own data: a .csv time series (numeric columns) or a .txt text for a "
                             "character model; replaces --task")
-    train.add_argument("--out", default=None, help="folder for config, history, weights, probe")
+    train.add_argument("--out", default=None, help="folder for config, history, weights, probe (new or empty)")
+    train.add_argument("--force", action="store_true", help="replace what --out holds")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep = sub.add_parser("sweep", help="train every combination of comma-separated settings on Ray; "
                                          "one JSON line per trial as it ends")
@@ -60,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--address", default=None,
                        help="Ray cluster address (default: $RNN_PLAYGROUND_RAY_ADDRESS, else a local Ray "
                             "on this machine's usable CPUs)")
-    sweep.add_argument("--out", default=None, help="also write every trial to this CSV file")
+    sweep.add_argument("--out", default=None, help="also write every trial to this CSV file, one row as each ends")
     bench = sub.add_parser("bench", help="trainer and probe speed against a bare PyTorch loop")
     bench.add_argument("--seconds", default="6",
                        help="seconds of alternating steps per configuration (both loops together)")
@@ -103,28 +107,28 @@ def parse_seconds(raw: str) -> float:
     return seconds
 
 
-def check_out(raw: str) -> Path:
-    """--out: a folder (existing or to be made) that can be written; checked before training."""
+def check_out(raw: str, force: bool = False) -> Path:
+    """--out: a folder (new, empty, or any with ``force``) that can be written; checked before training."""
     if not raw.strip():
         raise PlaygroundError("--out must name a folder (got an empty path)")
     try:
-        return _checked_out(raw)
+        return _checked_out(raw, force)
     except (OSError, ValueError) as err:
         reason = getattr(err, "strerror", None) or type(err).__name__
         raise PlaygroundError(f"--out {clipped(raw, 80)} cannot be used: {reason}") from None
 
 
-def _checked_out(raw: str) -> Path:
+def _checked_out(raw: str, force: bool) -> Path:
     """The checks of ``check_out`` (which turns an OSError from the file system into one line)."""
-    out = Path(raw)
+    from playground.io.run_files import holds_files
+
+    out = Path(os.path.abspath(raw))
     if out.exists() and not out.is_dir():
         raise PlaygroundError(f"--out {clipped(raw, 80)} is an existing file; give a folder (it will hold "
                               "config.json, history.csv, weights.pt, probe.npz)")
-    for name in ("config.json", "history.csv", "weights.pt", "probe.npz"):
-        if (out / name).is_dir():
-            raise PlaygroundError(f"--out {clipped(raw, 80)} holds a folder named {name}; the run's file cannot "
-                                  "be written there")
-    parent = out
+    if holds_files(out) and not force:
+        raise PlaygroundError(f"--out {clipped(raw, 80)} is not empty; give --force to replace what it holds")
+    parent = out.parent if out.exists() else out
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
@@ -162,7 +166,7 @@ def cmd_train(args) -> int:
     if config.task == CUSTOM_TASK and args.data is None:
         raise PlaygroundError("--task custom needs --data (a .csv time series or a .txt text)")
     steps = parse_steps(args.steps)
-    out = check_out(args.out) if args.out is not None else None
+    out = check_out(args.out, args.force) if args.out is not None else None
     data = check_data(args.data) if args.data is not None else None
 
     import torch
@@ -185,7 +189,7 @@ def cmd_train(args) -> int:
     summary["seconds"] = round(time.perf_counter() - start, 2)
     if out is not None:
         try:
-            write_run(out, trainer)
+            write_run(out, trainer, replace=args.force)
         except OSError as err:
             raise PlaygroundError(f"cannot write the run to {clipped(str(out), 80)}: "
                                   f"{err.strerror or type(err).__name__}") from None
@@ -204,30 +208,39 @@ def cmd_sweep(args) -> int:
         raise PlaygroundError(f"--out {clipped(args.out, 80)} must be a CSV file in a folder that can be written")
 
     from playground.backends.ray_cluster import cluster_cpus, connect
-    from playground.sweeps.results import results_frame
     from playground.sweeps.runner import start_sweep
 
     connect(args.address)                     # an unreachable address is one line and status 2, here
     print(f"sweep: {spec.size()} trials of {spec.steps} steps on {cluster_cpus()} Ray CPUs", file=sys.stderr)
-    run = start_sweep(spec, args.address)
-    shown = 0
-    try:
-        while not run.join(0.5) or shown < len(run.progress().results):
-            results = run.progress().results
-            for result in results[shown:]:
-                print(json.dumps(result.row()), flush=True)
-            shown = len(results)
-    except KeyboardInterrupt:
-        run.cancel()
-        run.join()
-        raise
+    with open(out, "w", newline="") if out is not None else contextlib.nullcontext() as table:
+        run = start_sweep(spec, args.address, cpu_share=1.0)      # the whole cluster: no live runs share it
+        shown = 0
+        try:
+            while not run.join(0.5) or shown < len(run.progress().results):
+                results = run.progress().results
+                for result in results[shown:]:
+                    print(json.dumps(result.row()), flush=True)
+                    if table is not None:
+                        write_trial_row(table, result, header=shown == 0)
+                    shown += 1
+        except KeyboardInterrupt:
+            run.cancel()
+            run.join()
+            raise
     progress = run.progress()
     minutes = progress.elapsed / 60
     print(f"sweep: {progress.done} trials in {progress.elapsed:.1f} s "
           f"({progress.done / minutes if minutes else 0:.1f} per minute), {progress.failed} failed", file=sys.stderr)
-    if out is not None:
-        results_frame(progress.results).to_csv(out, index=False)
     return 0 if progress.failed == 0 and progress.cancelled == 0 else 1
+
+
+def write_trial_row(table, result, header: bool) -> None:
+    """Append one finished trial to the sweep's CSV (the header before the first) and flush it to disk."""
+    from playground.sweeps.results import results_frame
+
+    results_frame([result]).to_csv(table, header=header, index=False)
+    table.flush()
+    os.fsync(table.fileno())
 
 
 def load_data_task(path: Path, seq_len: int):

@@ -15,6 +15,7 @@ from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT
 from models.init import INITS
 from playground.errors import ConfigError
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
+from playground.strict_numbers import decimal_number, whole_number
 from playground.tasks import CUSTOM_TASK, TASKS
 
 OPTIMIZERS = ("adam", "sgd")
@@ -160,7 +161,7 @@ class RunConfig:
 def parse_value(name: str, raw: Any) -> Any:
     """Parse and check one run setting; raise ConfigError with a one-line reason."""
     if name not in FIELDS:
-        raise ConfigError(f"unknown setting '{clipped(name)}'")
+        raise ConfigError(f"unknown setting '{_echoed(name)}'")
     return parse_field(FIELDS[name], raw)
 
 
@@ -170,7 +171,7 @@ def parse_field(spec: Field, raw: Any) -> Any:
     if spec.kind == "choice":
         value = {choice.lower(): choice for choice in spec.choices}.get(str(raw).strip().lower())
         if value is None:
-            raise ConfigError(f"{name} must be one of {', '.join(spec.choices)} (got '{clipped(raw)}')")
+            raise ConfigError(f"{name} must be one of {', '.join(spec.choices)} (got '{_echoed(raw)}')")
         return value
     if spec.kind == "str":
         return _check_task(str(raw).strip().lower())
@@ -185,18 +186,13 @@ def parse_field(spec: Field, raw: Any) -> Any:
             return True
         if value in ("0", "false", "no", "off"):
             return False
-        raise ConfigError(f"{name} must be 1 or 0 (got '{clipped(raw)}')")
-    try:
-        if spec.kind == "int":
-            if isinstance(raw, float) and not raw.is_integer():
-                raise ValueError
-            value = int(raw) if not isinstance(raw, str) else int(raw.strip())
-        else:
-            value = float(raw)
-    except (TypeError, ValueError, OverflowError):
-        raise ConfigError(f"{name} must be a number (got '{clipped(raw)}')") from None
+        raise ConfigError(f"{name} must be 1 or 0 (got '{_echoed(raw)}')")
+    value = whole_number(raw) if spec.kind == "int" else decimal_number(raw)
+    if value is None:
+        kind = "a whole number" if spec.kind == "int" else "a number"
+        raise ConfigError(f"{name} must be {kind} written with the digits 0-9 (got '{_echoed(raw)}')")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number (got '{clipped(raw)}')")
+        raise ConfigError(f"{name} must be a finite number (got '{_echoed(raw)}')")
     if spec.options is not None:
         if value not in spec.options:
             raise ConfigError(f"{name} must be one of {', '.join(f'{v:g}' for v in spec.options)} (got {value:g})")
@@ -204,6 +200,11 @@ def parse_field(spec: Field, raw: Any) -> Any:
     if not spec.low <= value <= spec.high:
         raise ConfigError(f"{name} must be between {spec.low:g} and {spec.high:g} (got {value:g})")
     return value
+
+
+def _echoed(raw: Any) -> str:
+    """A raw value as a message quotes it: clipped, on one line (control characters as spaces)."""
+    return "".join(ch if ch.isprintable() else " " for ch in clipped(raw))
 
 
 def format_value(value: Any) -> str:
@@ -215,7 +216,7 @@ def format_value(value: Any) -> str:
 
 def _check_task(name: str) -> str:
     if name not in TASKS and name != CUSTOM_TASK:
-        raise ConfigError(f"unknown task '{clipped(name)}'; choose one of {', '.join(TASKS)}")
+        raise ConfigError(f"unknown task '{_echoed(name)}'; choose one of {', '.join(TASKS)}")
     return name
 
 

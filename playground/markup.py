@@ -44,9 +44,14 @@ def display_math_problems(text: str) -> list[str]:
 
 
 def clipped(raw: Any, limit: int = 40) -> str:
-    """A raw value as echoed in a message: at most ``limit`` characters."""
+    """A raw value as echoed in a message: at most ``limit`` characters, on one line.
+
+    Characters that do not print (newlines, NUL, other controls) are shown escaped (``\\n``), so a
+    message that echoes user text stays one line whatever the text holds.
+    """
     text = str(raw)
-    return text[:limit] + "…" if len(text) > limit else text
+    text = text[:limit] + "…" if len(text) > limit else text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def literal(text, limit: int = 40) -> str:

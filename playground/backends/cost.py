@@ -4,14 +4,21 @@ The estimate is deliberately simple and on the safe side, calibrated on the 2-co
 development machine (one torch thread per run):
 
     time_ms   ≈ 0.5 + 0.05·T·L + 6·B·T·L·G·H·(H + I) / rate[arch]  (+ the head: 6·B·T·H·O / 80 GFLOP/s)
-    memory_MB ≈ activations kept for backward 2·4·B·T·L·H·(G + 2) bytes, the validation and
-                probe batches, the output logits 3·4·B·T·O bytes, and 6 copies of the weights
-                (weights, grads, Adam's two moments, the roll-back backup, the published copy)
+    memory_MB ≈ RUN_OVERHEAD_MB + activations kept for backward 2·4·B·T·L·H·(G + 2) bytes, the
+                validation and probe batches, the output logits 3·4·B·T·O bytes, and 6 copies of
+                the weights (weights, grads, Adam's two moments, the roll-back backup, the
+                published copy)
 
 where G is the number of gate blocks (1 RNN, 3 GRU, 4 LSTM) and the rates are the FLOP/s
 measured for each fused kernel at large sizes (the vanilla and GRU kernels are far slower
 per FLOP than the LSTM's there). A run whose estimate is over a limit is refused before
 anything is built, with a note naming the setting to lower.
+
+``RUN_OVERHEAD_MB`` is what any run costs whatever its size: its trainer's interpreter objects,
+its bounded history (2,048 rows) and probe records kept in the worker and again in the server's
+view, the pipe's buffers, and a page redrawing it. Without it a tiny run would cost next to
+nothing and a server's memory budget would admit runs without bound; with it a server of
+``playground.backends.pool.MEMORY_BUDGET_MB`` holds at most a few hundred runs.
 """
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ HEAD_FLOPS_PER_S = 80e9
 VAL_BATCH, PROBE_BATCH = 128, 16
 MAX_STEP_MS = 400.0        # a step longer than this would starve the runs sharing its worker
 MAX_MEMORY_MB = 600.0      # per run; the pool's total budget is checked on top of this
+RUN_OVERHEAD_MB = 16.0     # every run, however small (see the module docstring)
 SIZE_FIELDS = ("batch", "seq_len", "hidden", "layers")   # the settings a refusal may name
 
 
@@ -52,7 +60,7 @@ def estimate(config: RunConfig, input_size: int, output_size: int) -> Cost:
     params = L * G * H * (H + I + 2) + H * output_size + output_size
     activations = 2 * 4 * (B + VAL_BATCH + 2 * PROBE_BATCH) * T * L * H * (G + 2)
     outputs = 3 * 4 * (B + VAL_BATCH) * T * output_size
-    memory_mb = (activations + outputs + 6 * 4 * params) / 2**20
+    memory_mb = RUN_OVERHEAD_MB + (activations + outputs + 6 * 4 * params) / 2**20
     return Cost(step_ms, memory_mb)
 
 

@@ -68,6 +68,10 @@ class RunView:
     last_read: float = field(default_factory=time.monotonic)
     closed: bool = False
 
+    def idle_s(self, now: float | None = None) -> float:
+        """Seconds since a page last read this run."""
+        return (time.monotonic() if now is None else now) - self.last_read
+
     def close(self) -> None:
         """Mark the run closed and let go of its arrays; its counters stay readable."""
         self.closed, self.wanted, self.running = True, False, False
@@ -113,6 +117,9 @@ class TrainingBackend(Protocol):
 
     def latest(self, run_id: int) -> RunView:
         """The run's latest published state (reading it counts as someone watching)."""
+
+    def peek(self, run_id: int) -> RunView:
+        """The run's latest published state, without counting as someone watching."""
 
     def wait(self, run_id: int, seq: int, timeout: float) -> bool:
         """Block until the worker applied command ``seq`` (True) or ``timeout`` seconds passed."""

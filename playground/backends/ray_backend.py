@@ -4,15 +4,20 @@ Chosen by ``playground.backends.default_backend`` when ``RNN_PLAYGROUND_RAY_ADDR
 cluster; the pages do not change. A ``RunActor`` hosts one run in the same ``Worker`` the
 embedded pool uses (``playground.backends.worker``: the same commands, applied in order and exactly
 once, the same training slices and publications), driven by a thread of its own inside the
-actor. The actor keeps its publications in an outbox; a reader thread here drains every
-actor's outbox a few times a second and merges it into the run's ``RunView``
+actor. The actor keeps its publications in an outbox; a reader thread here asks every actor
+for its outbox a few times a second and merges each answer into the run's ``RunView``
 (``playground.backends.interface.apply_publication``), as the pool's reader does with its pipes.
+The reader waits on all the actors' answers together (``ray.wait``) and never on one alone:
+an actor slow to answer delays only its own run, and its request stays in flight (one per
+actor) until it answers or Ray reports the actor dead, which loses that run only.
 
 Each actor asks Ray for ``RUN_CPUS`` of a CPU, so a cluster node hosts about 1 / RUN_CPUS live
-runs and Ray places new ones on the nodes with room (a run that finds none waits, shown as
-*waiting*). Closing a run kills its actor, which gives its CPU share back at once. A run that
-nobody reads for ``IDLE_PAUSE_S`` is paused, as in the pool; the views, and the waiting on them,
-are ``playground.backends.run_views.RunViews``'s, as the pool's are.
+runs and Ray places new ones on the nodes with room. A run whose actor Ray has not placed yet
+(the cluster is full) has never answered: it reads as *queued* (``queue_position``: the unplaced
+runs submitted before it), never as a stopped trainer, and starts once Ray finds it room.
+Closing a run kills its actor, which gives its CPU share back at once. A run that nobody reads
+for ``IDLE_PAUSE_S`` is paused, as in the pool; the views, and the waiting on them, are
+``playground.backends.run_views.RunViews``'s, as the pool's are.
 """
 from __future__ import annotations
 
@@ -30,7 +35,6 @@ from playground.tasks import make_task
 
 RUN_CPUS = 0.125          # a live run's share of a CPU (the pool trains up to 8 runs per worker)
 DRAIN_EVERY_S = 0.1       # how often the reader collects the actors' publications
-DRAIN_TIMEOUT_S = 30.0    # an actor that cannot answer this long is taken for lost
 
 
 class RunActor:
@@ -90,6 +94,7 @@ class RayBackend(RunViews):
         self.run_cpus = run_cpus
         self._actor_class = self.ray.remote(num_cpus=run_cpus, max_restarts=0)(RunActor)
         self._actors: dict[int, object] = {}
+        self._placed: set[int] = set()          # runs whose actor has answered at least once
         threading.Thread(target=self._read, name="ray-reader", daemon=True).start()
 
     # --- the backend interface ------------------------------------------------------------
@@ -128,6 +133,7 @@ class RayBackend(RunViews):
             if not self._close_view(run_id):
                 return
             actor = self._actors.pop(run_id, None)
+            self._placed.discard(run_id)
             self._lock.notify_all()
         if actor is not None:
             self.ray.kill(actor)
@@ -138,7 +144,7 @@ class RayBackend(RunViews):
         with self._lock:
             open_views = [self._views[r] for r in self._actors]
         training = sum(1 for v in open_views if v.wanted and v.running)
-        waiting = sum(1 for v in open_views if v.wanted and not v.running)
+        waiting = sum(1 for v in open_views if (v.wanted and not v.running) or v.queue_position is not None)
         return {"workers": cluster_cpus(), "runs": len(open_views), "training": training, "waiting": waiting,
                 "pids": []}
 
@@ -163,26 +169,52 @@ class RayBackend(RunViews):
         return run_id in self._actors
 
     def _read(self) -> None:
+        asked: dict[int, object] = {}          # run id -> its actor's drain request still in flight
         while not self._stopped:
-            time.sleep(DRAIN_EVERY_S)
+            began = time.monotonic()
             with self._lock:
                 actors = dict(self._actors)
-            refs = {run_id: actor.drain.remote() for run_id, actor in actors.items()}
-            for run_id, ref in refs.items():
+            asked = {run_id: ref for run_id, ref in asked.items() if run_id in actors}
+            for run_id, actor in actors.items():
+                if run_id not in asked:
+                    asked[run_id] = actor.drain.remote()
+            ready = []
+            if asked:
+                ready, _ = self.ray.wait(list(asked.values()), num_returns=len(asked), timeout=DRAIN_EVERY_S)
+            run_of = {ref: run_id for run_id, ref in asked.items()}
+            for ref in ready:
+                run_id = run_of[ref]
+                del asked[run_id]
                 try:
-                    messages = self.ray.get(ref, timeout=DRAIN_TIMEOUT_S)
+                    messages = self.ray.get(ref)       # answered: returns at once, or raises the actor's end
                 except Exception as err:  # noqa: BLE001 — a lost actor costs its own run only
                     self._lost(run_id, err)
                     continue
-                with self._lock:
-                    view = self._views[run_id]
-                    if view.closed:
-                        continue
-                    if self._merge(view, messages):
-                        view.wanted = False
-                    if self._unwatched(view, time.monotonic()):
-                        self._pause_idle(run_id, view)
-                    self._lock.notify_all()
+                self._absorb(run_id, messages)
+            self._mark_queued(sorted(run_id for run_id in asked if run_id not in self._placed))
+            time.sleep(max(0.0, DRAIN_EVERY_S - (time.monotonic() - began)))
+
+    def _absorb(self, run_id: int, messages: list[dict]) -> None:
+        """Merge one actor's answer into its view (the actor is placed: no longer queued)."""
+        with self._lock:
+            view = self._views[run_id]
+            if view.closed:
+                return
+            self._placed.add(run_id)
+            view.queue_position = None
+            if self._merge(view, messages):
+                view.wanted = False
+            if self._unwatched(view, time.monotonic()):
+                self._pause_idle(run_id, view)
+            self._lock.notify_all()
+
+    def _mark_queued(self, unplaced: list[int]) -> None:
+        """Runs whose actor never answered wait for a place on the cluster: their place in that queue."""
+        with self._lock:
+            for position, run_id in enumerate(unplaced):
+                view = self._views[run_id]
+                if not view.closed:
+                    view.queue_position = position      # read by polling pages; not a publication
 
     def _pause_idle(self, run_id: int, view: RunView) -> None:
         seq = next(self._seq)

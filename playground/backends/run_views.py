@@ -45,6 +45,11 @@ class RunViews:
             view.last_read = time.monotonic()
             return view
 
+    def peek(self, run_id: int) -> RunView:
+        """The run's view, without marking it as watched (an idle sweep reads it so)."""
+        with self._lock:
+            return self._views[run_id]
+
     def wait(self, run_id: int, seq: int, timeout: float) -> bool:
         """Wait until the trainer applied ``seq`` (or the run was closed or lost its trainer)."""
         with self._lock:

@@ -5,7 +5,9 @@ scheduling priority than the app server so drawing pages always wins over traini
 A worker hosts several runs. Between slices it applies the commands that arrived (in order,
 each exactly once), then gives the next slice (``QUANTUM_S`` of training) to the running run
 that has had the least training time so far, so time is shared fairly whatever each run's
-step costs. It publishes, per run:
+step costs. A slice is made of short ticks (``CHECK_EVERY_S``) and ends as soon as a command
+arrives, and no probe is taken while one waits, so a Pause holds within one tick of reaching
+the worker; the paused run's probe follows its acknowledgement. It publishes, per run:
 
 - counters and the bounded history every ``PUBLISH_EVERY_S`` while training, and at once
   after each command (with the command's number, so the page knows it took effect);
@@ -28,9 +30,11 @@ import torch
 
 from playground.errors import PlaygroundError
 from playground.engine.live import MAX_STEPS_PER_TICK, LiveRun
+from playground.backends.parking import RECORDS_KEY
 from playground.tasks import make_task
 
-QUANTUM_S = 0.05          # training per slice before the worker looks at commands again
+QUANTUM_S = 0.05          # training per slice given to one run before the next run's turn
+CHECK_EVERY_S = 0.01      # within a slice, the worker looks for a new command this often (a Pause lands promptly)
 PUBLISH_EVERY_S = 0.1     # counters and loss history, per running run
 PROBE_EVERY_S = 0.25      # shortest interval between two probe snapshots of a run
 PROBE_SHARE = 0.15        # probes may take at most this share of the worker's time
@@ -61,10 +65,11 @@ class WorkerRun:
 class Worker:
     """The runs of one worker process, its scheduler and its publisher."""
 
-    def __init__(self, index: int, results):
+    def __init__(self, index: int, results, commands_waiting=lambda: False):
         self.index = index
         self.results = results
         self.runs: dict[int, WorkerRun] = {}
+        self.commands_waiting = commands_waiting      # True when a command arrived: a slice ends early for it
 
     # --- commands ------------------------------------------------------------------------
     def handle(self, message: tuple) -> None:
@@ -81,17 +86,25 @@ class Worker:
                 with self.isolated(wrun):
                     self.apply(wrun, name, args)
                     self.publish(wrun, probe=name == "step_to", save=name == "save")
+                    if name == "run" and not args.get("wanted") and wrun.probed_at and \
+                            wrun.run.records and wrun.run.records[-1].step != wrun.run.step_count:
+                        self.publish(wrun, probe=True)     # after the acknowledgement: charts land on the paused step
         elif kind == "close":
             self.runs.pop(message[1], None)
 
     def submit(self, run_id: int, config, task, weights, resume=None) -> None:
         """Build the run (paused), install ``weights`` (and ``resume``) if given, and publish its state and probe."""
+        records = []
+        if resume is not None and RECORDS_KEY in resume:                   # a parked run coming back
+            resume = dict(resume)
+            records = resume.pop(RECORDS_KEY)
         try:
             run = LiveRun(config, task if task is not None else make_task(config), weights, resume)
         except (PlaygroundError, ValueError, RuntimeError, MemoryError) as err:
             self.send({"run": run_id, "acked": 0, "error": f"Cannot build this run: {err}", "running": False,
                        "step": 0})
             return
+        run.records = [r for r in records if r.step < run.step_count] + run.records
         wrun = WorkerRun(run_id, run)
         self.runs[run_id] = wrun
         self.publish(wrun, probe=True, force_probe=True)
@@ -107,6 +120,8 @@ class Worker:
                 run.error = None
                 running = [w.vruntime for w in self.runs.values() if w.ready()]
                 wrun.vruntime = max(wrun.vruntime, min(running, default=wrun.vruntime))  # no credit for waiting
+            elif not wanted and run.running and run.step_count:
+                run.trainer.validate()          # a paused run shows the metric of the weights it paused at
             run.running = wanted
         elif name == "step_to":
             target = int(args.get("target", 0))
@@ -136,14 +151,20 @@ class Worker:
         wrun = min(ready, key=lambda w: w.vruntime)
         start = time.perf_counter()
         with self.isolated(wrun):
-            cap = MAX_STEPS_PER_TICK if wrun.until is None else wrun.until - wrun.run.step_count
             try:
-                wrun.run.tick(budget_s=QUANTUM_S, max_steps=cap, record=False)
+                while True:                                   # short ticks: a command waits at most one of them
+                    cap = MAX_STEPS_PER_TICK if wrun.until is None else wrun.until - wrun.run.step_count
+                    wrun.run.tick(budget_s=CHECK_EVERY_S, max_steps=cap, record=False)
+                    if (time.perf_counter() - start >= QUANTUM_S or not wrun.ready()
+                            or self.commands_waiting()):
+                        break
             finally:
                 wrun.vruntime += time.perf_counter() - start
             now = time.monotonic()
             if not wrun.ready():                              # diverged, or reached its cap: say so at once
                 self.publish(wrun, probe=True, force_probe=True)
+            elif self.commands_waiting():
+                pass                                          # the command first; it publishes once applied
             elif now - wrun.published_at >= PUBLISH_EVERY_S:
                 probe_every = max(PROBE_EVERY_S, wrun.probe_cost * len(ready) / PROBE_SHARE)
                 self.publish(wrun, probe=now - wrun.probed_at >= probe_every)
@@ -198,7 +219,7 @@ def worker_main(index: int, commands, results, parent_pid: int) -> None:
         os.nice(NICE)
     except OSError:
         pass
-    worker = Worker(index, results)
+    worker = Worker(index, results, commands_waiting=lambda: not commands.empty())
     results.send({"ready": os.getpid()})
     while True:
         if os.getppid() != parent_pid:                        # the server is gone

@@ -19,6 +19,7 @@ from playground.config import RunConfig, clipped
 from playground.errors import DataError
 from playground.io.checkpoint_format import (FLOAT_DTYPES, FORMAT, MAX_BYTES_PER_VALUE, STORAGE_SLACK_BYTES,
                                              checkpoint_config)
+from playground.io.checkpoint_tensors import bounded_tensor
 from playground.markup import literal
 
 
@@ -58,21 +59,11 @@ def checkpoint_bytes(config: RunConfig, task_name: str, weights: SequenceNet | d
     return buffer.getvalue()
 
 
-def check_tensor(name: str, tensor: Any, expected: torch.Tensor) -> torch.Tensor:
-    """One weight as float32, checked for type, layout, dtype, device, shape and finiteness."""
-    if not isinstance(tensor, torch.Tensor):
-        raise DataError(f"weight {clipped(name)} is a {type(tensor).__name__}, not a tensor")
-    if tensor.layout != torch.strided:
-        raise DataError(f"weight {clipped(name)} is a {str(tensor.layout).replace('torch.', '')} tensor; only "
-                        "dense (strided) tensors are accepted")
-    if tensor.dtype not in FLOAT_DTYPES:
-        raise DataError(f"weight {clipped(name)} has dtype {str(tensor.dtype).replace('torch.', '')}; only real "
-                        "floating-point tensors (float16, bfloat16, float32, float64) are accepted")
-    if tensor.device.type != "cpu":
-        raise DataError(f"weight {clipped(name)} is on device {tensor.device.type}; only CPU tensors are accepted")
-    if tensor.shape != expected.shape:
-        raise DataError(f"weight {clipped(name)} has shape {tuple(tensor.shape)}, the config needs "
-                        f"{tuple(expected.shape)}")
+def check_tensor(name: str, tensor: Any, expected: torch.Tensor, max_storage_bytes: int | None = None) -> torch.Tensor:
+    """One weight (or moment) as float32: its metadata bounded first (``bounded_tensor``: type, layout,
+    device, dtype, ``expected``'s shape, strides, storage), then its values finite."""
+    bounded_tensor(f"weight {clipped(name)}", tensor, dtypes=FLOAT_DTYPES, shape=expected.shape,
+                   max_storage_bytes=max_storage_bytes)
     value = tensor.detach().to(torch.float32)
     if not torch.isfinite(value).all():
         raise DataError(f"weight {clipped(name)} contains NaN or Inf (after conversion to float32, whose "
@@ -104,7 +95,10 @@ def load_network(data: dict, task) -> tuple[RunConfig, SequenceNet]:
     if missing or extra:
         raise DataError(f"weights do not match the config: missing {', '.join(map(literal, missing[:3])) or 'none'}, "
                         f"unexpected {', '.join(map(literal, extra[:3])) or 'none'}")
-    checked = {name: check_tensor(name, given[name], expected[name]) for name in expected}
+    for name in expected:                       # every weight's metadata, then all storages, then values
+        bounded_tensor(f"weight {clipped(name)}", given[name], dtypes=FLOAT_DTYPES, shape=expected[name].shape,
+                       max_storage_bytes=-1)
     _check_storage_bytes(given, expected)
+    checked = {name: check_tensor(name, given[name], expected[name], max_storage_bytes=-1) for name in expected}
     net.load_state_dict({k: v.to(expected[k].dtype) for k, v in checked.items()})
     return config, net

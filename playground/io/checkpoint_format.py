@@ -13,16 +13,19 @@ nothing is built from it before its check has passed:
    short strings only, a bounded state_dict of tensors under short names;
 4. the config (``checkpoint_config``): every field through the same field table as the URL
    (``playground.config.from_mapping``), before any task or network is built;
-5. the tensors (``playground.io.checkpoint.load_network``): real floating dtype, dense, on
-   the CPU, the shape the config needs, finite after the cast to float32, and in all no more
-   bytes than the config's shapes need (``MAX_BYTES_PER_VALUE`` each, float64 at most).
+5. the tensors (``playground.io.checkpoint.load_network``): each one's metadata first
+   (``playground.io.checkpoint_tensors.bounded_tensor``: dense, on the CPU, a real floating
+   dtype, the shape the config needs, strides inside its storage), then in all no more bytes
+   than the config's shapes need (``MAX_BYTES_PER_VALUE`` each, float64 at most), and only
+   then the values: finite after the cast to float32.
 
 A file saved from a run also holds what continuing it needs (``"resume"``: step count,
 optimizer moments, the training data's random state, the bounded history), so load + Step
 continues the run as if it had never stopped. Its parts pass the same kind of checks
 (``check_resume_fields`` here, then ``playground.io.checkpoint_resume.load_resume``): plain
 integers in range, moments of the parameters' shapes (second moments non-negative), a
-generator state of the right size, a history no longer than the app keeps. A file without
+generator state of the right size, a history no longer than the app keeps; every tensor's
+dtype, dimensions, element count, strides and storage before any of its values is converted. A file without
 it (or from plain PyTorch) loads as weights only.
 
 Steps 1 to 4 are here; saving and loading the weights are in ``playground.io.checkpoint``.

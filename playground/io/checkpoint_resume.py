@@ -3,7 +3,9 @@
 A file saved from a run holds its step count, the optimizer's moments, the training data's
 random state and the bounded history (``playground.io.checkpoint.checkpoint_dict``); the
 file's structure was checked on reading (``playground.io.checkpoint_format``), and here each
-part is checked against the network it will continue.
+part is checked against the network it will continue: every tensor's metadata (dtype,
+dimensions, element count, strides, storage; ``playground.io.checkpoint_tensors``) before any
+of its values is read or converted.
 """
 from __future__ import annotations
 
@@ -17,20 +19,18 @@ from playground.engine.trainer import OPTIMIZER_MOMENTS
 from playground.errors import DataError
 from playground.io.checkpoint import check_tensor
 from playground.io.checkpoint_format import FLOAT_DTYPES, HISTORY_KEYS, check_resume_fields
+from playground.io.checkpoint_tensors import bounded_tensor
 
 
 def _check_history(history: dict, step: int) -> dict[str, np.ndarray]:
     """The saved history as float64 arrays: one length within the app's bound, finite where it must be."""
-    arrays = {}
-    for name in HISTORY_KEYS:
-        tensor = history[name]
-        if tensor.layout != torch.strided or tensor.dtype not in FLOAT_DTYPES or tensor.dim() != 1:
-            raise DataError(f"weights file has a bad resume state: history column {name} is not a 1-D float tensor")
-        arrays[name] = tensor.detach().to(torch.float64).numpy().copy()
-    lengths = {len(a) for a in arrays.values()}
-    if len(lengths) != 1 or lengths.pop() > HISTORY_ROWS:
+    for name in HISTORY_KEYS:                  # sizes and storage first: nothing is converted before
+        bounded_tensor(f"weights file has a bad resume state: history column {name}", history[name],
+                       dtypes=FLOAT_DTYPES, dim=1, max_numel=HISTORY_ROWS)
+    if len({history[name].numel() for name in HISTORY_KEYS}) != 1:
         raise DataError(f"weights file has a bad resume state: the history columns must share one length of at "
                         f"most {HISTORY_ROWS:,}")
+    arrays = {name: history[name].detach().to(torch.float64).numpy().copy() for name in HISTORY_KEYS}
     for name in HISTORY_KEYS:
         if name != "val_metric" and not np.isfinite(arrays[name]).all():
             raise DataError(f"weights file has a bad resume state: history column {name} has NaN or Inf")
@@ -62,9 +62,8 @@ def load_resume(data: dict, net: SequenceNet, config: RunConfig) -> dict | None:
     if any(name.endswith("exp_avg_sq") and (value < 0).any() for name, value in moments.items()):
         raise DataError("weights file has a bad resume state: a second moment is negative")
     rng, expected_rng = resume["data_rng"], torch.Generator().get_state()
-    if rng.dtype != torch.uint8 or rng.layout != torch.strided or rng.shape != expected_rng.shape:
-        raise DataError(f"weights file has a bad resume state: the data generator state must be "
-                        f"{expected_rng.numel():,} bytes (uint8)")
+    bounded_tensor("weights file has a bad resume state: the data generator state", rng, dtypes=(torch.uint8,),
+                   shape=expected_rng.shape, needs="a torch.Generator's state has")
     try:
         torch.Generator().set_state(rng.clone())
     except (RuntimeError, ValueError):

@@ -91,8 +91,8 @@ def read_table(data: bytes) -> pd.DataFrame:
     """Parse CSV bytes into a DataFrame; DataError for empty, ragged or oversized tables.
 
     Cheap bounded checks run before pandas (delimiter from a small sample, header length and
-    field count); notes on what was read differently (decimal commas) are in
-    ``frame.attrs["notes"]``.
+    field count); notes on what was read differently (decimal commas, a column of numbers
+    with cells that are not numbers) are in ``frame.attrs["notes"]``.
     """
     text = decode_text(data, "CSV file")
     sep = sniff_delimiter(text)
@@ -122,7 +122,39 @@ def read_table(data: bytes) -> pd.DataFrame:
     if len(set(frame.columns)) != len(frame.columns):
         raise DataError("the CSV file has two columns with the same name")
     frame.attrs["notes"] = _decimal_commas(frame, sep)
+    frame.attrs["notes"] += _malformed_numbers(frame)
     return frame
+
+
+SAMPLE_CELLS = 20              # cells of a text column read to tell numbers written as text
+
+
+def _malformed_numbers(frame: pd.DataFrame, min_fraction: float = 0.9) -> list[str]:
+    """One note per column of numbers that pandas read as text because some cells are not numbers.
+
+    The note names the first such cell's row (counted from 1 after the header) and column, and
+    how many there are: those cells are gaps when the column is used as numbers. Only columns
+    whose first filled cells are mostly numbers are parsed in full (text columns cost little).
+    """
+    notes = []
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        filled = column.dropna()
+        if filled.empty or as_numbers(filled.head(SAMPLE_CELLS)).notna().mean() < min_fraction:
+            continue
+        numbers = as_numbers(filled)
+        bad = numbers.isna()
+        if not bad.any() or numbers.notna().mean() < min_fraction:
+            continue
+        row = frame.index.get_loc(bad.idxmax()) + 1
+        more = int(bad.sum()) - 1
+        notes.append(f"column {literal(name)}, row {row:,} (counted after the header): "
+                     f"{literal(filled[bad].iloc[0], 20)} is not a number"
+                     + (f" ({more:,} more such cell{'s' if more > 1 else ''})" if more else "")
+                     + "; such cells are read as gaps")
+    return notes
 
 
 def table_notes(frame: pd.DataFrame) -> list[str]:

@@ -107,11 +107,11 @@ class CellTrace:
         return [{k: v.tolist() for k, v in step.items()} for step in self.steps]
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")   # ASCII digits only (\d is Unicode)
 
 
 def _parse_number(token: str, what: str) -> float:
-    if not _NUMBER.match(token):
+    if not _NUMBER.fullmatch(token):
         raise DataError(f"{what}: {literal(token)} is not a number")
     value = float(token)
     if not math.isfinite(value) or abs(value) > MAX_ABS_INPUT:

@@ -22,6 +22,7 @@ steps that change nothing share one live model. ``clamp``/``ablate`` edit the mo
 from __future__ import annotations
 
 import math
+import sys
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN
 from playground.lessons.cell_trace import CellSpec, parse_sequence
 from playground.config import FIELDS, RunConfig, clipped, from_mapping
 from playground.errors import ConfigError, PlaygroundError
+from playground.strict_numbers import whole_number
 from playground.tasks import CUSTOM_TASK, make_task
 
 MAX_BYTES = 32_000            # a deck file; ten steps of notes take about 4 kB
@@ -253,6 +255,8 @@ def parse_deck(data: bytes | str) -> Deck:
         raise DeckError(f"the deck file is not valid TOML: {clipped(str(err).splitlines()[0], 120)}") from None
     except RecursionError:
         raise DeckError("the deck file is nested too deeply") from None
+    except ValueError:                       # tomllib's int() of a number of thousands of digits
+        raise DeckError(f"the deck file has a number of more than {sys.get_int_max_str_digits():,} digits") from None
     raw = _keys(raw, DECK_KEYS, "the deck")
     steps = raw.get("step")
     if not isinstance(steps, list) or not steps:
@@ -284,10 +288,9 @@ def load_builtin(name: str) -> Deck:
 
 def step_index(raw: Any, count: int) -> tuple[int, str | None]:
     """The 0-based step of a 1-based URL value, clamped to the deck; a note when it was unusable."""
-    text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw).strip()
-    if not text.isdigit() or len(text) > 4:
-        return 0, "Ignored URL parameter step: not a step number; starting at step 1."
-    number = int(text)
+    number = whole_number(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw)
+    if number is None:
+        return 0, "Ignored URL parameter step: not a step number written with the digits 0-9; starting at step 1."
     if not 1 <= number <= count:
         return min(max(number, 1), count) - 1, f"Ignored URL parameter step: this deck has steps 1 to {count}."
     return number - 1, None

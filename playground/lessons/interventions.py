@@ -60,7 +60,7 @@ def parse_units(text: str, hidden: int) -> tuple[int, ...]:
     """'3, 5-7' -> (3, 5, 6, 7); raises ConfigError with a readable reason."""
     units: set[int] = set()
     for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
-        match = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", part)
+        match = re.fullmatch(r"([0-9]{1,6}) *(?:- *([0-9]{1,6}))?", part)      # ASCII digits only
         if not match:
             raise ConfigError(f"{literal(part)} is not a unit number or a range like 5-7")
         lo = int(match.group(1))

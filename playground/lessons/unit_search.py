@@ -13,31 +13,37 @@ marked positions from the others (LSTMVis's hypothesis search, on the model just
 Units are ranked by |r|: a unit that is low inside and high outside marks the pattern as
 well. A random unit's |r| is about the median over all units; the page shows both.
 
-Regular expressions are untrusted: the pattern is at most ``MAX_PATTERN`` characters, its
-counted repeats (a{n}) are bounded (compiling a{10**9} alone takes minutes), the text searched
-is at most ``MAX_TEXT`` characters, and matching runs under a time limit (the ``regex``
-module's ``timeout``), so a catastrophic pattern costs a fraction of a second and an error.
+Regular expressions are untrusted, so they go through RE2 (``google-re2``), never a
+backtracking engine: the pattern is at most ``MAX_PATTERN`` characters and the text searched at
+most ``MAX_TEXT``, both checked before anything is compiled; RE2 compiles within ``RE2_MAX_MEM``
+bytes, a program of more than ``MAX_PROGRAM`` instructions is refused, and one search is linear
+in the text times the program. Marking every match searches again after each match, so all the
+matches together stop after ``MATCH_SECONDS`` of CPU time with a message. What RE2 cannot match
+in linear time (backreferences such as \1, lookaround such as (?=…)) is refused with a message
+that says so.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
-import regex
+import re2
 import torch
 import torch.nn.functional as F
 
 from models.network import Intervention, SequenceNet
 from playground.errors import ConfigError
+from playground.markup import clipped, literal
 from playground.tasks.base import Task
 
 MAX_PATTERN = 200          # characters of a regular expression
 MAX_TEXT = 8_000           # characters of text searched (the validation text's start)
 CHUNK = 400                # the text is read in sequences of this many characters
-REGEX_TIMEOUT_S = 0.25
-MAX_REPEAT = 100           # largest count of a counted repeat such as a{3,5} ...
-MAX_REPEAT_PRODUCT = 10_000   # ... and of all counts multiplied (compiling a{10**9} takes minutes)
-_COUNTED = regex.compile(r"\{\s*(\d*)\s*(?:,\s*(\d*)\s*)?\}")   # escaped braces too: \\{9} repeats a backslash
+RE2_MAX_MEM = 2 * 2**20    # bytes RE2 may use for one compiled pattern (and its matching automata)
+MAX_PROGRAM = 2_000        # RE2 instructions of a compiled pattern: one search costs at most text × this
+MATCH_SECONDS = 0.5        # CPU time for all matches: finditer searches again after every match
+_UNSUPPORTED = ("invalid perl operator", "invalid escape sequence")   # RE2's words for lookaround, \1
 SERIES_SEQUENCES = 64      # sequences sampled for a series or memory task
 PRESETS = {                # name -> regular expression, for the char model
     "inside double quotes": r'"[^"\n]*"',
@@ -128,31 +134,65 @@ def score(acts: np.ndarray, mask: np.ndarray, shape: tuple[int, int], text: str 
 
 # --- the char model: a regular expression over its text ----------------------------------
 def regex_mask(pattern: str, text: str) -> np.ndarray:
-    """(len(text),) bool: True on every character inside a match. ConfigError for a bad, long or slow pattern."""
+    """(len(text),) bool: True on every character inside a match. ConfigError for a bad or long pattern."""
     if not pattern:
-        raise ConfigError("type a regular expression, or pick a preset")
+        raise ConfigError(f"type a regular expression of at most {MAX_PATTERN} characters, or pick a preset")
     if len(pattern) > MAX_PATTERN:
-        raise ConfigError(f"the pattern is {len(pattern)} characters long; at most {MAX_PATTERN}")
+        raise ConfigError(f"the pattern is {len(pattern):,} characters long; at most {MAX_PATTERN} are allowed")
     if len(text) > MAX_TEXT:
-        raise ConfigError(f"the text is longer than {MAX_TEXT} characters")
-    counts = [int(n) for pair in _COUNTED.findall(pattern) for n in pair if n.isdigit() and len(n) < 12]
-    if any(n > MAX_REPEAT for n in counts) or np.prod(counts or [1], dtype=float) > MAX_REPEAT_PRODUCT:
-        raise ConfigError(f"counted repeats such as a{{n}} may count to {MAX_REPEAT} at most "
-                          f"({MAX_REPEAT_PRODUCT:,} when multiplied together)")
-    if any(len(n) >= 12 for pair in _COUNTED.findall(pattern) for n in pair):
-        raise ConfigError(f"counted repeats such as a{{n}} may count to {MAX_REPEAT} at most")
-    try:
-        compiled = regex.compile(pattern)
-    except (regex.error, OverflowError, RecursionError) as err:
-        raise ConfigError(f"not a valid regular expression: {str(err)[:80]}") from None
+        raise ConfigError(f"the text is longer than {MAX_TEXT:,} characters")
+    compiled = compile_pattern(pattern)
     mask = np.zeros(len(text), dtype=bool)
+    deadline = time.thread_time() + MATCH_SECONDS
     try:
-        for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_S):
+        for match in compiled.finditer(text):
             mask[match.start():match.end()] = True
-    except TimeoutError:
-        raise ConfigError(f"the pattern took longer than {REGEX_TIMEOUT_S:g} s on this text: simplify it "
-                          "(nested repeats such as (a+)+ are slow)") from None
+            if time.thread_time() > deadline:
+                raise ConfigError(f"the pattern took longer than {MATCH_SECONDS:g} s on this text: simplify it "
+                                  "(each match searches the rest of the text again)")
+    except UnicodeError:
+        raise ConfigError("the text searched is not valid Unicode") from None
     return mask
+
+
+def compile_pattern(pattern: str):
+    """``pattern`` compiled by RE2 within ``RE2_MAX_MEM``; ConfigError (one line) when RE2 refuses it.
+
+    The caller has checked the pattern's length. RE2 has no backreferences or lookaround (they
+    cannot be matched in linear time); such a pattern gets a message that says so.
+    """
+    options = re2.Options()
+    options.max_mem = RE2_MAX_MEM
+    options.log_errors = False
+    options.never_capture = True         # only where a match is: no submatch work
+    try:
+        compiled = re2.compile(pattern, options)
+        if compiled.programsize > MAX_PROGRAM:
+            raise ConfigError(f"the pattern compiles to {compiled.programsize:,} RE2 instructions; at most "
+                              f"{MAX_PROGRAM:,} are allowed: use fewer or smaller counted repeats such as a{{n}}")
+        return compiled
+    except UnicodeError:
+        raise ConfigError("the pattern is not valid Unicode") from None
+    except re2.error as err:
+        what, part = _reason(err)
+    if what.startswith(_UNSUPPORTED):
+        raise ConfigError(f"RE2 cannot match {literal(part)} (backreferences such as \\1 and lookaround such as "
+                          "(?=…) are not supported: matching them can take exponential time)")
+    if "too large" in what:
+        raise ConfigError(f"the pattern compiles to more than {RE2_MAX_MEM // 2**20} MB, the limit: use fewer or "
+                          "smaller counted repeats such as a{n}")
+    if "repetition size" in what:
+        raise ConfigError(f"counted repeats such as a{{n}} may count to 1,000 at most (multiplied, when nested); "
+                          f"got {literal(part)}")
+    raise ConfigError(f"not a valid regular expression: {what}" + (f" {literal(part)}" if part else ""))
+
+
+def _reason(err: Exception) -> tuple[str, str]:
+    """RE2's reason, split into its words and the part of the pattern it quotes (user text)."""
+    raw = err.args[0] if err.args else b""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    what, _, part = text.partition(": ")
+    return clipped(" ".join(what.split()), 60) or "unreadable", part
 
 
 def text_ids(task: Task, max_chars: int = MAX_TEXT) -> torch.Tensor:

@@ -29,6 +29,7 @@ from models import GRUCell, LSTMCell, RNNCell
 from models.architectures import SIGMOID_GATES, OfArchitecture
 from models.network import SequenceNet
 from playground.errors import ConfigError
+from playground.strict_numbers import whole_number
 from playground.tasks.base import Batch, Task
 
 REPLAY_NAME = {"a": "pre"}                  # the replay records the RNN's pre-activation as "pre"
@@ -233,12 +234,12 @@ def parse_unit_query(params: Mapping[str, Any], limits: UnitRef) -> tuple[UnitRe
         if raw is None:
             values[name] = 0 if name != "t" else high - 1
             continue
-        text = str(raw).strip()
-        if not text.isdigit() or len(text) > 6:
-            notes.append(f"Ignored URL parameter {name}: not a whole number.")
-            values[name] = 0
+        number = whole_number(raw)
+        if number is None:
+            notes.append(f"Ignored URL parameter {name}: not a whole number written with the digits 0-9.")
+            values[name] = 0 if name != "t" else high - 1
             continue
-        index = int(text) - offset
+        index = number - offset
         if not 0 <= index < high:
             notes.append(f"Ignored URL parameter {name}: this model has {offset} to {high - 1 + offset}.")
             index = min(max(index, 0), high - 1)

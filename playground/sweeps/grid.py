@@ -27,8 +27,11 @@ from urllib.parse import urlencode
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, parse_value, validate
 from playground.errors import ConfigError, DivergenceError
 
-MAX_TRIALS = 2000           # one sweep's grid; a bigger one is refused with the count
+MAX_TRIALS = 500            # one sweep's grid; a bigger one is refused with the count
 MAX_SWEEP_STEPS = 100_000   # training steps per trial
+MAX_TRIAL_STEPS = 200_000   # trials x steps per trial: one sweep's whole training cost
+MAX_FIELD_CHARS = 200       # one field's comma-separated values, as typed (the page's max_chars too)
+MAX_NUMBER_CHARS = 40       # steps, val_every, threshold as typed
 SOLVE_FRACTION = 0.9        # solved = closed this share of the gap between baseline and perfect
 DEFAULT_VAL_EVERY = 50
 
@@ -135,10 +138,25 @@ def run_trial(config: RunConfig, steps: int, val_every: int = DEFAULT_VAL_EVERY,
     return result
 
 
+def split_values(name: str, raw: str | list | tuple) -> list[str]:
+    """The items of one grid field, unparsed: its length is checked before it is split (MAX_FIELD_CHARS)."""
+    if isinstance(raw, (list, tuple)):
+        if len(raw) > MAX_FIELD_CHARS:
+            raise ConfigError(f"{name} has {len(raw):,} values; the limit is {MAX_FIELD_CHARS}")
+        items = [str(item)[:MAX_FIELD_CHARS + 1] for item in raw]
+        text_length = sum(map(len, items)) + len(items) - 1
+    else:
+        text = str(raw)
+        text_length, items = len(text), None
+    if text_length > MAX_FIELD_CHARS:
+        raise ConfigError(f"{name} is {text_length:,} characters long; the limit is {MAX_FIELD_CHARS}")
+    items = items if items is not None else text.split(",")
+    return [item for item in (i.strip() for i in items) if item]
+
+
 def parse_values(name: str, raw: str | list | tuple) -> tuple:
     """The values of one grid field: a comma-separated string (or a list), each checked by the field table."""
-    items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
-    items = [item for item in (str(i).strip() for i in items) if item]
+    items = split_values(name, raw)
     if not items:
         raise ConfigError(f"{name} needs at least one value")
     values = tuple(dict.fromkeys(parse_value(name, item) for item in items))   # keep order, drop repeats
@@ -149,6 +167,8 @@ def parse_values(name: str, raw: str | list | tuple) -> tuple:
 
 def parse_steps(raw: Any, name: str = "steps", high: int = MAX_SWEEP_STEPS) -> int:
     """A whole number from 1 to ``high``."""
+    if len(str(raw)) > MAX_NUMBER_CHARS:
+        raise ConfigError(f"{name} must be a whole number between 1 and {high} (got {len(str(raw)):,} characters)")
     try:
         value = int(str(raw).strip())
     except ValueError:
@@ -162,6 +182,8 @@ def parse_threshold(raw: Any) -> float | None:
     """An explicit solved threshold (a finite number), or None for the task's own."""
     if raw is None or str(raw).strip() == "":
         return None
+    if len(str(raw)) > MAX_NUMBER_CHARS:
+        raise ConfigError(f"threshold must be a finite number of at most {MAX_NUMBER_CHARS} characters")
     try:
         value = float(raw)
     except ValueError:
@@ -173,22 +195,30 @@ def parse_threshold(raw: Any) -> float | None:
 
 def spec_from_strings(values: Mapping[str, Any], steps: Any = 300, val_every: Any = DEFAULT_VAL_EVERY,
                       threshold: Any = None) -> SweepSpec:
-    """A checked SweepSpec from field -> comma-separated values (CLI flags, URL parameters, form fields)."""
-    grid = []
+    """A checked SweepSpec from field -> comma-separated values (CLI flags, URL parameters, form fields).
+
+    Every bound is checked before the work it bounds: each field's length before it is split, the
+    number of trials (from the counts of items) and trials x steps before any value is parsed.
+    """
+    items = {}
     for name, raw in values.items():
         if name not in FIELDS:
             raise ConfigError(f"unknown setting '{clipped(name)}'")
-        if raw is None:
-            continue
-        grid.append((name, parse_values(name, raw)))
-    grid.sort(key=lambda item: list(FIELDS).index(item[0]))
-    count = math.prod(len(v) for _, v in grid)
+        if raw is not None:
+            items[name] = split_values(name, raw)
+    count = math.prod(max(1, len(v)) for v in items.values())
     if count > MAX_TRIALS:
         raise ConfigError(f"this grid has {count:,} trials; the limit is {MAX_TRIALS:,} — use fewer values")
+    steps = parse_steps(steps)
+    if count * steps > MAX_TRIAL_STEPS:
+        raise ConfigError(f"this grid is {count:,} trials x {steps:,} steps = {count * steps:,} training steps; "
+                          f"the limit is {MAX_TRIAL_STEPS:,} — use fewer trials or steps")
+    val_every, threshold = parse_steps(val_every, "val_every"), parse_threshold(threshold)
+    grid = [(name, parse_values(name, raw)) for name, raw in items.items()]
+    grid.sort(key=lambda item: list(FIELDS).index(item[0]))
     fixed = {name: vals[0] for name, vals in grid if len(vals) == 1}
     base = validate(RunConfig().replace(**fixed)) if fixed else RunConfig()
-    spec = SweepSpec(base, tuple((n, v) for n, v in grid if len(v) > 1), parse_steps(steps),
-                     parse_steps(val_every, "val_every"), parse_threshold(threshold))
+    spec = SweepSpec(base, tuple((n, v) for n, v in grid if len(v) > 1), steps, val_every, threshold)
     spec.trials()                     # every combination must be a valid config
     return spec
 

@@ -3,7 +3,9 @@
 The runs live in ``st.session_state`` under ``compare_rnn``, ``compare_gru`` and
 ``compare_lstm`` as ``RunHandle``s: they train in the backend's workers, each up to a
 common step cap that the page raises as the slowest catches up, so all three stay on the
-same step count. Start/Pause/Step/Reset act on all three at once, in callbacks.
+same step count. Start/Pause/Step/Reset act on all three at once, in callbacks. The three are
+made in one ``run_transaction``: when one is refused (the session's cap, a full server), the
+others are closed, never left held.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from models.architectures import ARCH_NAMES
 from playground.config import RunConfig
 from playground.errors import PlaygroundError
 from playground.ui.frame import button_hint
-from playground.ui.live_session import new_run, replace_run, start_pause_button
+from playground.ui.live_session import replace_run, run_transaction, start_pause_button
 
 KEY_PREFIX = "compare_"
 LEAD_SECONDS = 1.5          # how far ahead of the slowest run the cap is set (seconds of its training)
@@ -37,16 +39,17 @@ def get_compare_runs(config: RunConfig) -> dict | None:
         for arch, run in old.items():
             run.apply_live_settings(configs[arch])
         return old
+    was_running = any(run is not None and run.running for run in old.values())
     try:
-        new = {arch: new_run(configs[arch]) for arch in ARCH_NAMES}
+        with run_transaction(replacing=old.values()) as open_run:      # all three or none: no run left behind
+            new = {arch: open_run(configs[arch]) for arch in ARCH_NAMES}
+            for arch, run in new.items():
+                replace_run(run_key(arch), run)
     except PlaygroundError as err:
         st.error(f"Cannot build these runs: {err}", icon=":material/error:")
         return None
-    was_running = any(run is not None and run.running for run in old.values())
     if any(run is not None for run in old.values()):
         st.toast("Settings changed: all three models were re-initialised.")
-    for arch, run in new.items():
-        replace_run(run_key(arch), run)
     if was_running:
         set_running(new, True)
     return new
@@ -81,8 +84,10 @@ def step_all(runs: dict, target: int) -> None:
 def reset_all(runs: dict) -> None:
     """Fresh weights from the seed for all three; histories cleared."""
     try:
-        for arch, run in runs.items():
-            replace_run(run_key(arch), new_run(run.config))
+        with run_transaction(replacing=runs.values()) as open_run:
+            new = {arch: open_run(run.config) for arch, run in runs.items()}
+            for arch, run in new.items():
+                replace_run(run_key(arch), run)
     except PlaygroundError as err:
         st.toast(str(err), icon=":material/error:")
 

@@ -3,7 +3,8 @@
 Each panel parses the upload with ``playground.io.user_data``, shows what it found (columns,
 preview, split, limits hit) and builds the task for the chosen sequence length. Every
 DataError becomes an ``st.error`` line; the session's run and settings are never touched
-here — only the "Train on this data" button installs the task.
+here — only the "Train on this data" button installs the task. A file over the uploader's
+limit or the session's upload bytes is refused before it is parsed (``upload_guard``).
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import html
 import streamlit as st
 
 from playground.io import user_data as ud
-from playground.io.upload_limits import MAX_SERIES_COLUMNS
+from playground.io.upload_limits import MAX_BYTES, MAX_SERIES_COLUMNS
 from playground.config import clipped
 from playground.errors import DataError, PlaygroundError
 from playground.markup import literal
 from playground.figures.data import make_label_counts_figure, make_upload_series_figure, series_summary
 from playground.ui.train_panels import chart
+from playground.ui.upload_guard import admitted
 
 PREVIEW_KEY = "_data_preview"     # (inputs, task) of the last build, so reruns do not rebuild
 PARSED_KEY = "_data_parsed"       # (kind, file id, result or DataError) of the last parse, this session only
@@ -181,4 +183,15 @@ def labelled_panel(upload) -> object | None:
         return None
 
 
-PANELS = {"series": series_panel, "text": text_panel, "labelled": labelled_panel}
+def _within_limits(panel):
+    """``panel`` behind the upload bounds (``upload_guard.admitted``): a file over the data uploader's
+    limit, or over the session's total, is refused and let go before a byte of it is parsed."""
+    def guarded(upload):
+        checked = admitted(upload, MAX_BYTES)
+        return None if checked is None else panel(checked)
+    guarded.__doc__ = panel.__doc__
+    return guarded
+
+
+PANELS = {"series": _within_limits(series_panel), "text": _within_limits(text_panel),
+          "labelled": _within_limits(labelled_panel)}

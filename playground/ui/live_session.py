@@ -3,46 +3,42 @@
 The session holds a ``RunHandle`` in ``st.session_state`` (one per browser session, so two
 users never share a model); training happens in the backend's worker processes, never in
 a script thread. Start/Pause/Step/Reset act in callbacks, before the rerun draws the page,
-and each sets a state instead of toggling it (Streamlit can deliver one click twice). The
-session's runs are closed when the session ends (``session_runs``'s release hook), which
-frees their memory in the workers.
+and each sets a state instead of toggling it (Streamlit can deliver one click twice). Every
+page makes its runs here (``new_run``, ``run_transaction``), through the session's ledger
+(``playground.backends.ledger``): one cap on the live runs a session holds, idle runs parked.
+A run is kept only once it is stored in session state; one that a refusal or a rerun cuts
+off on its way there is closed. The session's runs are closed when the session ends
+(``session_runs``'s release hook), which frees their memory in the workers; the Train page's
+run is first saved for the browser (``playground.backends.saved_runs``), so a reload, or a
+return after the session closed, gets it back (``run_back``).
 """
 from __future__ import annotations
+
+import contextlib
 
 import streamlit as st
 
 from playground.config import CUSTOM_TASK, RunConfig
 from playground.errors import PlaygroundError
 from playground.backends import default_backend
+from playground.backends.ledger import SessionLedger
 from playground.backends.run_handle import RunHandle
+from playground.backends.saved_runs import saved_runs
+from playground.engine.live import STRUCTURAL
+from playground.io import export
+from playground.tasks import make_task
+from playground.ui.browser_identity import browser_token
 from playground.ui.frame import button_hint
 from playground.io.user_data import with_seq_len
 from playground.ui.keys import LIVE_RUN, UPLOADED_TASK
 
 
 
-class SessionRuns:
-    """The runs a session opened, closed together when the session ends."""
-
-    def __init__(self):
-        self.handles: list[RunHandle] = []
-
-    def add(self, handle: RunHandle) -> RunHandle:
-        """Remember ``handle`` (and forget closed ones)."""
-        self.handles = [h for h in self.handles if not h.view.closed] + [handle]
-        return handle
-
-    def close_all(self) -> None:
-        """Close every run of the session."""
-        for handle in self.handles:
-            handle.close()
-        self.handles = []
-
-
-@st.cache_resource(scope="session", on_release=SessionRuns.close_all, show_spinner=False)
-def session_runs() -> SessionRuns:
-    """This session's registry of runs (released when the session ends)."""
-    return SessionRuns()
+@st.cache_resource(scope="session", on_release=SessionLedger.end, show_spinner=False)
+def session_runs() -> SessionLedger:
+    """This session's ledger of runs: its cap on live runs; when the session ends, its Train page run is
+    saved for the browser's next session and the others are closed."""
+    return SessionLedger()
 
 
 def training_backend():
@@ -51,10 +47,42 @@ def training_backend():
 
 
 def new_run(config: RunConfig, task=None, weights=None, resume=None) -> RunHandle:
-    """Submit a run to the backend for this session; waits for its first snapshot. Raises PlaygroundError."""
-    handle = session_runs().add(RunHandle(training_backend(), config, task, weights, resume))
-    handle.wait_ready()
+    """Submit a run to the backend for this session; waits for its first snapshot.
+
+    Raises PlaygroundError (AdmissionError at the session's cap). A run that does not come back
+    from here (whatever interrupts the wait, a rerun included) is closed: nothing is left held.
+    """
+    handle = RunHandle(training_backend(), config, task, weights, resume, ledger=session_runs())
+    try:
+        handle.wait_ready()
+    except BaseException:
+        handle.close()
+        raise
     return handle
+
+
+@contextlib.contextmanager
+def run_transaction(replacing=()):
+    """Open runs that are kept only if the block completes: ``with run_transaction() as open_run:``.
+
+    ``open_run(config, task=None, weights=None, resume=None)`` is ``new_run``. Store the runs
+    (``replace_run``) inside the block: on any exception — a refusal of a later run, or
+    Streamlit's rerun or stop cutting the script short — every run opened in the block is closed.
+    The runs in ``replacing`` (the ones the block replaces) hold no place in the ledger meanwhile.
+    """
+    opened: list[RunHandle] = []
+
+    def open_run(config: RunConfig, task=None, weights=None, resume=None) -> RunHandle:
+        opened.append(new_run(config, task, weights, resume))
+        return opened[-1]
+
+    try:
+        with session_runs().replacing(list(replacing)):
+            yield open_run
+    except BaseException:
+        for handle in opened:
+            handle.close()
+        raise
 
 
 def replace_run(key: str, new: RunHandle) -> None:
@@ -72,24 +100,64 @@ def get_run(config: RunConfig, key: str = LIVE_RUN, task=None) -> RunHandle | No
     run (after showing the reason) when the config cannot be built or is refused.
     """
     run: RunHandle | None = st.session_state.get(key)
+    if key == LIVE_RUN and (run is None or run.view.closed):
+        run = run_back(config) or run
     if config.task == CUSTOM_TASK and task is None:
         task = custom_task(config)
         if task is None:
             return run
     if run is not None and not run.needs_reset(config) and (config.task != CUSTOM_TASK or run.task is task):
         run.apply_live_settings(config)
+        keep_for_browser(run, key)
         return run
+    was_running = run is not None and run.running and not run.error
     try:
-        new = new_run(config, task)
+        with run_transaction(replacing=[run]) as open_run:
+            new = open_run(config, task)
+            replace_run(key, new)                    # stored before anything else can cut the script short
     except PlaygroundError as err:
         st.error(f"Cannot build this run: {err}", icon=":material/error:")
-        return run
+        return st.session_state.get(key)
     if run is not None:
-        if run.running and not run.error:
-            new.set_running(True)
+        if was_running:
+            set_running(new, True)
         st.toast("Settings changed: the model was re-initialised.")
-    replace_run(key, new)
+    keep_for_browser(new, key)
     return new
+
+
+def keep_for_browser(run: RunHandle, key: str) -> None:
+    """Have the session's end save the Train page's run for this browser (a run on uploaded data,
+    which a later session may not have, is not kept)."""
+    if key == LIVE_RUN:
+        session_runs().keep_for_browser(browser_token() if run.config.task != CUSTOM_TASK else None, run)
+
+
+def run_back(config: RunConfig) -> RunHandle | None:
+    """The run this browser's last session left on the Train page (saved when that session ended),
+    restored exactly and stored as the session's run, when its settings are ``config``'s; else None."""
+    if config.task == CUSTOM_TASK:
+        return None
+    token, store = browser_token(), saved_runs()
+    data = store.read(token)
+    if data is None:
+        return None
+    try:
+        with run_transaction() as open_run:
+            def same_settings(saved, task, weights, resume):
+                structural = any(getattr(saved, k) != getattr(config, k) for k in STRUCTURAL)
+                return None if structural else open_run(saved, task, weights, resume)
+
+            back = export.import_run(data, lambda name, saved: make_task(saved), same_settings)
+            if back is not None:
+                replace_run(LIVE_RUN, back)
+    except PlaygroundError:
+        store.discard(token)                     # unusable now (e.g. refused): not offered again
+        return None
+    if back is not None:
+        store.discard(token)
+        st.toast(f"Your run is back where you left it, at step {back.step_count:,}.", icon=":material/restore:")
+    return back
 
 
 def custom_task(config: RunConfig):
@@ -157,7 +225,8 @@ def step_run(run: RunHandle, target: int) -> None:
 def reset_run(run: RunHandle, key: str) -> None:
     """A fresh run with the same settings and task: new weights from the seed, history cleared."""
     try:
-        replace_run(key, new_run(run.config, run.task if run.config.task == CUSTOM_TASK else None))
+        with run_transaction(replacing=[run]) as open_run:
+            replace_run(key, open_run(run.config, run.task if run.config.task == CUSTOM_TASK else None))
     except PlaygroundError as err:
         st.toast(str(err), icon=":material/error:")
 

@@ -19,6 +19,7 @@ from playground.ui.live_session import new_run, replace_run
 from playground.io.user_data import safe_name, with_seq_len
 from playground.ui.keys import IMPORTED_NOTE, LIVE_RUN, UPLOADED_TASK, config_key
 from playground.ui.page_files import page_file
+from playground.ui.upload_guard import admitted
 
 FIGURE_TITLES = {"loss": "Loss and validation metric", "gradient_norm": "Gradient norm across timesteps",
                  "gradient_history": "‖dL/dh_t‖ over the whole run", "trajectory": "Hidden-state trajectories",
@@ -115,6 +116,7 @@ def import_panel() -> None:
                               max_upload_size=MAX_FILE_BYTES // 2**20,
                               help="Read as tensors only (torch.load with weights_only=True): a file "
                                    "cannot run code here.")
+    upload = admitted(upload, MAX_FILE_BYTES)
     if st.button("Load these weights", icon=":material/upload:", key="model_load", disabled=upload is None):
         name = safe_name(upload.name, "the file")        # the name is untrusted: no markdown, no links
         try:

@@ -2,7 +2,10 @@
 
 The session holds at most one ``SweepRun`` (``playground.sweeps.runner``): Ray trains the
 trials, a thread of the SweepRun collects them, and the page only polls ``progress()``. A
-session that ends cancels its sweep (the release hook of ``session_sweep``).
+session that ends cancels its sweep (the release hook of ``session_sweep``). A session starts
+no second sweep while its first runs, and the server runs at most ``MAX_SWEEPS_AT_ONCE``: one
+more is a "busy, try again" line. ``?autostart=1`` starts the URL's preset only under both rules,
+so a link opened in many tabs starts at most one sweep per session and never more than the server allows.
 """
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ import streamlit as st
 from models.architectures import ARCH_NAMES, DEFAULT_ARCH
 from playground.errors import PlaygroundError
 from playground.figures.sweep import make_memory_figure
-from playground.sweeps.grid import PRESETS, SweepSpec, spec_from_strings
+from playground.sweeps.grid import MAX_FIELD_CHARS, MAX_SWEEP_STEPS, PRESETS, SweepSpec, spec_from_strings
 from playground.sweeps.results import memory_curve, results_frame
-from playground.sweeps.runner import SweepRun, start_sweep
+from playground.sweeps.runner import SweepRun, SweepsBusyError, start_sweep
 from playground.tasks import TASKS
 from playground.page_state import PRESET_PARAM
 from playground.ui.url_state import take_autostart
@@ -40,6 +43,10 @@ class SessionSweep:
         if self.run is not None:
             self.run.cancel()
 
+    def running(self) -> bool:
+        """True while the session's sweep has not finished."""
+        return self.run is not None and not self.run.progress().finished
+
 
 @st.cache_resource(scope="session", on_release=SessionSweep.cancel, show_spinner=False)
 def session_sweep() -> SessionSweep:
@@ -54,12 +61,10 @@ def url_preset():
 
 def autostart() -> None:
     """``?autostart=1`` (the gallery's one click): start the URL's preset once, unless a sweep runs."""
-    if not take_autostart():
+    if not take_autostart() or session_sweep().running():
         return
-    current = session_sweep().run
-    if current is None or current.progress().finished:
-        preset = url_preset()
-        start_session_sweep(preset.values, preset.steps)
+    preset = url_preset()
+    start_session_sweep(preset.values, preset.steps)
 
 
 def sweep_form_ui() -> tuple[dict, int] | None:
@@ -72,21 +77,28 @@ def sweep_form_ui() -> tuple[dict, int] | None:
                                     key="sweep_arch")
         task = cols[1].selectbox("Task", list(TASKS), index=list(TASKS).index(defaults.get("task", "adding")),
                                  key="sweep_task")
-        steps = cols[2].number_input("Steps per trial", 1, 100_000, preset.steps, step=100, key="sweep_steps")
+        steps = cols[2].number_input("Steps per trial", 1, MAX_SWEEP_STEPS, preset.steps, step=100, key="sweep_steps")
         cols = st.columns(len(TEXT_FIELDS))
         values = {"arch": ",".join(archs), "task": task}
         for col, (name, label) in zip(cols, TEXT_FIELDS.items()):
-            values[name] = col.text_input(label, defaults.get(name, ""), key=f"sweep_{name}",
+            values[name] = col.text_input(label, defaults.get(name, ""), key=f"sweep_{name}", max_chars=MAX_FIELD_CHARS,
                                           help="one value or several, comma-separated") or None
         started = st.form_submit_button("Start the sweep", icon=":material/play_arrow:", type="primary")
     return (values, int(steps)) if started else None
 
 
 def start_session_sweep(values: dict, steps: int) -> None:
-    """Check the grid and start it on Ray (the page returns at once); a bad grid is one line."""
+    """Check the grid and start it on Ray (the page returns at once); a bad grid or a busy server is one line."""
+    holder = session_sweep()
+    if holder.running():
+        st.warning("This session's sweep is still running: cancel it or wait for it to end before starting "
+                   "another (one sweep per session).", icon=":material/hourglass_top:")
+        return
     try:
         spec: SweepSpec = spec_from_strings(values, steps)
-        session_sweep().replace(start_sweep(spec))
+        holder.replace(start_sweep(spec))
+    except SweepsBusyError as err:
+        st.warning(f"The server is busy: {err}.", icon=":material/hourglass_top:")
     except PlaygroundError as err:
         st.error(f"Cannot start this sweep: {err}", icon=":material/error:")
 

@@ -17,7 +17,7 @@ from playground.lessons.deck import Deck, DeckError, Step, builtin_decks, load_b
 from playground.errors import PlaygroundError
 from playground.backends.run_handle import RunHandle
 from playground.page_state import DECK_PARAM, STEP_PARAM
-from playground.ui.live_session import new_run, set_running
+from playground.ui.live_session import run_transaction, set_running
 
 DECK_KEY = "talk_deck"            # (name, Deck) being played; name is "" for an uploaded deck
 STEP_KEY = "talk_step"            # 0-based index of the current step
@@ -110,11 +110,11 @@ def step_run(config: RunConfig) -> RunHandle | None:
     for old in list(runs)[:max(0, len(runs) - MAX_RUNS + 1)]:
         runs.pop(old).close()
     try:
-        run = new_run(config)
+        with run_transaction() as open_run:
+            run = runs[config] = open_run(config)
     except PlaygroundError as err:
         st.error(f"Cannot build this step's model: {err}.", icon=":material/error:")
         return None
-    runs[config] = run
     return run
 
 

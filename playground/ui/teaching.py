@@ -79,25 +79,28 @@ def shared_small_char_model(arch: str) -> CharModel:
 def train_here_ui(config: RunConfig, seconds: float, key: str):
     """Train a fresh run of ``config`` in the backend for ``seconds``, with a progress bar; keep it as ``key``.
 
-    The run trains in a worker; this only waits, redrawing the bar with what was published.
+    The run trains in a worker; this only waits, redrawing the bar with what was published. The
+    run is kept only when training ran its course: a refusal, or a rerun that cuts the script short
+    during "Training…", closes it (``run_transaction``).
     """
-    from playground.ui.live_session import new_run, replace_run
+    from playground.ui.live_session import replace_run, run_transaction
 
     try:
-        run = new_run(config)
+        with run_transaction(replacing=[st.session_state.get(key)]) as open_run:
+            run = open_run(config)
+            metric = run.task.metric_name
+            bar = st.progress(0.0, text="Training…")
+            run.set_running(True)
+            start = time.perf_counter()
+            while (elapsed := time.perf_counter() - start) < seconds and not run.error:
+                run.backend.wait_published(run.run_id, run.view.version, timeout=0.5)
+                val = run.last_val
+                bar.progress(min(1.0, elapsed / seconds), text=f"Training: step {run.step_count}, validation "
+                                                              f"{metric} {val:.3g}" if val is not None else "Training…")
+            run.set_running(False)
+            bar.empty()
+            replace_run(key, run)
     except PlaygroundError as err:
         st.error(f"Cannot build this run: {err}", icon=":material/error:")
         return None
-    metric = run.task.metric_name
-    bar = st.progress(0.0, text="Training…")
-    run.set_running(True)
-    start = time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds and not run.error:
-        run.backend.wait_published(run.run_id, run.view.version, timeout=0.5)
-        val = run.last_val
-        bar.progress(min(1.0, elapsed / seconds), text=f"Training: step {run.step_count}, validation {metric} "
-                                                      f"{val:.3g}" if val is not None else "Training…")
-    run.set_running(False)
-    bar.empty()
-    replace_run(key, run)
     return run

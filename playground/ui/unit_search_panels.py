@@ -20,6 +20,8 @@ from playground.lessons.unit_search import (MARK_CHANNEL, MAX_PATTERN, PRESETS, 
 from playground.ui.page_files import page_file
 
 CUSTOM = "your own regular expression"
+PATTERN_HELP = (f"RE2 syntax (as Python's re, without backreferences or lookaround), at most {MAX_PATTERN} "
+                "characters; a longer one is refused with a note.")
 
 
 def is_text(run) -> bool:
@@ -36,8 +38,10 @@ def pattern_ui(run) -> dict:
     if is_text(run):
         preset = cols[0].selectbox("Pattern", [*PRESETS, CUSTOM], key="us_preset")
         if preset == CUSTOM:
-            pattern = cols[1].text_input("Regular expression", '"[^"]*"', max_chars=MAX_PATTERN, key="us_regex",
-                                         help=f"At most {MAX_PATTERN} characters; a slow pattern is stopped.")
+            # No max_chars: the browser would drop a longer paste without a word; the search's own
+            # length check names the limit instead.
+            pattern = cols[1].text_input(f"Regular expression (at most {MAX_PATTERN} characters)", '"[^"]*"',
+                                         key="us_regex", help=PATTERN_HELP)
         else:
             pattern = PRESETS[preset]
             cols[1].text_input("Regular expression", pattern, disabled=True, key=f"us_shown_{preset}")

@@ -30,14 +30,34 @@ def _url_params() -> dict:
 
 
 def source_ui() -> str:
-    """Tiny network or the session's model; a link with ``source=model`` picks the model."""
+    """Tiny network or the session's model; a link with ``source=model`` picks the model.
+
+    A link's values this view cannot use (an unknown ``source``; a unit's values while the tiny
+    network is shown) get a note, as every page's bad URL values do.
+    """
     params = _url_params()
-    if params.get("source") in SOURCES and params != st.session_state.get(URL_SEEN):
+    news = params != st.session_state.get(URL_SEEN)
+    if params.get("source") in SOURCES and news:
         st.session_state["cell_source"] = params["source"]
     st.session_state.setdefault("cell_source", "tiny")
     choice = st.segmented_control("Network", list(SOURCES), format_func=SOURCES.get, key="cell_source",
-                                  required=True, label_visibility="collapsed")
-    return choice or "tiny"
+                                  required=True, label_visibility="collapsed") or "tiny"
+    if news:
+        for note in source_notes(params, choice):
+            st.warning(note, icon=":material/link_off:")
+    return choice
+
+
+def source_notes(params: dict, choice: str) -> list[str]:
+    """Notes on the link's ``source`` and unit values that the view ``choice`` does not use."""
+    notes = []
+    if "source" in params and params["source"] not in SOURCES:
+        notes.append(f"Ignored URL parameter source: choose {' or '.join(SOURCES)}.")
+    unused = [name for name in KEYS if name in params]
+    if choice == "tiny" and unused:
+        notes.append(f"Ignored URL parameter{'s' if len(unused) > 1 else ''} {', '.join(unused)}: "
+                     "they pick a unit of your trained model (source=model).")
+    return notes
 
 
 def _limits(run) -> UnitRef:

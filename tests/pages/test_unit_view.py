@@ -35,3 +35,17 @@ def test_without_a_model_or_with_bad_values_the_page_says_so():
     assert not at.exception
     assert len([w for w in at.warning if "Ignored URL parameter" in w.value]) == 2
     assert at.subheader[0].value == "Unit 0 of layer 0 at t = 10: forward"
+
+
+def test_values_the_view_cannot_use_get_a_note():
+    at = open_cell(source="evil", unit="-1", t="abc")
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [w.value for w in at.warning]
+    assert any("Ignored URL parameter source: choose tiny or model" in n for n in notes), notes
+    assert any("Ignored URL parameters t, unit: they pick a unit of your trained model" in n for n in notes), notes
+    run = LiveRun(RunConfig(arch="rnn", task="adding", seq_len=10, hidden=8, batch=4))
+    at = open_cell({LIVE_RUN: run}, source="model", unit="-1", t="²", seq="١")
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [w.value for w in at.warning]
+    assert any("unit: this model has 0 to 7" in n for n in notes), notes
+    assert any("t: not a whole number" in n for n in notes) and any("seq: not a whole number" in n for n in notes)

@@ -20,8 +20,10 @@ def test_char_model_ranking_hostile_pattern_and_silence_link():
     assert "A random unit's |r|" in labels and "Inside, unit silenced" in labels
     assert len(at.dataframe[0].value) == 10
     at.selectbox(key="us_preset").set_value("your own regular expression").run()
-    at.text_input(key="us_regex").set_value(r"(a|aa)+$").run()
-    assert not at.exception and "Cannot search" in at.error[0].value
+    at.text_input(key="us_regex").set_value(r"(a)\1").run()
+    assert not at.exception and "backreferences" in at.error[0].value
+    at.text_input(key="us_regex").set_value("a" * 250).run()         # a paste longer than the limit: a note
+    assert not at.exception and "250 characters long; at most 200" in at.error[0].value
     at.text_input(key="us_regex").set_value("(").run()
     assert not at.exception and "not a valid regular expression" in at.error[0].value
     at.selectbox(key="us_preset").set_value("first character of a line").run()

@@ -93,3 +93,73 @@ def test_bench_prints_a_ratio_and_probe_cost_for_every_arch_and_size(capsys):
         bare, ours, ratio, probe, live = map(float, row[4:9])
         assert bare > 0 and ours > 0 and ratio == pytest.approx(ours / bare, abs=0.006)
         assert probe > 0 and live > 0
+
+
+TINY_TRAIN = ["train", "--arch", "rnn", "--task", "adding", "--seq-len", "5", "--hidden", "4", "--steps", "3", "--quiet"]
+
+
+def test_train_out_refuses_a_non_empty_folder_without_force_and_replaces_it_whole_with_force(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert main([*TINY_TRAIN, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not empty; give --force" in err, err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]          # nothing written, nothing trained over it
+
+    assert main([*TINY_TRAIN, "--out", str(out), "--force"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["config.json", "history.csv", "probe.npz", "weights.pt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]          # no staging folder left beside it
+
+
+def test_train_out_that_fails_while_writing_leaves_the_earlier_run_as_it_was(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "run"
+    assert main([*TINY_TRAIN, "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("playground.io.run_files.save_checkpoint", full_disk)
+    assert main([*TINY_TRAIN, "--seed", "7", "--out", str(out), "--force"]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before   # old files only, none half-replaced
+    assert [p.name for p in tmp_path.iterdir()] == ["run"]
+
+
+def test_sweep_out_keeps_every_finished_trial_when_interrupted(tmp_path, monkeypatch, capsys):
+    from playground.config import RunConfig
+    from playground.sweeps.grid import Progress, TrialResult
+
+    results = [TrialResult(i, RunConfig(seed=i).to_dict(), metric=0.1 * i, steps=5) for i in range(2)]
+
+    class InterruptedSweep:
+        """Two trials finish, then Ctrl-C arrives while the sweep waits for the third."""
+        joins = 0
+
+        def join(self, timeout=None):
+            self.joins += 1
+            if self.joins == 2:
+                raise KeyboardInterrupt
+            return False
+
+        def progress(self):
+            return Progress(total=3, done=2, results=list(results))
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setattr("playground.backends.ray_cluster.connect", lambda address=None: None)
+    monkeypatch.setattr("playground.backends.ray_cluster.cluster_cpus", lambda: 1)
+    monkeypatch.setattr("playground.sweeps.runner.start_sweep", lambda *args, **kwargs: InterruptedSweep())
+    out = tmp_path / "sweep.csv"
+    assert main(["sweep", "--seed", "0,1,2", "--steps", "5", "--out", str(out)]) == 130
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    assert list(table["trial"]) == [0, 1] and list(table["seed"]) == [0, 1]
+    assert "interrupted" in capsys.readouterr().err
+    assert main(["sweep", "--seed", "0,1,2", "--steps", "5"]) == 130          # without --out: the JSON lines only
+    printed = capsys.readouterr()
+    assert [json.loads(line)["seed"] for line in printed.out.splitlines()] == [0, 1]
+    assert printed.err.splitlines()[-1] == "error: interrupted"

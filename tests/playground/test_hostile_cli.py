@@ -59,8 +59,8 @@ def test_out_inside_a_file(capsys, tmp_path):
 
 
 def test_out_holding_a_folder_where_a_run_file_goes(capsys, tmp_path):
-    (tmp_path / "run" / "weights.pt").mkdir(parents=True)
-    check(capsys, "holds a folder named weights.pt", "train", "--out", tmp_path / "run")
+    (tmp_path / "run" / "weights.pt").mkdir(parents=True)        # not empty: replaced whole with --force only
+    check(capsys, "is not empty; give --force", "train", "--out", tmp_path / "run")
 
 
 def test_out_with_a_name_too_long_for_the_file_system(capsys):

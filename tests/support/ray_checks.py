@@ -2,11 +2,13 @@
 
 The order matters and is kept by this one file: a process that has run a local Ray and shut it
 down cannot then drive actors on another cluster (Ray keeps per-process state), so the cluster
-test runs first and the local Ray's tests after it.
+tests run first, on one head, and the local Ray's tests after them.
 
 1. A `ray start --head` on 127.0.0.1 (started and stopped here): a live run trains as an actor;
    Pause holds (a Step after it moves the counter by exactly one); closing the run kills the
    actor and gives its CPU share back to the cluster.
+   On a head whose one CPU a run holds, a second run's actor cannot be placed: it reads as
+   queued while the first keeps training, and starts once the first is closed.
 2. A local Ray: a sweep of twelve trials gives the same metrics as the CLI run one by one, and
    Cancel stops the running and queued trials.
 """
@@ -40,16 +42,22 @@ def ray_cli() -> str:
     return shutil.which("ray") or str(Path(sys.executable).with_name("ray"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def head():
-    """A Ray head on 127.0.0.1 as a child process group (``--block``): stopping the group stops it."""
+    """A Ray head on 127.0.0.1 as a child process group (``--block``): stopping the group stops it.
+
+    One head for the module: a driver that left a head which then stopped is ended by Ray a
+    minute later (its GCS client gives up), so no head may stop while later tests still run.
+    """
     port = free_port()
     # Loopback only and for this test's lifetime, so without token authentication; a real cluster
     # runs with RAY_AUTH_MODE=token, and the app's environment gets the cluster's RAY_AUTH_TOKEN.
     auth = {"RAY_AUTH_MODE": "disabled"}
     saved = {key: os.environ.get(key) for key in auth}
     os.environ.update(auth)
-    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0",
+    # Ray's memory monitor kills workers when the whole machine is nearly full; on a shared test
+    # machine that is other processes' memory, not this test's: it is off on this head.
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", RAY_memory_monitor_refresh_ms="0",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen([ray_cli(), "start", "--head", "--block", "--node-ip-address", "127.0.0.1",
@@ -117,8 +125,28 @@ def test_a_live_run_trains_as_an_actor_pauses_steps_and_is_freed(head):
         ray.get(actor.drain.remote(), timeout=WAIT_S)
 
 
+def test_a_run_the_full_cluster_cannot_place_reads_as_queued_and_blocks_no_other(head):
+    from playground.backends.ray_backend import RayBackend
+
+    backend = RayBackend(address=head, run_cpus=1.0)          # the head has one CPU: room for one run
+    first = RunHandle(backend, RunConfig(arch="rnn", task="adding", seq_len=10, hidden=8))
+    assert first.wait_ready(WAIT_S), first.error
+    first.set_running(True)
+    second = RunHandle(backend, RunConfig(arch="gru", task="adding", seq_len=10, hidden=8))
+    wait_until(lambda: second.queue_position == 0)
+    moving = first.step_count
+    wait_until(lambda: first.step_count > moving + 20)      # the pending actor holds up nobody
+    assert second.error is None and second.queue_position == 0 and backend.load()["waiting"] == 1
+    first.close()
+    assert second.wait_ready(WAIT_S) and second.error is None and second.snapshot is not None
+    wait_until(lambda: second.queue_position is None)
+    second.close()
+    backend.shutdown()
+
+
 @pytest.fixture(scope="module")
-def local_ray():         # used after the head's test, which stopped it: see the module docstring
+def local_ray():         # used after the head's tests: see the module docstring
+    disconnect()                  # leave the head (it stays up until the module ends)
     module = connect()            # a local Ray on this machine's usable CPUs
     yield module
     disconnect()
@@ -144,7 +172,7 @@ def test_a_sweep_of_twelve_trials_matches_the_cli_run_one_by_one(local_ray, caps
 
 def test_cancel_stops_the_running_and_queued_trials(local_ray):
     spec = spec_from_strings({"arch": "lstm", "task": "adding", "seq_len": "100", "seed": ",".join(map(str, range(12)))},
-                             steps=100_000)
+                             steps=16_000)    # 12 x 16,000: within the sweep cap, minutes each
     run = start_sweep(spec)
     wait_until(lambda: run.progress().running > 0)
     run.cancel()

@@ -21,4 +21,4 @@ def test_ray_cluster_backend_and_local_sweeps():
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(CHECKS)],
                             cwd=ROOT, capture_output=True, text=True, timeout=880)
     assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
-    assert result.stdout.strip().splitlines()[-1].startswith("3 passed"), result.stdout[-2000:]
+    assert result.stdout.strip().splitlines()[-1].startswith("4 passed"), result.stdout[-2000:]

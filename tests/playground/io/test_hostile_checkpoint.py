@@ -324,3 +324,73 @@ def test_hostile_text_in_a_weights_file_is_not_echoed_as_markup(build, fragment,
     message = str(pytest.raises(DataError, export.import_run, build(), task_for).value)
     outside = re.sub(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", "", message)
     assert hostile not in outside, message
+
+
+# --- every tensor of the resume part: sizes, strides and storage before any conversion --------------
+def resumable() -> dict:
+    """A valid checkpoint dict of the small GRU after two steps, with its resume part."""
+    from playground.engine.live import LiveRun
+
+    run = LiveRun(CONFIG)
+    run.step_to(2)
+    state = dict(run.resume_state())
+    return checkpoint_dict(CONFIG, "adding", state.pop("weights"), state)
+
+
+def resume_edited(change) -> bytes:
+    """``resumable()`` with ``change(data)`` applied, as torch.save writes it."""
+    data = resumable()
+    change(data)
+    return saved(data)
+
+
+def first_moment(data) -> str:
+    return next(k for k in data["resume"]["moments"] if k.endswith("/exp_avg"))
+
+
+def expanded(values: int, dtype=torch.float32) -> torch.Tensor:
+    """``values`` elements that all read one stored number (stride 0): a few bytes in the file."""
+    return torch.zeros(1, dtype=dtype).expand(values)
+
+
+RESUME_CASES = {
+    # 1.2 GB as float64 from a file of a few KB: the history was converted before its length was checked
+    "history-expanded-150M": (lambda d: d["resume"]["history"].update({k: expanded(150_000_000)
+                                                                      for k in d["resume"]["history"]}),
+                              "history column step has 150,000,000 values; at most"),
+    "one-history-column-expanded": (lambda d: d["resume"]["history"].__setitem__("loss", expanded(10**9)),
+                                    "history column loss has 1,000,000,000 values"),
+    "history-2d": (lambda d: d["resume"]["history"].__setitem__("loss", torch.zeros(2, 2, dtype=torch.float64)),
+                   "history column loss has 2 dimensions; it must have 1"),
+    "history-bloated-storage": (lambda d: d["resume"]["history"].__setitem__(
+        "loss", torch.zeros(2_000_000, dtype=torch.float64)[:2]), "history column loss is stored in 16,000,000 bytes"),
+    "history-complex": (lambda d: d["resume"]["history"].__setitem__("loss", torch.zeros(2, dtype=torch.complex128)),
+                        "dtype complex128"),
+    "history-sparse": (lambda d: d["resume"]["history"].__setitem__("loss", torch.zeros(2).to_sparse()),
+                       "sparse_coo tensor; only dense"),
+    "history-meta": (lambda d: d["resume"]["history"].__setitem__("loss", torch.empty(10**9, device="meta")),
+                     "device meta"),
+    "rng-expanded": (lambda d: d["resume"].__setitem__("data_rng", expanded(10**9, torch.uint8)),
+                     "generator state has shape (1000000000,)"),
+    "rng-bloated-storage": (lambda d: d["resume"].__setitem__(
+        "data_rng", torch.zeros(5_000_000, dtype=torch.uint8)[:d["resume"]["data_rng"].numel()]),
+                            "generator state is stored in 5,000,000 bytes"),
+    "moment-expanded": (lambda d: d["resume"]["moments"].__setitem__(first_moment(d), expanded(10**9)),
+                        "has shape (1000000000,), the config needs"),
+    "moment-bloated-storage": (lambda d: d["resume"]["moments"].__setitem__(
+        first_moment(d), torch.zeros(3_000_000)[:d["resume"]["moments"][first_moment(d)].numel()].view_as(
+            d["resume"]["moments"][first_moment(d)])), "is stored in 12,000,000 bytes"),
+}
+
+
+@pytest.mark.parametrize("name", list(RESUME_CASES))
+def test_hostile_resume_tensor_is_refused_before_any_conversion(name):
+    change, fragment = RESUME_CASES[name]
+    data = resume_edited(change)
+    assert len(data) < 20 * 2**20
+    refused(data, fragment)
+
+
+def test_a_valid_resume_state_still_loads():
+    outcome = export.import_run(saved(resumable()), Recorder(), make_run=lambda c, t, w, r: r)
+    assert outcome["step"] == 2 and len(outcome["history"]["step"]) == 2

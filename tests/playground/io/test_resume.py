@@ -148,13 +148,13 @@ BAD = {
     "rng-dtype": (set_in(("resume", "data_rng"), lambda d: d["resume"]["data_rng"].float()), "generator state"),
     "history-too-long": (set_in(("resume", "history"), lambda d: {k: torch.arange(1, 5000, dtype=torch.float64)
                                                                   for k in d["resume"]["history"]}),
-                         "one length of at most"),
+                         "values; at most"),
     "history-ragged": (lambda d: d["resume"]["history"].__setitem__("loss", torch.zeros(3, dtype=torch.float64)),
                        "one length of at most"),
     "history-past-step": (lambda d: d["resume"]["history"]["step"].add_(100), "must rise"),
     "history-nan-loss": (lambda d: d["resume"]["history"]["loss"].fill_(float("nan")), "NaN or Inf"),
     "history-int": (set_in(("resume", "history", "loss"), lambda d: d["resume"]["history"]["loss"].long()),
-                    "1-D float tensor"),
+                    "dtype int64; only real floating-point"),
     "not-tensors": (set_in(("resume", "moments"), {"lstm.weight_ih_l0/exp_avg": 1.5}), "other than tensors"),
 }
 

@@ -104,3 +104,20 @@ def test_labelled_texts_checks_labels():
 def test_safe_name_keeps_plain_characters():
     assert ud.safe_name("my data (v2)[x](http://e).csv") == "my data v2xhttpe.csv"
     assert ud.safe_name("") == "your data"
+
+
+@pytest.mark.parametrize("bad", ["4\x00\x00", "abc", "١٢", "3..5"])
+def test_a_malformed_number_far_down_a_numeric_column_gets_a_note_naming_row_and_column(bad):
+    rows = ["t,temp,hum"] + [f"{i},{i * 0.5},{i % 7}" for i in range(20_000)]
+    rows[15_000] = f"14999,{bad},3"                             # far past any sample the reader takes
+    frame = ud.read_table(("\n".join(rows) + "\n").encode())
+    notes = ud.table_notes(frame)
+    assert any("column `temp`, row 15,000" in n and "is not a number" in n for n in notes), notes
+    assert ud.numeric_columns(frame) == ["t", "temp", "hum"]
+    values, _ = ud.series_values(frame, ["temp"])
+    assert np.isfinite(values).all()
+
+
+def test_a_text_column_gets_no_such_note():
+    rows = ["t,word"] + [f"{i},w{i}" for i in range(50)]
+    assert ud.table_notes(ud.read_table(("\n".join(rows) + "\n").encode())) == []

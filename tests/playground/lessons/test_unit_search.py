@@ -66,11 +66,14 @@ def test_regex_marks_matches_and_refuses_hostile_patterns():
     mask = regex_mask(PRESETS["inside double quotes"], text)
     assert "".join(ch for ch, m in zip(text, mask) if m) == '"hi""yo"'
     assert regex_mask(PRESETS["first character of a line"], text).sum() == 2
-    for pattern, words in [("", "type a regular"), ("a" * (MAX_PATTERN + 1), "at most"), ("(", "not a valid"),
-                           (r"(a|aa)+$", "took longer"), ("a{1000000000}", "count to 100"),
-                           ("((a{30}){30}){30}", "multiplied"), ("\\\\{99999}", "count to 100")]:
+    assert regex_mask(r"(a|aa)+$", "a" * 3000 + "!").sum() == 0       # catastrophic for a backtracking engine
+    for pattern, words in [("", "type a regular"), ("a" * (MAX_PATTERN + 1), "at most 200 are allowed"),
+                           ("(", "not a valid"), ("a{1001}", "count to 1,000"),
+                           ("((a{30}){30}){30}", "multiplied"), ("\\\\{99999}", "count to 1,000"),
+                           (r"(a)\1", "backreferences"), ("(?=a)b", "lookaround"), ("(?<!a)b", "lookaround"),
+                           (r"[\p{L}\p{N}]{1000}", "more than 2 MB"), (r"(?s).{0,300}", "RE2 instructions")]:
         with pytest.raises(ConfigError, match=words):
-            regex_mask(pattern, "a" * 3000 + "!" if words == "took longer" else text)
+            regex_mask(pattern, text)
 
 
 def test_series_conditions():
@@ -88,3 +91,11 @@ def test_series_conditions():
     assert s.shape == (64, 20) and len(s.order) == 8
     with pytest.raises(ConfigError, match="not a condition"):
         search_sequences(net, make_task(RunConfig(task="sine")), "between marks")
+
+
+def test_marking_every_match_stops_at_its_time_limit(monkeypatch):
+    import playground.lessons.unit_search as unit_search
+
+    monkeypatch.setattr(unit_search, "MATCH_SECONDS", 0.0)     # any CPU time at all is over it
+    with pytest.raises(ConfigError, match="took longer than 0 s"):
+        regex_mask(r"(?s).", "é" * 8000)

@@ -8,8 +8,8 @@ from playground import cli
 from playground.config import RunConfig, from_query
 from playground.errors import ConfigError
 from playground.figures.sweep import make_memory_figure
-from playground.sweeps.grid import (MAX_TRIALS, TrialResult, reaches, run_trial, solved_threshold, spec_from_strings,
-                              train_url)
+from playground.sweeps.grid import (MAX_FIELD_CHARS, MAX_TRIAL_STEPS, MAX_TRIALS, TrialResult, reaches, run_trial,
+                                    solved_threshold, spec_from_strings, train_url)
 from playground.sweeps.results import memory_curve, results_frame
 from playground.tasks import make_task
 
@@ -30,11 +30,16 @@ def test_grid_lists_every_combination_in_field_order():
     ({"task": "custom"}, "uploaded data"),
     ({"seed": ","}, "at least one value"),
     ({"colour": "red"}, "unknown setting"),
-    ({"hidden": ",".join(map(str, range(1, 101))), "seed": ",".join(map(str, range(21)))}, f"limit is {MAX_TRIALS:,}"),
+    ({"hidden": ",".join(map(str, range(1, 31))), "seed": ",".join(map(str, range(21)))}, f"limit is {MAX_TRIALS:,}"),
+    ({"seed": "0," * 150}, f"seed is 300 characters long; the limit is {MAX_FIELD_CHARS}"),
+    ({"seed": ["0"] * 300}, f"seed has 300 values; the limit is {MAX_FIELD_CHARS}"),
+    # the trials are counted from the items before any is parsed: bad values never reach the parser
+    ({"hidden": "x," * 99, "seed": "y," * 99}, f"9,801 trials; the limit is {MAX_TRIALS:,}"),
+    ({"seed": "0,1,2,3,4,5,6,7,8,9", "hidden": "4,5,6,7,8,9,10,11,12,13,14"}, f"limit is {MAX_TRIAL_STEPS:,}"),
 ])
 def test_bad_grids_are_refused_with_one_line(values, message):
     with pytest.raises(ConfigError, match=message) as caught:
-        spec_from_strings(values)
+        spec_from_strings(values, steps=2000)
     assert "\n" not in str(caught.value)
 
 
