@@ -162,8 +162,9 @@ class Prankster:
                 record["note"] = "no pattern box on /units (no trained model?)"
                 return
             tab.set_value(preset, "your own regular expression")
+            before = self.rss() if self.rss else 0
             for pattern in HOSTILE_PATTERNS:
-                box = self._wait_for(tab, "text_input", "Regular expression")
+                box = self._editable_box(tab)
                 if box is None or time.monotonic() >= until:
                     break
                 done = tab.runs_done
@@ -171,8 +172,22 @@ class Prankster:
                 tab.wait_run(done, TRY_S)
                 record["tries"] += 1
                 self._outcome(tab, record)
+                if self.rss:          # the patterns' own cost, apart from training the model they search
+                    record["patterns_rss_rise_mb"] = max(record.get("patterns_rss_rise_mb", 0),
+                                                         round((self.rss() - before) / MB))
         finally:
             tab.close()
+
+    def _editable_box(self, tab: Tab):
+        """The pattern box one can type into (its label may name its limit), once the page shows it."""
+        deadline = time.monotonic() + TRY_S
+        while time.monotonic() < deadline and not tab.closed:
+            boxes = [e for e in tab.all("text_input")
+                     if e.text_input.label.startswith("Regular expression") and not e.text_input.disabled]
+            if boxes:
+                return boxes[-1]
+            gevent.sleep(0.1)
+        return None
 
     def crafted_weights(self, record: dict, until: float) -> None:
         """A few-kilobyte weights file whose history declares millions of values, uploaded and loaded."""
