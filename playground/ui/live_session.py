@@ -61,6 +61,12 @@ def new_run(config: RunConfig, task=None, weights=None, resume=None) -> RunHandl
     return handle
 
 
+def sweep_place():
+    """A place in this session's ledger for a sweep, counted as one live run: call ``release()`` on it
+    when the sweep ends. Raises AdmissionError (one line naming the cap) when the session is full."""
+    return session_runs().hold("sweep")
+
+
 @contextlib.contextmanager
 def run_transaction(replacing=()):
     """Open runs that are kept only if the block completes: ``with run_transaction() as open_run:``.
@@ -100,7 +106,7 @@ def get_run(config: RunConfig, key: str = LIVE_RUN, task=None) -> RunHandle | No
     run (after showing the reason) when the config cannot be built or is refused.
     """
     run: RunHandle | None = st.session_state.get(key)
-    if key == LIVE_RUN and (run is None or run.view.closed):
+    if key == LIVE_RUN and (run is None or isinstance(run, RunHandle) and run.view.closed):
         run = run_back(config) or run
     if config.task == CUSTOM_TASK and task is None:
         task = custom_task(config)

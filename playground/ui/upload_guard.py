@@ -45,6 +45,10 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:,.1f} MB"
 
 
+def _limit(size: int) -> str:
+    return f"{size / 2**20:.3g} MB"
+
+
 def admitted(upload, limit_bytes: int, session_bytes: int | None = None):
     """``upload`` when it is within ``limit_bytes`` and the session's uploads within ``session_bytes``
     (default ``SESSION_UPLOAD_BYTES``); else None, after a one-line error and dropping its bytes."""
@@ -52,10 +56,10 @@ def admitted(upload, limit_bytes: int, session_bytes: int | None = None):
         return None
     cap = SESSION_UPLOAD_BYTES if session_bytes is None else session_bytes
     if upload.size > limit_bytes:
-        st.error(f"This file is {_mb(upload.size)}; the limit here is {_mb(limit_bytes)}. Upload a smaller file.",
-                 icon=":material/error:")
+        st.error(f"Cannot read this file: it is {_mb(upload.size)} ({upload.size:,} bytes); the limit is "
+                 f"{_limit(limit_bytes)}. Upload a smaller file.", icon=":material/error:")
     elif (held := max(held_upload_bytes(), upload.size)) > cap:
-        st.error(f"Your uploads in this session would hold {_mb(held)}, over the limit of {_mb(cap)} per "
+        st.error(f"Your uploads in this session would hold {_mb(held)}, over the limit of {_limit(cap)} per "
                  "session: remove an earlier upload (its ×) and try again.", icon=":material/error:")
     else:
         return upload

@@ -3,14 +3,13 @@ the cap, and the session's other run keeps training."""
 from __future__ import annotations
 
 from page_runner import open_page
-from playground.backends import ledger
 
 
 def test_a_teaching_page_run_over_the_sessions_cap_is_refused_and_the_train_run_goes_on(monkeypatch):
-    monkeypatch.setattr(ledger, "MAX_LIVE_RUNS", 1)
     at = open_page("train.py", query={"arch": "gru", "task": "adding", "seq_len": "8", "hidden": "4", "batch": "4"})
-    at.button(key="live_run_run").click().run()
     run = at.session_state["live_run"]
+    monkeypatch.setattr(run.ledger, "cap", 1)        # the session's ledger (AppTest's sessions share one)
+    at.button(key="live_run_run").click().run()
     assert run.running
     at.switch_page("../pages/language.py").run()
     at.button(key="lang_train").click().run()

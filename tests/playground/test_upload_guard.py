@@ -48,7 +48,7 @@ def test_a_file_over_its_uploaders_limit_is_refused_and_let_go(server):
     manager, errors = server
     upload = Upload("big", 2000, manager)
     assert upload_guard.admitted(upload, limit_bytes=1000, session_bytes=10_000) is None
-    assert held(manager) == set() and len(errors) == 1 and "limit here is" in errors[0]
+    assert held(manager) == set() and len(errors) == 1 and "the limit is" in errors[0]
 
 
 def test_the_sessions_uploads_together_are_capped(server):
