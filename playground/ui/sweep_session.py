@@ -19,6 +19,7 @@ from playground.sweeps.results import memory_curve, results_frame
 from playground.sweeps.runner import SweepRun, SweepsBusyError, start_sweep
 from playground.tasks import TASKS
 from playground.page_state import PRESET_PARAM
+from playground.ui.live_session import sweep_place
 from playground.ui.url_state import take_autostart
 
 CURVE_AXES = ("seq_len", "lag", "hidden", "lr")     # the x of the memory chart: the first that varies
@@ -28,24 +29,38 @@ TEXT_FIELDS = {"seq_len": "T (sequence lengths)", "lag": "lags (copy task)", "hi
 
 
 class SessionSweep:
-    """The session's sweep, cancelled when the session ends."""
+    """The session's sweep, cancelled when the session ends.
+
+    A running sweep holds one place in the session's ledger of live runs (``sweep_place``), given
+    back as soon as the sweep is seen finished or is cancelled.
+    """
 
     def __init__(self):
         self.run: SweepRun | None = None
+        self.place = None
 
-    def replace(self, run: SweepRun) -> None:
-        """Install a new sweep; the one before it is cancelled."""
+    def replace(self, run: SweepRun, place) -> None:
+        """Install a new sweep and the ledger place it holds; the one before it is cancelled."""
         self.cancel()
-        self.run = run
+        self.run, self.place = run, place
 
     def cancel(self) -> None:
-        """Cancel the sweep, if one runs."""
+        """Cancel the sweep, if one runs, and give back its place."""
         if self.run is not None:
             self.run.cancel()
+        self._release()
 
     def running(self) -> bool:
-        """True while the session's sweep has not finished."""
-        return self.run is not None and not self.run.progress().finished
+        """True while the session's sweep has not finished (a finished sweep gives back its place)."""
+        if self.run is not None and not self.run.progress().finished:
+            return True
+        self._release()
+        return False
+
+    def _release(self) -> None:
+        if self.place is not None:
+            self.place.release()
+            self.place = None
 
 
 @st.cache_resource(scope="session", on_release=SessionSweep.cancel, show_spinner=False)
@@ -94,13 +109,18 @@ def start_session_sweep(values: dict, steps: int) -> None:
         st.warning("This session's sweep is still running: cancel it or wait for it to end before starting "
                    "another (one sweep per session).", icon=":material/hourglass_top:")
         return
+    place = None
     try:
         spec: SweepSpec = spec_from_strings(values, steps)
-        holder.replace(start_sweep(spec))
+        place = sweep_place()
+        holder.replace(start_sweep(spec), place)
     except SweepsBusyError as err:
         st.warning(f"The server is busy: {err}.", icon=":material/hourglass_top:")
     except PlaygroundError as err:
         st.error(f"Cannot start this sweep: {err}", icon=":material/error:")
+    finally:
+        if place is not None and holder.place is not place:
+            place.release()                     # refused or cut short: the place is not kept
 
 
 def curve_axis(run: SweepRun) -> str:

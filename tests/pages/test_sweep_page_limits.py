@@ -43,6 +43,7 @@ def forget_the_sweep():
     """An app script that empties the session's sweep holder (session caches are read in a script only)."""
     from playground.ui.sweep_session import session_sweep
 
+    session_sweep().cancel()                        # gives back its place in the session's ledger too
     session_sweep().run = None
 
 
@@ -91,3 +92,36 @@ def test_the_text_fields_are_limited_in_the_browser_and_by_the_grid(started):
     assert [e.value for e in at.error] == ["Cannot start this sweep: this grid has 1,500 trials; the limit is 500 — "
                                            "use fewer values"]                # counted before any value is parsed
     assert not started
+
+
+def sweeps_held(ledger) -> int:
+    """How many places in a session's ledger of live runs are held by sweeps."""
+    return sum(1 for member in ledger._members if getattr(member, "what", None) == "sweep")
+
+
+@pytest.fixture
+def places(monkeypatch):
+    """The ledger places the page took for its sweeps, in order."""
+    taken, take = [], sweep_session.sweep_place
+    monkeypatch.setattr(sweep_session, "sweep_place", lambda: taken.append(take()) or taken[-1])
+    return taken
+
+
+def test_a_running_sweep_holds_one_place_in_the_sessions_ledger_until_it_ends(started, places):
+    at = open_page("sweep")
+    press_start(at)
+    ledger = places[0].ledger
+    assert sweeps_held(ledger) == 1
+    started[0].cancel()                             # the sweep ends: the next look gives its place back
+    press_start(at)
+    assert len(started) == 2 and len(places) == 2 and sweeps_held(ledger) == 1
+
+
+def test_a_sweep_over_the_sessions_cap_of_live_runs_is_refused_with_one_line(started, monkeypatch):
+    train = open_page("train.py", query={"arch": "gru", "task": "adding", "seq_len": "8", "hidden": "4"})
+    ledger = train.session_state["live_run"].ledger  # AppTest's sessions share one id, so one ledger
+    monkeypatch.setattr(ledger, "cap", 0)
+    at = open_page("sweep")
+    press_start(at)
+    assert started == [] and sweeps_held(ledger) == 0
+    assert len(at.error) == 1 and "live run" in at.error[0].value and "\n" not in at.error[0].value
