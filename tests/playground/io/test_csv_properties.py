@@ -52,7 +52,7 @@ def sound(data: bytes):
     return outcome
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(header=st.lists(HEADER_NAMES, min_size=1, max_size=6), data=st.data())
 def test_numbers_read_back_whatever_the_header_says(header, data):
     assume(len(header) > 1 or header[0].strip(" \t\r\n"))   # a blank first line is skipped, as blank lines are
@@ -68,7 +68,7 @@ def test_numbers_read_back_whatever_the_header_says(header, data):
     assert np.allclose(values, written, rtol=1e-6, atol=1e-6)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.integers(25, 400), bad=st.sampled_from(HOSTILE_CELLS), data=st.data())
 def test_a_malformed_cell_in_a_column_of_numbers_is_named(rows, bad, data):
     at = data.draw(st.integers(0, rows - 1))

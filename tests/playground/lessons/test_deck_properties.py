@@ -77,7 +77,7 @@ def outcome_is_sound(text: str) -> None:
     assert seconds < MAX_SECONDS and extra < MAX_EXTRA_BYTES, (seconds, extra / 2**20)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_decks())
 def test_a_mutated_deck_ends_in_a_deck_or_one_line(text):
     outcome_is_sound(text)
