@@ -176,8 +176,8 @@ def compile_pattern(pattern: str):
     except re2.error as err:
         what, part = _reason(err)
     if what.startswith(_UNSUPPORTED):
-        raise ConfigError(f"RE2 cannot match {literal(part)} (backreferences such as \\1 and lookaround such as "
-                          "(?=…) are not supported: matching them can take exponential time)")
+        raise ConfigError(f"the pattern uses {literal(part)}, which RE2 does not support: it has no backreferences "
+                          "such as \\1 and no lookaround such as (?=…), so that matching takes linear time")
     if "too large" in what:
         raise ConfigError(f"the pattern compiles to more than {RE2_MAX_MEM // 2**20} MB, the limit: use fewer or "
                           "smaller counted repeats such as a{n}")

@@ -51,7 +51,8 @@ def sync_from_url() -> list[str]:
     if config_key("arch") in st.session_state and (not incoming or not url_is_news(NAMESPACE, incoming)):
         return st.session_state.get(URL_NOTES, [])
     config, notes = from_query(incoming, RunConfig())
-    _set_widgets(config)
+    if len(notes) < len(incoming) or config_key("arch") not in st.session_state:
+        _set_widgets(config)             # a link with no usable value leaves the session's settings (and run) as they are
     st.session_state[URL_NOTES] = notes
     remember_query(NAMESPACE, incoming)
     return notes

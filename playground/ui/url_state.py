@@ -92,14 +92,13 @@ def page_settings_ui(namespace: str, table: Mapping[str, Field]) -> list[str]:
     first = url_seen(namespace) not in ss
     if (first or incoming) and (first or url_is_news(namespace, incoming)):
         values, notes = parse_page_query(table, incoming)
-        for name, spec in table.items():
-            ss[name] = values.get(name, spec.default)
+        if values or first:                    # a link with no usable value leaves the session's settings as they are
+            for name, spec in table.items():
+                ss[name] = values.get(name, spec.default)
         ss[notes_key] = notes
         remember_query(namespace, incoming)
-    else:
-        for name, spec in table.items():
-            if name not in ss:                 # a widget not drawn last run lost its state
-                ss[name] = spec.default
+    for name, spec in table.items():
+        ss.setdefault(name, spec.default)      # a widget not drawn last run lost its state
     write_page_url(namespace, table)
     return ss.get(notes_key, [])
 

@@ -50,3 +50,26 @@ def measured(call, count_retained: bool = False):
     traced = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return outcome, seconds, max(traced, peak[0], rss() - start_rss if count_retained else 0)
+
+
+def measured_process(call):
+    """(outcome, CPU seconds of this whole process, peak extra RSS bytes) of one ``call()``.
+
+    For a call whose work runs in other threads of this process (a page under AppTest runs its
+    script in a thread of its own): the process's CPU time counts them, the RSS is sampled.
+    """
+    start_rss, peak, stop = rss(), [0], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss() - start_rss)
+            stop.wait(0.002)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    began = time.process_time()
+    outcome = outcome_of(call)
+    seconds = time.process_time() - began
+    stop.set()
+    sampler.join()
+    return outcome, seconds, max(peak[0], rss() - start_rss)

@@ -2,12 +2,14 @@
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings, strategies as st
 
+from hostile_measure import MAX_EXTRA_BYTES, MAX_SECONDS, measured
 from models.network import build_network
 from playground.config import RunConfig
 from playground.errors import ConfigError
 from playground.tasks import make_task
-from playground.lessons.unit_search import (MAX_PATTERN, PRESETS, auc, between_marks_mask, point_biserial, regex_mask, score,
+from playground.lessons.unit_search import (MAX_PATTERN, MAX_TEXT, PRESETS, auc, between_marks_mask, point_biserial, regex_mask, score,
                                     search_sequences, search_text, text_loss_change, window_mask)
 
 
@@ -99,3 +101,22 @@ def test_marking_every_match_stops_at_its_time_limit(monkeypatch):
     monkeypatch.setattr(unit_search, "MATCH_SECONDS", 0.0)     # any CPU time at all is over it
     with pytest.raises(ConfigError, match="took longer than 0 s"):
         regex_mask(r"(?s).", "é" * 8000)
+
+
+REGEX_ALPHABET = "ab.()[]{}*+?|^$\\0123456789,-:=<!pPLNdwsSbB\n é"
+PIECES = ["(?s)", "(?i)", "(?m)", ".{0,999}", "{1000}", "{2,1}", "(?=", "(?<!", "\\1", "\\p{L}", "[^z]", "(?:",
+          "(?P<n>", "(?P=n)", "\\C", "\\x{10FFFF}", "*?", "++", "{0,30}", "|"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(st.text(alphabet=REGEX_ALPHABET, max_size=80),
+                 st.lists(st.sampled_from(PIECES + list("ab.()")), max_size=25).map("".join),
+                 st.text(max_size=250)))
+def test_any_pattern_ends_in_a_mask_or_one_line_quickly_and_small(pattern):
+    text = ("say \"hi\" (é) 12 [x]\n" * 400)[:MAX_TEXT]
+    outcome, seconds, extra = measured(lambda: regex_mask(pattern, text))
+    if isinstance(outcome, ConfigError):
+        assert "\n" not in str(outcome) and len(str(outcome)) < 400, str(outcome)
+    else:
+        assert isinstance(outcome, np.ndarray) and outcome.shape == (len(text),), repr(outcome)
+    assert seconds < MAX_SECONDS and extra < MAX_EXTRA_BYTES, (pattern, seconds, extra / 2**20)
