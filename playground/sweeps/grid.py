@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
+from playground.strict_numbers import decimal_number, whole_number
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, parse_value, validate
 from playground.errors import ConfigError, DivergenceError
 
@@ -169,10 +170,9 @@ def parse_steps(raw: Any, name: str = "steps", high: int = MAX_SWEEP_STEPS) -> i
     """A whole number from 1 to ``high``."""
     if len(str(raw)) > MAX_NUMBER_CHARS:
         raise ConfigError(f"{name} must be a whole number between 1 and {high} (got {len(str(raw)):,} characters)")
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number between 1 and {high} (got '{clipped(raw)}')") from None
+    value = whole_number(raw if isinstance(raw, int) else str(raw))
+    if value is None:
+        raise ConfigError(f"{name} must be a whole number between 1 and {high} (got '{clipped(raw)}')")
     if not 1 <= value <= high:
         raise ConfigError(f"{name} must be between 1 and {high} (got {value})")
     return value
@@ -184,11 +184,8 @@ def parse_threshold(raw: Any) -> float | None:
         return None
     if len(str(raw)) > MAX_NUMBER_CHARS:
         raise ConfigError(f"threshold must be a finite number of at most {MAX_NUMBER_CHARS} characters")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
+    value = decimal_number(raw if isinstance(raw, (int, float)) else str(raw))
+    if value is None or not math.isfinite(value):
         raise ConfigError(f"threshold must be a finite number (got '{clipped(raw)}')")
     return value
 
