@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.presenter import FLAGS, PRESENT, Presenter, parse_presenter, scale_figure
-from playground.ui.keys import PRESENTER
+from playground.ui.keys import PAGE_PRESENTER, PRESENTER
 
 APP_TITLE = "RNN Playground"
 APP_ICON = ":material/cycle:"
@@ -32,6 +32,7 @@ def setup_frame() -> None:
     """Configure the page and draw the sidebar footer; call once per run, before navigation."""
     st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
     limit_torch_threads()
+    st.session_state.pop(PAGE_PRESENTER, None)      # a page's own presenter layout ends with the page
     presenter = presenter_ui()
     with st.sidebar:
         if presenter.active and st.button("Leave presenter mode", icon=":material/close_fullscreen:",
@@ -59,6 +60,24 @@ PRESENTER_CSS = """<style>
   overflow: visible !important; text-overflow: clip !important; min-width: 0 !important; }
 [data-testid="stMetricLabel"] :is(div, p) { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; font-size: 1.2rem !important; }
+</style>"""
+# The talk's compact layout: the step's notes and buttons in a column beside its view (keyed
+# containers ``talk_notes`` and ``talk_view``), so the whole step fits a 1280x720 projector.
+TALK_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 3.6rem 1.5rem 1rem 1.5rem !important; }
+[data-testid="stMain"]:focus { outline: none; }
+.st-key-talk_notes [data-testid="stCaptionContainer"] { font-size: 1rem !important; }
+[data-testid="stMainBlockContainer"] .st-key-talk_notes h1 { font-size: 2rem !important; padding: 0.25rem 0 0.5rem 0; }
+.st-key-talk_notes [data-testid="stMarkdownContainer"] :is(p, li) { font-size: 1.1rem !important; }
+.st-key-talk_notes [data-testid="stMarkdownContainer"] p { margin-bottom: 0.35rem; }
+.st-key-talk_notes button p, .st-key-talk_progress p { font-size: 1.1rem !important; }
+.st-key-talk_view [data-testid="stCaptionContainer"] { font-size: 0.95rem !important; }
+.st-key-talk_view [data-testid="stMetricValue"], .st-key-talk_view [data-testid="stMetricValue"] :is(div, p) {
+  font-size: 1.9rem !important; }
+.st-key-talk_view [data-testid="stMetricLabel"] :is(div, p) { font-size: 1rem !important; }
+.st-key-talk_view [data-testid="stMetricDelta"] :is(div, p) { font-size: 1rem !important; }
+.st-key-talk_view h3 { font-size: 1.4rem !important; }
+#talk-blank { position: fixed; inset: 0; background: #000; z-index: 1000010; }
 </style>"""
 NO_SIDEBAR_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -90,8 +109,8 @@ def presenter_ui() -> Presenter:
 
 
 def current_presenter() -> Presenter:
-    """This session's presenter flags (defaults when none were set)."""
-    return st.session_state.get(PRESENTER) or Presenter()
+    """The presenter flags of the page being drawn: the page's own (the talk's), else the session's."""
+    return st.session_state.get(PAGE_PRESENTER) or st.session_state.get(PRESENTER) or Presenter()
 
 
 def button_hint(text: str) -> str | None:
@@ -102,18 +121,20 @@ def button_hint(text: str) -> str | None:
 def presenter_figure(fig):
     """``fig`` with fonts and height enlarged in presenter mode (unchanged otherwise)."""
     presenter = current_presenter()
-    return scale_figure(fig, presenter.font_scale) if presenter.active else fig
+    if not presenter.active:
+        return fig
+    return scale_figure(fig, presenter.font_scale, max_height=presenter.max_chart_height)
 
 
 def enter_presenter_mode() -> None:
-    """Switch this session to presenter mode (big text and charts), unless the URL set ``present``.
+    """Draw this page in the talk's compact presenter layout, this page only.
 
-    /talk calls it: a deck is played in front of a room. The flag stays for the session, as a
-    ``?present=1`` link would set it; "Leave presenter mode" in the sidebar turns it off.
+    /talk calls it: a deck is played in front of a room. The session's own mode (``?present=1``,
+    "Leave presenter mode") is left as it was, so the next page is drawn in it again:
+    ``setup_frame`` clears the page's flags at the start of every full run.
     """
-    presenter = current_presenter()
-    if PRESENT in st.query_params or presenter.active:
-        return
-    st.session_state[PRESENTER] = Presenter(True, presenter.hide)
-    st.query_params[PRESENT] = "1"
-    st.html(PRESENTER_CSS)
+    own = st.session_state.get(PRESENTER) or Presenter()
+    st.session_state[PAGE_PRESENTER] = Presenter(True, own.hide, compact=True)
+    if not own.active:
+        st.html(PRESENTER_CSS)
+    st.html(TALK_CSS)

@@ -18,6 +18,7 @@ from playground.figures.interventions import example_rows, make_before_after_fig
 from playground.figures.topology import describe_topology, make_topology_svg
 from playground.lessons.gallery import TOPOLOGIES
 from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
+from playground.ui.talk_keys import BUTTON_KEYS
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
 from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
                                         metrics_panel, predictions_panel, run_numbers, states_panel)
@@ -127,20 +128,20 @@ def _nothing(*_):
 
 
 def nav_ui(index: int, count: int, run, go_to, set_running) -> None:
-    """Previous / Start-Pause / Next, with keyboard shortcuts (← → and P)."""
-    cols = st.columns([1, 1, 1, 2])
-    cols[0].button("Previous", icon=":material/arrow_back:", key="talk_prev", shortcut="Left", width="stretch",
-                   disabled=index == 0, on_click=go_to, args=(index - 1,), help="Previous step (← key)")
+    """Previous / Start-Pause / Next; ``talk_keys`` presses them from the keyboard and a clicker."""
+    cols = st.columns(3, gap="small")
+    cols[0].button("Previous", icon=":material/arrow_back:", key=BUTTON_KEYS["previous"], width="stretch",
+                   disabled=index == 0, on_click=go_to, args=(index - 1,), help="Previous step (← or PageUp)")
     if run is not None:
         target = not run.running
         label, icon = ("Pause", ":material/pause:") if run.running else ("Start", ":material/play_arrow:")
-        cols[1].button(label, icon=icon, key="talk_run", shortcut="P", type="primary", width="stretch",
+        cols[1].button(label, icon=icon, key=BUTTON_KEYS["run"], type="primary", width="stretch",
                        on_click=set_running, args=(run, target), help="Start or pause training (P key)")
     else:
-        cols[1].button("Start", icon=":material/play_arrow:", key="talk_run", shortcut="P", width="stretch",
+        cols[1].button("Start", icon=":material/play_arrow:", key=BUTTON_KEYS["run"], width="stretch",
                        disabled=True, on_click=_nothing, help="This step shows no live model")
-    cols[2].button("Next", icon=":material/arrow_forward:", key="talk_next", shortcut="Right", width="stretch",
-                   disabled=index >= count - 1, on_click=go_to, args=(index + 1,), help="Next step (→ key)")
+    cols[2].button("Next", icon=":material/arrow_forward:", key=BUTTON_KEYS["next"], width="stretch",
+                   disabled=index >= count - 1, on_click=go_to, args=(index + 1,), help="Next step (→ or PageDown)")
 
 
 def model_caption(run) -> None:
@@ -150,8 +151,8 @@ def model_caption(run) -> None:
 
 
 def notes_ui(step: Step) -> None:
-    """The step's title and notes, as plain text."""
-    st.header(markdown_text(step.title), anchor=False)
+    """The step's title (the page's h1) and notes, as plain text."""
+    st.title(markdown_text(step.title), anchor=False)
     if step.notes:
         st.markdown(plain(step.notes))
 

@@ -13,7 +13,7 @@ TRAIN_WAIT_MS = 600_000      # a step that trains 1,500 steps, on a busy two-cor
 def wait_for_step(page, deck, k: int) -> None:
     """Wait until step ``k`` (1-based) shows its title and progress, then check it drew no exception."""
     title = deck.steps[k - 1].title
-    page.locator("[data-testid='stMain'] h2", has_text=title).first.wait_for(timeout=STEP_WAIT_MS)
+    page.locator("[data-testid='stMain'] h1", has_text=title).first.wait_for(timeout=STEP_WAIT_MS)
     page.get_by_text(f"Step {k} of {len(deck)}").first.wait_for(timeout=STEP_WAIT_MS)
     assert page.locator(EXCEPTION).count() == 0, f"step {k}: {page.locator(EXCEPTION).first.inner_text()}"
 
