@@ -21,18 +21,26 @@ import numpy as np
 import pandas as pd
 
 DIGITS = 4            # significant digits of every shown metric value
+SMALL = 1e-3          # below this, scientific notation: 0.0001234 needs a wider tile than 1.234e-4
 
 
 def shown(value: float | None, digits: int = DIGITS) -> str:
-    """A metric value as every tile, caption and chart label writes it; '—' when there is none."""
+    """A number as every tile, caption and chart label writes it: ``digits`` significant digits,
+    scientific notation below 1e-3 with a short exponent (1.234e-4), so it fits a tile; '—' when
+    there is none."""
     if value is None or not math.isfinite(value):
         return "—"
+    if value != 0 and abs(value) < SMALL:
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     return f"{value:.{digits}g}"
 
 
-def shown_delta(delta: float | None) -> str:
-    """A difference from the baseline, signed, with the same digits as ``shown``."""
-    return "—" if delta is None or not math.isfinite(delta) else f"{delta:+.{DIGITS}g}"
+def shown_delta(delta: float | None, digits: int = 3) -> str:
+    """A difference from the baseline, signed, written as ``shown`` writes numbers (3 digits: it is a badge)."""
+    if delta is None or not math.isfinite(delta):
+        return "—"
+    return ("+" if delta >= 0 else "") + shown(delta, digits)
 
 
 def loss_in_metric_units(loss: np.ndarray, metric_name: str) -> tuple[np.ndarray, str]:

@@ -34,6 +34,7 @@ def setup_frame() -> None:
     limit_torch_threads()
     st.session_state.pop(PAGE_PRESENTER, None)      # a page's own presenter layout ends with the page
     presenter = presenter_ui()
+    st.html(BASE_CSS)
     with st.sidebar:
         if presenter.active and st.button("Leave presenter mode", icon=":material/close_fullscreen:",
                                           key="_leave_presenter"):
@@ -45,18 +46,27 @@ def setup_frame() -> None:
         st.caption(f"**{APP_TITLE}** · {TAGLINE}")
 
 
+# Every page: an equation wider than its panel (a unit's row of W_hh, a long h_{t-1}) scrolls
+# inside the panel instead of running off the page's edge.
+BASE_CSS = """<style>
+[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%;
+  padding: 0.2rem 0 0.4rem 0; }
+[data-testid="stMainBlockContainer"] .katex-display > .katex { white-space: nowrap; }
+</style>"""
+
+
 # --- classroom / presenter mode (?present=1&hide=lr,clip,more) ---------------------------
 PRESENTER_CSS = """<style>
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] :is(p, li),
 [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"],
 [data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"],
-[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] :is(div, p) { font-size: 2.8rem !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] :is(div, p) { font-size: 2.4rem !important; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 2.5rem !important; }
 [data-testid="stMetricDelta"] { width: auto !important; max-width: 100% !important; height: auto !important; }
-[data-testid="stMetricDelta"] :is(div, p) { font-size: 1.2rem !important; white-space: normal !important;
+[data-testid="stMetricDelta"] :is(div, p) { font-size: 1.05rem !important; white-space: nowrap !important;
   overflow: visible !important; text-overflow: clip !important; min-width: 0 !important; }
 [data-testid="stMetricLabel"] :is(div, p) { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; font-size: 1.2rem !important; }
@@ -65,7 +75,7 @@ PRESENTER_CSS = """<style>
 # containers ``talk_notes`` and ``talk_view``), so the whole step fits a 1280x720 projector.
 TALK_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 3.6rem 1.5rem 1rem 1.5rem !important; }
-[data-testid="stMain"]:focus { outline: none; }
+[data-testid="stMain"]:is(:focus, :focus-visible) { outline: none !important; }
 .st-key-talk_notes [data-testid="stCaptionContainer"] { font-size: 1rem !important; }
 [data-testid="stMainBlockContainer"] .st-key-talk_notes h1 { font-size: 2rem !important; padding: 0.25rem 0 0.5rem 0; }
 .st-key-talk_notes [data-testid="stMarkdownContainer"] :is(p, li) { font-size: 1.1rem !important; }
@@ -77,6 +87,9 @@ TALK_CSS = """<style>
 .st-key-talk_view [data-testid="stMetricLabel"] :is(div, p) { font-size: 1rem !important; }
 .st-key-talk_view [data-testid="stMetricDelta"] :is(div, p) { font-size: 1rem !important; }
 .st-key-talk_view h3 { font-size: 1.4rem !important; }
+.st-key-talk_view [class*="st-key-talk_topology_"] { padding: 0.6rem !important; }
+.st-key-talk_view [class*="st-key-talk_topology_"] [data-testid="stMarkdownContainer"] p {
+  font-size: 1rem !important; overflow-wrap: normal; word-break: normal; }
 #talk-blank { position: fixed; inset: 0; background: #000; z-index: 1000010; }
 </style>"""
 NO_SIDEBAR_CSS = """<style>

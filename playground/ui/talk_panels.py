@@ -20,8 +20,9 @@ from playground.lessons.gallery import TOPOLOGIES
 from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
 from playground.ui.talk_keys import BUTTON_KEYS
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
+from playground.engine.run_summary import shown, shown_delta
 from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
-                                        metrics_panel, predictions_panel, run_numbers, states_panel)
+                                        predictions_panel, run_numbers, states_panel)
 
 
 def plain(text: str) -> str:
@@ -30,16 +31,24 @@ def plain(text: str) -> str:
 
 
 def loss_view(run, step: Step, key: str) -> None:
-    """Counters, loss curve, validation metric against the baseline."""
+    """Validation metric against the baseline, the training loss, and the loss curve (the step
+    counter is in the model's caption above: three tiles fit the view's column)."""
     history, summary = run_numbers(run)
-    metrics_panel(run, summary)
+    task = run.task
+    cols = st.columns(3)
+    cols[0].metric(f"Validation {task.metric_name}", shown(summary.val),
+                   delta=None if summary.val is None else f"{shown_delta(summary.delta)} vs baseline",
+                   delta_color="normal" if task.higher_is_better else "inverse",
+                   help=None if summary.val is None else f"Measured at step {summary.val_step}.")
+    cols[1].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
+    cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss))
     loss_panel(run, history, summary, key)
 
 
 def gradients_view(run, step: Step, key: str) -> None:
     """‖dL/dh_t‖ now, and over the whole run."""
     snap, records = run.snapshot, run.records
-    left, right = st.columns([2, 3])
+    left, right = st.columns(2)
     with left:
         gradient_now_panel(snap, key)
     with right:
@@ -72,10 +81,10 @@ def interventions_view(run, step: Step, key: str) -> None:
         result = compare_intervention(run.net, run.task, run.probe_batch, iv, run.step_count)
     before, after = result.before, result.after
     cols = st.columns(3)
-    cols[0].metric("Loss as trained", f"{before.loss:.4g}")
-    cols[1].metric("Loss with the edit", f"{after.loss:.4g}", delta=f"{result.loss_change:+.3g}",
+    cols[0].metric("Loss as trained", shown(before.loss))
+    cols[1].metric("Loss with the edit", shown(after.loss), delta=shown_delta(result.loss_change),
                    delta_color="inverse")
-    cols[2].metric(f"Baseline {run.task.metric_name}", f"{run.task.baseline():.4g}", help=run.task.baseline_name())
+    cols[2].metric(f"Baseline {run.task.metric_name}", shown(run.task.baseline()), help=run.task.baseline_name())
     st.caption(f"Edit: {describe_intervention(iv)} · model at step {run.step_count:,} · "
                f"probe batch of {before.inputs.shape[0]} sequences.")
     if before.example.get("kind") == "series":
@@ -99,8 +108,8 @@ def cell_view(run, step: Step, key: str) -> None:
 def topologies_view(run, step: Step, key: str) -> None:
     """The five topologies, drawn as x/h/y boxes over time."""
     cols = st.columns(len(TOPOLOGIES))
-    for col, topology in zip(cols, TOPOLOGIES):
-        with col.container(border=True, height="stretch"):
+    for k, (col, topology) in enumerate(zip(cols, TOPOLOGIES)):
+        with col.container(border=True, height="stretch", key=f"talk_topology_{k}"):
             st.markdown(f"**{topology.name}**")
             st.image(make_topology_svg(topology), alt=describe_topology(topology))
             st.caption(f"{topology.explanation} Example: {topology.example}.")

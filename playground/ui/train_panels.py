@@ -88,7 +88,7 @@ def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> Non
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm,
-                                title=f"Gradient norm across timesteps (step {snap.step})")
+                                title=f"‖dL/dh_t‖ at step {snap.step:,}")
     live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
           f"{snap.spectral_radius[-1]:.3f}.")
 

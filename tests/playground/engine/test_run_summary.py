@@ -7,7 +7,7 @@ import pytest
 
 from playground.figures.compare import compare_summary
 from playground.figures.training import make_loss_figure
-from playground.engine.run_summary import shown, summarize, with_latest_validation
+from playground.engine.run_summary import shown, shown_delta, summarize, with_latest_validation
 
 
 def history(rows: int = 40, metric_every: int = 10, seed: int = 0) -> pd.DataFrame:
@@ -82,3 +82,10 @@ def test_latest_validation_joins_the_history_once():
     assert summarize(later, "MSE", 1.0, False).val_step == 15
     assert summarize(later, "MSE", 1.0, False).step == 12     # the loss stays the last trained row's
     assert with_latest_validation(frame, 12, None) is frame
+
+
+@pytest.mark.parametrize("value, text", [(0.1619, "0.1619"), (0.000123456, "1.235e-4"), (-0.0004653, "-4.653e-4"),
+                                         (0.004653, "0.004653"), (0.0, "0"), (3.5, "3.5"), (1e-12, "1e-12")])
+def test_a_shown_number_fits_a_tile_scientific_below_a_thousandth(value, text):
+    assert shown(value) == text and len(shown(value)) <= 9
+    assert shown_delta(value) == ("+" if value >= 0 else "") + shown(value, 3)
