@@ -49,7 +49,7 @@ def setup_frame() -> None:
 # Every page: an equation wider than its panel (a unit's row of W_hh, a long h_{t-1}) scrolls
 # inside the panel instead of running off the page's edge.
 BASE_CSS = """<style>
-[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%;
+[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; scrollbar-width: thin;
   padding: 0.2rem 0 0.4rem 0; }
 [data-testid="stMainBlockContainer"] .katex-display > .katex { white-space: nowrap; }
 </style>"""
@@ -75,7 +75,6 @@ PRESENTER_CSS = """<style>
 # containers ``talk_notes`` and ``talk_view``), so the whole step fits a 1280x720 projector.
 TALK_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 3.6rem 1.5rem 1rem 1.5rem !important; }
-[data-testid="stMain"]:is(:focus, :focus-visible) { outline: none !important; }
 .st-key-talk_notes [data-testid="stCaptionContainer"] { font-size: 1rem !important; }
 [data-testid="stMainBlockContainer"] .st-key-talk_notes h1 { font-size: 2rem !important; padding: 0.25rem 0 0.5rem 0; }
 .st-key-talk_notes [data-testid="stMarkdownContainer"] :is(p, li) { font-size: 1.1rem !important; }

@@ -9,8 +9,8 @@ step's buttons (``talk_prev``, ``talk_run``, ``talk_next``) like a click. One li
 document sees the keys wherever the focus is, so nothing needs clicking first; it does nothing
 off /talk (no ``talk_view`` on the page), with Ctrl/Alt/Meta held, or while the focus is in
 a widget that uses the keys itself (a slider keeps its arrows, a text field its letters). The
-page scrolls inside Streamlit's main block, which the browser would only scroll once clicked;
-the listener scrolls it, and focuses it so the browser's own keys work there too.
+page scrolls inside Streamlit's main block, which the browser's own keys only scroll once it
+has been clicked; the listener scrolls it whatever has the focus.
 """
 from __future__ import annotations
 
@@ -86,12 +86,6 @@ export default function (component) {
   if (!window.__talkKeysOn) {
     window.__talkKeysOn = true;
     document.addEventListener("keydown", onKey, true);
-  }
-  const m = main();
-  if (m) {
-    if (!m.hasAttribute("tabindex")) m.setAttribute("tabindex", "-1");
-    const active = document.activeElement;
-    if (!active || active === document.body) m.focus({ preventScroll: true });
   }
   return undefined;
 }
