@@ -99,8 +99,9 @@ def cell_view(run, step: Step, key: str) -> None:
     cell = step.cell
     spec = CellSpec(cell.arch, cell.hidden)
     trace, grads = compute(spec, parse_sequence(cell.sequence), None, False)
+    # one slider per cell, so each cell step starts at its own t (a shared key keeps the last step's)
     t = st.select_slider("Timestep t", options=list(range(1, trace.T + 1)), value=min(cell.t, trace.T),
-                         key=f"{key}_cell_t") - 1
+                         key=f"{key}_cell_t_{hash(cell) & 0xFFFFFFFF:x}") - 1
     diagram_panel(trace, grads, t, cell.mode)
     (forward_panel(trace, t) if cell.mode == "forward" else backward_panel(trace, grads, t))
 

@@ -49,9 +49,11 @@ def test_lesson_deck_shows_topologies_and_the_cell_with_numbers():
     at.button(key="talk_next").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.latex and at.button(key="talk_run").disabled
+    assert at.select_slider[0].value == 2                          # step 2 shows t = 2 ...
     at.button(key="talk_next").click().run()
     at.button(key="talk_next").click().run()
     assert any(r"\delta h" in el.value for el in at.latex)
+    assert at.select_slider[0].value == 1                          # ... and step 4 its own t = 1
 
 
 def test_bad_url_values_fall_back_with_a_note():
