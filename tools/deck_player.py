@@ -75,11 +75,11 @@ def play(page, base_url: str, name: str, on_step: Callable[[Deck, int], None]) -
 
 
 def small_png(path: Path) -> None:
-    """Rewrite the PNG at ``path`` with a 128-colour palette (a screenshot shrinks about fourfold)."""
+    """Rewrite the PNG at ``path`` with a 256-colour palette (a screenshot shrinks about threefold)."""
     from PIL import Image
 
     with Image.open(path) as image:
-        reduced = image.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        reduced = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
     reduced.save(path, optimize=True)
 
 
