@@ -36,7 +36,8 @@ VIEW_DRAWN_JS = """
   const drawn = view.querySelectorAll('.js-plotly-plot .main-svg, [data-testid="stImage"], [data-testid="stCode"], ' +
                                       '[data-testid="stMetric"], [data-testid="stDataFrame"]');
   const charts = [...view.querySelectorAll(".live-chart")];
-  return drawn.length > 0 && charts.every((c) => c.classList.contains("js-plotly-plot") && c.querySelector(".main-svg"));
+  return drawn.length > 0 &&
+         charts.every((c) => c.classList.contains("js-plotly-plot") && c.querySelector(".main-svg"));
 }
 """
 APP_READY_JS = """

@@ -1,10 +1,11 @@
 """A sweep's results as tables: one row per trial, and the "how far back can it remember" curve.
 
 ``results_frame`` flattens ``TrialResult``s (config fields, then the outcome) for the page's
-table and the CSV download; ``shown_table`` is that table as the page shows it (a missing value
-blank) and ``url_query`` a trial's /train link as query parameters. ``memory_curve`` groups them by architecture and a task setting
-(T by default): per group, the fraction of trials (seeds) that solved the task and the
-median, lowest and highest final metric — what ``make_memory_figure`` draws.
+table and the CSV download; ``shown_table`` is that table as the page shows it (a missing
+value blank) and ``url_query`` a trial's /train link as query parameters. ``memory_curve``
+groups them by architecture and a task setting (T by default): per group, the fraction of
+trials (seeds) that solved the task and the median, lowest and highest final metric — what
+``make_memory_figure`` draws.
 """
 from __future__ import annotations
 

@@ -49,8 +49,8 @@ def setup_frame() -> None:
 # Every page: an equation wider than its panel (a unit's row of W_hh, a long h_{t-1}) scrolls
 # inside the panel instead of running off the page's edge.
 BASE_CSS = """<style>
-[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%; scrollbar-width: thin;
-  padding: 0.2rem 0 0.4rem 0; }
+[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%;
+  scrollbar-width: thin; padding: 0.2rem 0 0.4rem 0; }
 [data-testid="stMainBlockContainer"] .katex-display > .katex { white-space: nowrap; }
 </style>"""
 

@@ -48,7 +48,8 @@ LAYOUT_JS = r"""
     if (delta && shown(delta)) {
       const text = delta.querySelector("div, p") || delta;
       const line = parseFloat(getComputedStyle(text).lineHeight) || parseFloat(getComputedStyle(text).fontSize) * 1.6;
-      if (box(text).height > line * 1.5) problems.push(`tile delta wraps onto ${Math.round(box(text).height / line)} lines: "${name}"`);
+      const lines = Math.round(box(text).height / line);
+      if (box(text).height > line * 1.5) problems.push(`tile delta wraps onto ${lines} lines: "${name}"`);
     }
     const column = tile.closest('[data-testid="stColumn"]') || tile.parentElement;
     if (!inside(box(tile), box(column))) problems.push(`tile outside its column: "${name}"`);
@@ -60,7 +61,8 @@ LAYOUT_JS = r"""
   }
   for (let i = 0; i < tiles.length; i++)
     for (let j = i + 1; j < tiles.length; j++)
-      if (overlaps(box(tiles[i]), box(tiles[j]))) problems.push(`tiles overlap: "${words(tiles[i])}" / "${words(tiles[j])}"`);
+      if (overlaps(box(tiles[i]), box(tiles[j])))
+        problems.push(`tiles overlap: "${words(tiles[i])}" / "${words(tiles[j])}"`);
   // headings
   for (const h of main.querySelectorAll("h1, h2, h3")) if (shown(h)) cut(h, h.tagName.toLowerCase());
   // charts
@@ -71,14 +73,16 @@ LAYOUT_JS = r"""
     const frame = box(svg);
     const title = plot.querySelector(".infolayer .g-gtitle text");
     const chart = `chart "${title ? words(title) : words(plot.querySelector(".infolayer") || plot)}"`;
-    const texts = [...plot.querySelectorAll(".infolayer g[class$='title'] text, .infolayer .annotation-text, .infolayer .cbtitle text")]
+    const texts = [...plot.querySelectorAll(".infolayer g[class$='title'] text, .infolayer .annotation-text, " +
+                                            ".infolayer .cbtitle text")]
       .filter((t) => shown(t) && words(t));
     for (const t of texts) if (!inside(box(t), frame)) problems.push(`${chart}: "${words(t)}" runs out of the chart`);
     const legend = [...plot.querySelectorAll(".infolayer .legend")].filter(shown);
     for (const l of legend) if (!inside(box(l), frame)) problems.push(`${chart}: its legend runs out of the chart`);
     const areas = [...plot.querySelectorAll(".draglayer .nsewdrag")].filter(shown).map(box);
     const bars = [...plot.querySelectorAll(".infolayer .colorbar")].filter(shown);
-    const axisTitles = [...plot.querySelectorAll(".infolayer g[class^='g-x'][class$='title'] text, .infolayer g[class^='g-y'][class$='title'] text")]
+    const axisTitles = [...plot.querySelectorAll(".infolayer g[class^='g-x'][class$='title'] text, " +
+                                                 ".infolayer g[class^='g-y'][class$='title'] text")]
       .filter((t) => shown(t) && words(t));
     const labelled = [];
     if (title && shown(title) && words(title)) labelled.push(["title", title]);
@@ -92,8 +96,9 @@ LAYOUT_JS = r"""
         if (what.startsWith("axis") && other.startsWith("axis")) continue;   // x and y titles never meet
         if (overlaps(box(el), box(el2))) problems.push(`${chart}: ${what} overlaps ${other}`);
       }
-      if (what.startsWith("axis") || what === "legend") continue;   // beside its own plot; a legend may sit in an empty corner
-      for (const area of areas) if (overlaps(box(el), area)) { problems.push(`${chart}: ${what} overlaps a plot area`); break; }
+      // an axis title sits beside its own plot; a legend may sit in an empty corner of one
+      if (what.startsWith("axis") || what === "legend") continue;
+      if (areas.some((area) => overlaps(box(el), area))) problems.push(`${chart}: ${what} overlaps a plot area`);
     }
   }
   return problems;
@@ -117,7 +122,8 @@ IN_VIEWPORT_JS = r"""
   const vb = view.getBoundingClientRect();
   if (vb.top < top - 1 || vb.top > height - 100) out.push(`the view starts at ${Math.round(vb.top)} px`);
   for (const el of view.querySelectorAll('.js-plotly-plot, [data-testid="stImage"], [data-testid="stMetric"], ' +
-                                         '[data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stCode"]'))
+                                         '[data-testid="stDataFrame"], [data-testid="stTable"], ' +
+                                         '[data-testid="stCode"]'))
     check(el, el.matches('.js-plotly-plot') ? "a chart" : el.getAttribute("data-testid"));
   return out;
 }
