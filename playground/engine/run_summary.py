@@ -26,12 +26,12 @@ SMALL = 1e-3          # below this, scientific notation: 0.0001234 needs a wider
 
 def shown(value: float | None, digits: int = DIGITS) -> str:
     """A number as every tile, caption and chart label writes it: ``digits`` significant digits,
-    scientific notation below 1e-3 with a short exponent (1.234e-4), so it fits a tile; '—' when
-    there is none."""
+    or below 1e-3 scientific notation with one digit fewer and a short exponent (1.23e-4), so it
+    fits a tile; '—' when there is none."""
     if value is None or not math.isfinite(value):
         return "—"
-    if value != 0 and abs(value) < SMALL:
-        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    if value != 0 and abs(value) < SMALL:          # the exponent takes room: one digit fewer
+        mantissa, exponent = f"{value:.{max(digits - 2, 0)}e}".split("e")
         return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     return f"{value:.{digits}g}"
 

@@ -61,7 +61,7 @@ PRESENTER_CSS = """<style>
 [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"],
 [data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"],
-[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] :is(div, p) { font-size: 2.4rem !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] :is(div, p) { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 2.5rem !important; }

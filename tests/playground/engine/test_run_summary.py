@@ -84,8 +84,8 @@ def test_latest_validation_joins_the_history_once():
     assert with_latest_validation(frame, 12, None) is frame
 
 
-@pytest.mark.parametrize("value, text", [(0.1619, "0.1619"), (0.000123456, "1.235e-4"), (-0.0004653, "-4.653e-4"),
+@pytest.mark.parametrize("value, text", [(0.1619, "0.1619"), (0.000123456, "1.23e-4"), (-0.0004653, "-4.65e-4"),
                                          (0.004653, "0.004653"), (0.0, "0"), (3.5, "3.5"), (1e-12, "1e-12")])
 def test_a_shown_number_fits_a_tile_scientific_below_a_thousandth(value, text):
-    assert shown(value) == text and len(shown(value)) <= 9
+    assert shown(value) == text and len(shown(value)) <= 8
     assert shown_delta(value) == ("+" if value >= 0 else "") + shown(value, 3)
