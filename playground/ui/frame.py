@@ -70,6 +70,8 @@ PRESENTER_CSS = """<style>
   overflow: visible !important; text-overflow: clip !important; min-width: 0 !important; }
 [data-testid="stMetricLabel"] :is(div, p) { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; font-size: 1.2rem !important; }
+[data-testid="stMain"] [data-testid="stPageLink"] :is(a, span, p) { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
 </style>"""
 # The talk's compact layout: the step's notes and buttons in a column beside its view (keyed
 # containers ``talk_notes`` and ``talk_view``), so the whole step fits a 1280x720 projector.

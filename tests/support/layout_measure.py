@@ -4,7 +4,7 @@
 - metric tiles: label, value and delta each fit their box (no scroll overflow, no text cut by an
   ellipsis), the delta badge stays on one line, the tile stays inside its column, and no two
   tiles overlap;
-- headings (h1-h3) of the main block: no overflow, no ellipsis;
+- headings (h1-h3) and page links of the main block: no overflow, no ellipsis;
 - every Plotly chart (``st.plotly_chart`` and the live charts): its title, axis titles,
   colour-bar titles, annotations and legend lie inside the chart; the title, legend, colour bars
   and axis titles do not overlap each other (a legend on the title), and neither the title nor a
@@ -63,8 +63,9 @@ LAYOUT_JS = r"""
     for (let j = i + 1; j < tiles.length; j++)
       if (overlaps(box(tiles[i]), box(tiles[j])))
         problems.push(`tiles overlap: "${words(tiles[i])}" / "${words(tiles[j])}"`);
-  // headings
+  // headings and page links
   for (const h of main.querySelectorAll("h1, h2, h3")) if (shown(h)) cut(h, h.tagName.toLowerCase());
+  for (const link of main.querySelectorAll('[data-testid="stPageLink"]')) if (shown(link)) cut(link, "page link");
   // charts
   for (const plot of main.querySelectorAll(".js-plotly-plot")) {
     if (!shown(plot)) continue;
