@@ -34,6 +34,7 @@ def open_step(page, app_url: str, name: str, k: int):
     return deck
 
 
+@pytest.mark.slow                                     # trains two models to 1,500 steps and one to 300
 @pytest.mark.parametrize("name", sorted(builtin_decks()))
 def test_deck_plays_end_to_end_by_clicker_keys_with_each_steps_view_on_screen(app_url, projector, name):
     page = projector
