@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from playground.engine.run_summary import shown, shown_delta
 from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
 from playground.figures.states import make_unit_heatmap
@@ -71,10 +72,10 @@ before, after = result.before, result.after
 
 st.subheader(f"Edit: {describe_intervention(intervention)}")
 m = st.columns(4)
-m[0].metric("Loss as trained", f"{before.loss:.4g}")
-m[1].metric("Loss with the edit", f"{after.loss:.4g}", delta=f"{result.loss_change:+.3g}", delta_color="inverse")
-m[2].metric(f"{task.metric_name} as trained", f"{before.metric:.4g}")
-m[3].metric(f"{task.metric_name} with the edit", f"{after.metric:.4g}", delta=f"{result.metric_change:+.3g}",
+m[0].metric("Loss as trained", shown(before.loss))
+m[1].metric("Loss with the edit", shown(after.loss), delta=shown_delta(result.loss_change), delta_color="inverse")
+m[2].metric(f"{task.metric_name} as trained", shown(before.metric))
+m[3].metric(f"{task.metric_name} with the edit", shown(after.metric), delta=shown_delta(result.metric_change),
             delta_color="normal" if task.higher_is_better else "inverse")
 st.caption(f"On the probe batch of {before.inputs.shape[0]} sequences; baseline {task.metric_name} "
            f"{task.baseline():.4g} ({task.baseline_name()}).")

@@ -1,9 +1,14 @@
-"""Talk: play a deck of live steps — title, notes and progress over the step's live model, by keyboard."""
+"""Talk: play a deck of live steps — title, notes and buttons beside the step's live view, by keyboard.
+
+Laid out for a 1280x720 projector: the notes column and the view column share the screen, so
+the view the step names is seen without scrolling; the sidebar (deck choice) starts folded.
+"""
 import streamlit as st
 
 from playground.lessons.deck import builtin_decks, load_builtin
 from playground.ui.frame import enter_presenter_mode
 from playground.ui.live_session import run_status_ui
+from playground.ui.talk_keys import VIEW_KEY, talk_keys
 from playground.ui.talk_panels import VIEW_PANELS, model_caption, nav_ui, notes_ui, plain, progress_ui
 from playground.ui.talk_session import (arrive, choose_deck, current_deck, current_index, deck_from_url, go_to,
                                         read_upload, settle, start_pause, step_run, write_url)
@@ -12,6 +17,7 @@ from playground.ui.keys import TALK_CHOICE
 
 TICK_SECONDS = 0.8        # redraw interval of the live view while its model trains
 
+st.set_page_config(initial_sidebar_state="collapsed")
 enter_presenter_mode()
 for note in deck_from_url():
     st.warning(note, icon=":material/link_off:")
@@ -41,13 +47,18 @@ run = step_run(step.config) if step.needs_run else None
 arrive(step, run)
 settle(run)
 
-progress_ui(index, len(deck), deck.title)
-notes_ui(step)
-nav_ui(index, len(deck), run, go_to, start_pause)
-if index == 0 and deck.summary:
-    st.caption(plain(deck.summary))
+with st.container(key="talk_progress"):
+    progress_ui(index, len(deck), deck.title)
+notes_column, view_column = st.columns([1, 2], gap="medium")
+with notes_column.container(key="talk_notes"):
+    notes_ui(step)
+    nav_ui(index, len(deck), run, go_to, start_pause)
+    if index == 0 and deck.summary:
+        st.caption(plain(deck.summary))
+    talk_keys()
+view = view_column.container(key=VIEW_KEY)
 if step.needs_run and (run is None or run.snapshot is None):
-    st.info("The model is starting: the view appears in a moment.", icon=":material/hourglass_top:")
+    view.info("The model is starting: the view appears in a moment.", icon=":material/hourglass_top:")
     st.stop()
 RUNNING = run is not None and run.running
 
@@ -63,4 +74,5 @@ def live_view():
         st.rerun()
 
 
-live_view()
+with view:
+    live_view()

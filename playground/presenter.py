@@ -22,24 +22,39 @@ PRESENT, HIDE = "present", "hide"  # the URL flags
 FLAGS = (PRESENT, HIDE)
 FONT_SCALE = 1.5                 # text and chart fonts in presenter mode (ticks 12 px -> 18 px)
 HEIGHT_SCALE = 1.25              # chart heights in presenter mode
+COMPACT_FONT_SCALE = 1.3         # a talk step: notes beside the view, so its charts are narrower ...
+COMPACT_CHART_HEIGHT = 400       # ... and at most this tall (the step fits a 1280x720 screen)
 SECTIONS = ("more", "sidebar", "controls")   # "more": the More settings box; "controls": every setting
 HIDEABLE = tuple(FIELDS) + SECTIONS
 MAX_HIDE_CHARS = 300
 TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 _NAME = re.compile(r"^[a-z_]{1,20}$")
+DEFAULT_HEIGHT = 450             # plotly.js's height of a figure that names none
 
 
 @dataclass(frozen=True)
 class Presenter:
-    """What the URL asked for: presenter mode on/off and the controls to hide."""
+    """What the URL asked for: presenter mode on/off and the controls to hide.
+
+    ``compact`` is the talk's layout (never read from a URL): the view shares the screen with
+    the step's notes, so charts are a little smaller and capped in height.
+    """
 
     active: bool = False
     hide: frozenset[str] = frozenset()
+    compact: bool = False
 
     @property
     def font_scale(self) -> float:
         """Factor for text and chart fonts (1 outside presenter mode)."""
-        return FONT_SCALE if self.active else 1.0
+        if not self.active:
+            return 1.0
+        return COMPACT_FONT_SCALE if self.compact else FONT_SCALE
+
+    @property
+    def max_chart_height(self) -> int | None:
+        """The tallest a chart may be in pixels (None: no cap)."""
+        return COMPACT_CHART_HEIGHT if self.active and self.compact else None
 
     def hides(self, name: str) -> bool:
         """True when control ``name`` (a RunConfig field or a section) is hidden."""
@@ -121,18 +136,30 @@ def _axis(axis: dict, size: dict[str, int]) -> None:
     _grow(axis, ("title", "font", "size"), size["axis_title"])
 
 
+def _grow_margins(layout: dict, font_scale: float) -> None:
+    """Margins that hold text (title on top, tick labels and axis titles left and below) grow with it."""
+    margin = layout.get("margin")
+    if not isinstance(margin, dict):
+        return
+    layout["margin"] = dict(margin, **{side: round(margin[side] * font_scale) for side in ("t", "l", "b")
+                                       if isinstance(margin.get(side), (int, float))})
+
+
 def _has_colorbar(trace: dict) -> bool:
     return "colorbar" in trace or trace.get("type") in ("heatmap", "contour", "surface", "histogram2d")
 
 
-def scale_figure(fig: go.Figure, font_scale: float = FONT_SCALE, height_scale: float = HEIGHT_SCALE) -> go.Figure:
+def scale_figure(fig: go.Figure, font_scale: float = FONT_SCALE, height_scale: float = HEIGHT_SCALE,
+                 max_height: int | None = None) -> go.Figure:
     """The figure with every text and its height enlarged: the one presenter layout of all charts.
 
     Title, axis titles and tick labels (2-D and 3-D axes), legend, hover labels, annotations and
     colour-bar ticks all get an explicit size (``presenter_sizes``), so no theme default is left
-    small. Works on the figure's plain dicts (the live figures are built without validation).
+    small; the margins grow with the text, so titles and tick labels keep their room. The
+    height grows by ``height_scale``, to at most ``max_height``. Works on the figure's plain
+    dicts (the live figures are built without validation).
     """
-    if font_scale == 1.0 and height_scale == 1.0:
+    if font_scale == 1.0 and height_scale == 1.0 and max_height is None:
         return fig
     size = presenter_sizes(font_scale)
     spec = fig.to_plotly_json()
@@ -166,6 +193,10 @@ def scale_figure(fig: go.Figure, font_scale: float = FONT_SCALE, height_scale: f
         marker = trace.get("marker")
         if isinstance(marker, dict) and "colorbar" in marker:
             _axis(marker["colorbar"], size)
+    _grow_margins(layout, font_scale)
     if layout.get("height"):
-        layout["height"] = round(layout["height"] * height_scale)
+        height = round(layout["height"] * height_scale)
+        layout["height"] = min(height, max_height) if max_height else height
+    elif max_height:                             # plotly.js's default would be taller than the cap
+        layout["height"] = min(DEFAULT_HEIGHT, max_height)
     return go.Figure(data=data, layout=layout, _validate=False)

@@ -23,18 +23,26 @@ import pandas as pd
 
 DIGITS = 4            # significant digits of every shown metric value
 BITS_PER_CHAR = "bits/char"   # the metric that has a perplexity beside it
+SMALL = 1e-3          # below this, scientific notation: 0.0001234 needs a wider tile than 1.234e-4
 
 
 def shown(value: float | None, digits: int = DIGITS) -> str:
-    """A metric value as every tile, caption and chart label writes it; '—' when there is none."""
+    """A number as every tile, caption and chart label writes it: ``digits`` significant digits,
+    or below 1e-3 scientific notation with one digit fewer and a short exponent (1.23e-4), so it
+    fits a tile; '—' when there is none."""
     if value is None or not math.isfinite(value):
         return "—"
+    if value != 0 and abs(value) < SMALL:          # the exponent takes room: one digit fewer
+        mantissa, exponent = f"{value:.{max(digits - 2, 0)}e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
     return f"{value:.{digits}g}"
 
 
-def shown_delta(delta: float | None) -> str:
-    """A difference from the baseline, signed, with the same digits as ``shown``."""
-    return "—" if delta is None or not math.isfinite(delta) else f"{delta:+.{DIGITS}g}"
+def shown_delta(delta: float | None, digits: int = 3) -> str:
+    """A difference from the baseline, signed, written as ``shown`` writes numbers (3 digits: it is a badge)."""
+    if delta is None or not math.isfinite(delta):
+        return "—"
+    return ("+" if delta >= 0 else "") + shown(delta, digits)
 
 
 def perplexity(bits_per_char: float | None) -> float | None:

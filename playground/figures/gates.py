@@ -18,7 +18,8 @@ def make_saturation_figure(saturation: dict[str, np.ndarray], title: str | None 
 
     Dots near the top-left are gates that are almost always open (or a tanh unit always
     saturated); bottom-right, almost always closed (or in the linear regime); near the
-    diagonal's origin, gates that respond to the input.
+    diagonal's origin, gates that respond to the input. No dot lies above the diagonal
+    (x + y <= 1), so the legend sits in that empty corner, clear of the title.
     """
     data = [dict(type="scatter", x=frac[:, 0], y=frac[:, 1], mode="markers", name=GATE_TITLES.get(name, name),
                  marker=dict(size=8, color=GATE_COLOURS.get(name), symbol=SYMBOLS.get(name, "circle"),
@@ -27,8 +28,12 @@ def make_saturation_figure(saturation: dict[str, np.ndarray], title: str | None 
                  hovertemplate="%{text}: <0.1 %{x:.0%}, >0.9 %{y:.0%}<extra></extra>")
             for name, frac in saturation.items()]
     layout = layout_dict(title, height=340,
-                         xaxis=dict(title=dict(text="fraction of time < 0.1 (closed / linear)"), range=[-0.03, 1.03]),
-                         yaxis=dict(title=dict(text="fraction of time > 0.9 (open / saturated)"), range=[-0.03, 1.03]))
+                         xaxis=dict(title=dict(text="fraction of time < 0.1<br>(closed / linear)"),
+                                    range=[-0.03, 1.03]),
+                         yaxis=dict(title=dict(text="fraction of time > 0.9<br>(open / saturated)"),
+                                    range=[-0.03, 1.03]),
+                         legend=dict(orientation="v", yanchor="top", y=1, xanchor="right", x=1,
+                                     bgcolor="rgba(0,0,0,0)"))
     layout["shapes"] = [dict(type="line", x0=0, y0=1, x1=1, y1=0, line=dict(color="#999", dash="dot", width=1))]
     return fast_figure(data, layout)
 

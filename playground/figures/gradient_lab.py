@@ -44,8 +44,8 @@ def make_clipping_figure(runs: list, title: str | None = None) -> go.Figure:
                             marker=dict(symbol="x", size=14, color=colour), text=["diverged"],
                             textposition="top center", showlegend=False, row=1, col=1)
     base_layout(fig, title, height=380)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
-                      margin=dict(b=90))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.4, xanchor="left", x=0),  # below the axis titles
+                      margin=dict(b=120))
     fig.update_yaxes(type="log", exponentformat="power")
     fig.update_xaxes(title_text="training step")
     return fig

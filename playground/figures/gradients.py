@@ -69,14 +69,14 @@ def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], rad
         zmin = float(np.percentile(finite, 2)) if finite.size else -10.0
         data.append(dict(type="heatmap", z=z, x=np.arange(1, z.shape[1] + 1), y=np.asarray(steps),
                          colorscale=SEQUENTIAL, zmin=zmin, zmax=float(z.max()),
-                         colorbar=dict(thickness=12, x=0.755, title=dict(text="log₁₀")),
+                         colorbar=dict(thickness=12, x=0.6, xanchor="left", title=dict(text="log₁₀")),
                          hovertemplate="step %{y}, t=%{x}: 10^%{z:.2f}<extra></extra>"))
         data.append(dict(type="scatter", x=np.asarray(radii), y=np.asarray(steps), xaxis="x2", yaxis="y",
                          mode="lines+markers", line=dict(color=OKABE_ITO["vermillion"]), marker=dict(size=4),
                          name="ρ(W_hh)", showlegend=False))
     layout = layout_dict(title, height=340,
-                         xaxis=dict(domain=[0, 0.72], title=dict(text="timestep t")),
-                         xaxis2=dict(domain=[0.82, 1.0], title=dict(text="spectral radius ρ")),
+                         xaxis=dict(domain=[0, 0.57], title=dict(text="timestep t")),   # the colour bar between
+                         xaxis2=dict(domain=[0.83, 1.0], title=dict(text="ρ(W_hh)"), nticks=3),
                          yaxis=dict(title=dict(text="training step")))
     layout["shapes"] = [dict(type="line", xref="x2", x0=1, x1=1, yref="paper", y0=0, y1=1,
                              line=dict(color=OKABE_ITO["black"], dash="dash", width=1))]

@@ -1,15 +1,21 @@
 """A sweep's results as tables: one row per trial, and the "how far back can it remember" curve.
 
 ``results_frame`` flattens ``TrialResult``s (config fields, then the outcome) for the page's
-table and the CSV download. ``memory_curve`` groups them by architecture and a task setting
-(T by default): per group, the fraction of trials (seeds) that solved the task and the
-median, lowest and highest final metric — what ``make_memory_figure`` draws.
+table and the CSV download; ``shown_table`` is that table as the page shows it (a missing
+value blank) and ``url_query`` a trial's /train link as query parameters. ``memory_curve``
+groups them by architecture and a task setting (T by default): per group, the fraction of
+trials (seeds) that solved the task and the median, lowest and highest final metric — what
+``make_memory_figure`` draws.
 """
 from __future__ import annotations
+
+import math
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
 from playground.config import FIELDS
+from playground.engine.run_summary import shown
 from playground.sweeps.grid import TrialResult, train_url
 
 OUTCOME = ["metric", "baseline", "metric_name", "threshold", "solved", "steps_to_threshold",
@@ -45,3 +51,29 @@ def memory_curve(frame: pd.DataFrame, x: str = "seq_len") -> pd.DataFrame:
         "high": grouped["metric"].max(),
     }).reset_index().rename(columns={x: "x"})
     return curve[CURVE]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def shown_table(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, set[str]]:
+    """``columns`` of ``frame`` for the page's table, and the names of those turned into text.
+
+    A column with a missing value (a trial that never solved has no steps to solve, one that
+    ran has no error) is written as text with its missing cells blank, numbers as ``shown``
+    writes them; a table cell never reads "None". Complete columns stay as they are (numbers
+    sort as numbers).
+    """
+    table = frame[columns].copy()
+    as_text = set()
+    for name in columns:
+        if table[name].isna().any():
+            as_text.add(name)
+            table[name] = ["" if _missing(v) else shown(v) if isinstance(v, float) else str(v) for v in table[name]]
+    return table, as_text
+
+
+def url_query(url: str) -> dict[str, str]:
+    """The query parameters of a trial's relative /train URL (``train_url``)."""
+    return dict(parse_qsl(urlsplit(url).query))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.presenter import FLAGS, PRESENT, Presenter, parse_presenter, scale_figure
-from playground.ui.keys import PRESENTER
+from playground.ui.keys import PAGE_PRESENTER, PRESENTER
 
 APP_TITLE = "RNN Playground"
 APP_ICON = ":material/cycle:"
@@ -32,7 +32,9 @@ def setup_frame() -> None:
     """Configure the page and draw the sidebar footer; call once per run, before navigation."""
     st.set_page_config(page_title=APP_TITLE, page_icon=APP_ICON, layout="wide")
     limit_torch_threads()
+    st.session_state.pop(PAGE_PRESENTER, None)      # a page's own presenter layout ends with the page
     presenter = presenter_ui()
+    st.html(BASE_CSS)
     with st.sidebar:
         if presenter.active and st.button("Leave presenter mode", icon=":material/close_fullscreen:",
                                           key="_leave_presenter"):
@@ -44,21 +46,52 @@ def setup_frame() -> None:
         st.caption(f"**{APP_TITLE}** · {TAGLINE}")
 
 
+# Every page: an equation wider than its panel (a unit's row of W_hh, a long h_{t-1}) scrolls
+# inside the panel instead of running off the page's edge.
+BASE_CSS = """<style>
+[data-testid="stMainBlockContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; max-width: 100%;
+  scrollbar-width: thin; padding: 0.2rem 0 0.4rem 0; }
+[data-testid="stMainBlockContainer"] .katex-display > .katex { white-space: nowrap; }
+</style>"""
+
+
 # --- classroom / presenter mode (?present=1&hide=lr,clip,more) ---------------------------
 PRESENTER_CSS = """<style>
 [data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] :is(p, li),
 [data-testid="stMainBlockContainer"] [data-testid="stCaptionContainer"],
 [data-testid="stWidgetLabel"] p { font-size: 1.3rem !important; }
 [data-testid="stMainBlockContainer"] [data-testid="stMetricValue"],
-[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] :is(div, p) { font-size: 2.8rem !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stMetricValue"] :is(div, p) { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 3.2rem !important; }
 [data-testid="stMainBlockContainer"] h2, [data-testid="stMainBlockContainer"] h3 { font-size: 2.2rem !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-top: 2.5rem !important; }
 [data-testid="stMetricDelta"] { width: auto !important; max-width: 100% !important; height: auto !important; }
-[data-testid="stMetricDelta"] :is(div, p) { font-size: 1.2rem !important; white-space: normal !important;
+[data-testid="stMetricDelta"] :is(div, p) { font-size: 1.05rem !important; white-space: nowrap !important;
   overflow: visible !important; text-overflow: clip !important; min-width: 0 !important; }
 [data-testid="stMetricLabel"] :is(div, p) { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; font-size: 1.2rem !important; }
+[data-testid="stMain"] [data-testid="stPageLink"] :is(a, span, p) { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important; }
+</style>"""
+# The talk's compact layout: the step's notes and buttons in a column beside its view (keyed
+# containers ``talk_notes`` and ``talk_view``), so the whole step fits a 1280x720 projector.
+TALK_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding: 3.6rem 1.5rem 1rem 1.5rem !important; }
+.st-key-talk_notes [data-testid="stCaptionContainer"] { font-size: 1rem !important; }
+[data-testid="stMainBlockContainer"] .st-key-talk_notes h1 { font-size: 2rem !important; padding: 0.25rem 0 0.5rem 0; }
+.st-key-talk_notes [data-testid="stMarkdownContainer"] :is(p, li) { font-size: 1.1rem !important; }
+.st-key-talk_notes [data-testid="stMarkdownContainer"] p { margin-bottom: 0.35rem; }
+.st-key-talk_notes button p, .st-key-talk_progress p { font-size: 1.1rem !important; }
+.st-key-talk_view [data-testid="stCaptionContainer"] { font-size: 0.95rem !important; }
+.st-key-talk_view [data-testid="stMetricValue"], .st-key-talk_view [data-testid="stMetricValue"] :is(div, p) {
+  font-size: 1.9rem !important; }
+.st-key-talk_view [data-testid="stMetricLabel"] :is(div, p) { font-size: 1rem !important; }
+.st-key-talk_view [data-testid="stMetricDelta"] :is(div, p) { font-size: 1rem !important; }
+.st-key-talk_view h3 { font-size: 1.4rem !important; }
+.st-key-talk_view [class*="st-key-talk_topology_"] { padding: 0.6rem !important; }
+.st-key-talk_view [class*="st-key-talk_topology_"] [data-testid="stMarkdownContainer"] p {
+  font-size: 1rem !important; overflow-wrap: normal; word-break: normal; }
+#talk-blank { position: fixed; inset: 0; background: #000; z-index: 1000010; }
 </style>"""
 NO_SIDEBAR_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -90,8 +123,8 @@ def presenter_ui() -> Presenter:
 
 
 def current_presenter() -> Presenter:
-    """This session's presenter flags (defaults when none were set)."""
-    return st.session_state.get(PRESENTER) or Presenter()
+    """The presenter flags of the page being drawn: the page's own (the talk's), else the session's."""
+    return st.session_state.get(PAGE_PRESENTER) or st.session_state.get(PRESENTER) or Presenter()
 
 
 def button_hint(text: str) -> str | None:
@@ -102,18 +135,20 @@ def button_hint(text: str) -> str | None:
 def presenter_figure(fig):
     """``fig`` with fonts and height enlarged in presenter mode (unchanged otherwise)."""
     presenter = current_presenter()
-    return scale_figure(fig, presenter.font_scale) if presenter.active else fig
+    if not presenter.active:
+        return fig
+    return scale_figure(fig, presenter.font_scale, max_height=presenter.max_chart_height)
 
 
 def enter_presenter_mode() -> None:
-    """Switch this session to presenter mode (big text and charts), unless the URL set ``present``.
+    """Draw this page in the talk's compact presenter layout, this page only.
 
-    /talk calls it: a deck is played in front of a room. The flag stays for the session, as a
-    ``?present=1`` link would set it; "Leave presenter mode" in the sidebar turns it off.
+    /talk calls it: a deck is played in front of a room. The session's own mode (``?present=1``,
+    "Leave presenter mode") is left as it was, so the next page is drawn in it again:
+    ``setup_frame`` clears the page's flags at the start of every full run.
     """
-    presenter = current_presenter()
-    if PRESENT in st.query_params or presenter.active:
-        return
-    st.session_state[PRESENTER] = Presenter(True, presenter.hide)
-    st.query_params[PRESENT] = "1"
-    st.html(PRESENTER_CSS)
+    own = st.session_state.get(PRESENTER) or Presenter()
+    st.session_state[PAGE_PRESENTER] = Presenter(True, own.hide, compact=True)
+    if not own.active:
+        st.html(PRESENTER_CSS)
+    st.html(TALK_CSS)

@@ -14,6 +14,8 @@ key                        holds                                               w
 ``URL_NOTES``              notes on run settings the URL carried but were       ``controls.sync_from_url``
                            ignored
 ``PRESENTER``              this session's ``Presenter`` flags                  ``frame`` (URL flags, Leave presenter mode)
+``PAGE_PRESENTER``         presenter flags of this page only (the talk's),     ``frame.enter_presenter_mode`` (cleared by
+                           over the session's own                              ``setup_frame`` on every full run)
 ``TALK_CHOICE``            the built-in deck picked on /talk (widget value)    the Talk page's deck picker
 ``IMPORTED_NOTE``          the line shown after a model was loaded             ``model_panels``
 ``PAGE`` / ``PREVIOUS_PAGE``  the page this full run draws, and the last one   ``url_state.note_page`` (the entrypoint)
@@ -33,6 +35,7 @@ CONFIG_PREFIX = "cfg_"
 LAST_VALID_CONFIG = "_last_valid_config"
 URL_NOTES = "_url_notes"
 PRESENTER = "presenter"
+PAGE_PRESENTER = "_page_presenter"
 TALK_CHOICE = "talk_choice"
 IMPORTED_NOTE = "_imported_note"
 PAGE, PREVIOUS_PAGE = "_url_page", "_url_previous_page"

@@ -15,11 +15,12 @@ from models.architectures import ARCH_NAMES, DEFAULT_ARCH
 from playground.errors import PlaygroundError
 from playground.figures.sweep import make_memory_figure
 from playground.sweeps.grid import MAX_FIELD_CHARS, MAX_SWEEP_STEPS, PRESETS, SweepSpec, spec_from_strings
-from playground.sweeps.results import memory_curve, results_frame
+from playground.sweeps.results import memory_curve, results_frame, shown_table, url_query
 from playground.sweeps.runner import SweepRun, SweepsBusyError, start_sweep
 from playground.tasks import TASKS
 from playground.page_state import PRESET_PARAM
 from playground.ui.live_session import sweep_place
+from playground.ui.page_files import page_file
 from playground.ui.url_state import take_autostart
 
 CURVE_AXES = ("seq_len", "lag", "hidden", "lr")     # the x of the memory chart: the first that varies
@@ -147,7 +148,8 @@ def progress_ui(run: SweepRun) -> None:
 
 
 def results_ui(run: SweepRun) -> None:
-    """The memory chart, the table of trials (each one click from /train) and its CSV download."""
+    """The memory chart, the table of trials (missing values blank), a one-click link to /train for each
+    trial, and the table's CSV download."""
     frame = results_frame(run.progress().results)
     if frame.empty:
         st.caption("Results appear here as trials finish.")
@@ -156,16 +158,21 @@ def results_ui(run: SweepRun) -> None:
     first = frame.iloc[0]
     st.plotly_chart(make_memory_figure(memory_curve(frame, x), x, str(first["metric_name"]), first["baseline"]),
                     width="stretch", key="sweep_chart")
-    st.dataframe(frame, hide_index=True, width="stretch", key="sweep_table",
-                 column_order=["url", "trial", *dict.fromkeys(["arch", "task", *run.spec.varied()]), "metric",
-                               "baseline", "solved", "steps_to_threshold", "seconds_to_threshold", "seconds",
-                               "diverged", "error"],
-                 column_config={"url": st.column_config.LinkColumn("run", display_text="Open in Train",
-                                                                   help="Opens /train with this trial's settings"),
-                                "metric": st.column_config.NumberColumn("final metric", format="%.4g"),
-                                "baseline": st.column_config.NumberColumn(format="%.4g"),
-                                "seconds_to_threshold": st.column_config.NumberColumn("s to solve", format="%.1f"),
-                                "steps_to_threshold": st.column_config.NumberColumn("steps to solve"),
-                                "seconds": st.column_config.NumberColumn(format="%.1f")})
+    columns = ["trial", *dict.fromkeys(["arch", "task", *run.spec.varied()]), "metric", "baseline", "solved",
+               "steps_to_threshold", "seconds_to_threshold", "seconds", "diverged", "error"]
+    table, as_text = shown_table(frame, columns)
+    config = {"metric": st.column_config.NumberColumn("final metric", format="%.4g"),
+              "baseline": st.column_config.NumberColumn(format="%.4g"),
+              "seconds_to_threshold": st.column_config.NumberColumn("s to solve", format="%.1f"),
+              "steps_to_threshold": st.column_config.NumberColumn("steps to solve"),
+              "seconds": st.column_config.NumberColumn(format="%.1f")}
+    config = {name: st.column_config.TextColumn(column.get("label")) if name in as_text else column
+              for name, column in config.items()}
+    st.dataframe(table, hide_index=True, width="stretch", key="sweep_table", column_config=config)
+    with st.container(horizontal=True, key="sweep_links"):          # a link is one click; a table cell takes two
+        st.markdown("Open a trial in Train:")
+        for trial, url in zip(frame["trial"], frame["url"]):
+            st.page_link(page_file("train"), label=f"trial {trial}", icon=":material/open_in_new:",
+                         query_params=url_query(url), help="Opens /train with this trial's settings")
     st.download_button("Download the table (CSV)", frame.to_csv(index=False), file_name="sweep.csv",
                        mime="text/csv", icon=":material/download:", key="sweep_csv")

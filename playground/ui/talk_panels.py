@@ -18,9 +18,11 @@ from playground.figures.interventions import example_rows, make_before_after_fig
 from playground.figures.topology import describe_topology, make_topology_svg
 from playground.lessons.gallery import TOPOLOGIES
 from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
+from playground.ui.talk_keys import BUTTON_KEYS
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
+from playground.engine.run_summary import shown, shown_delta
 from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
-                                        metrics_panel, predictions_panel, run_numbers, states_panel)
+                                        predictions_panel, run_numbers, states_panel)
 
 
 def plain(text: str) -> str:
@@ -29,16 +31,24 @@ def plain(text: str) -> str:
 
 
 def loss_view(run, step: Step, key: str) -> None:
-    """Counters, loss curve, validation metric against the baseline."""
+    """Validation metric against the baseline, the training loss, and the loss curve (the step
+    counter is in the model's caption above: three tiles fit the view's column)."""
     history, summary = run_numbers(run)
-    metrics_panel(run, summary)
+    task = run.task
+    cols = st.columns(3)
+    cols[0].metric(f"Validation {task.metric_name}", shown(summary.val),
+                   delta=None if summary.val is None else f"{shown_delta(summary.delta)} vs baseline",
+                   delta_color="normal" if task.higher_is_better else "inverse",
+                   help=None if summary.val is None else f"Measured at step {summary.val_step}.")
+    cols[1].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
+    cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss))
     loss_panel(run, history, summary, key)
 
 
 def gradients_view(run, step: Step, key: str) -> None:
     """‖dL/dh_t‖ now, and over the whole run."""
     snap, records = run.snapshot, run.records
-    left, right = st.columns([2, 3])
+    left, right = st.columns(2)
     with left:
         gradient_now_panel(snap, key)
     with right:
@@ -71,10 +81,10 @@ def interventions_view(run, step: Step, key: str) -> None:
         result = compare_intervention(run.net, run.task, run.probe_batch, iv, run.step_count)
     before, after = result.before, result.after
     cols = st.columns(3)
-    cols[0].metric("Loss as trained", f"{before.loss:.4g}")
-    cols[1].metric("Loss with the edit", f"{after.loss:.4g}", delta=f"{result.loss_change:+.3g}",
+    cols[0].metric("Loss as trained", shown(before.loss))
+    cols[1].metric("Loss with the edit", shown(after.loss), delta=shown_delta(result.loss_change),
                    delta_color="inverse")
-    cols[2].metric(f"Baseline {run.task.metric_name}", f"{run.task.baseline():.4g}", help=run.task.baseline_name())
+    cols[2].metric(f"Baseline {run.task.metric_name}", shown(run.task.baseline()), help=run.task.baseline_name())
     st.caption(f"Edit: {describe_intervention(iv)} · model at step {run.step_count:,} · "
                f"probe batch of {before.inputs.shape[0]} sequences.")
     if before.example.get("kind") == "series":
@@ -89,8 +99,9 @@ def cell_view(run, step: Step, key: str) -> None:
     cell = step.cell
     spec = CellSpec(cell.arch, cell.hidden)
     trace, grads = compute(spec, parse_sequence(cell.sequence), None, False)
+    # one slider per cell, so each cell step starts at its own t (a shared key keeps the last step's)
     t = st.select_slider("Timestep t", options=list(range(1, trace.T + 1)), value=min(cell.t, trace.T),
-                         key=f"{key}_cell_t") - 1
+                         key=f"{key}_cell_t_{hash(cell) & 0xFFFFFFFF:x}") - 1
     diagram_panel(trace, grads, t, cell.mode)
     (forward_panel(trace, t) if cell.mode == "forward" else backward_panel(trace, grads, t))
 
@@ -98,8 +109,8 @@ def cell_view(run, step: Step, key: str) -> None:
 def topologies_view(run, step: Step, key: str) -> None:
     """The five topologies, drawn as x/h/y boxes over time."""
     cols = st.columns(len(TOPOLOGIES))
-    for col, topology in zip(cols, TOPOLOGIES):
-        with col.container(border=True, height="stretch"):
+    for k, (col, topology) in enumerate(zip(cols, TOPOLOGIES)):
+        with col.container(border=True, height="stretch", key=f"talk_topology_{k}"):
             st.markdown(f"**{topology.name}**")
             st.image(make_topology_svg(topology), alt=describe_topology(topology))
             st.caption(f"{topology.explanation} Example: {topology.example}.")
@@ -127,20 +138,20 @@ def _nothing(*_):
 
 
 def nav_ui(index: int, count: int, run, go_to, set_running) -> None:
-    """Previous / Start-Pause / Next, with keyboard shortcuts (← → and P)."""
-    cols = st.columns([1, 1, 1, 2])
-    cols[0].button("Previous", icon=":material/arrow_back:", key="talk_prev", shortcut="Left", width="stretch",
-                   disabled=index == 0, on_click=go_to, args=(index - 1,), help="Previous step (← key)")
+    """Previous / Start-Pause / Next; ``talk_keys`` presses them from the keyboard and a clicker."""
+    cols = st.columns(3, gap="small")
+    cols[0].button("Previous", icon=":material/arrow_back:", key=BUTTON_KEYS["previous"], width="stretch",
+                   disabled=index == 0, on_click=go_to, args=(index - 1,), help="Previous step (← or PageUp)")
     if run is not None:
         target = not run.running
         label, icon = ("Pause", ":material/pause:") if run.running else ("Start", ":material/play_arrow:")
-        cols[1].button(label, icon=icon, key="talk_run", shortcut="P", type="primary", width="stretch",
+        cols[1].button(label, icon=icon, key=BUTTON_KEYS["run"], type="primary", width="stretch",
                        on_click=set_running, args=(run, target), help="Start or pause training (P key)")
     else:
-        cols[1].button("Start", icon=":material/play_arrow:", key="talk_run", shortcut="P", width="stretch",
+        cols[1].button("Start", icon=":material/play_arrow:", key=BUTTON_KEYS["run"], width="stretch",
                        disabled=True, on_click=_nothing, help="This step shows no live model")
-    cols[2].button("Next", icon=":material/arrow_forward:", key="talk_next", shortcut="Right", width="stretch",
-                   disabled=index >= count - 1, on_click=go_to, args=(index + 1,), help="Next step (→ key)")
+    cols[2].button("Next", icon=":material/arrow_forward:", key=BUTTON_KEYS["next"], width="stretch",
+                   disabled=index >= count - 1, on_click=go_to, args=(index + 1,), help="Next step (→ or PageDown)")
 
 
 def model_caption(run) -> None:
@@ -150,8 +161,8 @@ def model_caption(run) -> None:
 
 
 def notes_ui(step: Step) -> None:
-    """The step's title and notes, as plain text."""
-    st.header(markdown_text(step.title), anchor=False)
+    """The step's title (the page's h1) and notes, as plain text."""
+    st.title(markdown_text(step.title), anchor=False)
     if step.notes:
         st.markdown(plain(step.notes))
 

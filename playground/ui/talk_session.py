@@ -4,7 +4,7 @@ The deck and step live in session state and in the URL (``?deck=why-lstms&step=3
 so a link opens a deck at a step and the address bar always reproduces the view. Steps
 with the same settings share one live run (``RunHandle``: training happens in the backend's
 workers, never here); a run is started, trained to a step count or paused once, when the
-speaker arrives at a step. Moving on pauses the previous step's run, so a talk keeps at most
+speaker arrives at a step; pausing such a step with P keeps its stop. Moving on pauses the previous step's run, so a talk keeps at most
 one trainer busy. Navigation callbacks set a target step (never "one more"): Streamlit can
 deliver one key press twice.
 """
@@ -159,6 +159,15 @@ def settle(run: RunHandle | None) -> bool:
 
 
 def start_pause(run: RunHandle, running: bool) -> None:
-    """Callback of Start/Pause (the P key): the speaker's choice replaces an arrival's step cap."""
-    st.session_state.pop(CAP_KEY, None)
+    """Callback of Start/Pause (the P key). A pause keeps an arrival's stop ("train to step n"):
+    Start then trains on to it and stops there. Past the stop, Start trains on freely."""
+    cap = st.session_state.get(CAP_KEY)
+    if running and cap is not None and cap[0] == run.run_id and run.step_count < cap[1]:
+        try:
+            run.set_running(True, until=cap[1])
+        except PlaygroundError as err:
+            st.toast(str(err), icon=":material/error:")
+        return
+    if running:
+        st.session_state.pop(CAP_KEY, None)
     set_running(run, running)

@@ -60,7 +60,7 @@ def run_numbers(run) -> tuple[pd.DataFrame, RunSummary]:
 def metrics_panel(run, summary: RunSummary) -> None:
     """Step counter, steps/s, last training loss and validation value against the baseline."""
     task = run.task
-    cols = st.columns(5)
+    cols = st.columns([0.9, 0.8, 1.1, 1.5, 1.1])      # the validation tile holds its "vs baseline" badge
     cols[0].metric("Step", f"{run.step_count:,}")
     cols[1].metric("Steps / s", f"{run.steps_per_second:,.0f}" if run.running else "—")
     cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss),
@@ -90,7 +90,7 @@ def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> Non
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
-                                title=f"Gradient norm across timesteps (step {snap.step})")
+                                title=f"‖dL/dh_t‖ at step {snap.step:,}")
     live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
           f"{snap.spectral_radius[-1]:.3f}." + cuts_summary(snap.cuts))
 

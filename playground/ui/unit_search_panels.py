@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from playground.engine.run_summary import shown, shown_delta
 from playground.errors import PlaygroundError
 from playground.figures.units import make_sequence_activation_figure, make_text_activation_figure
 from playground.ui.train_panels import chart
@@ -110,12 +111,12 @@ def silence_panel(run, found: Search, unit: int) -> None:
         with run.lock:
             change = text_loss_change(run.net, run.task, found.mask, unit)
         cols = st.columns(4)
-        cols[0].metric("Loss inside, as trained", f"{change['trained inside']:.3f} bits")
-        cols[1].metric("Inside, unit silenced", f"{change['silenced inside']:.3f} bits",
-                       delta=f"{change['change inside']:+.3f}", delta_color="inverse")
-        cols[2].metric("Loss outside, as trained", f"{change['trained outside']:.3f} bits")
-        cols[3].metric("Outside, unit silenced", f"{change['silenced outside']:.3f} bits",
-                       delta=f"{change['change outside']:+.3f}", delta_color="inverse")
+        cols[0].metric("Loss inside, as trained", f"{shown(change['trained inside'])} bits")
+        cols[1].metric("Inside, unit silenced", f"{shown(change['silenced inside'])} bits",
+                       delta=shown_delta(change['change inside']), delta_color="inverse")
+        cols[2].metric("Loss outside, as trained", f"{shown(change['trained outside'])} bits")
+        cols[3].metric("Outside, unit silenced", f"{shown(change['silenced outside'])} bits",
+                       delta=shown_delta(change['change outside']), delta_color="inverse")
         st.caption("Next-character loss on the searched text, at the marked positions and elsewhere, with "
                    f"h_t (and c_t) of unit {unit} set to 0 at every step.")
     if st.button(f"Silence unit {unit} on the Interventions page", icon=":material/tune:", key="us_silence"):

@@ -27,3 +27,40 @@ def test_a_bad_grid_is_refused_in_one_line_and_no_sweep_starts():
     errors = [e.value for e in at.error]
     assert errors == ["Cannot start this sweep: seq_len must be between 1 and 400 (got 0)"]
     assert any("Set the grid and press Start" in c.value for c in at.caption)
+
+
+def _results_page():
+    """The results of a finished two-trial sweep (one solved, one failed), drawn by the page's own function."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from playground.config import RunConfig
+    from playground.ui.page_files import page_file
+    from playground.sweeps.grid import TrialResult
+    from playground.ui.sweep_session import results_ui
+
+    results = [TrialResult(0, RunConfig(arch="rnn", seq_len=10).to_dict(), metric=0.01, baseline=0.167,
+                           metric_name="MSE", solved=True, steps_to_threshold=40, seconds_to_threshold=1.5),
+               TrialResult(1, RunConfig(arch="rnn", seq_len=30, seed=4).to_dict(), metric=None, baseline=0.167,
+                           metric_name="MSE", solved=False, error="lost")]
+    st.navigation([st.Page(page_file("sweep"), default=True), st.Page(page_file("train"))], position="hidden")
+    run = SimpleNamespace(progress=lambda: SimpleNamespace(results=results),
+                          spec=SimpleNamespace(varied=lambda: ["arch", "seq_len"]))
+    results_ui(run)
+
+
+def test_trial_table_leaves_missing_cells_blank_and_each_trial_opens_in_one_click():
+    from urllib.parse import parse_qs
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_results_page, default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert "None" not in table.astype(str).to_string() and "url" not in table.columns
+    assert list(table["error"]) == ["", "lost"]
+    links = [el for el in at.get("page_link")]
+    assert [link.proto.label for link in links] == ["trial 0", "trial 1"]
+    assert links[1].proto.page == "train"
+    assert parse_qs(links[1].proto.query_string) == {"arch": ["rnn"], "seq_len": ["30"], "seed": ["4"]}

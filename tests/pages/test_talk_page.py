@@ -11,7 +11,8 @@ def open_talk(**query) -> AppTest:
 
 
 def header(at) -> str:
-    return at.header[0].value
+    """The step's title: the page's one h1."""
+    return at.title[0].value
 
 
 def step_param(at) -> str:
@@ -23,7 +24,8 @@ def test_link_opens_a_deck_at_a_step_and_the_buttons_move():
     at = open_talk(deck="why-lstms", step="3")
     assert not at.exception, [e.value for e in at.exception]
     assert header(at) == "Its gradients vanish" and "Step 3 of 8" in at.get("progress")[0].proto.text
-    assert at.session_state["presenter"].active
+    assert at.session_state["_page_presenter"].active         # the talk draws in presenter mode ...
+    assert "present" not in at.query_params                   # ... of its own, not the session's
     at.button(key="talk_next").click().run()
     assert header(at) == markdown_text("An LSTM, same task, same seed") and step_param(at) == "4"
     at.button(key="talk_prev").click().run()
@@ -47,9 +49,11 @@ def test_lesson_deck_shows_topologies_and_the_cell_with_numbers():
     at.button(key="talk_next").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.latex and at.button(key="talk_run").disabled
+    assert at.select_slider[0].value == 2                          # step 2 shows t = 2 ...
     at.button(key="talk_next").click().run()
     at.button(key="talk_next").click().run()
     assert any(r"\delta h" in el.value for el in at.latex)
+    assert at.select_slider[0].value == 1                          # ... and step 4 its own t = 1
 
 
 def test_bad_url_values_fall_back_with_a_note():
@@ -75,3 +79,46 @@ def test_uploaded_deck_is_played_as_text_and_a_hostile_one_gets_a_message():
     assert not at.exception
     assert "hidden must be between" in at.sidebar.error[0].value
     assert header(at) == markdown_text("**bold** <b>x</b> $y$")        # the deck being played is kept
+
+
+def test_presenter_mode_belongs_to_the_talk_and_leaving_restores_the_sessions_own():
+    at = open_talk(deck="why-lstms", step="1")
+    assert at.session_state["_page_presenter"].active and at.session_state["_page_presenter"].compact
+    at.switch_page("../pages/cell.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "_page_presenter" not in at.session_state and "present" not in at.query_params
+    assert not (at.session_state["presenter"] if "presenter" in at.session_state else None)
+
+
+def test_a_session_in_presenter_mode_keeps_it_after_the_talk():
+    at = open_talk(deck="why-lstms", step="1", present="1")
+    at.switch_page("../pages/cell.py").run()
+    assert not at.exception and at.session_state["presenter"].active
+    assert "_page_presenter" not in at.session_state
+
+
+class _Run:
+    """A run that records what it was asked: (train?, until)."""
+
+    run_id, step_count, running = 7, 600, False
+
+    def __init__(self):
+        self.asked = []
+
+    def set_running(self, wanted, until=None):
+        self.asked.append((wanted, until))
+
+
+def test_p_keeps_an_arrivals_stop_train_to_step_n(monkeypatch):
+    import streamlit as st
+    from playground.ui import talk_session
+
+    state = {talk_session.CAP_KEY: (7, 1500)}          # arrived at "train to step 1,500"
+    monkeypatch.setattr(st, "session_state", state)
+    run = _Run()
+    talk_session.start_pause(run, False)                # P: pause at step 600
+    talk_session.start_pause(run, True)                 # P again: on to 1,500, not for ever
+    assert run.asked == [(False, None), (True, 1500)] and state[talk_session.CAP_KEY] == (7, 1500)
+    run.step_count = 1500
+    talk_session.start_pause(run, True)                 # past the stop the speaker trains on freely
+    assert run.asked[-1] == (True, None) and talk_session.CAP_KEY not in state

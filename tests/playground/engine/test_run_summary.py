@@ -7,7 +7,7 @@ import pytest
 
 from playground.figures.compare import compare_summary
 from playground.figures.training import make_loss_figure
-from playground.engine.run_summary import perplexity, shown, summarize, with_latest_validation
+from playground.engine.run_summary import perplexity, shown, shown_delta, summarize, with_latest_validation
 
 
 def history(rows: int = 40, metric_every: int = 10, seed: int = 0) -> pd.DataFrame:
@@ -101,3 +101,10 @@ def test_perplexity_stands_beside_bits_per_char_only():
     assert f"validation {shown(chars.perplexity)}, baseline {shown(2 ** 4.2)}" in chars.perplexity_line()
     mse = summarize(frame, "MSE", 0.1667, False)
     assert mse.perplexity is None and mse.perplexity_line() == "" and "perplexity" not in mse.caption()
+
+
+@pytest.mark.parametrize("value, text", [(0.1619, "0.1619"), (0.000123456, "1.23e-4"), (-0.0004653, "-4.65e-4"),
+                                         (0.004653, "0.004653"), (0.0, "0"), (3.5, "3.5"), (1e-12, "1e-12")])
+def test_a_shown_number_fits_a_tile_scientific_below_a_thousandth(value, text):
+    assert shown(value) == text and len(shown(value)) <= 8
+    assert shown_delta(value) == ("+" if value >= 0 else "") + shown(value, 3)

@@ -10,7 +10,7 @@ from playground.errors import ConfigError
 from playground.figures.sweep import make_memory_figure
 from playground.sweeps.grid import (MAX_FIELD_CHARS, MAX_TRIAL_STEPS, MAX_TRIALS, TrialResult, reaches, run_trial,
                                     solved_threshold, spec_from_strings, train_url)
-from playground.sweeps.results import memory_curve, results_frame
+from playground.sweeps.results import memory_curve, results_frame, shown_table, url_query
 from playground.tasks import make_task
 
 
@@ -90,6 +90,18 @@ def test_memory_curve_gives_solved_fraction_and_median_band_per_arch_and_T():
     figure = make_memory_figure(memory_curve(frame), baseline=0.167)
     assert {t.name for t in figure.data if t.showlegend is not False} == {"vanilla RNN", "LSTM"}
     assert memory_curve(pd.DataFrame(columns=frame.columns)).empty
+
+
+def test_the_shown_table_leaves_missing_cells_blank_and_a_trial_link_carries_its_config():
+    results = [_result(0, "rnn", 10, 0.01, True), _result(1, "lstm", 50, None, False, error="lost")]
+    frame = results_frame(results)
+    table, as_text = shown_table(frame, ["trial", "arch", "metric", "steps_to_threshold", "error"])
+    assert as_text == {"metric", "steps_to_threshold", "error"}
+    assert list(table["error"]) == ["", "lost"] and list(table["metric"]) == ["0.01", ""]
+    assert "None" not in table.to_string() and "nan" not in table.to_string().lower()
+    assert list(table["trial"]) == [0, 1]                          # a complete column keeps its numbers
+    assert from_query(url_query(frame.loc[1, "url"]))[0] == RunConfig(**{
+        k: v for k, v in results[1].config.items() if k in RunConfig.__dataclass_fields__})
 
 
 def test_a_trial_url_reproduces_its_config():
