@@ -7,7 +7,7 @@ from playground.ui.text import page_text
 
 POLL_SECONDS = 1.0
 
-st.title("Sweep: how far back can it remember?")
+st.title("Sweep: a grid of runs, side by side")
 st.markdown(page_text("sweep"))
 submitted = sweep_form_ui()
 if submitted is not None:
