@@ -51,12 +51,12 @@ def make_memory_figure(curve: pd.DataFrame, x: str = "seq_len", metric_name: str
                        baseline: float | None = None, height: int = 620) -> go.Figure:
     """Three stacked panels sharing the x axis (``curve`` from ``playground.sweeps.results.memory_curve``).
 
-    Top: per line, the fraction of seeds that solved the task. Middle: the median steps those seeds took
+    Top: per line, the fraction of seeds that solved the task (and, dotted, that diverged). Middle: the median steps those seeds took
     to solve it. Bottom: the median final metric, a band from the lowest to the highest seed (a closed
     polygon per line, filled to itself), and the task's baseline.
     """
     fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.07, row_heights=[0.3, 0.3, 0.4],
-                        subplot_titles=("fraction of seeds that solve the task",
+                        subplot_titles=("fraction of seeds that solve the task (dotted ×: that diverge)",
                                         "steps to solve (median of the seeds that solve it)",
                                         f"final validation {metric_name}"))
     colours = line_colours(curve) if len(curve) else {}
@@ -65,6 +65,12 @@ def make_memory_figure(curve: pd.DataFrame, x: str = "seq_len", metric_name: str
         common = dict(legendgroup=name, line=dict(color=colour, width=3), mode="lines+markers")
         fig.add_trace(go.Scatter(x=rows["x"], y=rows["solved_fraction"], name=name, **common,
                                  hovertemplate=f"{name}<br>%{{x}}: %{{y:.0%}} solved<extra></extra>"), row=1, col=1)
+        if rows["diverged_fraction"].any():
+            fig.add_trace(go.Scatter(x=rows["x"], y=rows["diverged_fraction"], name=f"{name}: diverged",
+                                     legendgroup=name, mode="lines+markers",
+                                     line=dict(color=colour, width=2, dash="dot"), marker=dict(symbol="x", size=9),
+                                     hovertemplate=f"{name}<br>%{{x}}: %{{y:.0%}} diverged<extra></extra>"),
+                          row=1, col=1)
         fig.add_trace(go.Scatter(x=rows["x"], y=rows["steps_to_solve"], name=name, showlegend=False, **common,
                                  hovertemplate=f"{name}<br>%{{x}}: %{{y:,.0f}} steps<extra></extra>"), row=2, col=1)
         band_x, band_y = band_polygon(rows)

@@ -16,7 +16,8 @@ from playground.sweeps.grid import TrialResult, train_url
 
 OUTCOME = ["metric", "baseline", "metric_name", "threshold", "solved", "steps_to_threshold",
            "seconds_to_threshold", "steps", "seconds", "diverged", "error"]
-CURVE = ["series", "arch", "x", "trials", "solved_fraction", "steps_to_solve", "median", "low", "high"]
+CURVE = ["series", "arch", "x", "trials", "solved_fraction", "diverged_fraction", "steps_to_solve", "median", "low",
+         "high"]
 
 
 def results_frame(results: list[TrialResult]) -> pd.DataFrame:
@@ -44,7 +45,7 @@ def series_label(values: dict) -> str:
 
 def memory_curve(frame: pd.DataFrame, x: str = "seq_len", series: list[str] | tuple[str, ...] = ("arch",)) -> pd.DataFrame:
     """Per line (a value of the ``series`` fields) and value of ``x``: trials, fraction solved, median steps
-    to solve (among the trials that solved; NaN when none did), median/min/max final metric.
+    to solve (among the trials that solved; NaN when none did), fraction diverged, median/min/max final metric.
 
     Trials that failed with an error are left out; a diverged trial counts as not solved. ``arch`` is
     the line's architecture when every trial of it has the same one (its colour), else None.
@@ -61,6 +62,7 @@ def memory_curve(frame: pd.DataFrame, x: str = "seq_len", series: list[str] | tu
         rows.append({"series": series_label({k: values[k] for k in series}),
                      "arch": archs.pop() if len(archs) == 1 else None, "x": values[x], "trials": len(group),
                      "solved_fraction": float(group["solved"].astype(bool).mean()),
+                     "diverged_fraction": float(group["diverged"].astype(bool).mean()),
                      "steps_to_solve": float(solved["steps_to_threshold"].median()) if len(solved) else float("nan"),
                      "median": group["metric"].median(), "low": group["metric"].min(),
                      "high": group["metric"].max()})

@@ -67,8 +67,9 @@ def sweep_form_ui() -> tuple[dict, int] | None:
     """The grid form, filled from the URL's preset. Returns (field -> values, steps) when Start was pressed."""
     preset = url_preset()
     defaults = preset.values
-    with st.form("sweep_form", border=True):
-        st.markdown(f"**Ready-made: {preset.title}**")
+    running = session_sweep().run is not None
+    with st.expander(f"Ready-made: {preset.title}", expanded=not running, icon=":material/tune:"), \
+            st.form("sweep_form", border=False):
         cols = st.columns([2, 1, 1])
         archs = cols[0].multiselect("Architectures", ARCH_NAMES, default=defaults.get("arch", DEFAULT_ARCH).split(","),
                                     key="sweep_arch")

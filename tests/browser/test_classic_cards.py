@@ -2,7 +2,7 @@
 
 The cards are the gallery's entries that cite a paper (``Experiment.cites``); each opens a
 ready-made sweep that starts on load. The test waits, with a generous bound, until the page shows
-a trial running or done, then cancels the sweep so the next card has the CPUs.
+a trial running or done, then cancels the sweep and waits until it says so, so the next card has the CPUs.
 """
 import re
 
@@ -24,6 +24,7 @@ def card_link(page, title: str):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("card", CLASSICS, ids=[card.params.get("preset", card.page) for card in CLASSICS])
 def test_a_classic_card_opens_and_trains(card, app_url, page, wait_for_app):
     assert len(CLASSICS) >= 5
@@ -36,3 +37,4 @@ def test_a_classic_card_opens_and_trains(card, app_url, page, wait_for_app):
     form = page.get_by_text(re.compile(r"^Ready-made: ")).first
     assert form.inner_text().removeprefix("Ready-made: ").strip()          # the preset's title is shown
     page.get_by_role("button", name="Cancel").first.click()
+    page.get_by_text("Cancelled.").first.wait_for(timeout=BOUND_MS)      # its CPUs are free for the next card

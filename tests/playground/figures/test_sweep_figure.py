@@ -59,6 +59,18 @@ def test_each_band_is_a_closed_polygon_over_its_own_line_only(irnn_frame):
     assert any("steps to solve" in t for t in titles) and any("fraction of seeds" in t for t in titles)
 
 
+def test_diverged_seeds_get_their_own_dotted_line():
+    rows = [_trial(k, 0.02 if clip else float("nan"), False, arch="rnn", task="sine", clip=clip)
+            for k, clip in enumerate((0.0, 0.0, 1.0, 1.0))]
+    for row in rows[:2]:
+        row.diverged = True
+    curve = memory_curve(results_frame(rows), "clip", ["arch"]).set_index("x")
+    assert curve.loc[0.0, "diverged_fraction"] == 1.0 and curve.loc[1.0, "diverged_fraction"] == 0.0
+    figure = make_memory_figure(curve.reset_index(), "clip", "MSE", 0.09)
+    dotted = [t for t in figure.data if t.name and t.name.endswith(": diverged")]
+    assert len(dotted) == 1 and list(dotted[0].y) == [1.0, 0.0]
+
+
 def test_a_point_without_a_finite_metric_leaves_the_band():
     rows = pd.DataFrame({"x": [10, 50, 100], "low": [0.1, float("nan"), 0.2], "high": [0.2, float("nan"), 0.3]})
     xs, ys = band_polygon(rows)
