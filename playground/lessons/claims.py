@@ -54,7 +54,9 @@ def rows_claims(where: str, base: RunConfig, rows) -> list[Claim]:
     claims = []
     for row in rows:
         expect = parse_expectation(row.expect)
-        claims.append(Claim(where, from_mapping(_run_settings(row.settings), base), expect, expect.clamp))
+        pinned = ", ".join(f"{k}={v}" for k, v in row.settings.items())
+        claims.append(Claim(f"{where} ({pinned})" if pinned else where,
+                            from_mapping(_run_settings(row.settings), base), expect, expect.clamp))
     return claims
 
 
