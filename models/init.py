@@ -2,8 +2,15 @@
 
 - default: PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for every weight.
 - orthogonal: each gate block of W_hh a random orthogonal matrix (Saxe et al. 2014).
-- identity: each gate block of W_hh = I and recurrent biases 0 (IRNN, Le et al. 2015).
+- identity: the block of W_hh that feeds the new state = I. In the vanilla RNN that is all of W_hh, and
+  its biases start at 0: with ReLU this is the IRNN of Le et al. (2015); with tanh it is only an identity
+  start. In a GRU or LSTM only the candidate block (n, g) is I; the gate blocks keep PyTorch's draw, so
+  the gates still start near 0.5 (an identity gate block is no known recipe, and not IRNN).
 - spectral: each gate block of W_hh a Gaussian matrix rescaled to spectral radius rho.
+
+``init_gate_bias`` adds a constant to the bias of the gate that keeps the memory (the LSTM's forget
+gate f, the GRU's update gate z; the architecture table's ``memory_gate``): +1 is the forget-gate bias
+of Gers et al. (2000) and Jozefowicz et al. (2015).
 """
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ import math
 
 import torch
 from torch import nn
+
+from models.architectures import Architecture
 
 INITS = ("default", "orthogonal", "identity", "spectral")
 
@@ -47,24 +56,40 @@ def _scaled_gaussian(H: int, rho: float, generator: torch.Generator | None) -> t
 
 
 def init_recurrent(rnn: nn.RNNBase, scheme: str, radius: float = 1.0,
-                   generator: torch.Generator | None = None) -> None:
-    """Re-initialise every layer's weight_hh (per gate block) of a fused torch.nn RNN/GRU/LSTM."""
+                   generator: torch.Generator | None = None, row: Architecture | None = None) -> None:
+    """Re-initialise every layer's weight_hh (per gate block) of a fused torch.nn RNN/GRU/LSTM.
+
+    ``row`` (the architecture table's row) tells a gated cell's candidate block apart for
+    ``identity``; without it every block is set to I (the gradient lab's bare matrices).
+    """
     if scheme == "default":
         return
     if scheme not in INITS:
         raise ValueError(f"unknown init '{scheme}'")
     H = rnn.hidden_size
+    gated = row is not None and row.gated
     with torch.no_grad():
         for layer in range(rnn.num_layers):
             W_hh = getattr(rnn, f"weight_hh_l{layer}")              # (G*H, H)
-            for block in W_hh.split(H, dim=0):
+            for name, block in zip(row.blocks if row else [None] * (W_hh.shape[0] // H), W_hh.split(H, dim=0)):
                 if scheme == "orthogonal":
                     q, _ = torch.linalg.qr(torch.randn(H, H, generator=generator))
                     block.copy_(q)
                 elif scheme == "identity":
-                    block.copy_(torch.eye(H))
+                    if not gated or name == row.candidate:
+                        block.copy_(torch.eye(H))
                 else:
                     block.copy_(_scaled_gaussian(H, radius, generator))
-            if scheme == "identity":
+            if scheme == "identity" and not gated:
                 getattr(rnn, f"bias_hh_l{layer}").zero_()
                 getattr(rnn, f"bias_ih_l{layer}").zero_()
+
+
+def init_gate_bias(rnn: nn.RNNBase, row: Architecture, bias: float) -> None:
+    """Add ``bias`` to the memory gate's input bias b_ih in every layer (nothing for a cell without one)."""
+    if row.memory_gate is None or bias == 0:
+        return
+    H, k = rnn.hidden_size, row.blocks.index(row.memory_gate)
+    with torch.no_grad():
+        for layer in range(rnn.num_layers):
+            getattr(rnn, f"bias_ih_l{layer}")[k * H:(k + 1) * H] += bias

@@ -147,10 +147,11 @@ class SequenceNet(OfArchitecture, nn.Module):
 
 def build_network(config, task, generator: torch.Generator | None = None) -> SequenceNet:
     """A SequenceNet sized for ``task`` and initialised per ``config`` (seeded by ``generator``)."""
-    from models.init import init_recurrent, reset_parameters
+    from models.init import init_gate_bias, init_recurrent, reset_parameters
 
     net = SequenceNet(config.arch, task.input_size, config.hidden, config.layers,
                       task.output_size, task.vocab_size, config.activation)
     reset_parameters(net, generator)
-    init_recurrent(net.rnn, config.init, config.radius, generator)
+    init_recurrent(net.rnn, config.init, config.radius, generator, net.architecture)
+    init_gate_bias(net.rnn, net.architecture, config.gate_bias)
     return net

@@ -8,7 +8,7 @@ from playground.figures.gradient_lab import clipping_summary, make_arch_overlay_
 from playground.figures.gradients import make_grad_norm_figure
 from playground.figures.style import ARCH_LABELS
 from playground.figures.text import make_scale_html, make_text_html
-from playground.lessons.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve
+from playground.lessons.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve, describe_gate_bias
 from playground.lessons.language import connectivity, log_relative, shown_chars, text_ids
 from playground.markup import literal
 from playground.page_state import AUTOSTART, GRADIENTS
@@ -60,11 +60,13 @@ st.header("2 · Vanilla RNN, GRU and LSTM at the same size", divider="gray")
 st.markdown(page_text("gradients_archs"))
 st.slider("Extra bias on the LSTM forget gate f / GRU update gate z", F["grad_gate_bias"].low, F["grad_gate_bias"].high,
           step=F["grad_gate_bias"].step, key="grad_gate_bias",
-          help="0 is PyTorch's initialisation; 1 is the forget-gate bias Jozefowicz et al. (2015) recommend.")
+          help="0 is PyTorch's initialisation; 1 is the forget-gate bias of Gers et al. (2000) and "
+               "Jozefowicz et al. (2015). On the Train page it is the run setting gate_bias.")
 left, right = st.columns(2)
 with left:
     fig = make_arch_overlay_figure(curves, "grad", title="‖dL/dh_t‖ of each architecture")
-    chart(fig, "grad_archs_loss", " ".join(f"{ARCH_LABELS[a]}: {describe_curve(cv, T)}" for a, cv in curves.items()))
+    chart(fig, "grad_archs_loss", " ".join(f"{ARCH_LABELS[a]}: {describe_curve(cv, T)}" for a, cv in curves.items())
+          + " " + describe_gate_bias(gate_bias, T))
 with right:
     fig = make_arch_overlay_figure(curves, "jacobian", title="‖dh_T/dh_t‖ of each architecture")
     chart(fig, "grad_archs_jac", "; ".join(f"{ARCH_LABELS[a]}: ‖dh_T/dh_1‖ = {cv.jacobian_norm[0]:.3g}"

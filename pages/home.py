@@ -20,6 +20,8 @@ for k, experiment in enumerate(GALLERY):
     with row[k % CARDS_PER_ROW].container(border=True, height="stretch"):
         st.markdown(f"**{experiment.title}**")
         st.caption(experiment.blurb)
+        if experiment.cites:
+            st.caption(f":material/menu_book: A classic experiment: {experiment.cites}")
         st.page_link(page_file(experiment.page), label="Open and run", icon=":material/play_arrow:",
                      query_params=experiment.params)
 

@@ -7,12 +7,12 @@ from playground.ui.text import page_text
 
 POLL_SECONDS = 1.0
 
-st.title("Sweep: how far back can it remember?")
+st.title("Sweep: a grid of runs, side by side")
 st.markdown(page_text("sweep"))
+autostart()                      # before the form, which folds away while a sweep runs
 submitted = sweep_form_ui()
 if submitted is not None:
     start_session_sweep(*submitted)
-autostart()
 
 run = session_sweep().run
 RUNNING = run is not None and not run.progress().finished

@@ -98,6 +98,11 @@ def tasks_that_stream() -> tuple[str, ...]:
     return tuple(name for name, cls in TASKS.items() if cls.streams)
 
 
+def archs_with_memory_gate() -> tuple[str, ...]:
+    """The architectures with a gate that keeps the memory near 1 (the ``gate_bias`` setting)."""
+    return tuple(name for name, arch in ARCHITECTURES.items() if arch.memory_gate is not None)
+
+
 # In sidebar order: the main settings, then those under "More settings".
 FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES, label="Architecture", widget="segmented",
@@ -126,10 +131,17 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
     Field("optimizer", "choice", "optimiser", choices=OPTIMIZERS, label="Optimiser", widget="radio", group="more"),
     Field("init", "choice", "initialisation of the recurrent matrix", choices=INITS,
           label="Initialisation of W_hh", widget="select", group="more",
-          tooltip="default: PyTorch's uniform; identity: IRNN (Le et al. 2015); "
+          tooltip="default: PyTorch's uniform; orthogonal: random orthogonal blocks (Saxe et al. 2014); "
+                  "identity: W_hh = I (the vanilla RNN's biases 0; with ReLU that is IRNN, Le et al. 2015; "
+                  "a GRU or LSTM gets I in its candidate block only); "
                   "spectral: random W_hh scaled to spectral radius ρ"),
     Field("radius", "float", "spectral radius for init=spectral", 0.01, 3.0, label="Spectral radius ρ",
           widget="slider", step=0.01, group="more", shown_when=ShownWhen("init", ("spectral",))),
+    Field("gate_bias", "float", "added at init to the bias of the LSTM's forget gate / the GRU's update gate",
+          -5.0, 5.0, label="Memory-gate bias at init (LSTM f, GRU z)", widget="number", step=0.5, format="%.3g",
+          group="more", shown_when=ShownWhen("arch", archs_with_memory_gate(), or_when_absent=True),
+          tooltip="Added to PyTorch's initial bias of the gate that keeps the memory: 1 starts the LSTM's "
+                  "forget gate near σ(1) ≈ 0.73 (Gers et al. 2000; Jozefowicz et al. 2015). 0 = PyTorch's init."),
     Field("seed", "int", "random seed (same seed => same run)", 0, 2**31 - 1, label="Seed", widget="number",
           group="more", tooltip="Same seed and settings give the same run."),
 )}
@@ -149,6 +161,7 @@ class RunConfig:
     activation: str = "tanh"    # vanilla RNN non-linearity
     init: str = "default"       # default | orthogonal | identity | spectral
     radius: float = 1.0         # spectral radius of W_hh when init == "spectral"
+    gate_bias: float = 0.0      # added at init to the memory gate's bias (LSTM f, GRU z)
     optimizer: str = "adam"     # adam | sgd
     lr: float = 0.01            # learning rate (changeable mid-run)
     batch: int = 32             # sequences per training step

@@ -14,6 +14,7 @@ and every run setting goes through the config field table (``playground.config.F
     settings = { arch = "rnn", task = "adding" }   # changes from the previous step's settings
     on_arrival = "train"                           # nothing | start | pause | train
     steps = 400                                    # with "train": train until the model has 400 steps
+    claims = ["val > 0.9 x baseline at step 400"]  # what the notes claim, checked by the claims tests
 
 Settings carry over from step to step (the first step starts from the app's defaults), so
 steps that change nothing share one live model. ``clamp``/``ablate`` edit the model on an
@@ -33,6 +34,7 @@ from models.architectures import ARCH_NAMES, VANILLA_ARCH, architecture
 from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN
 from playground.lessons.cell_trace import CellSpec, parse_sequence
 from playground.config import FIELDS, RunConfig, clipped, from_mapping
+from playground.lessons.expectation import claim_lines
 from playground.errors import ConfigError, PlaygroundError
 from playground.strict_numbers import whole_number
 from playground.tasks import CUSTOM_TASK, make_task
@@ -68,7 +70,7 @@ VIEWS: dict[str, View] = {
 ARRIVALS = ("nothing", "start", "pause", "train")   # what happens when the speaker arrives at a step
 CELL_MODES = ("forward", "backward")
 DECK_KEYS = {"title", "summary", "step"}
-STEP_KEYS = {"title", "notes", "view", "settings", "on_arrival", "steps", "clamp", "ablate", "cell"}
+STEP_KEYS = {"title", "notes", "view", "settings", "on_arrival", "steps", "clamp", "ablate", "cell", "claims"}
 CELL_KEYS = {"arch", "hidden", "sequence", "mode", "t"}
 BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
 
@@ -97,6 +99,7 @@ class Step:
     clamp: Mapping[str, float] = field(default_factory=dict)
     ablate: tuple[int, ...] = ()
     cell: CellView | None = None
+    claims: tuple[str, ...] = ()
 
     @property
     def needs_run(self) -> bool:
@@ -237,7 +240,8 @@ def _step(raw: Any, k: int, base: RunConfig) -> Step:
     cell = _cell(raw.get("cell", {}), f"{where}: cell") if view == "cell" else None
     return Step(title=_text(raw.get("title"), f"{where}: title", MAX_TITLE),
                 notes=_text(raw.get("notes"), f"{where}: notes", MAX_NOTES, MAX_NOTE_LINES, required=False),
-                view=view, config=config, on_arrival=arrival, steps=steps, clamp=clamp, ablate=ablate, cell=cell)
+                view=view, config=config, on_arrival=arrival, steps=steps, clamp=clamp, ablate=ablate, cell=cell,
+                claims=claim_lines(raw.get("claims", []), f"{where}: claims", DeckError))
 
 
 def parse_deck(data: bytes | str) -> Deck:

@@ -3,9 +3,10 @@
 ``results_frame`` flattens ``TrialResult``s (config fields, then the outcome) for the page's
 table and the CSV download; ``shown_table`` is that table as the page shows it (a missing
 value blank) and ``url_query`` a trial's /train link as query parameters. ``memory_curve``
-groups them by architecture and a task setting (T by default): per group, the fraction of
-trials (seeds) that solved the task and the median, lowest and highest final metric — what
-``make_memory_figure`` draws.
+groups them into lines (one per value of the ``series`` fields: the architecture by default)
+over a setting on the x axis (T by default): per point, the fraction of trials (seeds) that
+solved the task, the median steps those that solved took, and the median, lowest and highest
+final metric — what ``make_memory_figure`` draws.
 """
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 
+from models.architectures import architecture
 from playground.config import FIELDS
 from playground.engine.run_summary import shown
 from playground.sweeps.grid import TrialResult, train_url
 
 OUTCOME = ["metric", "baseline", "metric_name", "threshold", "solved", "steps_to_threshold",
            "seconds_to_threshold", "steps", "seconds", "diverged", "error"]
-CURVE = ["arch", "x", "trials", "solved_fraction", "median", "low", "high"]
+CURVE = ["series", "arch", "x", "trials", "solved_fraction", "diverged_fraction", "steps_to_solve", "median", "low",
+         "high"]
 
 
 def results_frame(results: list[TrialResult]) -> pd.DataFrame:
@@ -34,23 +37,42 @@ def results_frame(results: list[TrialResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def memory_curve(frame: pd.DataFrame, x: str = "seq_len") -> pd.DataFrame:
-    """Per architecture and value of ``x``: trials, fraction solved, median/min/max final metric.
+def series_fields(varied: list[str], x: str) -> list[str]:
+    """The fields whose values make a chart's lines: every varied one but the x axis and the seed (else arch)."""
+    return [name for name in varied if name not in (x, "seed")] or ["arch"]
 
-    Trials that failed with an error are left out; a diverged trial counts as not solved.
+
+def series_label(values: dict) -> str:
+    """A line's name: the architecture's label, then the other fields as name=value."""
+    parts = [architecture(values["arch"]).label] if "arch" in values else []
+    return " · ".join(parts + [f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                               for k, v in values.items() if k != "arch"])
+
+
+def memory_curve(frame: pd.DataFrame, x: str = "seq_len", series: list[str] | tuple[str, ...] = ("arch",)) -> pd.DataFrame:
+    """Per line (a value of the ``series`` fields) and value of ``x``: trials, fraction solved, median steps
+    to solve (among the trials that solved; NaN when none did), fraction diverged, median/min/max final metric.
+
+    Trials that failed with an error are left out; a diverged trial counts as not solved. ``arch`` is
+    the line's architecture when every trial of it has the same one (its colour), else None.
     """
     usable = frame[frame["error"].isna()] if len(frame) else frame
     if usable.empty:
         return pd.DataFrame(columns=CURVE)
-    grouped = usable.groupby(["arch", x], sort=True)
-    curve = pd.DataFrame({
-        "trials": grouped.size(),
-        "solved_fraction": grouped["solved"].mean().astype(float),
-        "median": grouped["metric"].median(),
-        "low": grouped["metric"].min(),
-        "high": grouped["metric"].max(),
-    }).reset_index().rename(columns={x: "x"})
-    return curve[CURVE]
+    keys = list(dict.fromkeys([*series, x]))
+    rows = []
+    for key, group in usable.groupby(keys, sort=True):
+        values = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+        solved = group[group["solved"].astype(bool)]
+        archs = set(group["arch"])
+        rows.append({"series": series_label({k: values[k] for k in series}),
+                     "arch": archs.pop() if len(archs) == 1 else None, "x": values[x], "trials": len(group),
+                     "solved_fraction": float(group["solved"].astype(bool).mean()),
+                     "diverged_fraction": float(group["diverged"].astype(bool).mean()),
+                     "steps_to_solve": float(solved["steps_to_threshold"].median()) if len(solved) else float("nan"),
+                     "median": group["metric"].median(), "low": group["metric"].min(),
+                     "high": group["metric"].max()})
+    return pd.DataFrame(rows, columns=CURVE)
 
 
 def _missing(value) -> bool:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import streamlit as st
 
 from models.architectures import ARCH_NAMES, DEFAULT_ARCH
+from playground.config import FIELDS
 from playground.errors import PlaygroundError
 from playground.figures.sweep import make_memory_figure
 from playground.sweeps.grid import MAX_FIELD_CHARS, MAX_SWEEP_STEPS, PRESETS, SweepSpec, spec_from_strings
-from playground.sweeps.results import memory_curve, results_frame, shown_table, url_query
+from playground.sweeps.results import memory_curve, results_frame, series_fields, shown_table, url_query
 from playground.sweeps.runner import SweepRun, SweepsBusyError, start_sweep
 from playground.tasks import TASKS
 from playground.page_state import PRESET_PARAM
@@ -23,10 +24,10 @@ from playground.ui.live_session import sweep_place
 from playground.ui.page_files import page_file
 from playground.ui.url_state import take_autostart
 
-CURVE_AXES = ("seq_len", "lag", "hidden", "lr")     # the x of the memory chart: the first that varies
 DEFAULT_PRESET = "memory"
-TEXT_FIELDS = {"seq_len": "T (sequence lengths)", "lag": "lags (copy task)", "hidden": "hidden sizes",
-               "lr": "learning rates", "seed": "seeds"}
+CHOSEN_APART = ("arch", "task")     # the form's own widgets; every other run setting is a text box
+GRID_FIELDS = tuple(name for name in FIELDS if name not in CHOSEN_APART)
+FIELDS_PER_ROW = 5
 
 
 class SessionSweep:
@@ -87,18 +88,24 @@ def sweep_form_ui() -> tuple[dict, int] | None:
     """The grid form, filled from the URL's preset. Returns (field -> values, steps) when Start was pressed."""
     preset = url_preset()
     defaults = preset.values
-    with st.form("sweep_form", border=True):
+    running = session_sweep().run is not None
+    with st.expander(f"Ready-made: {preset.title}", expanded=not running, icon=":material/tune:"), \
+            st.form("sweep_form", border=False):
         cols = st.columns([2, 1, 1])
         archs = cols[0].multiselect("Architectures", ARCH_NAMES, default=defaults.get("arch", DEFAULT_ARCH).split(","),
                                     key="sweep_arch")
         task = cols[1].selectbox("Task", list(TASKS), index=list(TASKS).index(defaults.get("task", "adding")),
                                  key="sweep_task")
         steps = cols[2].number_input("Steps per trial", 1, MAX_SWEEP_STEPS, preset.steps, step=100, key="sweep_steps")
-        cols = st.columns(len(TEXT_FIELDS))
         values = {"arch": ",".join(archs), "task": task}
-        for col, (name, label) in zip(cols, TEXT_FIELDS.items()):
-            values[name] = col.text_input(label, defaults.get(name, ""), key=f"sweep_{name}", max_chars=MAX_FIELD_CHARS,
-                                          help="one value or several, comma-separated") or None
+        for k, name in enumerate(GRID_FIELDS):
+            if k % FIELDS_PER_ROW == 0:
+                cols = st.columns(FIELDS_PER_ROW)
+            spec = FIELDS[name]
+            choices = f" ({', '.join(spec.choices)})" if spec.choices else ""
+            values[name] = cols[k % FIELDS_PER_ROW].text_input(
+                spec.label or name, defaults.get(name, ""), key=f"sweep_{name}", max_chars=MAX_FIELD_CHARS,
+                help=f"{spec.help}{choices}: one value or several, comma-separated; empty = the default") or None
         started = st.form_submit_button("Start the sweep", icon=":material/play_arrow:", type="primary")
     return (values, int(steps)) if started else None
 
@@ -124,10 +131,11 @@ def start_session_sweep(values: dict, steps: int) -> None:
             place.release()                     # refused or cut short: the place is not kept
 
 
-def curve_axis(run: SweepRun) -> str:
-    """The field on the memory chart's x axis: the first of CURVE_AXES the sweep varies."""
-    varied = run.spec.varied()
-    return next((name for name in CURVE_AXES if name in varied), "seq_len")
+def chart_axes(run: SweepRun) -> list[str]:
+    """The fields the chart may put on its x axis: every varied one but the seed (the URL's preset's first)."""
+    varied = [name for name in run.spec.varied() if name != "seed"] or ["seq_len"]
+    preferred = url_preset().x
+    return sorted(varied, key=lambda name: name != preferred)
 
 
 def progress_ui(run: SweepRun) -> None:
@@ -154,9 +162,13 @@ def results_ui(run: SweepRun) -> None:
     if frame.empty:
         st.caption("Results appear here as trials finish.")
         return
-    x = curve_axis(run)
+    axes = chart_axes(run)
+    x = st.selectbox("Chart against", axes, key="sweep_x", format_func=lambda name: FIELDS[name].label or name,
+                     help="the other varied settings (but the seed) make the chart's lines")
+    x = x if x in axes else axes[0]
     first = frame.iloc[0]
-    st.plotly_chart(make_memory_figure(memory_curve(frame, x), x, str(first["metric_name"]), first["baseline"]),
+    curve = memory_curve(frame, x, series_fields(run.spec.varied(), x))
+    st.plotly_chart(make_memory_figure(curve, x, str(first["metric_name"]), first["baseline"]),
                     width="stretch", key="sweep_chart")
     columns = ["trial", *dict.fromkeys(["arch", "task", *run.spec.varied()]), "metric", "baseline", "solved",
                "steps_to_threshold", "seconds_to_threshold", "seconds", "diverged", "error"]

@@ -3,8 +3,11 @@ import pytest
 import torch
 from torch import nn
 
+from models.architectures import architecture
 from models.init import init_recurrent, spectral_radius
-from models.network import Intervention, SequenceNet
+from models.network import Intervention, SequenceNet, build_network
+from playground.config import RunConfig
+from playground.tasks import make_task
 
 
 @pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
@@ -65,3 +68,28 @@ def test_initialisations(arch):
     init_recurrent(net.rnn, "orthogonal", generator=gen)
     for block in net.rnn.weight_hh_l0.split(H):
         torch.testing.assert_close(block @ block.T, torch.eye(H), atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_identity_init_sets_the_candidate_block_only_in_a_gated_cell(arch):
+    row = architecture(arch)
+    config = RunConfig(arch=arch, hidden=8, init="identity", activation="relu" if row.takes_activation else "tanh")
+    net = build_network(config, make_task(config), torch.Generator().manual_seed(0))
+    H = 8
+    for name, block in zip(row.blocks, net.rnn.weight_hh_l0.split(H)):
+        is_eye = torch.equal(block, torch.eye(H))
+        assert is_eye == (not row.gated or name == row.candidate), name
+    assert (net.rnn.bias_hh_l0 == 0).all() == (not row.gated)     # IRNN: the vanilla RNN's biases start at 0
+
+
+@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_gate_bias_moves_the_memory_gate_only(arch):
+    row = architecture(arch)
+    plain = RunConfig(arch=arch, hidden=8)
+    nets = [build_network(c, make_task(c), torch.Generator().manual_seed(0)) for c in (plain, plain.replace(gate_bias=1.0))]
+    diff = (nets[1].rnn.bias_ih_l0 - nets[0].rnn.bias_ih_l0).detach()
+    expected = torch.zeros_like(diff)
+    if row.memory_gate is not None:
+        k = row.blocks.index(row.memory_gate)
+        expected[k * 8:(k + 1) * 8] = 1.0
+    torch.testing.assert_close(diff, expected)
