@@ -25,12 +25,8 @@ def outcome_of(call):
         return err
 
 
-def measured(call, count_retained: bool = False):
-    """(outcome, CPU seconds of this thread, peak extra bytes) of ``call()``.
-
-    ``count_retained`` also counts the RSS still held after both runs (memory allocated outside
-    tracemalloc's view, such as torch's, that a 2 ms RSS sample could miss at its peak).
-    """
+def _sampled(call, clock):
+    """(outcome, seconds by ``clock``, peak extra RSS bytes sampled every 2 ms, RSS before) of ``call()``."""
     start_rss, peak, stop = rss(), [0], threading.Event()
 
     def sample():
@@ -40,16 +36,26 @@ def measured(call, count_retained: bool = False):
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    began = time.thread_time()
+    began = clock()
     outcome = outcome_of(call)
-    seconds = time.thread_time() - began
+    seconds = clock() - began
     stop.set()
     sampler.join()
+    return outcome, seconds, peak[0], start_rss
+
+
+def measured(call, count_retained: bool = False):
+    """(outcome, CPU seconds of this thread, peak extra bytes) of ``call()``.
+
+    ``count_retained`` also counts the RSS still held after both runs (memory allocated outside
+    tracemalloc's view, such as torch's, that a 2 ms RSS sample could miss at its peak).
+    """
+    outcome, seconds, peak, start_rss = _sampled(call, time.thread_time)
     tracemalloc.start()
     outcome_of(call)
     traced = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return outcome, seconds, max(traced, peak[0], rss() - start_rss if count_retained else 0)
+    return outcome, seconds, max(traced, peak, rss() - start_rss if count_retained else 0)
 
 
 def measured_process(call):
@@ -58,18 +64,6 @@ def measured_process(call):
     For a call whose work runs in other threads of this process (a page under AppTest runs its
     script in a thread of its own): the process's CPU time counts them, the RSS is sampled.
     """
-    start_rss, peak, stop = rss(), [0], threading.Event()
+    outcome, seconds, peak, start_rss = _sampled(call, time.process_time)
+    return outcome, seconds, max(peak, rss() - start_rss)
 
-    def sample():
-        while not stop.is_set():
-            peak[0] = max(peak[0], rss() - start_rss)
-            stop.wait(0.002)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    began = time.process_time()
-    outcome = outcome_of(call)
-    seconds = time.process_time() - began
-    stop.set()
-    sampler.join()
-    return outcome, seconds, max(peak[0], rss() - start_rss)
