@@ -1,5 +1,8 @@
 """What a hostile-input case may cost, and how it is measured (shared by the hostile-input tests).
 
+``within_bounds(call, accepted, error_type)`` runs ``call`` under ``measured`` and checks what every
+hostile case owes: an outcome of an accepted type, a refusal on one short line, and a cost under the bounds.
+
 ``measured(call)`` runs ``call`` once while sampling the process RSS, timing it by the calling
 thread's CPU time (a neighbour's load on a shared machine does not count against it, a parser
 that spins does), then once under tracemalloc, and reports the larger memory peak.
@@ -67,3 +70,16 @@ def measured_process(call):
     outcome, seconds, peak, start_rss = _sampled(call, time.process_time)
     return outcome, seconds, max(peak, rss() - start_rss)
 
+
+def within_bounds(call, accepted: tuple, error_type: type):
+    """``call()``'s outcome, checked: one of ``accepted``; an ``error_type`` is one short line; under the bounds.
+
+    What a case that is not refused must hold is left to the caller, which checks the returned outcome.
+    """
+    outcome, seconds, extra = measured(call)
+    assert isinstance(outcome, accepted), repr(outcome)
+    if isinstance(outcome, error_type):
+        message = str(outcome)
+        assert message and "\n" not in message and len(message) < 400, message
+    assert seconds < MAX_SECONDS and extra < MAX_EXTRA_BYTES, (seconds, extra / 2**20)
+    return outcome
