@@ -5,11 +5,11 @@ The sessions spread over both replicas (sticky by the ``rnn_replica`` cookie, ea
 larger than nginx's default 1 MB body limit, work through the proxy; stopping one replica
 leaves the other's session training.
 """
-import os
 
 import pytest
 
-from deploy.room import Room, nginx_binary
+from deploy.room import Room
+from nginx_required import require_nginx
 
 pytestmark = pytest.mark.slow
 SESSIONS = 8
@@ -21,12 +21,7 @@ STEP_JS = ("(above) => { const m = document.querySelector(\"[data-testid='stMetr
 
 @pytest.fixture(scope="module")
 def room():
-    try:
-        nginx_binary()
-    except RuntimeError as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(str(err))
+    require_nginx()
     room = Room(replicas=2).start()
     yield room
     room.stop()

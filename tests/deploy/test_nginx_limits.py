@@ -18,7 +18,8 @@ import pytest
 
 from deploy.nginx import ClientLimits
 from deploy.replica import free_port
-from deploy.room import nginx_binary, start_nginx, stop_nginx
+from deploy.room import start_nginx, stop_nginx
+from nginx_required import require_nginx
 
 pytestmark = pytest.mark.slow
 ONE = ClientLimits(people=1)
@@ -51,12 +52,7 @@ class Replica(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def proxy():
-    try:
-        nginx_binary()
-    except RuntimeError as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(str(err))
+    require_nginx()
     replica = ThreadingHTTPServer(("127.0.0.1", free_port()), Replica)
     threading.Thread(target=replica.serve_forever, daemon=True).start()
     folder = Path(tempfile.mkdtemp(prefix="rnn-nginx-"))        # as the room's: nginx's workers reach it
