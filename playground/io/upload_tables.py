@@ -61,6 +61,15 @@ def _comma_numbers(column: pd.Series) -> pd.Series:
     return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
 
 
+def _text_columns(frame: pd.DataFrame):
+    """(name, column, its filled cells) of each column pandas did not read as numbers or booleans."""
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            continue
+        yield name, column, column.dropna()
+
+
 def _decimal_commas(frame: pd.DataFrame, sep: str) -> list[str]:
     """Read text columns written with decimal commas ('3,5') as numbers; one note per column.
 
@@ -68,11 +77,7 @@ def _decimal_commas(frame: pd.DataFrame, sep: str) -> list[str]:
     '3,5' or thousands '1,234'?) they are left as text, with a note, never silently.
     """
     notes = []
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-            continue
-        filled = column.dropna()
+    for name, column, filled in _text_columns(frame):
         sample = filled.head(20).astype(str)
         if sample.empty or not sample.str.match(_DECIMAL_COMMA).all() or not sample.str.contains(",").any():
             continue
@@ -137,11 +142,7 @@ def _malformed_numbers(frame: pd.DataFrame, min_fraction: float = 0.9) -> list[s
     whose first filled cells are mostly numbers are parsed in full (text columns cost little).
     """
     notes = []
-    for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-            continue
-        filled = column.dropna()
+    for name, column, filled in _text_columns(frame):
         if filled.empty or as_numbers(filled.head(SAMPLE_CELLS)).notna().mean() < min_fraction:
             continue
         numbers = as_numbers(filled)
