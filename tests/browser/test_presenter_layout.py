@@ -10,7 +10,7 @@ import pytest
 
 from layout_measure import layout_problems
 from playground.ui.page_files import navigation
-from tools.deck_player import PROJECTOR
+from projector_page import projector_page
 
 PAGES = ["/" + page["url"] for section in navigation() for page in section["pages"]]
 WAIT_MS = 120_000
@@ -33,11 +33,7 @@ DRAWN_JS = """
 @pytest.fixture(scope="module")
 def projector(browser):
     """One 1280x720 page for the module's walk over the pages."""
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    yield from projector_page(browser, WAIT_MS)
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -9,6 +9,7 @@ import pytest
 
 from layout_measure import layout_problems, out_of_viewport
 from playground.lessons.deck import builtin_decks, load_builtin
+from projector_page import projector_page
 from tools.deck_player import APP_READY_JS, PROJECTOR, STEP_WAIT_MS, VIEW, play, wait_for_step
 
 EXCEPTION = "[data-testid='stException']"
@@ -18,11 +19,7 @@ MAIN_SCROLL_JS = "document.querySelector('[data-testid=stMain]').scrollTop"
 @pytest.fixture
 def projector(browser):
     """A fresh page at 1280x720."""
-    context = browser.new_context(viewport=PROJECTOR)
-    page = context.new_page()
-    page.set_default_timeout(STEP_WAIT_MS)
-    yield page
-    context.close()
+    yield from projector_page(browser, STEP_WAIT_MS)
 
 
 def open_step(page, app_url: str, name: str, k: int):
