@@ -8,21 +8,18 @@ import numpy as np
 import pytest
 
 from playground.backends.ledger import SessionLedger
-from playground.backends.pool import ProcessPool
 from playground.backends.run_handle import RunHandle
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 from playground.errors import AdmissionError
+from worker_pool import BOUND_S, started_pool
 
 SMALL = RunConfig(arch="lstm", task="adding", seq_len=10, hidden=8, batch=8, seed=4)
-BOUND_S = 60.0
 
 
 @pytest.fixture(scope="module")
 def pool():
-    pool = ProcessPool(workers=1)
-    yield pool
-    pool.shutdown()
+    yield from started_pool(1)
 
 
 def held(pool) -> int:

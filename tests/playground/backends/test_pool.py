@@ -10,16 +10,14 @@ from playground.config import RunConfig
 from playground.errors import AdmissionError, TrainerLostError
 from playground.backends.pool import ProcessPool
 from playground.backends.run_handle import RunHandle
+from worker_pool import BOUND_S, started_pool
 
 SMALL = dict(task="adding", seq_len=10, hidden=8, batch=8)
-BOUND_S = 60.0
 
 
 @pytest.fixture(scope="module")
 def pool():
-    pool = ProcessPool(workers=2)
-    yield pool
-    pool.shutdown()
+    yield from started_pool(2)
 
 
 def until(pool, run_id, condition, timeout=BOUND_S):
