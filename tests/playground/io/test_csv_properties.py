@@ -24,9 +24,13 @@ NUMBERS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, width=32)
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> bytes:
-    """A well-formed CSV (quoted where needed) of ``header`` and ``rows``."""
+    """A well-formed CSV (quoted where needed) of ``header`` and ``rows``.
+
+    Lines end in CRLF so that the writer quotes a field holding a bare CR too (a bare CR ends a line
+    for the reader, as for most CSV readers).
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8", "surrogatepass")
