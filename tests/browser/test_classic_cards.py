@@ -3,8 +3,8 @@
 The cards are the gallery's entries that cite a paper (``Experiment.cites``); each opens a
 ready-made sweep that starts on load. The test waits, with a generous bound, until the page shows
 a trial running or done, then cancels the sweep and waits until it says so, so the next card has the CPUs.
-Each card gets a server (and so a local Ray) of its own: on a loaded two-core machine a second sweep in
-the same server process has lost its Ray (the driver could not reach Ray's control store).
+The cards share one server, so their sweeps run one after another on the same local Ray, as a
+teacher clicking through them would.
 """
 import re
 
@@ -28,9 +28,9 @@ def card_link(page, title: str):
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("card", CLASSICS, ids=[card.params.get("preset", card.page) for card in CLASSICS])
-def test_a_classic_card_opens_and_trains(card, fresh_app_url, page, wait_for_app):
+def test_a_classic_card_opens_and_trains(card, app_url, page, wait_for_app):
     assert len(CLASSICS) >= 5
-    page.goto(fresh_app_url)
+    page.goto(app_url)
     wait_for_app(page)
     card_link(page, card.title).click()
     page.wait_for_url(re.compile(rf"/{card.page}\?"), timeout=BOUND_MS)
