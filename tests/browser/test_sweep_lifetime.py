@@ -12,13 +12,14 @@ import urllib.request
 
 import pytest
 
+from playground.config import FIELDS
 from tools.local_server import healthy, server_log, start_server, stop_server
 
 pytestmark = pytest.mark.slow
 RECONNECT_S = 3                     # Ray's GCS reconnect timeout in the server, lowered from 60 s
 WATCH_S = 4 * RECONNECT_S           # how long the server is watched after each sweep
 WAIT_MS = 240_000
-FORM = {"T (sequence lengths)": "5", "hidden sizes": "4", "learning rates": "0.01", "seeds": "0"}
+FORM = {"seq_len": "5", "hidden": "4", "lr": "0.01", "seed": "0"}     # the field table names the boxes
 TRIALS = 3                          # the form's three architectures, one value of every other field
 
 
@@ -37,8 +38,8 @@ def sweep_in_a_new_session(browser, url, wait_for_app) -> None:
         page.set_default_timeout(WAIT_MS)
         page.goto(f"{url}/sweep")
         wait_for_app(page)
-        for label, value in FORM.items():
-            page.get_by_role("textbox", name=label).fill(value)
+        for name, value in FORM.items():
+            page.get_by_role("textbox", name=FIELDS[name].label, exact=True).fill(value)
         page.get_by_role("spinbutton", name="Steps per trial").fill("10")
         page.get_by_role("button", name="Start the sweep").click()
         page.get_by_text(f"{TRIALS} of {TRIALS} trials done").wait_for(timeout=WAIT_MS)
