@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)$(if $(PYTHONPATH),:$(PYTHONPATH))
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 # Finds (without importing) every module the app and the tests need.
-MODULES := torch streamlit plotly pandas numpy re2 hypothesis locust vega_datasets tqdm pytest pytest_timeout playwright ray playground models
+MODULES := torch streamlit plotly pandas numpy re2 hypothesis locust psutil vega_datasets tqdm pytest pytest_timeout playwright ray playground models
 CHECK := import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in "$(MODULES)".split()))
 
 NGINX := /usr/sbin/nginx
