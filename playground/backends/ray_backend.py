@@ -35,6 +35,7 @@ from playground.tasks import make_task
 
 RUN_CPUS = 0.125          # a live run's share of a CPU (the pool trains up to 8 runs per worker)
 DRAIN_EVERY_S = 0.1       # how often the reader collects the actors' publications
+READER_STOP_S = 30.0      # the reader's last round (a wait of DRAIN_EVERY_S, then its answers) ends well within this
 
 
 class RunActor:
@@ -95,7 +96,8 @@ class RayBackend(RunViews):
         self._actor_class = self.ray.remote(num_cpus=run_cpus, max_restarts=0)(RunActor)
         self._actors: dict[int, object] = {}
         self._placed: set[int] = set()          # runs whose actor has answered at least once
-        threading.Thread(target=self._read, name="ray-reader", daemon=True).start()
+        self._reader = threading.Thread(target=self._read, name="ray-reader", daemon=True)
+        self._reader.start()
 
     # --- the backend interface ------------------------------------------------------------
     def submit(self, config: RunConfig, task=None, weights=None, resume=None) -> int:
@@ -159,10 +161,16 @@ class RayBackend(RunViews):
             return self._actors.get(run_id)
 
     def shutdown(self) -> None:
-        """Close every run."""
+        """Close every run, and return once the reader thread has made its last call to Ray.
+
+        Ray ends the whole process when a thread calls it after ``ray.shutdown()``, so whoever
+        leaves Ray after this (a tool, a test) must find the reader gone, not mid-``ray.wait``.
+        """
         self._stopped = True
         for run_id in list(self._actors):
             self.close(run_id)
+        if self._reader is not threading.current_thread():
+            self._reader.join(timeout=READER_STOP_S)
 
     # --- the reader thread ----------------------------------------------------------------
     def _has_trainer(self, run_id: int) -> bool:

@@ -123,6 +123,7 @@ def test_a_live_run_trains_as_an_actor_pauses_steps_and_is_freed(head):
     wait_until(lambda: ray.available_resources().get("CPU", 0) == pytest.approx(cpus))
     with pytest.raises(ray.exceptions.RayActorError):
         ray.get(actor.drain.remote(), timeout=WAIT_S)
+    backend.shutdown()                                       # its reader makes no call to Ray after this
 
 
 def test_a_run_the_full_cluster_cannot_place_reads_as_queued_and_blocks_no_other(head):
