@@ -19,6 +19,7 @@ import contextlib
 import threading
 import time
 import weakref
+from typing import Callable
 
 from playground.errors import AdmissionError
 
@@ -28,10 +29,20 @@ SWEEP_EVERY_S = 5.0
 
 
 class Hold:
-    """A place in a ledger held by something that is not a run (a sweep); ``release`` frees it."""
+    """A place in a ledger held by something that is not a run (a sweep); ``release`` frees it,
+    and so does the end of what it holds for, once ``lasts_while`` has named how to see that."""
 
     def __init__(self, ledger: "SessionLedger", what: str):
         self.ledger, self.what = ledger, what
+        self._going_on: Callable[[], bool] | None = None
+
+    def lasts_while(self, going_on: Callable[[], bool]) -> None:
+        """Hold the place only while ``going_on()`` is true (a sweep that has finished holds none)."""
+        self._going_on = going_on
+
+    def held(self) -> bool:
+        """True while the place is taken: until released, or until what it holds for has ended."""
+        return self._going_on is None or bool(self._going_on())
 
     def release(self) -> None:
         """Give the place back (twice is harmless)."""
@@ -55,7 +66,7 @@ class SessionLedger:
     def live(self) -> list:
         """The members that hold a place now: open, unparked runs and holds."""
         with self._lock:
-            return [m for m in self._members if isinstance(m, Hold) or not (m.parked or _closed(m))]
+            return [m for m in self._members if (m.held() if isinstance(m, Hold) else not (m.parked or _closed(m)))]
 
     def runs(self) -> list:
         """Every run of the session, parked or not (closed ones are forgotten)."""

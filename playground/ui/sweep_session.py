@@ -45,6 +45,7 @@ class SessionSweep:
         """Install a new sweep and the ledger place it holds; the one before it is cancelled."""
         self.cancel()
         self.run, self.place = run, place
+        place.lasts_while(lambda: not run.progress().finished)   # a finished sweep frees it unseen too
 
     def cancel(self) -> None:
         """Cancel the sweep, if one runs, and give back its place."""

@@ -100,3 +100,16 @@ def test_a_sweep_holds_one_place(pool):
     with pytest.raises(AdmissionError, match="start this sweep"):
         ledger.hold("sweep")
     run.close()
+
+
+def test_a_hold_whose_sweep_has_ended_holds_no_place_even_unreleased(pool):
+    ledger = SessionLedger(cap=1)
+    hold = ledger.hold("sweep")
+    going_on = [True]
+    hold.lasts_while(lambda: going_on[0])
+    with pytest.raises(AdmissionError, match="start this run"):
+        RunHandle(pool, SMALL, ledger=ledger)
+    going_on[0] = False                              # the sweep finished; nobody has looked at the page since
+    run = opened(pool, ledger)
+    assert ledger.live() == [run]
+    run.close()
