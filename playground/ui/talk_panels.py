@@ -23,7 +23,7 @@ from playground.ui.talk_keys import BUTTON_KEYS, RUN_CONTROL
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
 from playground.engine.run_summary import shown, shown_delta
 from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
-                                        predictions_panel, run_numbers, states_panel)
+                                        predictions_panel, run_points, states_panel)
 
 
 def plain(text: str) -> str:
@@ -34,7 +34,7 @@ def plain(text: str) -> str:
 def loss_view(run, step: Step, key: str) -> None:
     """Validation metric against the baseline, the training loss, and the loss curve (the step
     counter is in the model's caption above: three tiles fit the view's column)."""
-    history, summary = run_numbers(run)
+    points, summary = run_points(run, key)
     task = run.task
     cols = st.columns(3)
     cols[0].metric(f"Validation {task.metric_name}", shown(summary.val),
@@ -43,7 +43,7 @@ def loss_view(run, step: Step, key: str) -> None:
                    help=None if summary.val is None else f"Measured at step {summary.val_step}.")
     cols[1].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
     cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss))
-    loss_panel(run, history, summary, key)
+    loss_panel(run, points, summary, key)
 
 
 def gradients_view(run, step: Step, key: str) -> None:
