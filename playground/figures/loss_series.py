@@ -23,6 +23,7 @@ import pandas as pd
 from playground.engine.run_summary import RunSummary, loss_in_metric_units
 
 MAX_POINTS = 1500          # at most this many points per trace are drawn (every k-th row, the last kept)
+FULL_EVERY = 150           # redraws between two sends of every point (a safety net: about 30 s live)
 TRACE_NAMES = ("raw", "smoothed", "validation")
 
 
@@ -110,3 +111,25 @@ def summary_of(points: LossPoints, metric_name: str, baseline: float, higher_is_
     return RunSummary(metric_name, float(baseline), higher_is_better, step=int(loss_x[-1]), loss=float(loss_y[-1]),
                       loss_label=points.label, val=float(val_y[-1]) if val_y else None,
                       val_step=int(val_x[-1]) if val_x else None)
+
+
+def redraw_payload(sent: dict | None, spec_key, points: LossPoints, full: bool) -> tuple[dict, dict]:
+    """(what a live chart's redraw sends besides its spec, the record of it to pass to the next redraw).
+
+    The payload holds ``points.tail(start)`` and a version. Every point goes (``start`` all 0) on a
+    ``full`` page run, for a chart with no record ``sent``, when ``spec_key`` or the epoch changed,
+    and every ``FULL_EVERY`` redraws; otherwise each trace starts one point before the shorter of
+    its lengths on the last two redraws (its last point may have changed; a browser that drew only
+    every other redraw still has every point before it).
+    """
+    lengths = points.lengths()
+    again = (full or sent is None or sent["spec_key"] != spec_key or sent["epoch"] != points.epoch
+             or sent["count"] % FULL_EVERY == FULL_EVERY - 1)
+    if again:
+        start, count = [0] * len(lengths), 0
+    else:
+        start, count = [max(0, min(a, b) - 1) for a, b in zip(sent["lengths"], sent["before"])], sent["count"] + 1
+    record = {"spec_key": spec_key, "epoch": points.epoch, "lengths": lengths,
+              "before": lengths if again else sent["lengths"], "count": count,
+              "version": (sent or {}).get("version", 0) + 1, "spec": (sent or {}).get("spec")}
+    return {"series": points.tail(start), "version": record["version"]}, record

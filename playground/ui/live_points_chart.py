@@ -27,13 +27,12 @@ from typing import Callable
 
 import streamlit as st
 
-from playground.figures.loss_series import LossPoints
+from playground.figures.loss_series import LossPoints, redraw_payload
 from playground.ui.frame import presenter_figure
 from playground.ui.live_chart import PLOTLY_CONFIG, figure_payload, plotly_js_url
 from playground.ui.live_chart_js import SHARED_JS
 
-SENT = "_live_points_sent"   # session state: chart key -> what was sent to it (spec key, epoch, lengths)
-FULL_EVERY = 150             # redraws between two full sends of the points (a safety net: about 30 s)
+SENT = "_live_points_sent"   # session state: chart key -> what was sent to it (``loss_series.redraw_payload``)
 
 _JS = SHARED_JS + r"""
 // Room to grow: the held range reaches this far past the points, so new points rarely move it.
@@ -194,22 +193,6 @@ def _full_run() -> bool:
     return ctx is None or not ctx.fragment_ids_this_run
 
 
-def points_payload(sent: dict | None, spec_key, points: LossPoints, full: bool) -> tuple[dict, dict]:
-    """(what a redraw sends besides the spec, the record of it): the points from where the browser
-    may lack them, the epoch, a version. ``sent`` is the record of the redraws before (None: none)."""
-    lengths = points.lengths()
-    again = (full or sent is None or sent["spec_key"] != spec_key or sent["epoch"] != points.epoch
-             or sent["count"] % FULL_EVERY == FULL_EVERY - 1)
-    if again:
-        start, count = [0] * len(lengths), 0
-    else:
-        start, count = [max(0, min(a, b) - 1) for a, b in zip(sent["lengths"], sent["before"])], sent["count"] + 1
-    record = {"spec_key": spec_key, "epoch": points.epoch, "lengths": lengths,
-              "before": lengths if again else sent["lengths"], "count": count,
-              "version": (sent or {}).get("version", 0) + 1, "spec": (sent or {}).get("spec")}
-    return {"series": points.tail(start), "version": record["version"]}, record
-
-
 def live_points_chart(key: str, spec: Callable[[], object], spec_key, points: LossPoints, *, alt: str = "",
                       height: int | None = None) -> None:
     """Show ``points`` in a chart that stays mounted for ``key`` and receives only new points.
@@ -224,7 +207,7 @@ def live_points_chart(key: str, spec: Callable[[], object], spec_key, points: Lo
     sent_all = st.session_state.setdefault(SENT, {})
     sent = sent_all.get(key)
     full = _full_run()
-    payload, record = points_payload(sent, spec_key, points, full)
+    payload, record = redraw_payload(sent, spec_key, points, full)
     if record["spec"] is None or sent is None or sent["spec_key"] != spec_key:
         record["spec"] = figure_payload(presenter_figure(spec()), height=height)
     fig = record["spec"]
