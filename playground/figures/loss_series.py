@@ -113,6 +113,12 @@ def summary_of(points: LossPoints, metric_name: str, baseline: float, higher_is_
                       val_step=int(val_x[-1]) if val_x else None)
 
 
+def joined(parts: list[LossPoints]) -> LossPoints:
+    """Several runs' points as one chart's: their traces one after another, one epoch for all."""
+    return LossPoints([xs for p in parts for xs in p.x], [ys for p in parts for ys in p.y],
+                      parts[0].label if parts else "", "|".join(p.epoch for p in parts))
+
+
 def redraw_payload(sent: dict | None, spec_key, points: LossPoints, full: bool) -> tuple[dict, dict]:
     """(what a live chart's redraw sends besides its spec, the record of it to pass to the next redraw).
 
