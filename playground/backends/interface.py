@@ -10,7 +10,7 @@ a Pause:
     ("run", wanted=True|False)      train continuously, or stop after the current slice
          until=n (optional)         ... but not past step n (the compare page keeps runs level)
     ("step_to", target=n)           train until the step counter reads n (no-op if it does)
-    ("settings", lr=.., clip=..)    change learning rate / clipping without a reset
+    ("settings", name=value, ..)    change live settings (``playground.live_settings``) without a reset
     ("save")                        publish what a saved file needs to resume the run
                                     (``RunView.resume``: weights, optimizer, data stream, history)
 

@@ -144,10 +144,7 @@ class Worker:
         elif name == "save":
             pass                                              # the publication that follows carries it
         elif name == "settings":
-            if "lr" in args and args["lr"] != run.config.lr:
-                run.trainer.set_lr(float(args["lr"]))
-            if "clip" in args and args["clip"] != run.config.clip:
-                run.trainer.set_clip(float(args["clip"]))
+            run.trainer.apply_live(args)                      # the live settings that changed, by name
         else:
             run.error = f"unknown command {name!r}"
 
