@@ -101,11 +101,12 @@ def apply_publication(view: RunView, message: dict) -> None:
 class TrainingBackend(Protocol):
     """What trains live runs. Every method returns at once (no training in the caller's thread)."""
 
-    def submit(self, config: RunConfig, task=None, weights: dict[str, np.ndarray] | None = None,
+    def submit(self, config: RunConfig, task, weights: dict[str, np.ndarray] | None = None,
                resume: dict | None = None) -> int:
         """Create a paused run (its first probe is published soon after); returns its id.
 
-        ``task`` is needed only for a task that ``make_task(config)`` cannot rebuild (an upload);
+        ``task`` is the run's task, built once by the caller (``playground.tasks.task_of``); it travels
+        to the trainer only when the trainer cannot rebuild it (an upload): a worker builds its own;
         ``weights`` (a state dict of arrays) replaces the initial weights (an imported model);
         ``resume`` (``LiveRun.resume_state()`` less its weights) continues a saved run.
 

@@ -29,7 +29,7 @@ from playground.backends.parking import ParkedRun, park_state
 from playground.errors import PlaygroundError, TrainerLostError
 from playground.engine.history import history_frame
 from playground.live_settings import live_changes
-from playground.tasks import make_task
+from playground.tasks import task_of
 from playground.engine.trainer import probe_batch_for
 
 PAUSE_WAIT_S = 5.0         # a Pause returns once the worker stopped (the page then shows the final step)
@@ -48,7 +48,7 @@ class RunHandle:
         (a ``SessionLedger``), only once the ledger made a place for it (AdmissionError when it cannot)."""
         self.backend = backend
         self.ledger = ledger
-        self.task = task if task is not None else make_task(config)
+        self.task = task_of(config, task)     # built once here, then handed to the backend
         self.lock = threading.Lock()           # guards the local copy of the network
         self._guard = threading.RLock()        # parking and restoring exclude each other and every read
         self._parked: ParkedRun | None = None
@@ -59,7 +59,7 @@ class RunHandle:
         if ledger is not None:
             ledger.make_room(self)
         try:
-            self.run_id = backend.submit(config, self.task, weights, resume)  # built once: the backend reuses it
+            self.run_id = backend.submit(config, self.task, weights, resume)
         except BaseException:
             if ledger is not None:
                 ledger.forget(self)

@@ -21,7 +21,7 @@ from models.network import SequenceNet, build_network
 from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, validate
 from playground.engine.truncation import make_feed, truncation
 from playground.errors import ConfigError, DivergenceError
-from playground.tasks import make_task
+from playground.tasks import task_of
 from playground.tasks.base import Task
 
 VAL_EVERY = 100     # steps between validations (also done on demand)
@@ -56,7 +56,7 @@ class Trainer:
     def __init__(self, config: RunConfig, task: Task | None = None,
                  val_every: int = VAL_EVERY, val_batch: int = VAL_BATCH):
         self.config = validate(config) if task is None else config
-        self.task = task or make_task(config)
+        self.task = task_of(config, task)
         seed = config.seed
         self.net: SequenceNet = build_network(config, self.task, torch.Generator().manual_seed(seed))
         self.data_gen = torch.Generator().manual_seed(seed + 1)
