@@ -15,7 +15,7 @@ from playground.page_state import AUTOSTART, GRADIENTS
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
 from playground.ui.text import page_text
-from playground.ui.train_panels import chart, explain
+from playground.ui.widgets import chart, explain
 from playground.ui.url_state import page_settings_ui
 from playground.ui.page_files import page_file
 

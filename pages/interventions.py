@@ -14,7 +14,7 @@ from playground.config import RunConfig
 from playground.page_state import INTERVENTIONS
 from playground.ui.teaching import train_here_ui
 from playground.ui.text import page_text
-from playground.ui.train_panels import chart, explain
+from playground.ui.widgets import chart, explain
 from playground.ui.url_state import page_settings_ui
 from playground.ui.keys import LIVE_RUN
 from playground.ui.page_files import page_file

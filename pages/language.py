@@ -13,7 +13,7 @@ from playground.lessons.language import (forced_and_free, read_text, sample_seed
 from playground.page_state import AUTOSTART, LANGUAGE
 from playground.ui.teaching import session_char_model, train_here_ui
 from playground.ui.text import page_text
-from playground.ui.train_panels import explain
+from playground.ui.widgets import explain
 from playground.ui.url_state import page_settings_ui
 from playground.ui.keys import LANGUAGE_RUN
 from playground.ui.page_files import page_file

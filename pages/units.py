@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground.ui.text import page_text
-from playground.ui.train_panels import explain
+from playground.ui.widgets import explain
 from playground.ui.unit_search_panels import pattern_ui, ranking_panel, search, silence_panel, unit_data_panel
 from playground.ui.keys import LIVE_RUN
 from playground.ui.page_files import page_file

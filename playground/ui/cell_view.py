@@ -150,8 +150,3 @@ def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
                f"({', '.join(architecture(trace.spec.arch).blocks)}), "
                "separated by rules. At t = 1 the sum is the full gradient autograd would give.")
 
-
-def explain(name: str, label: str = "How to read this") -> None:
-    """A collapsed box with the markdown of pages/text/<name>.md."""
-    with st.expander(label, expanded=False, icon=":material/help:"):
-        st.markdown(page_text(name))

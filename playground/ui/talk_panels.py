@@ -21,8 +21,9 @@ from playground.lessons.interventions import compare_intervention, describe_inte
 from playground.ui.talk_keys import BUTTON_KEYS
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
 from playground.engine.run_summary import shown, shown_delta
-from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
+from playground.ui.train_panels import (gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
                                         predictions_panel, run_numbers, states_panel)
+from playground.ui.widgets import chart
 
 
 def plain(text: str) -> str:
