@@ -11,7 +11,8 @@ from playground.figures.text import make_scale_html, make_text_html
 from playground.lessons.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve, describe_gate_bias
 from playground.lessons.language import connectivity, log_relative, shown_chars, text_ids
 from playground.markup import literal
-from playground.page_state import AUTOSTART, GRADIENTS
+from playground.links import CHAR_MODEL
+from playground.page_state import GRADIENTS
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
 from playground.ui.text import page_text
@@ -84,9 +85,8 @@ model = session_char_model()
 if model is None:
     arch = field_widget(F["conn_arch"], format_func=ARCH_LABELS.get)
     model = shared_small_char_model(arch)
-    st.page_link(page_file("train"), label="Or train a bigger one live on the Train page",
-                 icon=":material/play_arrow:",
-                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
+    st.page_link(page_file(CHAR_MODEL.page), label="Or train a bigger one live on the Train page",
+                 icon=":material/play_arrow:", query_params=CHAR_MODEL.query(autostart=True))
 st.info(f"Model: {model.label}.", icon=":material/model_training:")
 text = field_widget(F["conn_text"], height=80)
 try:

@@ -10,7 +10,8 @@ from playground.figures.text import make_scale_html, make_text_html
 from playground.engine.run_summary import shown
 from playground.lessons.language import (forced_and_free, read_text, sample_seeded, small_charlm_config, top_k,
                                          unit_ranking, validation_excerpt)
-from playground.page_state import AUTOSTART, LANGUAGE
+from playground.links import CHAR_MODEL
+from playground.page_state import LANGUAGE
 from playground.ui.teaching import session_char_model, train_here_ui
 from playground.ui.text import page_text
 from playground.ui.widgets import explain, field_widget
@@ -35,9 +36,8 @@ if model is None:
     if c[2].button("Train a small model here", icon=":material/model_training:", key="lang_train", type="primary"):
         if train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN) is not None:
             st.rerun()                                   # a refusal's line stays on the page
-    st.page_link(page_file("train"), label="Train an LSTM (H = 128) live on the Train page",
-                 icon=":material/play_arrow:",
-                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
+    st.page_link(page_file(CHAR_MODEL.page), label=f"Train {CHAR_MODEL.title} live on the Train page",
+                 icon=":material/play_arrow:", query_params=CHAR_MODEL.query(autostart=True))
     st.stop()
 
 net, task = model.net, model.task

@@ -50,4 +50,9 @@ class Preset:
 
 # The character model the teaching pages send a reader to train on the Train page.
 CHAR_MODEL = Preset("train", {"arch": "lstm", "task": "charlm", "hidden": "128", "lr": "0.005"},
-                    title="an LSTM (H = 128) on real text")
+                    title="an LSTM (H = 128)")
+
+
+def unit_link(seq: int, layer: int, t: int, unit: int) -> dict[str, str]:
+    """The /cell query that opens one unit of the session's trained model (``t`` counted from 1)."""
+    return {SOURCE_PARAM: "model", **{name: str(value) for name, value in zip(UNIT_PARAMS, (seq, layer, t, unit))}}

@@ -7,7 +7,8 @@ time), and ``parse_page_query`` / ``page_query`` read and write the URL with the
 parser as the run settings, so a link such as ``/gradients?grad_rho=1.1&grad_T=100``
 reproduces the view and a hostile value falls back to its default with a note. Settings
 whose range or default depend on the session's model (the language page's text and unit, the
-interventions' gate clamps) stay out of the link.
+interventions' gate clamps) stay out of the link. URL flags outside the tables (autostart, the
+presenter's, the talk's deck and step) and named links are in ``playground.links``.
 No streamlit here.
 """
 from __future__ import annotations
@@ -21,14 +22,6 @@ from playground.config import ConfigError, Field, format_value, literal, parse_f
 from playground.lessons.gradient_lab import ACTIVATIONS as GRAD_ACTIVATIONS, MATRICES
 
 MAX_TEXT = 400                 # characters of free text a link may carry (the text box's own limit)
-
-# URL flags outside the field tables (the presenter's ``present`` and ``hide`` are in
-# ``playground.presenter``).
-AUTOSTART_FLAG = "autostart"   # "1": the Train, Compare and Sweep pages start training once, on load
-AUTOSTART = {AUTOSTART_FLAG: "1"}
-DECK_PARAM = "deck"            # /talk: the shipped deck played
-STEP_PARAM = "step"            # /talk: the step shown, counted from 1
-PRESET_PARAM = "preset"        # /sweep: the preset grid
 
 
 def _table(*fields: Field) -> dict[str, Field]:

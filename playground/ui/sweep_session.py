@@ -19,7 +19,7 @@ from playground.sweeps.grid import MAX_FIELD_CHARS, MAX_SWEEP_STEPS, PRESETS, Sw
 from playground.sweeps.results import memory_curve, results_frame, series_fields, shown_table, url_query
 from playground.sweeps.runner import SweepRun, SweepsBusyError, start_sweep
 from playground.tasks import TASKS
-from playground.page_state import PRESET_PARAM
+from playground.links import PRESET_PARAM
 from playground.ui.live_session import sweep_place
 from playground.ui.page_files import page_file
 from playground.ui.url_state import take_autostart

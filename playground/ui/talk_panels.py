@@ -16,7 +16,7 @@ from playground.lessons.deck import Step
 from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
 from playground.figures.topology import describe_topology, make_topology_svg
-from playground.lessons.gallery import TOPOLOGIES
+from playground.gallery import TOPOLOGIES
 from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
 from playground.ui.talk_keys import BUTTON_KEYS
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
