@@ -11,7 +11,8 @@ from playground.engine.run_summary import shown, shown_delta
 from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, set_running
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
-from playground.ui.train_panels import explain, live, run_numbers
+from playground.ui.train_panels import run_numbers
+from playground.ui.widgets import explain, live
 from playground.ui.url_state import take_autostart
 
 TICK_SECONDS = 0.5        # redraw interval while running

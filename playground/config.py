@@ -61,8 +61,8 @@ class Field:
     (the task name). ``default`` and ``step`` serve the tables of the other pages' settings
     (``playground.page_state``); the run settings take their defaults from ``RunConfig``.
 
-    The run settings' sidebar (``playground.ui.controls``) draws each field from its row:
-    ``label``, ``widget`` ('segmented', 'select', 'slider', 'number' or 'radio'), ``step`` and
+    ``playground.ui.widgets.field_widget`` draws each field from its row (the run settings' sidebar
+    and the teaching pages alike): ``label``, ``widget`` (one of ``widgets.WIDGETS``), ``step`` and
     ``format`` of a number, ``tooltip`` (the widget's help), ``group`` ('main', or 'more' for
     the "More settings" box) and ``shown_when`` (a ``ShownWhen``, or None: always drawn).
 

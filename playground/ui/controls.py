@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.config import CUSTOM_TASK, FIELDS, Field, RunConfig, from_query
+from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_query
 from playground.errors import ConfigError
 from playground.figures.style import ARCH_LABELS
 from playground.tasks import TASKS
 from playground.ui.frame import current_presenter
 from playground.ui.keys import LAST_VALID_CONFIG, UPLOADED_TASK, URL_NOTES, config_key
 from playground.ui.url_state import incoming_query, remember_query, url_is_news, write_query
+from playground.ui.widgets import field_widget
 
 MORE = tuple(name for name, spec in FIELDS.items() if spec.group == "more")   # under "More settings"
 
@@ -85,25 +86,6 @@ def task_label(name: str) -> str:
 FORMATS = {"arch": ARCH_LABELS.get, "task": _task_title}
 
 
-def _setting_widget(spec: Field, options: list | None = None) -> None:
-    """Draw one run setting's widget as its row in ``FIELDS`` says (``options`` overrides its choices)."""
-    common = {"key": config_key(spec.name), "persist_state": "session", "help": spec.tooltip}
-    if spec.widget in ("segmented", "select", "radio"):
-        options = options if options is not None else spec.widget_options
-        if spec.name in FORMATS:
-            common["format_func"] = FORMATS[spec.name]
-        if spec.widget == "segmented":
-            st.segmented_control(spec.label, options, required=True, **common)
-        elif spec.widget == "select":
-            st.selectbox(spec.label, options, **common)
-        else:
-            st.radio(spec.label, options, horizontal=True, **common)
-    elif spec.widget == "slider":
-        st.slider(spec.label, spec.low, spec.high, step=spec.step, format=spec.format, **common)
-    else:
-        st.number_input(spec.label, spec.low, spec.high, step=spec.step, format=spec.format, **common)
-
-
 def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
     """Draw the run settings in the sidebar; return the validated config.
 
@@ -131,7 +113,8 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
                  "more": st.expander("More settings", expanded=False) if shown & set(MORE) else st.container()}
         for name in drawn:
             with boxes[FIELDS[name].group]:
-                _setting_widget(FIELDS[name], options.get(name))
+                field_widget(FIELDS[name], key=config_key(name), options=options.get(name),
+                             format_func=FORMATS.get(name), persist_state="session")
     config = current_config()
     try:
         from playground.config import validate

@@ -19,27 +19,7 @@ from playground.figures.training import make_loss_figure
 from playground.engine.live import Record
 from playground.engine.probe import Snapshot
 from playground.engine.run_summary import RunSummary, shown, shown_delta, summarize, with_latest_validation
-from playground.ui.frame import presenter_figure
-from playground.ui.live_chart import live_chart
-from playground.ui.text import page_text
-
-
-def explain(name: str) -> None:
-    """A collapsed 'How to read this' box with the markdown of pages/text/<name>.md."""
-    with st.expander("How to read this", expanded=False, icon=":material/help:"):
-        st.markdown(page_text(name))
-
-
-def chart(fig, key: str, alt: str) -> None:
-    """A plotly chart with its text alternative (shown as a caption and given to screen readers)."""
-    st.plotly_chart(presenter_figure(fig), key=key, width="stretch", alt=alt, config={"displaylogo": False})
-    st.caption(alt)
-
-
-def live(fig, key: str, alt: str, on_click=None) -> None:
-    """A chart that stays mounted across redraws (``live_chart``), with its text alternative."""
-    live_chart(presenter_figure(fig), key, alt=alt, on_click=on_click)
-    st.caption(alt)
+from playground.ui.widgets import live
 
 
 def _click(on_unit_click, chart_key: str, snap: Snapshot):

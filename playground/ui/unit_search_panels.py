@@ -15,7 +15,7 @@ from models.architectures import architecture
 from playground.engine.run_summary import shown, shown_delta
 from playground.errors import PlaygroundError
 from playground.figures.units import make_sequence_activation_figure, make_text_activation_figure
-from playground.ui.train_panels import chart
+from playground.ui.widgets import chart
 from playground.lessons.unit_search import (MARK_CHANNEL, MAX_PATTERN, PRESETS, SIGNALS, Search, search_sequences,
                                     search_text, text_loss_change)
 from playground.ui.page_files import page_file
