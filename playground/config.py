@@ -177,7 +177,7 @@ class RunConfig:
     radius: float = 1.0         # spectral radius of W_hh when init == "spectral"
     gate_bias: float = 0.0      # added at init to the memory gate's bias (LSTM f, GRU z)
     optimizer: str = "adam"     # adam | sgd
-    lr: float = 0.01            # learning rate (changeable mid-run)
+    lr: float = 0.01            # learning rate
     batch: int = 32             # sequences per training step
     clip: float = 0.0           # max global gradient norm; 0 turns clipping off
     seed: int = 0               # seeds weights, data and probe batch

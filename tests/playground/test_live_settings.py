@@ -1,5 +1,7 @@
 """Live settings: one column of the field table says which settings reach a running run without a
 reset, and the reset check, the trainer's path and the tooltips all read it."""
+from pathlib import Path
+
 import pytest
 
 from playground.config import FIELDS, LIVE_NOTE, OPTIMIZER_GROUP, RunConfig
@@ -63,3 +65,10 @@ def test_the_trainer_refuses_a_structural_setting_and_a_bad_value_and_keeps_its_
     with pytest.raises(ConfigError, match="lr must be between"):
         trainer.apply_live({"lr": -1.0})
     assert trainer.config == SMALL and trainer.optimizer.param_groups[0]["lr"] == SMALL.lr
+
+
+def test_the_train_pages_intro_points_at_the_tooltips_words_instead_of_listing_the_live_settings():
+    intro = (Path(__file__).resolve().parents[2] / "pages" / "text" / "train_intro.md").read_text(encoding="utf-8")
+    words = LIVE_NOTE.split(",")[0].lower()                   # "takes effect at once"
+    assert words in intro.lower()
+    assert not any(FIELDS[name].label.lower() in intro.lower() for name in LIVE)
