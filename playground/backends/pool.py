@@ -29,7 +29,6 @@ from playground.backends.interface import RunView
 from playground.backends.run_views import IDLE_NOTE, IDLE_PAUSE_S, RunViews
 from playground.backends.worker_process import WorkerSlot, spawn_worker
 from playground.errors import AdmissionError, TrainerLostError
-from playground.tasks import make_task
 
 RUNS_PER_WORKER = 8        # runs training at once on one worker (each gets at least 1/8 of it); more wait
 MEMORY_BUDGET_MB = 4096    # estimated memory of all runs the server holds
@@ -58,9 +57,8 @@ class ProcessPool(RunViews):
         threading.Thread(target=self._monitor, name="pool-monitor", daemon=True).start()
 
     # --- the backend interface ------------------------------------------------------------
-    def submit(self, config: RunConfig, task=None, weights=None, resume=None) -> int:
+    def submit(self, config: RunConfig, task, weights=None, resume=None) -> int:
         """Place a new paused run on the least loaded worker; AdmissionError when refused."""
-        task = task if task is not None else make_task(config)
         cost = check_cost(config, task)
         with self._lock:
             used = sum(self._memory.values())

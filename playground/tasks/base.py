@@ -8,7 +8,7 @@ masked subset (``Batch.mask``), encoder-decoder tasks read only the decoding ste
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Mapping, Protocol
 
 import torch
 import torch.nn.functional as F
@@ -88,6 +88,14 @@ class Task:
     loss_kind = "mse"
     metric_name = "MSE"
     higher_is_better = False
+
+    @classmethod
+    def check(cls, settings: Mapping[str, Any]) -> None:
+        """Raise ConfigError when the constructor ``settings`` cannot make this task; builds no data.
+
+        A task with a rule on its settings (a lag shorter than the sequence) states it here and
+        calls it from ``__post_init__``, so validating a config and building its task agree.
+        """
 
     @property
     def many_to_one(self) -> bool:

@@ -8,8 +8,6 @@ back to its default with a visible note.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import streamlit as st
 
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_query
@@ -78,11 +76,10 @@ def _task_title(name: str) -> str:
     return task_label(name)
 
 
-@lru_cache(maxsize=None)
 def task_label(name: str) -> str:
-    """The task's human title, with its topology, for the task picker."""
-    task = TASKS[name]()
-    return f"{task.title or name} · {task.topology}"
+    """The task's human title, with its topology, for the task picker (read from its class: no data built)."""
+    cls = TASKS[name]
+    return f"{cls.title or name} · {cls.topology}"
 
 
 # Format functions that need the session (the uploaded task's title) or the display names.
@@ -121,11 +118,11 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
     config = current_config()
     try:
         from playground.config import validate
-        from playground.tasks import make_task
+        from playground.tasks import check_task
 
         validate(config)
         if config.task != CUSTOM_TASK:           # the uploaded task is built by get_run
-            make_task(config)
+            check_task(config)                   # no data built: the run builds its task once
     except ConfigError as err:
         st.sidebar.error(f"{err}. Keeping the last valid settings.")
         return ss.get(LAST_VALID_CONFIG, RunConfig())
