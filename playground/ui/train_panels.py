@@ -45,12 +45,12 @@ def run_points(run, key: str) -> tuple[LossPoints, RunSummary]:
     """The run's loss chart points and the ``RunSummary`` read from them, built once per published
     version of the run (a redraw with nothing new reuses them): the live pages' tiles, caption and
     loss chart draw from this pair. No pandas, no plotly: it runs several times a second."""
-    view, task = run.view, run.task
+    task, step, last_val = run.task, run.step_count, run.last_val
     cache = st.session_state.setdefault(NUMBERS, {})
-    mark = (run.run_id, view.version, task.metric_name)
+    mark = (id(run), step, last_val, task.metric_name)     # the points change only with these
     if key in cache and cache[key][0] == mark:
         return cache[key][1]
-    points = loss_points(view.history, task.metric_name, view.step, view.last_val)
+    points = loss_points(run.history_arrays(), task.metric_name, step, last_val)
     cache[key] = (mark, (points, summary_of(points, task.metric_name, task.baseline(), task.higher_is_better)))
     return cache[key][1]
 
