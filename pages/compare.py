@@ -13,7 +13,8 @@ from playground.ui.compare_session import compare_controls_ui, get_compare_runs,
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.live_points_chart import live_points_chart
-from playground.ui.train_panels import explain, live, run_points
+from playground.ui.train_panels import run_points
+from playground.ui.widgets import explain, live
 from playground.ui.url_state import take_autostart
 
 TICK_SECONDS = 0.5        # redraw interval while running

@@ -15,9 +15,9 @@ from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.unit_view import heatmap_click, jump_to_unit
 from playground.ui.url_state import take_autostart
-from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
-                                        loss_panel, metrics_panel, predictions_panel, run_points,
-                                        states_panel)
+from playground.ui.train_panels import (gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
+                                        metrics_panel, predictions_panel, run_points, states_panel)
+from playground.ui.widgets import explain
 
 TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
 INSIDE_SECONDS = 0.8      # states, gates, gradients and predictions redraw interval while training

@@ -15,6 +15,7 @@ from playground.lessons.comparison import compare_configs, level_cap
 from models.architectures import ARCH_NAMES
 from playground.config import RunConfig
 from playground.errors import PlaygroundError
+from playground.live_settings import needs_reset
 from playground.ui.frame import button_hint
 from playground.ui.live_session import replace_run, run_transaction
 from playground.ui.presses import start_pause_control
@@ -31,12 +32,12 @@ def run_key(arch: str) -> str:
 def get_compare_runs(config: RunConfig) -> dict | None:
     """The three runs for ``config`` (arch ignored); rebuilt together when a structural setting changed.
 
-    Learning rate and clipping are applied to running models without a reset. Returns
+    Live settings (``playground.live_settings``) are applied to running models without a reset. Returns
     None (after showing the reason) when a run cannot be built.
     """
     configs = compare_configs(config)
     old = {arch: st.session_state.get(run_key(arch)) for arch in ARCH_NAMES}
-    if all(run is not None and not run.needs_reset(configs[arch]) for arch, run in old.items()):
+    if all(run is not None and not needs_reset(run.config, configs[arch]) for arch, run in old.items()):
         for arch, run in old.items():
             run.apply_live_settings(configs[arch])
         return old

@@ -24,8 +24,8 @@ from playground.backends import default_backend
 from playground.backends.ledger import SessionLedger
 from playground.backends.run_handle import RunHandle
 from playground.backends.saved_runs import saved_runs
-from playground.engine.live import STRUCTURAL
 from playground.io import export
+from playground.live_settings import needs_reset
 from playground.tasks import make_task
 from playground.ui.browser_identity import browser_token
 from playground.ui.frame import button_hint
@@ -103,7 +103,7 @@ def replace_run(key: str, new: RunHandle) -> None:
 def get_run(config: RunConfig, key: str = LIVE_RUN, task=None) -> RunHandle | None:
     """This session's run for ``config``: a new one when a structural setting changed.
 
-    Live settings (learning rate, clipping) are sent to the running model. Returns the old
+    Live settings (``playground.live_settings``) are sent to the running model. Returns the old
     run (after showing the reason) when the config cannot be built or is refused.
     """
     run: RunHandle | None = st.session_state.get(key)
@@ -113,7 +113,7 @@ def get_run(config: RunConfig, key: str = LIVE_RUN, task=None) -> RunHandle | No
         task = custom_task(config)
         if task is None:
             return run
-    if run is not None and not run.needs_reset(config) and (config.task != CUSTOM_TASK or run.task is task):
+    if run is not None and not needs_reset(run.config, config) and (config.task != CUSTOM_TASK or run.task is task):
         run.apply_live_settings(config)
         keep_for_browser(run, key)
         return run
@@ -152,8 +152,7 @@ def run_back(config: RunConfig) -> RunHandle | None:
     try:
         with run_transaction() as open_run:
             def same_settings(saved, task, weights, resume):
-                structural = any(getattr(saved, k) != getattr(config, k) for k in STRUCTURAL)
-                return None if structural else open_run(saved, task, weights, resume)
+                return None if needs_reset(saved, config) else open_run(saved, task, weights, resume)
 
             back = export.import_run(data, lambda name, saved: make_task(saved), same_settings)
             if back is not None:

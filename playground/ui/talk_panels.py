@@ -16,14 +16,15 @@ from playground.lessons.deck import Step
 from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
 from playground.figures.topology import describe_topology, make_topology_svg
-from playground.lessons.gallery import TOPOLOGIES
+from playground.gallery import TOPOLOGIES
 from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
 from playground.ui.presses import control_key, run_state_keys, start_pause_control
 from playground.ui.talk_keys import BUTTON_KEYS, RUN_CONTROL
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
 from playground.engine.run_summary import shown, shown_delta
-from playground.ui.train_panels import (chart, gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
+from playground.ui.train_panels import (gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
                                         predictions_panel, run_points, states_panel)
+from playground.ui.widgets import chart
 
 
 def plain(text: str) -> str:

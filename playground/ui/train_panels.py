@@ -20,30 +20,10 @@ from playground.figures.training import loss_chart_spec
 from playground.engine.live import Record
 from playground.engine.probe import Snapshot
 from playground.engine.run_summary import RunSummary, shown, shown_delta, summarize, with_latest_validation
-from playground.ui.frame import presenter_figure
-from playground.ui.live_chart import live_chart
 from playground.ui.live_points_chart import live_points_chart
-from playground.ui.text import page_text
+from playground.ui.widgets import live
 
 NUMBERS = "_live_numbers"     # session state: loss-panel key -> (run, version, metric) and its points and summary
-
-
-def explain(name: str) -> None:
-    """A collapsed 'How to read this' box with the markdown of pages/text/<name>.md."""
-    with st.expander("How to read this", expanded=False, icon=":material/help:"):
-        st.markdown(page_text(name))
-
-
-def chart(fig, key: str, alt: str) -> None:
-    """A plotly chart with its text alternative (shown as a caption and given to screen readers)."""
-    st.plotly_chart(presenter_figure(fig), key=key, width="stretch", alt=alt, config={"displaylogo": False})
-    st.caption(alt)
-
-
-def live(fig, key: str, alt: str, on_click=None) -> None:
-    """A chart that stays mounted across redraws (``live_chart``), with its text alternative."""
-    live_chart(presenter_figure(fig), key, alt=alt, on_click=on_click)
-    st.caption(alt)
 
 
 def _click(on_unit_click, chart_key: str, snap: Snapshot):
@@ -65,12 +45,12 @@ def run_points(run, key: str) -> tuple[LossPoints, RunSummary]:
     """The run's loss chart points and the ``RunSummary`` read from them, built once per published
     version of the run (a redraw with nothing new reuses them): the live pages' tiles, caption and
     loss chart draw from this pair. No pandas, no plotly: it runs several times a second."""
-    view, task = run.view, run.task
+    task, step, last_val = run.task, run.step_count, run.last_val
     cache = st.session_state.setdefault(NUMBERS, {})
-    mark = (run.run_id, view.version, task.metric_name)
+    mark = (id(run), step, last_val, task.metric_name)     # the points change only with these
     if key in cache and cache[key][0] == mark:
         return cache[key][1]
-    points = loss_points(view.history, task.metric_name, view.step, view.last_val)
+    points = loss_points(run.history_arrays(), task.metric_name, step, last_val)
     cache[key] = (mark, (points, summary_of(points, task.metric_name, task.baseline(), task.higher_is_better)))
     return cache[key][1]
 

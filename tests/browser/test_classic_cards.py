@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from playground.lessons.gallery import GALLERY
+from playground.gallery import GALLERY
 
 CLASSICS = [card for card in GALLERY if card.cites]
 TRAINING = re.compile(r"[1-9][0-9]* running|[1-9][0-9]* of [0-9]+ trials done")

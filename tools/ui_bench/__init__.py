@@ -4,7 +4,7 @@
     python -m tools.ui_bench --scenarios single navigation --seconds 3
     python -m tools.ui_bench --url http://127.0.0.1:8501   # the one-server scenarios on a running app
 
-First a bare PyTorch loop (``playground.engine.bench.bare_step``: LSTM, H = 64, T = 50, B = 32, the
+First a bare PyTorch loop (``playground.bench.bare_step``: LSTM, H = 64, T = 50, B = 32, the
 adding problem, one torch thread) is timed for ``--bare-seconds`` in this process; every
 training rate below is given side by side with it. Then the chosen scenarios run, each in
 its own headless Chromium, and one markdown table with all their rows is printed:
