@@ -13,7 +13,7 @@ from playground.ui.controls import config_sidebar_ui, model_line, sync_from_url,
 from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
-from playground.ui.unit_view import heatmap_click, jump_to_unit
+from playground.ui.unit_view import jump_to_unit, unit_click
 from playground.ui.url_state import take_autostart
 from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
                                         loss_panel, metrics_panel, predictions_panel, run_numbers,
@@ -61,13 +61,13 @@ def live_panel():
 
 @st.fragment(run_every=INSIDE_EVERY)
 def states_fragment():
-    states_panel(run.snapshot, "train", on_unit_click=heatmap_click)
+    states_panel(run.snapshot, "train", on_unit_click=unit_click(run))
     jump_to_unit()                  # a clicked heatmap cell opens that unit in the cell view
 
 
 @st.fragment(run_every=INSIDE_EVERY)
 def gates_fragment():
-    gates_panel(run.snapshot, "train", on_unit_click=heatmap_click)
+    gates_panel(run.snapshot, "train", on_unit_click=unit_click(run))
     jump_to_unit()
 
 

@@ -25,6 +25,7 @@ GATE_TITLES = {
     "pre": "pre-activation a_t", "h": "hidden state h_t", "i": "input gate i_t", "f": "forget gate f_t",
     "g": "cell candidate g_t", "o": "output gate o_t", "c": "cell state c_t", "r": "reset gate r_t",
     "z": "update gate z_t", "n": "candidate n_t", "tanh": "tanh output h_t",
+    "m": "state modulus |x_t|",
 }
 
 FONT_SIZE = 13

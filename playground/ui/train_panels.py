@@ -7,6 +7,8 @@ mounted and are updated in place, so live redraws neither blank nor lose the rea
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
@@ -87,12 +89,24 @@ def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> Non
     live(fig, f"{key}_loss", summary.caption())
 
 
+NO_RADIUS = "spectral radius: this cell has no recurrent matrix (its recurrence depends on the input)."
+
+
+def radius_summary(arch: str, radius: float) -> str:
+    """The spectral radius of the row's recurrence, or why there is none."""
+    row = architecture(arch)
+    if not row.has_spectral_radius:
+        return "S" + NO_RADIUS[1:]
+    what = "W_hh" if row.has_recurrent_matrix else "the diagonal recurrence (max |λ|)"
+    return f"Spectral radius of {what}: {radius:.3f}."
+
+
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
                                 title=f"‖dL/dh_t‖ at step {snap.step:,}")
-    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
-          f"{snap.spectral_radius[-1]:.3f}." + cuts_summary(snap.cuts))
+    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
+          + cuts_summary(snap.cuts))
 
 
 def gradient_history_panel(records: list[Record], key: str) -> None:
@@ -101,9 +115,9 @@ def gradient_history_panel(records: list[Record], key: str) -> None:
                                    [r.spectral_radius for r in records],
                                    title="‖dL/dh_t‖ over the whole run")
     first, last = records[0], records[-1]
-    live(fig, f"{key}_gradheat",
-          f"{len(records)} probes from step {first.step} to {last.step}; spectral radius "
-          f"{first.spectral_radius:.3f} → {last.spectral_radius:.3f}.")
+    radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
+              if math.isfinite(last.spectral_radius) else NO_RADIUS)
+    live(fig, f"{key}_gradheat", f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
 
 
 def states_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
@@ -135,13 +149,18 @@ def gates_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
     ``on_unit_click`` as in ``states_panel``: a clicked gate cell opens that unit and timestep.
     """
     values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
-    gated = architecture(snap.arch).gated
-    title = "Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
+    row = architecture(snap.arch)
+    gated = row.gated
+    title = ("Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
+             if row.takes_activation else "State of probe sequence 0")
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
         live(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
              f"{key}_gates", gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
     with right:
+        if not snap.saturation:
+            st.info("Saturation: this cell's recurrence is linear, it has no gate or tanh unit to saturate.")
+            return
         sat_title = "Gate saturation" if gated else "Saturation of tanh units"
         live(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
               saturation_summary(snap.saturation))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from models.architectures import architecture
 from playground.markup import markdown_text
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
@@ -153,6 +154,11 @@ def jump_to_unit() -> None:
     if jump:
         st.switch_page(page_file("cell"), query_params={"source": "model", "seq": "0", "layer": str(jump["layer"]),
                                                "t": str(jump["t"]), "unit": str(jump["unit"])})
+
+
+def unit_click(run):
+    """``heatmap_click`` where the one-unit view can show the run's cell (it has W_hh), else None (no click)."""
+    return heatmap_click if architecture(run.config.arch).has_recurrent_matrix else None
 
 
 def heatmap_click(chart_key: str, layer: int):

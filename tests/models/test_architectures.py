@@ -6,23 +6,33 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.architectures import (ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, SIGMOID_GATES, VANILLA_ARCH,
-                                  architecture)
+from models.architectures import (ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, MATRIX_ARCHS, SIGMOID_GATES,
+                                  VANILLA_ARCH, architecture)
 from models.network import SequenceNet
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = list(ARCHITECTURES.values())
 
 
-def test_the_table_lists_the_three_cells_in_order():
-    assert ARCH_NAMES == ("rnn", "gru", "lstm")
+def test_the_table_lists_the_classic_cells_then_the_scan_cells():
+    assert ARCH_NAMES == ("rnn", "gru", "lstm", "mingru", "minlstm", "lru")
+    assert MATRIX_ARCHS == ("rnn", "gru", "lstm")
     assert DEFAULT_ARCH in ARCHITECTURES and VANILLA_ARCH in ARCHITECTURES
     assert not architecture(VANILLA_ARCH).gated
-    assert [row.label for row in ROWS] == ["vanilla RNN", "GRU", "LSTM"]
+    assert [row.label for row in ROWS] == ["vanilla RNN", "GRU", "LSTM", "minGRU", "minLSTM", "LRU"]
+    assert len({row.colour for row in ROWS}) == len(ROWS)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
+def test_a_row_without_a_fused_kernel_is_a_scan_cell_without_a_hand_written_backward(row):
+    """What the probe, init and the pages read: a fused kernel comes with W_hh and a backward."""
+    assert (row.fused is None) == (row.backward is None) == (not row.has_recurrent_matrix) == (row.candidate is None)
+    assert row.has_spectral_radius == (row.has_recurrent_matrix or row.cell.has_eigenvalues)
+    assert isinstance(row.build_layers(3, 4, 2, "tanh"), row.kernel if row.fused else torch.nn.Module)
 
 
 def test_an_unknown_name_is_refused_with_the_known_ones():
-    with pytest.raises(ValueError, match="rnn, gru, lstm"):
+    with pytest.raises(ValueError, match="rnn, gru, lstm, mingru, minlstm, lru"):
         architecture("transformer")
 
 
@@ -32,7 +42,8 @@ def test_the_cell_returns_exactly_the_rows_gates(row):
     state, gates = cell(torch.randn(2, 3))
     assert tuple(gates) == row.cell.gate_names and gates["h"] is row.hidden_of(state)
     assert row.gates == tuple(name for name in row.cell.gate_names if name != "h")
-    assert ("c" in row.gates) == row.has_cell_state == isinstance(state, tuple)
+    assert ("c" in row.gates) == row.has_cell_state
+    assert isinstance(state, tuple) == (row.has_cell_state or isinstance(row.zero_state(torch.zeros(2, 5)), tuple))
 
 
 @pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
@@ -45,7 +56,7 @@ def test_the_step_is_the_cells_step(row):
     assert torch.equal(row.hidden_of(by_step), row.hidden_of(by_cell))
 
 
-@pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
+@pytest.mark.parametrize("row", [architecture(name) for name in MATRIX_ARCHS], ids=MATRIX_ARCHS)
 def test_the_fused_kernel_stacks_the_rows_gate_blocks(row):
     H, I = 5, 3
     fused = row.fused(I, H, 1, batch_first=True, **row.fused_options("tanh"))
@@ -59,7 +70,7 @@ def test_the_fused_kernel_stacks_the_rows_gate_blocks(row):
 def test_the_rows_gate_roles_name_its_own_gates(row):
     assert set(row.sigmoid_gates) <= set(row.gates) and set(row.sigmoid_gates) <= SIGMOID_GATES
     assert set(row.clampable) <= set(row.gates)
-    assert row.candidate in row.blocks
+    assert row.candidate is None or row.candidate in row.blocks
     assert row.memory_gate is None or row.memory_gate in row.sigmoid_gates
     assert row.reset_gate is None or row.reset_gate in row.sigmoid_gates
     assert row.takes_activation == bool(row.step_options("tanh")) == bool(row.fused_options("tanh"))
