@@ -8,7 +8,7 @@ import torch
 
 from models.architectures import ARCH_NAMES, ARCHITECTURES, architecture
 from models.lru_cell import MAX_PHASE, R_MAX, R_MIN
-from models.scan import linear_scan, log_space_scan
+from models.scan import linear_scan, log_cumsum_exp, log_space_scan
 from playground.config import RunConfig
 from playground.engine.trainer import Trainer
 
@@ -160,3 +160,8 @@ def test_the_scan_cell_learns_the_adding_task_below_the_baseline(arch):
 
 def test_every_scan_row_is_in_the_table_names():
     assert set(IDS) <= set(ARCH_NAMES) and IDS
+
+
+def test_the_log_cumsum_exp_is_torchs():
+    v = torch.randn(3, 300, 5, generator=torch.Generator().manual_seed(2), dtype=torch.float64) * 40
+    torch.testing.assert_close(log_cumsum_exp(v), torch.logcumsumexp(v, dim=1), rtol=1e-12, atol=1e-10)
