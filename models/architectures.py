@@ -90,6 +90,11 @@ class Architecture:
         return self.has_recurrent_matrix or self.cell.has_eigenvalues
 
     @property
+    def diagonal_recurrence(self) -> bool:
+        """True when the recurrence is a fixed diagonal matrix whose eigenvalues a view draws (the LRU)."""
+        return self.fused is None and self.cell.has_eigenvalues
+
+    @property
     def kernel(self) -> type[nn.Module]:
         """What trains a layer: the fused module, or the scan cell's class."""
         return self.fused or self.cell

@@ -7,8 +7,8 @@ for every row, in the same ``Gradients`` form:
 - hidden: dL/ds_t for every layer and step, where s_t is what step t + 1 reads back
   (``Replay.recurrent``: h for minGRU and minLSTM, the LRU's complex x_t): the total derivative,
   through every later step;
-- jacobian: ∂s_T/∂s_t of sequence 0 in the last layer, one backward pass per component of s_T
-  (a complex s_T counts its real and imaginary parts);
+- jacobian: ∂s_T/∂s_t of sequence 0 in the last layer, one (batched) backward pass per component
+  of s_T (a complex s_T counts its real and imaginary parts);
 - weights: dL/dθ of every named parameter of the network (head and embedding included).
 """
 from __future__ import annotations
@@ -44,14 +44,15 @@ def autograd_bptt(net: SequenceNet, x: Tensor, loss_of, intervention: Interventi
 
 
 def _jacobian(states: list[Tensor]) -> Tensor:
-    """(T, D, ·): ∂s_T/∂s_t of sequence 0 for every t, D the real components of s_T."""
+    """(T, D, ·): ∂s_T/∂s_t of sequence 0 for every t, D the real components of s_T, all D backward
+    passes batched in one (``is_grads_batched``)."""
     last = states[-1][0]
     target = torch.view_as_real(last).flatten() if last.is_complex() else last.flatten()
-    rows = []
-    for k in range(target.numel()):
-        found = torch.autograd.grad(target[k], states, retain_graph=True, allow_unused=True)
-        rows.append(torch.stack([torch.zeros_like(s[0]) if g is None else g[0] for s, g in zip(states, found)]))
-    return torch.stack(rows, dim=1).flatten(2).detach()                  # (T, D, components of s_t)
+    eye = torch.eye(target.numel(), dtype=target.dtype)
+    found = torch.autograd.grad(target, states, grad_outputs=eye, retain_graph=True, allow_unused=True,
+                                is_grads_batched=True)                   # each (D, B, ...)
+    rows = [torch.zeros(len(eye), *s[0].shape, dtype=s.dtype) if g is None else g[:, 0] for s, g in zip(states, found)]
+    return torch.stack(rows).flatten(2).detach()
 
 
 def _detached(replay: Replay) -> Replay:

@@ -15,8 +15,8 @@ from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
 from playground.ui.unit_view import jump_to_unit, unit_click
 from playground.ui.url_state import take_autostart
-from playground.ui.train_panels import (explain, gates_panel, gradient_history_panel, gradient_now_panel,
-                                        loss_panel, metrics_panel, predictions_panel, run_numbers,
+from playground.ui.train_panels import (eigenvalue_panel, explain, gates_heading, gates_panel, gradient_history_panel,
+                                        gradient_now_panel, loss_panel, metrics_panel, predictions_panel, run_numbers,
                                         states_panel)
 
 TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
@@ -82,6 +82,15 @@ def gradients_fragment():
 
 
 @st.fragment(run_every=INSIDE_EVERY)
+def eigenvalues_fragment():
+    left, right = st.columns([2, 3])
+    with left:
+        eigenvalue_panel(run.snapshot, "train")
+    with right:
+        explain("train_eigenvalues")
+
+
+@st.fragment(run_every=INSIDE_EVERY)
 def predictions_fragment():
     predictions_panel(run, run.snapshot, "train")
 
@@ -96,12 +105,15 @@ if run.snapshot is None:
 st.subheader("Hidden states")
 states_fragment()
 explain("train_states")
-st.subheader("Gates" if architecture(run.config.arch).gated else "Pre-activations and saturation")
+st.subheader(gates_heading(run.config.arch))
 gates_fragment()
 explain("train_gates")
 st.subheader("Gradients across timesteps")
 gradients_fragment()
 explain("train_gradients")
+if architecture(run.config.arch).diagonal_recurrence:
+    st.subheader("Eigenvalues of the recurrence")
+    eigenvalues_fragment()
 st.subheader("Predictions")
 predictions_fragment()
 

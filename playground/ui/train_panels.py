@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from playground.figures.eigenvalues import eigenvalue_summary, make_eigenvalue_figure
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
 from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
@@ -99,6 +100,26 @@ def radius_summary(arch: str, radius: float) -> str:
         return "S" + NO_RADIUS[1:]
     what = "W_hh" if row.has_recurrent_matrix else "the diagonal recurrence (max |λ|)"
     return f"Spectral radius of {what}: {radius:.3f}."
+
+
+def gates_heading(arch: str) -> str:
+    """The heading over the gates panel: gates, the vanilla cell's pre-activations, or a linear cell's state."""
+    row = architecture(arch)
+    if row.gated:
+        return "Gates"
+    return "Pre-activations and saturation" if row.takes_activation else "State of the linear recurrence"
+
+
+def eigenvalue_panel(snap: Snapshot, key: str) -> bool:
+    """The last layer's eigenvalues in the complex plane, for a cell with a diagonal recurrence (the LRU);
+    False (nothing drawn) for the others, whose W_hh the spectral radius above sums up."""
+    row = architecture(snap.arch)
+    values = snap.eigenvalues[-1] if snap.eigenvalues else None
+    if values is None or not row.diagonal_recurrence:
+        return False
+    fig = make_eigenvalue_figure(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour)
+    live(fig, f"{key}_eigen", eigenvalue_summary(values))
+    return True
 
 
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
