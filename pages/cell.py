@@ -1,8 +1,9 @@
 """Inside the cell: a tiny RNN / GRU / LSTM stepped through a short sequence, or one unit of your trained model."""
 import streamlit as st
 
-from playground.ui.cell_view import (backward_panel, cell_settings_ui, compute, diagram_panel, explain,
-                                     forward_panel, mode_ui, timestep_ui)
+from playground.ui.cell_view import (backward_panel, cell_settings_ui, compute, diagram_panel, forward_panel,
+                                     mode_ui, timestep_ui)
+from playground.ui.widgets import explain
 from playground.ui.text import page_text
 from playground.ui.unit_view import drop_unit_url, source_ui, unit_panel, unit_picker_ui
 from playground.ui.keys import LIVE_RUN

@@ -11,11 +11,12 @@ from playground.figures.text import make_scale_html, make_text_html
 from playground.lessons.gradient_lab import MATRICES, MATRIX_LABELS, describe_curve, describe_gate_bias
 from playground.lessons.language import connectivity, log_relative, shown_chars, text_ids
 from playground.markup import literal
-from playground.page_state import AUTOSTART, GRADIENTS
+from playground.links import CHAR_MODEL
+from playground.page_state import GRADIENTS
 from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
 from playground.ui.text import page_text
-from playground.ui.train_panels import chart, explain
+from playground.ui.widgets import chart, explain, field_widget
 from playground.ui.url_state import page_settings_ui
 from playground.ui.page_files import page_file
 
@@ -28,15 +29,11 @@ st.markdown(page_text("gradients_intro"))
 
 st.header("1 · One vanilla RNN and the linear theory", divider="gray")
 c = st.columns([1.1, 1.4, 1.4, 1.2, 1.8])
-activation = c[0].radio("Activation φ", F["grad_act"].choices, key="grad_act",
-                        help="linear: φ(a) = a, where the theory is exact")
-rho = c[1].slider("Spectral radius ρ of W_hh", F["grad_rho"].low, F["grad_rho"].high, step=F["grad_rho"].step,
-                  key="grad_rho")
-T = c[2].slider("Sequence length T", F["grad_T"].low, F["grad_T"].high, key="grad_T")
-hidden = c[3].select_slider("Hidden units H", F["grad_H"].options, key="grad_H")
-matrix = c[4].selectbox("Recurrent matrix W_hh", F["grad_matrix"].choices, format_func=MATRIX_LABELS.get,
-                        key="grad_matrix",
-                        help="ρ·Q makes the linear theory exact; a rescaled Gaussian follows it only in the long run")
+activation = field_widget(F["grad_act"], c[0], horizontal=False)
+rho = field_widget(F["grad_rho"], c[1])
+T = field_widget(F["grad_T"], c[2])
+hidden = field_widget(F["grad_H"], c[3])
+matrix = field_widget(F["grad_matrix"], c[4], format_func=MATRIX_LABELS.get)
 gate_bias = st.session_state["grad_gate_bias"]
 curves = cached_gradient_curves(hidden=hidden, seq_len=T, rho=rho, activation=activation, matrix=matrix,
                                 gate_bias=gate_bias)
@@ -58,10 +55,7 @@ explain("gradients_theory")
 
 st.header("2 · Vanilla RNN, GRU and LSTM at the same size", divider="gray")
 st.markdown(page_text("gradients_archs"))
-st.slider("Extra bias on the LSTM forget gate f / GRU update gate z", F["grad_gate_bias"].low, F["grad_gate_bias"].high,
-          step=F["grad_gate_bias"].step, key="grad_gate_bias",
-          help="0 is PyTorch's initialisation; 1 is the forget-gate bias of Gers et al. (2000) and "
-               "Jozefowicz et al. (2015). On the Train page it is the run setting gate_bias.")
+field_widget(F["grad_gate_bias"])
 left, right = st.columns(2)
 with left:
     fig = make_arch_overlay_figure(curves, "grad", title="‖dL/dh_t‖ of each architecture")
@@ -75,13 +69,8 @@ with right:
 st.header("3 · Clipping a run that explodes", divider="gray")
 st.markdown(page_text("gradients_clipping"))
 c = st.columns(5)
-clip_act = c[0].radio("Activation", F["clip_act"].choices, key="clip_act", horizontal=True)
-clip_rho = c[1].slider("ρ at initialisation", F["clip_rho"].low, F["clip_rho"].high, step=F["clip_rho"].step,
-                       key="clip_rho")
-clip = c[2].number_input("Clip at (max norm)", F["clip_value"].low, F["clip_value"].high, step=F["clip_value"].step,
-                         key="clip_value")
-clip_lr = c[3].select_slider("SGD learning rate", F["clip_lr"].options, key="clip_lr")
-clip_steps = c[4].select_slider("Steps", F["clip_steps"].options, key="clip_steps")
+clip_act, clip_rho, clip, clip_lr, clip_steps = (field_widget(F[name], column) for name, column in zip(
+    ("clip_act", "clip_rho", "clip_value", "clip_lr", "clip_steps"), c))
 try:
     runs = cached_clipping(steps=clip_steps, radius=clip_rho, activation=clip_act, clip=float(clip), lr=clip_lr)
 except PlaygroundError as err:
@@ -94,14 +83,12 @@ st.header("4 · Connectivity in a character model", divider="gray")
 st.markdown(page_text("gradients_connectivity"))
 model = session_char_model()
 if model is None:
-    arch = st.segmented_control("Small model", F["conn_arch"].choices, key="conn_arch",
-                                format_func=ARCH_LABELS.get, required=True)
+    arch = field_widget(F["conn_arch"], format_func=ARCH_LABELS.get)
     model = shared_small_char_model(arch)
-    st.page_link(page_file("train"), label="Or train a bigger one live on the Train page",
-                 icon=":material/play_arrow:",
-                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
+    st.page_link(page_file(CHAR_MODEL.page), label="Or train a bigger one live on the Train page",
+                 icon=":material/play_arrow:", query_params=CHAR_MODEL.query(autostart=True))
 st.info(f"Model: {model.label}.", icon=":material/model_training:")
-text = st.text_area("Text", key="conn_text", height=80, max_chars=int(F["conn_text"].high))
+text = field_widget(F["conn_text"], height=80)
 try:
     ids = text_ids(model.task, text)
 except PlaygroundError as err:
@@ -112,12 +99,11 @@ if len(chars) < 2:
     st.warning("Type at least two characters the model knows.")
     st.stop()
 st.session_state["conn_pos"] = min(st.session_state["conn_pos"], len(chars) - 2)    # the text may be shorter
-position = st.slider("Output position (predicts the character after it)", 0, len(chars) - 2, key="conn_pos")
+position = field_widget(F["conn_pos"], limits=(0, len(chars) - 2))
 with model.lock:
     magnitude, target = connectivity(model.net, ids, position)
 scored = model.task.decode([target])
-log_scale = st.toggle("Logarithmic colour scale (3 decades)", key="conn_log",
-                      help="The gradient falls off fast; on a log scale the faint reach further back stays visible.")
+log_scale = field_widget(F["conn_log"])
 shown = log_relative(magnitude) if log_scale else magnitude
 top = float(magnitude.max())
 st.markdown(make_scale_html(False, top, "‖∂ log p / ∂ eₜ‖:",

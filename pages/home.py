@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground.figures.topology import describe_topology, make_topology_svg
-from playground.lessons.gallery import GALLERY, TOPOLOGIES
+from playground.gallery import GALLERY, TOPOLOGIES
 from playground.ui.text import page_text
 from playground.ui.page_files import page_file
 

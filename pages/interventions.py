@@ -15,7 +15,7 @@ from playground.config import RunConfig
 from playground.page_state import INTERVENTIONS
 from playground.ui.teaching import train_here_ui
 from playground.ui.text import page_text
-from playground.ui.train_panels import chart, explain
+from playground.ui.widgets import chart, explain, field_widget
 from playground.ui.url_state import page_settings_ui
 from playground.ui.keys import LIVE_RUN
 from playground.ui.page_files import page_file
@@ -32,7 +32,7 @@ if run is None:
     st.info("There is no trained model in this session yet. Train one on the Train page (any task), "
             "then come back — or train the default LSTM on the adding problem here.", icon=":material/info:")
     st.page_link(page_file("train"), label="Open the Train page", icon=":material/play_arrow:")
-    seconds = st.slider("Seconds of training", F["iv_seconds"].low, F["iv_seconds"].high, key="iv_seconds")
+    seconds = field_widget(F["iv_seconds"])
     if st.button("Train an LSTM on the adding problem here", icon=":material/model_training:", key="iv_train"):
         if train_here_ui(RunConfig(), seconds, LIVE_RUN) is not None:
             st.rerun()                                   # a refusal's line stays on the page
@@ -56,13 +56,11 @@ with c[0]:
             clamp[gate] = value
 with c[1]:
     st.markdown("**Silence hidden units**")
-    units_text = st.text_input(f"Units to set to 0 (0–{run.config.hidden - 1}, e.g. 3, 5-7)",
-                               key="iv_units", max_chars=int(F["iv_units"].high), help="h_t (and c_t) of these units of the last layer are 0 at every step")
+    units_text = field_widget(F["iv_units"], label_values={"last": run.config.hidden - 1})
 with c[2]:
     st.markdown("**Scale the recurrent matrix**")
     if architecture(arch).has_recurrent_matrix:
-        scale = st.slider("W_hh × factor (every layer)", F["iv_scale"].low, F["iv_scale"].high,
-                          step=F["iv_scale"].step, key="iv_scale")
+        scale = field_widget(F["iv_scale"])
     else:
         scale = 1.0
         st.caption(f"The {ARCH_LABELS[arch]} has no recurrent matrix W_hh to scale.")

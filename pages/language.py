@@ -10,10 +10,11 @@ from playground.figures.text import make_scale_html, make_text_html
 from playground.engine.run_summary import shown
 from playground.lessons.language import (forced_and_free, read_text, sample_seeded, small_charlm_config, top_k,
                                          unit_ranking, validation_excerpt)
-from playground.page_state import AUTOSTART, LANGUAGE
+from playground.links import CHAR_MODEL
+from playground.page_state import LANGUAGE
 from playground.ui.teaching import session_char_model, train_here_ui
 from playground.ui.text import page_text
-from playground.ui.train_panels import explain
+from playground.ui.widgets import explain, field_widget
 from playground.ui.url_state import page_settings_ui
 from playground.ui.keys import LANGUAGE_RUN
 from playground.ui.page_files import page_file
@@ -30,15 +31,13 @@ if model is None:
     st.info("No character-level model in this session yet: train a small one here, or a bigger one live "
             "on the Train page (then come back).", icon=":material/info:")
     c = st.columns([1, 2, 2])
-    arch = c[0].segmented_control("Architecture", F["lang_arch"].choices, key="lang_arch",
-                                  format_func=ARCH_LABELS.get, required=True)
-    seconds = c[1].slider("Seconds of training", F["lang_seconds"].low, F["lang_seconds"].high, key="lang_seconds")
+    arch = field_widget(F["lang_arch"], c[0], format_func=ARCH_LABELS.get)
+    seconds = field_widget(F["lang_seconds"], c[1])
     if c[2].button("Train a small model here", icon=":material/model_training:", key="lang_train", type="primary"):
         if train_here_ui(small_charlm_config(arch), seconds, LANGUAGE_RUN) is not None:
             st.rerun()                                   # a refusal's line stays on the page
-    st.page_link(page_file("train"), label="Train an LSTM (H = 128) live on the Train page",
-                 icon=":material/play_arrow:",
-                 query_params={"task": "charlm", "arch": "lstm", "hidden": "128", **AUTOSTART})
+    st.page_link(page_file(CHAR_MODEL.page), label=f"Train {CHAR_MODEL.title} live on the Train page",
+                 icon=":material/play_arrow:", query_params=CHAR_MODEL.query(autostart=True))
     st.stop()
 
 net, task = model.net, model.task
@@ -60,8 +59,7 @@ c = st.columns([1.2, 1, 3])
 kinds = ["h", "c"] if reading.cell is not None else ["h"]
 if st.session_state["lang_kind"] not in kinds:             # a link's c_t, and a model without a cell state
     st.session_state["lang_kind"] = "h"
-kind = c[0].segmented_control("State", kinds, key="lang_kind", required=True,
-                              format_func={"h": "hidden h_t", "c": "cell c_t"}.get)
+kind = field_widget(F["lang_kind"], c[0], options=kinds, format_func={"h": "hidden h_t", "c": "cell c_t"}.get)
 states = reading.cell if kind == "c" else reading.hidden
 ranked = unit_ranking(states)
 unit = c[1].number_input(f"Unit (0–{states.shape[1] - 1})", 0, states.shape[1] - 1, int(ranked[0]), key="lang_unit")
@@ -125,12 +123,8 @@ explain("language_forcing")
 
 st.header("Samples", divider="gray")
 c = st.columns([2, 1, 1, 1])
-prime = c[0].text_input("Start with", key="lang_prime", max_chars=int(F["lang_prime"].high))
-temperature = c[1].slider("Temperature", F["lang_temp"].low, F["lang_temp"].high, step=F["lang_temp"].step,
-                          key="lang_temp",
-                          help="Low: safe, repetitive; 1: the model's own distribution; high: adventurous, misspelt")
-length = c[2].slider("Characters", F["lang_len"].low, F["lang_len"].high, step=F["lang_len"].step, key="lang_len")
-seed = c[3].number_input("Seed", F["lang_seed"].low, F["lang_seed"].high, key="lang_seed")
+prime, temperature, length, seed = (field_widget(F[name], column) for name, column in zip(
+    ("lang_prime", "lang_temp", "lang_len", "lang_seed"), c))
 try:
     with model.lock:
         sample = sample_seeded(net, task, prime, length, temperature, int(seed))

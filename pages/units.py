@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from playground.links import CHAR_MODEL
 from playground.ui.text import page_text
-from playground.ui.train_panels import explain
+from playground.ui.widgets import explain
 from playground.ui.unit_search_panels import pattern_ui, ranking_panel, search, silence_panel, unit_data_panel
 from playground.ui.keys import LIVE_RUN
 from playground.ui.page_files import page_file
@@ -15,8 +16,8 @@ run = st.session_state.get(LIVE_RUN)
 if run is None or run.snapshot is None:
     st.info("There is no trained model in this session yet. Train one on the Train page — the character "
             "model finds the most — then come back.", icon=":material/info:")
-    st.page_link(page_file("train"), label="Open the Train page", icon=":material/play_arrow:",
-                 query_params={"arch": "lstm", "task": "charlm", "hidden": "128", "lr": "0.005"})
+    st.page_link(page_file(CHAR_MODEL.page), label="Open the Train page", icon=":material/play_arrow:",
+                 query_params=CHAR_MODEL.query())
     st.stop()
 st.caption(f"Model: {run.config.arch.upper()}, H = {run.config.hidden}, {run.task.title}, weights of step "
            f"{run.step_count:,}; the last recurrent layer's units are searched.")

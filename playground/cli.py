@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_train(args)
         if args.command == "sweep":
             return cmd_sweep(args)
-        from playground.engine.bench import run_bench
+        from playground.bench import run_bench
         return run_bench(parse_seconds(args.seconds))
     except PlaygroundError as err:
         print(f"error: {err}", file=sys.stderr)

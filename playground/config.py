@@ -20,6 +20,11 @@ from playground.tasks import CUSTOM_TASK, TASKS
 
 OPTIMIZERS = ("adam", "sgd")
 
+# How a live setting reaches a running run (``Field.live``): read from the config, or also set in the optimizer.
+READ_EACH_STEP = "read each step"
+OPTIMIZER_GROUP = "optimizer param group"
+LIVE_NOTE = "Takes effect at once, without a reset."    # ends the tooltip of every live setting
+
 # Limits that keep one session from starving the others on a small server.
 MAX_SEQ_LEN = 400
 MAX_HIDDEN = 256
@@ -56,10 +61,13 @@ class Field:
     (the task name). ``default`` and ``step`` serve the tables of the other pages' settings
     (``playground.page_state``); the run settings take their defaults from ``RunConfig``.
 
-    The run settings' sidebar (``playground.ui.controls``) draws each field from its row:
-    ``label``, ``widget`` ('segmented', 'select', 'slider', 'number' or 'radio'), ``step`` and
+    ``playground.ui.widgets.field_widget`` draws each field from its row (the run settings' sidebar
+    and the teaching pages alike): ``label``, ``widget`` (one of ``widgets.WIDGETS``), ``step`` and
     ``format`` of a number, ``tooltip`` (the widget's help), ``group`` ('main', or 'more' for
     the "More settings" box) and ``shown_when`` (a ``ShownWhen``, or None: always drawn).
+
+    ``live`` says how a change reaches a running run without a reset: "" (it needs a fresh model),
+    ``READ_EACH_STEP`` or ``OPTIMIZER_GROUP`` (``playground.live_settings`` reads this column).
     """
 
     name: str
@@ -77,6 +85,7 @@ class Field:
     tooltip: str | None = None
     group: str = "main"
     shown_when: ShownWhen | None = None
+    live: str = ""
 
     @property
     def widget_options(self) -> list:
@@ -103,8 +112,13 @@ def archs_with_memory_gate() -> tuple[str, ...]:
     return tuple(name for name, arch in ARCHITECTURES.items() if arch.memory_gate is not None)
 
 
+def _said_live(field: Field) -> Field:
+    """The row with ``LIVE_NOTE`` ending its tooltip when the setting is live (the column says so once)."""
+    return replace(field, tooltip=" ".join(filter(None, (field.tooltip, LIVE_NOTE)))) if field.live else field
+
+
 # In sidebar order: the main settings, then those under "More settings".
-FIELDS: dict[str, Field] = {f.name: f for f in (
+FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES, label="Architecture", widget="segmented",
           tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory; minGRU and minLSTM "
                   "(Feng et al. 2024) and the linear recurrent unit (Orvieto et al. 2023), trained by a parallel scan"),
@@ -124,10 +138,10 @@ FIELDS: dict[str, Field] = {f.name: f for f in (
           label="Activation (vanilla RNN)", widget="radio",
           shown_when=ShownWhen("arch", archs_with_activation(), or_when_absent=True)),
     Field("lr", "float", "learning rate", 1e-6, 10.0, label="Learning rate", widget="number", step=0.001,
-          format="%.4g", tooltip="Takes effect at once, without a reset."),
+          format="%.4g", live=OPTIMIZER_GROUP),
     Field("clip", "float", "gradient clipping by global norm (0 = off)", 0.0, 1e6,
           label="Gradient clipping (max norm, 0 = off)", widget="number", step=0.5, format="%.3g",
-          tooltip="Rescales the gradient when its global norm exceeds this. Takes effect at once."),
+          tooltip="Rescales the gradient when its global norm exceeds this.", live=READ_EACH_STEP),
     Field("batch", "int", "batch size", 1, MAX_BATCH, label="Batch size", widget="slider", group="more"),
     Field("optimizer", "choice", "optimiser", choices=OPTIMIZERS, label="Optimiser", widget="radio", group="more"),
     Field("init", "choice", "initialisation of the recurrent matrix", choices=INITS,
@@ -165,7 +179,7 @@ class RunConfig:
     radius: float = 1.0         # spectral radius of W_hh when init == "spectral"
     gate_bias: float = 0.0      # added at init to the memory gate's bias (LSTM f, GRU z)
     optimizer: str = "adam"     # adam | sgd
-    lr: float = 0.01            # learning rate (changeable mid-run)
+    lr: float = 0.01            # learning rate
     batch: int = 32             # sequences per training step
     clip: float = 0.0           # max global gradient norm; 0 turns clipping off
     seed: int = 0               # seeds weights, data and probe batch

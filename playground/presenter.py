@@ -1,4 +1,4 @@
-"""Classroom / presenter mode: the URL flags ``present`` and ``hide``, read leniently.
+"""Classroom / presenter mode: the URL flags ``present`` and ``hide`` (``playground.links``), read leniently.
 
     ?present=1                     big text and charts for a projector
     ?present=1&hide=lr,clip,more   ... and the learning rate, clipping and "More settings" hidden
@@ -17,9 +17,7 @@ from typing import Any, Mapping
 import plotly.graph_objects as go
 
 from playground.config import FIELDS
-
-PRESENT, HIDE = "present", "hide"  # the URL flags
-FLAGS = (PRESENT, HIDE)
+from playground.links import HIDE, PRESENT
 FONT_SCALE = 1.5                 # text and chart fonts in presenter mode (ticks 12 px -> 18 px)
 HEIGHT_SCALE = 1.25              # chart heights in presenter mode
 COMPACT_FONT_SCALE = 1.3         # a talk step: notes beside the view, so its charts are narrower ...

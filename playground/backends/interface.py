@@ -10,7 +10,7 @@ a Pause:
     ("run", wanted=True|False)      train continuously, or stop after the current slice
          until=n (optional)         ... but not past step n (the compare page keeps runs level)
     ("step_to", target=n)           train until the step counter reads n (no-op if it does)
-    ("settings", lr=.., clip=..)    change learning rate / clipping without a reset
+    ("settings", name=value, ..)    change live settings (``playground.live_settings``) without a reset
     ("save")                        publish what a saved file needs to resume the run
                                     (``RunView.resume``: weights, optimizer, data stream, history)
 
@@ -101,11 +101,12 @@ def apply_publication(view: RunView, message: dict) -> None:
 class TrainingBackend(Protocol):
     """What trains live runs. Every method returns at once (no training in the caller's thread)."""
 
-    def submit(self, config: RunConfig, task=None, weights: dict[str, np.ndarray] | None = None,
+    def submit(self, config: RunConfig, task, weights: dict[str, np.ndarray] | None = None,
                resume: dict | None = None) -> int:
         """Create a paused run (its first probe is published soon after); returns its id.
 
-        ``task`` is needed only for a task that ``make_task(config)`` cannot rebuild (an upload);
+        ``task`` is the run's task, built once by the caller (``playground.tasks.task_of``); it travels
+        to the trainer only when the trainer cannot rebuild it (an upload): a worker builds its own;
         ``weights`` (a state dict of arrays) replaces the initial weights (an imported model);
         ``resume`` (``LiveRun.resume_state()`` less its weights) continues a saved run.
 

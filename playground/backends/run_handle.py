@@ -28,14 +28,14 @@ from playground.backends.interface import RunView, TrainingBackend
 from playground.backends.parking import ParkedRun, park_state
 from playground.errors import PlaygroundError, TrainerLostError
 from playground.engine.history import history_frame
-from playground.engine.live import STRUCTURAL
-from playground.tasks import make_task
+from playground.live_settings import live_changes
+from playground.tasks import task_of
 from playground.engine.trainer import probe_batch_for
 
 PAUSE_WAIT_S = 5.0         # a Pause returns once the worker stopped (the page then shows the final step)
 STEP_WAIT_S = 30.0         # a Step returns once its update and probe are published
 FIRST_STATE_WAIT_S = 30.0  # a new run's step-0 probe (a fresh worker imports torch first)
-SETTINGS_WAIT_S = 5.0      # a learning-rate or clipping change returns once applied
+SETTINGS_WAIT_S = 5.0      # a change of live settings returns once applied
 SAVE_WAIT_S = 30.0         # a save waits for the worker's current slice and its publication
 
 
@@ -48,7 +48,7 @@ class RunHandle:
         (a ``SessionLedger``), only once the ledger made a place for it (AdmissionError when it cannot)."""
         self.backend = backend
         self.ledger = ledger
-        self.task = task if task is not None else make_task(config)
+        self.task = task_of(config, task)     # built once here, then handed to the backend
         self.lock = threading.Lock()           # guards the local copy of the network
         self._guard = threading.RLock()        # parking and restoring exclude each other and every read
         self._parked: ParkedRun | None = None
@@ -59,7 +59,7 @@ class RunHandle:
         if ledger is not None:
             ledger.make_room(self)
         try:
-            self.run_id = backend.submit(config, self.task, weights, resume)  # built once: the backend reuses it
+            self.run_id = backend.submit(config, self.task, weights, resume)
         except BaseException:
             if ledger is not None:
                 ledger.forget(self)
@@ -125,8 +125,7 @@ class RunHandle:
                 raise refused
             return self.run_id
 
-    config = delegated("view.config", "The run's config as its worker has it (learning rate and clipping may "
-                                      "have changed).")
+    config = delegated("view.config", "The run's config as its worker has it (its live settings may have changed).")
     step_count = delegated("view.step", "Training steps done so far.")
 
     @property
@@ -193,12 +192,12 @@ class RunHandle:
         self.backend.wait(self.run_id, seq, STEP_WAIT_S)
 
     def apply_live_settings(self, config: RunConfig) -> None:
-        """Take learning rate and clipping from ``config`` without a reset; returns once the
-        worker applied them, so the page that changed them shows them in the run's config."""
-        current = self.config
-        if (config.lr, config.clip) != (current.lr, current.clip):
+        """Take the live settings (``playground.live_settings``) from ``config`` without a reset; returns
+        once the worker applied them, so the page that changed them shows them in the run's config."""
+        changes = live_changes(self.config, config)
+        if changes:
             try:
-                seq = self.backend.command(self._live_id(), "settings", lr=config.lr, clip=config.clip)
+                seq = self.backend.command(self._live_id(), "settings", **changes)
             except TrainerLostError:
                 return                                # the page shows the run's error already
             self.backend.wait(self.run_id, seq, SETTINGS_WAIT_S)
@@ -213,10 +212,6 @@ class RunHandle:
         if resume is None:
             raise TrainerLostError("the trainer did not hand over this run's state in time; try again")
         return resume
-
-    def needs_reset(self, config: RunConfig) -> bool:
-        """True when ``config`` differs in a field that needs a fresh network."""
-        return any(getattr(config, k) != getattr(self.config, k) for k in STRUCTURAL)
 
     def close(self) -> None:
         """Free the run in its worker (a parked run lets go of its saved state) and leave the ledger."""

@@ -37,7 +37,7 @@ import torch
 from playground.errors import PlaygroundError
 from playground.engine.live import MAX_STEPS_PER_TICK, LiveRun
 from playground.backends.parking import RECORDS_KEY
-from playground.tasks import make_task
+from playground.tasks import task_of
 
 QUANTUM_S = 0.05          # training per slice given to one run before the next run's turn
 CHECK_EVERY_S = 0.01      # within a slice, the worker looks for a new command this often (a Pause lands promptly)
@@ -112,7 +112,7 @@ class Worker:
             resume = dict(resume)
             records = resume.pop(RECORDS_KEY)
         try:
-            run = LiveRun(config, task if task is not None else make_task(config), weights, resume)
+            run = LiveRun(config, task_of(config, task), weights, resume)     # the upload, or built here once
         except (PlaygroundError, ValueError, RuntimeError, MemoryError) as err:
             self.send({"run": run_id, "acked": 0, "error": f"Cannot build this run: {err}", "running": False,
                        "step": 0})
@@ -144,10 +144,7 @@ class Worker:
         elif name == "save":
             pass                                              # the publication that follows carries it
         elif name == "settings":
-            if "lr" in args and args["lr"] != run.config.lr:
-                run.trainer.set_lr(float(args["lr"]))
-            if "clip" in args and args["clip"] != run.config.clip:
-                run.trainer.set_clip(float(args["clip"]))
+            run.trainer.apply_live(args)                      # the live settings that changed, by name
         else:
             run.error = f"unknown command {name!r}"
 

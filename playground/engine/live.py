@@ -19,6 +19,7 @@ import torch
 from playground.config import RunConfig
 from playground.delegation import delegated
 from playground.errors import DivergenceError
+from playground.live_settings import live_changes
 from playground.engine.history import History, history_frame
 from playground.engine.probe import Snapshot, probe
 from playground.tasks.base import Task
@@ -27,10 +28,6 @@ from playground.engine.trainer import Trainer
 MAX_RECORDS = 120          # records kept for replay; thinned by half when full
 MAX_STEPS_PER_TICK = 500   # a tick never takes more than this many updates
 VALIDATE_EVERY_S = 1.0     # a tick validates when this long has passed since the last validation
-
-
-STRUCTURAL = ("arch", "task", "seq_len", "lag", "tbptt", "hidden", "layers", "activation",
-              "init", "radius", "optimizer", "batch", "seed")
 
 
 @dataclass
@@ -82,7 +79,7 @@ class LiveRun:
         else:
             self.record_probe()
 
-    config = delegated("trainer.config", "The trainer's current config (lr and clip may have changed mid-run).")
+    config = delegated("trainer.config", "The trainer's current config (its live settings may have changed mid-run).")
     task = delegated("trainer.task", "The run's task.")
     net = delegated("trainer.net", "The network being trained (guard reads with ``lock``).")
     last_val = delegated("trainer.last_val", "The latest validation metric.")
@@ -117,17 +114,10 @@ class LiveRun:
         """Updates done so far."""
         return self.trainer.step_count
 
-    def needs_reset(self, config: RunConfig) -> bool:
-        """True when ``config`` differs in a field that needs a fresh network."""
-        return any(getattr(config, k) != getattr(self.config, k) for k in STRUCTURAL)
-
     def apply_live_settings(self, config: RunConfig) -> None:
-        """Take learning rate and clipping from ``config`` without resetting."""
+        """Take the live settings (``playground.live_settings``) from ``config`` without a reset."""
         with self.lock:
-            if config.lr != self.config.lr:
-                self.trainer.set_lr(config.lr)
-            if config.clip != self.config.clip:
-                self.trainer.set_clip(config.clip)
+            self.trainer.apply_live(live_changes(self.config, config))
 
     def tick(self, budget_s: float = 0.15, max_steps: int = MAX_STEPS_PER_TICK, validate: bool = False,
              record: bool = True) -> int:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any, Mapping
 
 import pandas as pd
 import torch
 
 from models.network import SequenceNet, build_network
-from playground.config import RunConfig, validate
+from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, validate
 from playground.engine.truncation import make_feed, truncation
-from playground.errors import DivergenceError
-from playground.tasks import make_task
+from playground.errors import ConfigError, DivergenceError
+from playground.tasks import task_of
 from playground.tasks.base import Task
 
 VAL_EVERY = 100     # steps between validations (also done on demand)
@@ -55,7 +56,7 @@ class Trainer:
     def __init__(self, config: RunConfig, task: Task | None = None,
                  val_every: int = VAL_EVERY, val_batch: int = VAL_BATCH):
         self.config = validate(config) if task is None else config
-        self.task = task or make_task(config)
+        self.task = task_of(config, task)
         seed = config.seed
         self.net: SequenceNet = build_network(config, self.task, torch.Generator().manual_seed(seed))
         self.data_gen = torch.Generator().manual_seed(seed + 1)
@@ -72,16 +73,22 @@ class Trainer:
         self.history: list[dict] = []
         self.last_val: float | None = None
 
-    # --- knobs that change mid-run ---------------------------------------------------
-    def set_lr(self, lr: float) -> None:
-        """Change the learning rate without a reset (as TensorFlow Playground does)."""
-        self.config = self.config.replace(lr=lr)
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
+    # --- settings that change mid-run ------------------------------------------------
+    def apply_live(self, changes: Mapping[str, Any]) -> None:
+        """Take new values of live settings without a reset (as TensorFlow Playground does).
 
-    def set_clip(self, clip: float) -> None:
-        """Change gradient clipping (0 = off) without a reset."""
-        self.config = self.config.replace(clip=clip)
+        How each reaches the training comes from its row's ``live`` column: every setting is read
+        from ``config`` at each step, and an ``OPTIMIZER_GROUP`` one is also set, under its name,
+        in each of the optimizer's param groups. A structural setting raises ConfigError.
+        """
+        fixed = [name for name in changes if name not in FIELDS or not FIELDS[name].live]
+        if fixed:
+            raise ConfigError(f"{', '.join(fixed)} cannot change without a reset")
+        self.config = self.config.replace(**changes)
+        for name in changes:
+            if FIELDS[name].live == OPTIMIZER_GROUP:
+                for group in self.optimizer.param_groups:
+                    group[name] = getattr(self.config, name)
 
     # --- saving and resuming --------------------------------------------------------------
     def training_state(self) -> dict:

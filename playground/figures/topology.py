@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 
 from playground.figures.style import OKABE_ITO
-from playground.lessons.gallery import Topology
 
 BOX = 26          # side of one box, px
 COL = 44          # horizontal distance between timesteps, px
@@ -37,8 +36,12 @@ def _arrow(x1: float, y1: float, x2: float, y2: float) -> str:
     )
 
 
-def describe_topology(topology: Topology) -> str:
-    """A text alternative for the diagram: which steps take an input and give an output."""
+def describe_topology(topology) -> str:
+    """A text alternative for the diagram: which steps take an input and give an output.
+
+    ``topology``: anything with a ``name``, ``steps`` and the ``inputs`` and ``outputs`` columns
+    (the home page's ``playground.gallery.Topology``; this module sits below it and imports none).
+    """
     n = topology.steps
     return (
         f"{topology.name}: {n} timestep{'s' if n > 1 else ''}, "
@@ -47,7 +50,7 @@ def describe_topology(topology: Topology) -> str:
     )
 
 
-def make_topology_svg(topology: Topology) -> str:
+def make_topology_svg(topology) -> str:
     """Return a self-contained SVG string of ``topology`` (x boxes, chained h cells, y boxes)."""
     width = 2 * PAD + BOX + COL * (topology.steps - 1)
     height = 2 * PAD + BOX + 2 * ROW

@@ -4,7 +4,7 @@ Claims sit beside their text, each a line of ``playground.lessons.expectation``'
 
 - a deck step's ``claims = [...]`` (``playground/lessons/decks/*.toml``): about the step's run
   settings, with its clamped gates on an interventions step;
-- a home card's ``claims`` (``playground.lessons.gallery``): about the card's run settings, each
+- a home card's ``claims`` (``playground.gallery``): about the card's run settings, each
   with its own overrides (e.g. one architecture of a comparison);
 - a sweep preset's ``claims`` (``playground.sweeps.grid.PRESETS``): about one trial of its grid;
 - a page text's claims, in ``pages/text/claims.toml`` (the text's name, the run settings, the lines),
@@ -76,7 +76,7 @@ def deck_claims() -> list[Claim]:
 
 def gallery_claims() -> list[Claim]:
     """The claims of the home page's cards (a sweep card's are its preset's)."""
-    from playground.lessons.gallery import GALLERY
+    from playground.gallery import GALLERY
 
     claims = []
     for card in GALLERY:

@@ -37,7 +37,7 @@ from playground.config import FIELDS, RunConfig, clipped, from_mapping
 from playground.lessons.expectation import claim_lines
 from playground.errors import ConfigError, PlaygroundError
 from playground.strict_numbers import whole_number
-from playground.tasks import CUSTOM_TASK, make_task
+from playground.tasks import CUSTOM_TASK, check_task
 
 MAX_BYTES = 32_000            # a deck file; ten steps of notes take about 4 kB
 MAX_STEPS = 40
@@ -171,7 +171,7 @@ def _settings(table: Any, base: RunConfig, where: str) -> RunConfig:
         raise DeckError(f"{where}: a deck cannot train on uploaded data (task = \"{CUSTOM_TASK}\")")
     try:
         config = from_mapping(table, base)
-        make_task(config)                    # combinations (a lag longer than the sequence, ...)
+        check_task(config)                   # combinations (a lag longer than the sequence, ...)
     except ConfigError as err:
         raise DeckError(f"{where}: {err}") from None
     return config

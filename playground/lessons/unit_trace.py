@@ -29,6 +29,7 @@ from models import GRUCell, LSTMCell, RNNCell
 from models.architectures import SIGMOID_GATES, OfArchitecture
 from models.network import SequenceNet
 from playground.errors import ConfigError
+from playground.links import UNIT_PARAMS
 from playground.strict_numbers import whole_number
 from playground.tasks.base import Batch, Task
 
@@ -231,7 +232,8 @@ def parse_unit_query(params: Mapping[str, Any], limits: UnitRef) -> tuple[UnitRe
     """A UnitRef from URL values ``seq``, ``layer``, ``t`` (1-based) and ``unit``, each clamped to
     ``limits`` (the counts: sequences, layers, timesteps, units); a note per unusable value."""
     values, notes = {}, []
-    for name, offset in (("seq", 0), ("layer", 0), ("t", 1), ("unit", 0)):
+    for name in UNIT_PARAMS:
+        offset = 1 if name == "t" else 0
         high = getattr(limits, name)
         raw = params.get(name)
         if isinstance(raw, (list, tuple)):

@@ -93,8 +93,21 @@ class SweepRun:
         return copy
 
     def cancel(self) -> None:
-        """Stop: queued trials are never started, running ones are cancelled."""
-        self._cancel.set()
+        """Stop: queued trials are never started, running ones are cancelled.
+
+        The progress says so at once (finished, "Cancelled."), whatever Ray takes to stop the
+        trials in flight; the sweep's thread gives back their CPUs as it ends.
+        """
+        with self._lock:
+            if self._progress.finished:
+                return
+            self._cancel.set()
+            progress = self._progress
+            progress.cancelled += progress.running + progress.queued
+            progress.running = progress.queued = 0
+            progress.note = "Cancelled."
+            progress.elapsed = time.monotonic() - self._start
+            progress.finished = True
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait until the sweep finished or was cancelled; True when it has."""
@@ -130,19 +143,21 @@ class SweepRun:
                     index, config = in_flight.pop(ref)
                     _give_trial_slots(1)
                     self._collect(ref, index, config)
-            self._count(running=len(in_flight), queued=len(pending))
             if self._cancel.is_set():
                 for ref in in_flight:
-                    ray.cancel(ref)
-                self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight),
-                            note="Cancelled.")
+                    ray.cancel(ref, force=True)     # a trial keeps nothing worth a graceful stop: free its CPU now
+            else:
+                self._count(running=len(in_flight), queued=len(pending))
         except Exception as err:  # noqa: BLE001 — a lost cluster ends the sweep with a message, not a dead thread
             detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
-            self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight), note=f"The sweep stopped: {detail}")
+            if not self._cancel.is_set():
+                self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight),
+                            note=f"The sweep stopped: {detail}")
         finally:
             _give_trial_slots(len(in_flight))
             with self._lock:
-                self._progress.elapsed = time.monotonic() - self._start
+                if not self._progress.finished:
+                    self._progress.elapsed = time.monotonic() - self._start
                 self._progress.finished = True
             if self.admitted:
                 _end_admission()
@@ -164,12 +179,16 @@ class SweepRun:
             detail = str(err).strip().splitlines()[-1][:200] if str(err).strip() else type(err).__name__
             result = TrialResult(index, config.to_dict(), error=detail)
         with self._lock:
+            if self._progress.finished:           # cancelled meanwhile: counted as cancelled already
+                return
             self._progress.results.append(result)
             self._progress.done += 1
             self._progress.failed += result.error is not None
 
     def _count(self, **counts) -> None:
         with self._lock:
+            if self._progress.finished:           # cancelled: the counts were settled by cancel()
+                return
             for key, value in counts.items():
                 setattr(self._progress, key, value)
 

@@ -8,7 +8,7 @@ masked subset (``Batch.mask``), encoder-decoder tasks read only the decoding ste
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Mapping, Protocol
 
 import torch
 import torch.nn.functional as F
@@ -64,6 +64,8 @@ class Task:
         defaults (class): suggested RunConfig settings for this task, e.g. {"seq_len": 8}.
         streams (class): True when the task can also be read as one long stream in consecutive
             windows (``windows``), so a run may carry h from window to window (truncated BPTT).
+        mark_channel (class): the input feature that marks the steps that matter (e.g. the adding
+            problem's two numbers), or None; the unit search offers "between marks" with one.
 
     Subclasses implement ``sample`` and ``compute_baseline``; ``baseline`` caches the latter.
     Only ``seq_len`` (and a task's own settings such as ``lag``) are constructor arguments.
@@ -72,6 +74,7 @@ class Task:
     explain: ClassVar[str] = ""
     defaults: ClassVar[dict] = {}
     streams: ClassVar[bool] = False
+    mark_channel: ClassVar[int | None] = None
 
     seq_len: int = 50
     # What a task is, declared once per task class as plain class attributes (only those
@@ -85,6 +88,14 @@ class Task:
     loss_kind = "mse"
     metric_name = "MSE"
     higher_is_better = False
+
+    @classmethod
+    def check(cls, settings: Mapping[str, Any]) -> None:
+        """Raise ConfigError when the constructor ``settings`` cannot make this task; builds no data.
+
+        A task with a rule on its settings (a lag shorter than the sequence) states it here and
+        calls it from ``__post_init__``, so validating a config and building its task agree.
+        """
 
     @property
     def many_to_one(self) -> bool:

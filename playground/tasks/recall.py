@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 import torch
 
@@ -62,9 +63,15 @@ class CopyTask(SymbolTask):
                "symbols. Accuracy above 1/8 is memory; watch the GRU update gate hold on.")
     defaults = {"seq_len": 30, "lag": 10}
 
+    @classmethod
+    def check(cls, settings: Mapping[str, Any]) -> None:
+        """The lag must fall inside the sequence."""
+        seq_len, lag = settings["seq_len"], settings["lag"]
+        if not 1 <= lag < seq_len:
+            raise ConfigError(f"copy needs 1 <= lag < seq_len (got lag={lag}, seq_len={seq_len})")
+
     def __post_init__(self) -> None:
-        if not 1 <= self.lag < self.seq_len:
-            raise ConfigError(f"copy needs 1 <= lag < seq_len (got lag={self.lag}, seq_len={self.seq_len})")
+        self.check({"seq_len": self.seq_len, "lag": self.lag})
 
     def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
         """Uniform symbols; y shifted right by ``lag``; mask t >= lag."""
@@ -105,10 +112,15 @@ class ReverseTask(SymbolTask):
                "state at GO. Accuracy falls first on the symbols read earliest.")
     defaults = {"seq_len": 8}
 
-    def __post_init__(self) -> None:
-        if not 1 <= self.seq_len <= MAX_REVERSE_LEN:
+    @classmethod
+    def check(cls, settings: Mapping[str, Any]) -> None:
+        """The sequence, read and then written back, must fit the longest run the task allows."""
+        if not 1 <= settings["seq_len"] <= MAX_REVERSE_LEN:
             raise ConfigError(f"reverse runs 2*seq_len+1 steps, so seq_len must be between 1 and "
-                              f"{MAX_REVERSE_LEN} (got {self.seq_len})")
+                              f"{MAX_REVERSE_LEN} (got {settings['seq_len']})")
+
+    def __post_init__(self) -> None:
+        self.check({"seq_len": self.seq_len})
 
     @property
     def steps(self) -> int:

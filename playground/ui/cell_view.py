@@ -13,7 +13,7 @@ import streamlit as st
 from models.architectures import architecture
 from playground.lessons.cell_backward import CellGrads, backward_trace
 from playground.lessons.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_parts
-from playground.lessons.cell_trace import MAX_STEPS, PRESETS, CellSpec, CellTrace, forward_trace, parse_sequence, parse_targets
+from playground.lessons.cell_trace import PRESETS, CellSpec, CellTrace, forward_trace, parse_sequence, parse_targets
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
 from playground.figures.unrolled import describe_unrolled, make_unrolled_figure
@@ -21,6 +21,7 @@ from playground.page_state import CELL as F
 from playground.ui.frame import presenter_figure
 from playground.ui.text import page_text
 from playground.ui.url_state import page_settings_ui
+from playground.ui.widgets import field_widget
 
 STEP_KEY = "cell_t"
 WEIGHT_LABELS = {"W_hh": "W_hh (recurrent)", "W_ih": "W_ih (input)", "b_hh": "b_hh", "b_ih": "b_ih",
@@ -43,22 +44,15 @@ def cell_settings_ui() -> tuple[CellSpec, np.ndarray, np.ndarray | None, bool] |
         st.warning(note, icon=":material/link_off:")
     with st.sidebar:
         st.subheader("The tiny network")
-        arch = st.selectbox("Architecture", F["cell_arch"].choices, format_func=ARCH_LABELS.get, key="cell_arch")
+        arch = field_widget(F["cell_arch"], format_func=ARCH_LABELS.get)
         activation = "tanh"
         if architecture(arch).takes_activation:
-            activation = st.selectbox("Non-linearity φ", F["cell_act"].choices, key="cell_act")
-        hidden = st.slider("Hidden size H", F["cell_hidden"].low, F["cell_hidden"].high, key="cell_hidden")
-        input_size = st.radio("Input size I", F["cell_input"].options, horizontal=True, key="cell_input")
-        seed = st.number_input("Seed (weights)", F["cell_seed"].low, F["cell_seed"].high, step=1, key="cell_seed")
+            activation = field_widget(F["cell_act"])
+        hidden, input_size, seed = (field_widget(F[name]) for name in ("cell_hidden", "cell_input", "cell_seed"))
         st.subheader("The sequence")
         st.selectbox("Presets", list(PRESETS), index=None, placeholder="pick an example…", key="cell_preset",
                      on_change=_apply_preset)
-        text = st.text_input("Input x₁ … x_T", key="cell_seq", max_chars=int(F["cell_seq"].high),
-                             help=f"Up to {MAX_STEPS} numbers separated by commas. With 2 inputs per step, "
-                                  "separate steps with ';', e.g. 1, 0; 0, 1")
-        target_text = st.text_input("Target d₁ … d_T (blank: running sum of x)", key="cell_target",
-                                    max_chars=int(F["cell_target"].high))
-        last_only = st.checkbox("Score only the last step (many-to-one)", key="cell_last")
+        text, target_text, last_only = (field_widget(F[name]) for name in ("cell_seq", "cell_target", "cell_last"))
     try:
         spec = CellSpec(arch, int(hidden), int(input_size), activation, int(seed))
         x = parse_sequence(text, spec.input_size)
@@ -89,7 +83,7 @@ def timestep_ui(T: int) -> int:
     nxt.button("Next ▶", key="cell_next", on_click=_shift, args=(1, T), disabled=st.session_state[STEP_KEY] >= T,
                width="stretch")
     if T > 1:
-        slider.select_slider("Timestep t", options=list(range(1, T + 1)), key=STEP_KEY)
+        field_widget(F[STEP_KEY], slider, options=list(range(1, T + 1)))
     else:
         slider.caption("Timestep t = 1 (the sequence has one step)")
     return st.session_state[STEP_KEY] - 1
@@ -97,8 +91,8 @@ def timestep_ui(T: int) -> int:
 
 def mode_ui() -> str:
     """Forward (values) or backward (gradients)."""
-    return st.radio("Show", F["cell_mode"].choices, horizontal=True, key="cell_mode", label_visibility="collapsed",
-                    format_func={"forward": "Forward: values", "backward": "Backward: gradients"}.get)
+    return field_widget(F["cell_mode"], label_visibility="collapsed",
+                        format_func={"forward": "Forward: values", "backward": "Backward: gradients"}.get)
 
 
 def diagram_panel(trace: CellTrace, grads: CellGrads, t: int, mode: str) -> None:
@@ -138,8 +132,7 @@ def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
     st.subheader(f"Step t = {t + 1}: where the gradient comes from")
     _latex_list(backward_equations(trace, grads, t))
     st.subheader("Weight gradients accumulated so far (BPTT runs from T down to t)")
-    name = st.radio("Weight", F["cell_weight"].choices, format_func=WEIGHT_LABELS.get, horizontal=True,
-                    key="cell_weight")
+    name = field_widget(F["cell_weight"], format_func=WEIGHT_LABELS.get)
     step, total = weight_gradient_parts(trace, grads, t, name)
     left, right = st.columns(2)
     left.markdown(f"**This step's contribution (step {t + 1})**")
@@ -150,8 +143,3 @@ def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
                f"({', '.join(architecture(trace.spec.arch).blocks)}), "
                "separated by rules. At t = 1 the sum is the full gradient autograd would give.")
 
-
-def explain(name: str, label: str = "How to read this") -> None:
-    """A collapsed box with the markdown of pages/text/<name>.md."""
-    with st.expander(label, expanded=False, icon=":material/help:"):
-        st.markdown(page_text(name))

@@ -11,14 +11,18 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.figures.style import ARCH_LABELS
-from playground.lessons.comparison import COMPARED, MAX_COMPARED, compare_configs, level_cap
+from playground.backends.ledger import MAX_LIVE_RUNS
+from playground.lessons.comparison import COMPARED, compare_configs, level_cap
 from models.architectures import ARCH_NAMES
 from playground.config import RunConfig
 from playground.errors import PlaygroundError
+from playground.live_settings import needs_reset
 from playground.ui.frame import button_hint
-from playground.ui.live_session import replace_run, run_transaction, start_pause_button
+from playground.ui.live_session import replace_run, run_transaction
+from playground.ui.presses import start_pause_control
 
 KEY_PREFIX = "compare_"
+MAX_COMPARED = MAX_LIVE_RUNS - 1    # a session's live runs, less the Train page's one
 LEAD_SECONDS = 1.5          # how far ahead of the slowest run the cap is set (seconds of its training)
 
 
@@ -45,17 +49,17 @@ def get_compare_runs(config: RunConfig, archs=COMPARED) -> dict | None:
     """The runs of ``archs`` for ``config`` (arch ignored); rebuilt together when a structural setting
     or the set of architectures changed (the runs of architectures no longer picked are closed).
 
-    Learning rate and clipping are applied to running models without a reset. Returns
+    Live settings (``playground.live_settings``) are applied to running models without a reset. Returns
     None (after showing the reason) when a run cannot be built.
     """
     try:
-        configs = compare_configs(config, archs)
+        configs = compare_configs(config, archs, MAX_COMPARED)
     except PlaygroundError as err:
         st.error(f"Cannot build these runs: {err}", icon=":material/error:")
         return None
     held = {arch: st.session_state[run_key(arch)] for arch in ARCH_NAMES if st.session_state.get(run_key(arch))}
     old = {arch: held.get(arch) for arch in configs}
-    if set(held) == set(configs) and all(not run.needs_reset(configs[arch]) for arch, run in held.items()):
+    if set(held) == set(configs) and all(not needs_reset(run.config, configs[arch]) for arch, run in held.items()):
         for arch, run in old.items():
             run.apply_live_settings(configs[arch])
         return old
@@ -94,8 +98,12 @@ def keep_level(runs: dict) -> None:
         set_running(running, True)
 
 
-def step_all(runs: dict, target: int) -> None:
-    """Every run to step ``target`` (one update from the step shown)."""
+def step_all(runs: dict) -> None:
+    """Every run one update past the furthest step count now (they are level while paused);
+    nothing while they train."""
+    if any(run.running for run in runs.values()):
+        return
+    target = max(run.step_count for run in runs.values()) + 1
     try:
         for run in runs.values():
             run.step_to(target)
@@ -115,14 +123,17 @@ def reset_all(runs: dict) -> None:
 
 
 def compare_controls_ui(runs: dict) -> None:
-    """Start/Pause, Step and Reset for the compared runs together (keyboard-focusable buttons)."""
+    """Start/Pause, Step and Reset for the compared runs together (keyboard-focusable buttons).
+
+    Start and Pause each ask for their state (``playground.ui.presses``); Step steps from the count
+    when the press arrives, so no press depends on when the page was drawn.
+    """
     running = any(run.running for run in runs.values())
     cols = st.columns([1, 1, 1, 4])
-    start_pause_button(cols[0], running, "compare_run", lambda: set_running(runs, not running))
-    target = max(run.step_count for run in runs.values()) + 1
+    start_pause_control(cols[0], running, "compare", lambda wanted: set_running(runs, wanted))
     cols[1].button("Step", icon=":material/skip_next:", key="compare_step", width="stretch",
                    help=button_hint("One training update for each compared model, then redraw"), disabled=running,
-                   on_click=lambda: step_all(runs, target))
+                   on_click=lambda: step_all(runs))
     cols[2].button("Reset", icon=":material/restart_alt:", key="compare_reset", width="stretch",
                    help=button_hint("New weights from the seed for every compared model; histories cleared"),
                    on_click=lambda: reset_all(runs))

@@ -8,17 +8,16 @@ back to its default with a visible note.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import streamlit as st
 
-from playground.config import CUSTOM_TASK, FIELDS, Field, RunConfig, from_query
+from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_query
 from playground.errors import ConfigError
 from playground.figures.style import ARCH_LABELS
 from playground.tasks import TASKS
 from playground.ui.frame import current_presenter
 from playground.ui.keys import LAST_VALID_CONFIG, UPLOADED_TASK, URL_NOTES, config_key
 from playground.ui.url_state import incoming_query, remember_query, url_is_news, write_query
+from playground.ui.widgets import field_widget
 
 MORE = tuple(name for name, spec in FIELDS.items() if spec.group == "more")   # under "More settings"
 
@@ -77,34 +76,14 @@ def _task_title(name: str) -> str:
     return task_label(name)
 
 
-@lru_cache(maxsize=None)
 def task_label(name: str) -> str:
-    """The task's human title, with its topology, for the task picker."""
-    task = TASKS[name]()
-    return f"{task.title or name} · {task.topology}"
+    """The task's human title, with its topology, for the task picker (read from its class: no data built)."""
+    cls = TASKS[name]
+    return f"{cls.title or name} · {cls.topology}"
 
 
 # Format functions that need the session (the uploaded task's title) or the display names.
 FORMATS = {"arch": ARCH_LABELS.get, "task": _task_title}
-
-
-def _setting_widget(spec: Field, options: list | None = None) -> None:
-    """Draw one run setting's widget as its row in ``FIELDS`` says (``options`` overrides its choices)."""
-    common = {"key": config_key(spec.name), "persist_state": "session", "help": spec.tooltip}
-    if spec.widget in ("segmented", "select", "radio"):
-        options = options if options is not None else spec.widget_options
-        if spec.name in FORMATS:
-            common["format_func"] = FORMATS[spec.name]
-        if spec.widget == "segmented":
-            st.segmented_control(spec.label, options, required=True, **common)
-        elif spec.widget == "select":
-            st.selectbox(spec.label, options, **common)
-        else:
-            st.radio(spec.label, options, horizontal=True, **common)
-    elif spec.widget == "slider":
-        st.slider(spec.label, spec.low, spec.high, step=spec.step, format=spec.format, **common)
-    else:
-        st.number_input(spec.label, spec.low, spec.high, step=spec.step, format=spec.format, **common)
 
 
 def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
@@ -134,15 +113,16 @@ def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:
                  "more": st.expander("More settings", expanded=False) if shown & set(MORE) else st.container()}
         for name in drawn:
             with boxes[FIELDS[name].group]:
-                _setting_widget(FIELDS[name], options.get(name))
+                field_widget(FIELDS[name], key=config_key(name), options=options.get(name),
+                             format_func=FORMATS.get(name), persist_state="session")
     config = current_config()
     try:
         from playground.config import validate
-        from playground.tasks import make_task
+        from playground.tasks import check_task
 
         validate(config)
         if config.task != CUSTOM_TASK:           # the uploaded task is built by get_run
-            make_task(config)
+            check_task(config)                   # no data built: the run builds its task once
     except ConfigError as err:
         st.sidebar.error(f"{err}. Keeping the last valid settings.")
         return ss.get(LAST_VALID_CONFIG, RunConfig())

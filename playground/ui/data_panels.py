@@ -18,7 +18,7 @@ from playground.config import clipped
 from playground.errors import DataError, PlaygroundError
 from playground.markup import literal
 from playground.figures.data import make_label_counts_figure, make_upload_series_figure, series_summary
-from playground.ui.train_panels import chart
+from playground.ui.widgets import chart
 from playground.ui.upload_guard import admitted
 
 PREVIEW_KEY = "_data_preview"     # (inputs, task) of the last build, so reruns do not rebuild

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.presenter import FLAGS, PRESENT, Presenter, parse_presenter, scale_figure
+from playground.links import PRESENTER_FLAGS
+from playground.presenter import Presenter, parse_presenter, scale_figure
 from playground.ui.keys import PAGE_PRESENTER, PRESENTER
 
 APP_TITLE = "RNN Playground"
@@ -39,7 +40,7 @@ def setup_frame() -> None:
         if presenter.active and st.button("Leave presenter mode", icon=":material/close_fullscreen:",
                                           key="_leave_presenter"):
             st.session_state[PRESENTER] = Presenter()
-            for name in FLAGS:
+            for name in PRESENTER_FLAGS:
                 if name in st.query_params:
                     del st.query_params[name]
             st.rerun()
@@ -105,7 +106,7 @@ def presenter_ui() -> Presenter:
     The flags outlive a page switch: when the URL lost them, they are written back, so the
     address bar always holds a link that reproduces the view.
     """
-    params = {k: st.query_params.get_all(k) for k in FLAGS if k in st.query_params}
+    params = {k: st.query_params.get_all(k) for k in PRESENTER_FLAGS if k in st.query_params}
     if params:
         presenter, notes = parse_presenter(params)
         st.session_state[PRESENTER] = presenter

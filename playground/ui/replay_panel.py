@@ -10,7 +10,7 @@ import streamlit as st
 
 from playground.figures.replay import make_replay_figure, replay_summary
 from playground.figures.style import GATE_TITLES
-from playground.ui.train_panels import chart
+from playground.ui.widgets import chart
 
 
 def replay_panel(run, key: str) -> None:

@@ -19,10 +19,12 @@ from playground.sweeps.grid import MAX_FIELD_CHARS, MAX_SWEEP_STEPS, PRESETS, Sw
 from playground.sweeps.results import memory_curve, results_frame, series_fields, shown_table, url_query
 from playground.sweeps.runner import SweepRun, SweepsBusyError, start_sweep
 from playground.tasks import TASKS
-from playground.page_state import PRESET_PARAM
+from playground.links import PRESET_PARAM
 from playground.ui.live_session import sweep_place
 from playground.ui.page_files import page_file
 from playground.ui.url_state import take_autostart
+from playground.ui.widgets import field_widget
+from playground.ui.presses import state_button
 
 DEFAULT_PRESET = "memory"
 CHOSEN_APART = ("arch", "task")     # the form's own widgets; every other run setting is a text box
@@ -95,8 +97,8 @@ def sweep_form_ui() -> tuple[dict, int] | None:
         cols = st.columns([2, 1, 1])
         archs = cols[0].multiselect("Architectures", ARCH_NAMES, default=defaults.get("arch", DEFAULT_ARCH).split(","),
                                     key="sweep_arch")
-        task = cols[1].selectbox("Task", list(TASKS), index=list(TASKS).index(defaults.get("task", "adding")),
-                                 key="sweep_task")
+        task = field_widget(FIELDS["task"], cols[1], key="sweep_task", options=list(TASKS),
+                            index=list(TASKS).index(defaults.get("task", "adding")))
         steps = cols[2].number_input("Steps per trial", 1, MAX_SWEEP_STEPS, preset.steps, step=100, key="sweep_steps")
         values = {"arch": ",".join(archs), "task": task}
         for k, name in enumerate(GRID_FIELDS):
@@ -153,7 +155,8 @@ def progress_ui(run: SweepRun) -> None:
     if progress.failed:
         st.warning(f"{progress.failed} trial(s) failed; their rows say why.", icon=":material/warning:")
     if not progress.finished:
-        st.button("Cancel", icon=":material/stop:", key="sweep_cancel", on_click=run.cancel)
+        # asks for "cancelled" (idempotent) of the sweep this page drew, wherever the press lands
+        state_button(st, "Cancel", "sweep_cancel", run.cancel, icon=":material/stop:")
 
 
 def results_ui(run: SweepRun) -> None:

@@ -16,7 +16,7 @@ from playground.config import RunConfig
 from playground.lessons.deck import Deck, DeckError, Step, builtin_decks, load_builtin, parse_deck, step_index
 from playground.errors import PlaygroundError
 from playground.backends.run_handle import RunHandle
-from playground.page_state import DECK_PARAM, STEP_PARAM
+from playground.links import DECK_PARAM, STEP_PARAM
 from playground.ui.live_session import run_transaction, set_running
 
 DECK_KEY = "talk_deck"            # (name, Deck) being played; name is "" for an uploaded deck

@@ -18,16 +18,17 @@ from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
 from playground.lessons.unit_latex import backward_equations, forward_equations
 from playground.lessons.unit_trace import UnitRef, parse_unit_query, unit_step
+from playground.links import SOURCE_PARAM, UNIT_PARAMS, unit_link
 from playground.ui.page_files import page_file
 
 SOURCES = {"tiny": "A tiny network (every number)", "model": "Your trained model (one unit)"}
-KEYS = {"seq": "unit_seq", "layer": "unit_layer", "t": "unit_t", "unit": "unit_k"}
+KEYS = dict(zip(UNIT_PARAMS, ("unit_seq", "unit_layer", "unit_t", "unit_k")))   # URL name -> widget key
 URL_SEEN = "_unit_url"
 JUMP_KEY = "unit_jump"
 
 
 def _url_params() -> dict:
-    return {name: st.query_params.get(name) for name in ("source", *KEYS) if name in st.query_params}
+    return {name: st.query_params.get(name) for name in (SOURCE_PARAM, *KEYS) if name in st.query_params}
 
 
 def source_ui() -> str:
@@ -38,8 +39,8 @@ def source_ui() -> str:
     """
     params = _url_params()
     news = params != st.session_state.get(URL_SEEN)
-    if params.get("source") in SOURCES and news:
-        st.session_state["cell_source"] = params["source"]
+    if params.get(SOURCE_PARAM) in SOURCES and news:
+        st.session_state["cell_source"] = params[SOURCE_PARAM]
     st.session_state.setdefault("cell_source", "tiny")
     choice = st.segmented_control("Network", list(SOURCES), format_func=SOURCES.get, key="cell_source",
                                   required=True, label_visibility="collapsed") or "tiny"
@@ -52,8 +53,8 @@ def source_ui() -> str:
 def source_notes(params: dict, choice: str) -> list[str]:
     """Notes on the link's ``source`` and unit values that the view ``choice`` does not use."""
     notes = []
-    if "source" in params and params["source"] not in SOURCES:
-        notes.append(f"Ignored URL parameter source: choose {' or '.join(SOURCES)}.")
+    if SOURCE_PARAM in params and params[SOURCE_PARAM] not in SOURCES:
+        notes.append(f"Ignored URL parameter {SOURCE_PARAM}: choose {' or '.join(SOURCES)}.")
     unused = [name for name in KEYS if name in params]
     if choice == "tiny" and unused:
         notes.append(f"Ignored URL parameter{'s' if len(unused) > 1 else ''} {', '.join(unused)}: "
@@ -88,8 +89,7 @@ def unit_picker_ui(run) -> UnitRef:
     unit = cols[2].number_input("Unit k", 0, limits.unit - 1, key=KEYS["unit"], step=1)
     t = cols[3].slider("Timestep t", 1, limits.t, key=KEYS["t"]) if limits.t > 1 else 1
     ref = UnitRef(int(seq), int(layer), int(t) - 1, int(unit))
-    query = {"source": "model", "seq": str(ref.seq), "layer": str(ref.layer), "t": str(ref.t + 1),
-             "unit": str(ref.unit)}
+    query = unit_link(ref.seq, ref.layer, ref.t + 1, ref.unit)
     for key, value in query.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
@@ -99,7 +99,7 @@ def unit_picker_ui(run) -> UnitRef:
 
 def drop_unit_url() -> None:
     """Remove the model-unit parameters from the URL (the tiny network is shown)."""
-    for key in ("source", *KEYS):
+    for key in (SOURCE_PARAM, *KEYS):
         if key in st.query_params:
             del st.query_params[key]
     st.session_state[URL_SEEN] = {}
@@ -152,8 +152,7 @@ def jump_to_unit() -> None:
     """Open the cell view on the unit a heatmap click chose (``JUMP_KEY``), if any."""
     jump = st.session_state.pop(JUMP_KEY, None)
     if jump:
-        st.switch_page(page_file("cell"), query_params={"source": "model", "seq": "0", "layer": str(jump["layer"]),
-                                               "t": str(jump["t"]), "unit": str(jump["unit"])})
+        st.switch_page(page_file("cell"), query_params=unit_link(0, jump["layer"], jump["t"], jump["unit"]))
 
 
 def unit_click(run):

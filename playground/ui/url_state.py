@@ -21,7 +21,8 @@ from typing import Any, Iterable, Mapping
 import streamlit as st
 
 from playground.config import Field
-from playground.page_state import AUTOSTART, AUTOSTART_FLAG, page_query, parse_page_query
+from playground.links import AUTOSTART, AUTOSTART_FLAG
+from playground.page_state import page_query, parse_page_query
 from playground.ui.keys import PAGE, PREVIOUS_PAGE, url_notes, url_seen
 
 SEEN_LIMIT = 64               # written queries remembered per page: an echo lags a few reruns at most

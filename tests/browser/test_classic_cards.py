@@ -9,8 +9,9 @@ teacher clicking through them would.
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from playground.lessons.gallery import GALLERY
+from playground.gallery import GALLERY
 
 CLASSICS = [card for card in GALLERY if card.cites]
 TRAINING = re.compile(r"[1-9][0-9]* running|[1-9][0-9]* of [0-9]+ trials done")
@@ -39,4 +40,7 @@ def test_a_classic_card_opens_and_trains(card, app_url, page, wait_for_app):
     form = page.get_by_text(re.compile(r"^Ready-made: ")).first
     assert form.inner_text().removeprefix("Ready-made: ").strip()          # the preset's title is shown
     page.get_by_role("button", name="Cancel").first.click()
-    page.get_by_text("Cancelled.").first.wait_for(timeout=BOUND_MS)      # its CPUs are free for the next card
+    try:
+        page.get_by_text("Cancelled.").first.wait_for(timeout=BOUND_MS)  # its CPUs are free for the next card
+    except PlaywrightTimeout:
+        raise AssertionError(f"Cancel had no effect; the page says:\n{page.inner_text('main')[-1500:]}") from None

@@ -2,7 +2,7 @@
 from urllib.parse import parse_qs, urlparse
 
 from playground.config import from_query
-from playground.lessons.gallery import GALLERY
+from playground.gallery import GALLERY
 
 SIDEBAR_NAV = "[data-testid='stSidebarNav']"
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.architectures import (ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, MATRIX_ARCHS, SIGMOID_GATES,
+from models.architectures import (ARCH_NAMES, ARCHITECTURES, CLASSIC_ARCHS, DEFAULT_ARCH, GATES, MATRIX_ARCHS,
+                                  SIGMOID_GATES,
                                   VANILLA_ARCH, architecture)
 from models.network import SequenceNet
 
@@ -74,6 +75,25 @@ def test_the_rows_gate_roles_name_its_own_gates(row):
     assert row.memory_gate is None or row.memory_gate in row.sigmoid_gates
     assert row.reset_gate is None or row.reset_gate in row.sigmoid_gates
     assert row.takes_activation == bool(row.step_options("tanh")) == bool(row.fused_options("tanh"))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
+def test_the_row_has_a_word_for_every_gate_it_shows_and_a_meaning_for_every_clamp(row):
+    """Figures, equations and the interventions page read their gate words from the row."""
+    named = [gate.name for gate in row.words]
+    assert set(row.cell.gate_names) <= set(named) and len(named) == len(set(named))
+    assert all(row.gate(name).word and row.gate(name).title.endswith("_t") for name in named)
+    assert all(row.gate(name).clamp for name in row.clampable)
+    assert not [gate.name for gate in row.words if gate.clamp and gate.name not in row.clampable]
+
+
+def test_one_gate_name_means_one_word_in_every_row():
+    """A name is one word and symbol everywhere (figure titles read ``GATES``); what clamping it
+    means is the row's own (minGRU's z writes the candidate where the GRU's z keeps h)."""
+    for row in ROWS:
+        for gate in row.words:
+            assert (GATES[gate.name].word, GATES[gate.name].symbol) == (gate.word, gate.symbol), (row.name, gate.name)
+    assert CLASSIC_ARCHS == MATRIX_ARCHS        # the lessons compare the cells with a recurrent matrix
 
 
 @pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)

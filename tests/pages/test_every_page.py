@@ -23,7 +23,7 @@ def test_page_renders_without_exception(name):
 
 
 def test_home_shows_every_gallery_link():
-    from playground.lessons.gallery import GALLERY, TOPOLOGIES
+    from playground.gallery import GALLERY, TOPOLOGIES
 
     at = open_page("home.py")
     assert not at.exception

@@ -22,15 +22,13 @@ from hostile_measure import MAX_EXTRA_BYTES, MAX_SECONDS, measured_process
 from page_runner import open_page
 from playground.config import FIELDS, ConfigError, RunConfig, parse_value
 from playground.engine.live import LiveRun
-from playground.page_state import AUTOSTART_FLAG, DECK_PARAM, PAGE_TABLES, PRESET_PARAM, STEP_PARAM
-from playground.presenter import FLAGS
+from playground.links import AUTOSTART_FLAG, FLAGS
+from playground.page_state import PAGE_TABLES
 from playground.ui.keys import LIVE_RUN, config_key
 from playground.ui.page_files import navigation
-from playground.ui.unit_view import KEYS as UNIT_KEYS
 
 PAGES = [page["file"] for section in navigation() for page in section["pages"]]
-URL_NAMES = sorted({*FIELDS, *(name for table in PAGE_TABLES.values() for name in table), *FLAGS, DECK_PARAM,
-                    STEP_PARAM, PRESET_PARAM, AUTOSTART_FLAG, "source", *UNIT_KEYS})
+URL_NAMES = sorted({*FIELDS, *(name for table in PAGE_TABLES.values() for name in table), *FLAGS})
 HOSTILE = ["²", "¹²", "١٢", "٣", "۴", "１２", "𝟙", "-1", "0", "+7", "1_000", "0x10", "1e309", "-1e309", "nan",
            "inf", "", " ", "9" * 50, "9" * 5000, "\x00", "a\nb", "1.5", "-0.0", "true", "model", "evil",
            "[x](http://evil.example)", "<img src=x>", ":smile:", "www.evil.example", "x" * 5000, "lstm,gru"]

@@ -16,14 +16,14 @@ MAX_SECONDS = 2.0
 @pytest.fixture(autouse=True)
 def no_training(monkeypatch):
     """Any attempt to build a Trainer (or run the benchmark) fails the test: checks come first."""
-    import playground.engine.bench
+    import playground.bench
     import playground.engine.trainer
 
     def refuse(*args, **kwargs):
         raise AssertionError("work started before the arguments were checked")
 
     monkeypatch.setattr(playground.engine.trainer, "Trainer", refuse)
-    monkeypatch.setattr(playground.engine.bench, "run_bench", refuse)
+    monkeypatch.setattr(playground.bench, "run_bench", refuse)
 
 
 def run(capsys, *args):

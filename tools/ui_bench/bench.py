@@ -74,10 +74,10 @@ def start_app(script: str, prefix: tuple[str, ...] = (), timeout_s: float = STAR
 
 
 def bare_steps_per_second(seconds: float) -> float:
-    """Steps/s of ``playground.engine.bench``'s bare loop (LSTM H=64 T=50 B=32, adding), one torch thread."""
+    """Steps/s of ``playground.bench``'s bare loop (LSTM H=64 T=50 B=32, adding), one torch thread."""
     import torch
 
-    from playground.engine.bench import MIN_STEPS, WARMUP_STEPS, bare_step
+    from playground.bench import MIN_STEPS, WARMUP_STEPS, bare_step
     from playground.config import RunConfig
     from playground.tasks import make_task
 

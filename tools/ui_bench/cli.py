@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name} done in {time.monotonic() - started:.0f} s", file=sys.stderr)
     load = os.getloadavg()
     print(f"Train page, {SETTINGS.replace('&', ', ')} unless said otherwise; headless Chromium; window "
-          f"{args.seconds:g} s from the first update. Bare PyTorch loop (playground.engine.bench, LSTM H=64 T=50 B=32, "
+          f"{args.seconds:g} s from the first update. Bare PyTorch loop (playground.bench, LSTM H=64 T=50 B=32, "
           f"adding, 1 torch thread), timed right before: **{bare:.1f} steps/s**. Load average at the end: "
           f"{load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} on {os.cpu_count()} cores.\n")
     print(table(bench))

@@ -10,6 +10,7 @@ from playground.config import RunConfig
 from playground.errors import AdmissionError, TrainerLostError
 from playground.backends.pool import ProcessPool
 from playground.backends.run_handle import RunHandle
+from playground.tasks import make_task
 from worker_pool import BOUND_S, started_pool
 
 SMALL = dict(task="adding", seq_len=10, hidden=8, batch=8)
@@ -128,7 +129,8 @@ def test_divergence_stops_the_run_with_its_last_finite_weights(pool):
 
 def test_too_costly_a_run_is_refused_naming_the_setting():
     with pytest.raises(AdmissionError, match=r"Lower (batch|seq_len|hidden)"):
-        ProcessPool.submit(object.__new__(ProcessPool), RunConfig(hidden=256, seq_len=400, batch=256, layers=3))
+        config = RunConfig(hidden=256, seq_len=400, batch=256, layers=3)
+        ProcessPool.submit(object.__new__(ProcessPool), config, make_task(config))
 
 
 def test_a_full_queue_makes_runs_wait_their_turn():
@@ -155,8 +157,8 @@ def test_a_server_over_its_memory_budget_refuses_new_runs():
     pool = ProcessPool(workers=1, memory_budget_mb=0.001)
     try:
         with pytest.raises(AdmissionError, match="server is full"):
-            pool.submit(RunConfig(**SMALL))
-            pool.submit(RunConfig(**SMALL))
+            pool.submit(RunConfig(**SMALL), make_task(RunConfig(**SMALL)))
+            pool.submit(RunConfig(**SMALL), make_task(RunConfig(**SMALL)))
     finally:
         pool.shutdown()
 

@@ -7,6 +7,7 @@ import pytest
 from playground.engine import live
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
+from playground.live_settings import needs_reset
 
 SMALL = dict(arch="gru", task="adding", seq_len=8, hidden=6, batch=8)
 
@@ -57,9 +58,10 @@ def test_learning_rate_and_clipping_change_live_and_structure_needs_a_reset():
     run.tick(budget_s=60.0, max_steps=2)
     run.apply_live_settings(RunConfig(**{**SMALL, "lr": 0.002, "clip": 1.0}))
     assert run.config.lr == 0.002 and run.config.clip == 1.0 and run.step_count == 2
-    assert not run.needs_reset(RunConfig(**{**SMALL, "lr": 0.5}))
-    assert run.needs_reset(RunConfig(**{**SMALL, "hidden": 7}))
-    assert run.needs_reset(RunConfig(**{**SMALL, "seed": 1}))
+    assert run.trainer.optimizer.param_groups[0]["lr"] == 0.002
+    assert not needs_reset(run.config, RunConfig(**{**SMALL, "lr": 0.5}))
+    assert needs_reset(run.config, RunConfig(**{**SMALL, "hidden": 7}))
+    assert needs_reset(run.config, RunConfig(**{**SMALL, "seed": 1}))
 
 
 def test_a_diverging_tick_stops_the_run_with_a_message_and_keeps_finite_weights():

@@ -38,8 +38,7 @@ def test_lr_and_clip_change_without_reset():
     trainer = Trainer(RunConfig(task="adding", seq_len=10, hidden=8))
     trainer.train(2)
     weights = [p.detach().clone() for p in trainer.net.parameters()]
-    trainer.set_lr(0.001)
-    trainer.set_clip(0.5)
+    trainer.apply_live({"lr": 0.001, "clip": 0.5})
     row = trainer.step()
     assert row["lr"] == 0.001 and row["clip"] == 0.5 and row["step"] == 3
     assert trainer.optimizer.param_groups[0]["lr"] == 0.001

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from playground.figures.topology import describe_topology, make_topology_svg
-from playground.lessons.gallery import TOPOLOGIES
+from playground.gallery import TOPOLOGIES
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -39,3 +39,43 @@ def test_the_server_runs_at_most_its_cap_of_sweeps_and_admits_again_when_one_end
             run.cancel()
             assert run.join(10)
     assert sweeps_running() == 0
+
+
+class StuckRay:
+    """A Ray whose ``wait`` blocks until ``unblock`` is set: a cluster slow to answer."""
+
+    def __init__(self):
+        import threading
+
+        self.unblock, self.waiting, self.cancelled = threading.Event(), threading.Event(), []
+
+    def wait(self, refs, num_returns=1, timeout=None):
+        self.waiting.set()
+        self.unblock.wait(30)
+        return [], refs
+
+    def cancel(self, ref, force=False):
+        self.cancelled.append((ref, force))
+
+
+def test_cancel_shows_at_once_while_ray_is_slow_and_frees_the_cpus_when_the_thread_ends(monkeypatch):
+    stuck = StuckRay()
+    ready = Future()
+    ready.set_result(stuck)
+    monkeypatch.setattr(runner, "start_connect", lambda address=None: ready)
+    monkeypatch.setattr(runner, "cluster_cpus", lambda: 2)
+    monkeypatch.setattr(runner, "remote_trial", lambda: type("Task", (), {"remote": staticmethod(lambda *a: object())}))
+    run = start_sweep(SPEC)
+    try:
+        assert stuck.waiting.wait(10)                       # one trial in flight, Ray not answering
+        run.cancel()
+        progress = run.progress()                           # at once, whatever Ray does
+        assert progress.finished and progress.note == "Cancelled."
+        assert (progress.running, progress.queued, progress.cancelled) == (0, 0, 2)
+        assert sweeps_running() == 1                        # the thread still holds its admission ...
+    finally:
+        stuck.unblock.set()
+    assert run.join(10)
+    assert sweeps_running() == 0 and runner._trials_in_flight == 0     # ... and gives it back as it ends
+    assert [force for _, force in stuck.cancelled] == [True]           # the trial in flight is stopped
+    assert run.progress().note == "Cancelled."

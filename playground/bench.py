@@ -7,6 +7,9 @@ backward, Jacobian included) is timed on its own: in full, and as the live pages
 (without the per-parameter gradient norms). For every scan cell, a training step by its
 parallel scan is timed against the same step by a sequential loop of its step function at
 long T. Numbers are printed, never asserted.
+
+It sits above the training backends, as the CLI does: its last figure times a live run in the
+embedded worker pool.
 """
 from __future__ import annotations
 
@@ -17,11 +20,12 @@ import torch
 from torch import nn
 
 from models.architectures import ARCH_NAMES, ARCHITECTURES, architecture
-from playground.config import MAX_SEQ_LEN, RunConfig
 from playground.backends.pool import ProcessPool
-from playground.engine.probe import probe
 from playground.backends.run_handle import RunHandle
+from playground.config import RunConfig
+from playground.engine.probe import probe
 from playground.engine.trainer import Trainer
+from playground.tasks import make_task
 
 SIZES = {"small": dict(hidden=32, seq_len=20), "medium": dict(hidden=64, seq_len=50)}
 WARMUP_STEPS = 3      # untimed steps of each loop first (allocator, first-call costs)
@@ -94,9 +98,9 @@ def run_bench(seconds: float = 6.0) -> int:
     for arch in ARCH_NAMES:
         for size, dims in SIZES.items():
             config = RunConfig(arch=arch, task="adding", batch=32, **dims)
-            task = Trainer(config).task
+            task = make_task(config)
             rates = alternating_steps_per_second({"bare": bare_step(config, task),
-                                                  "trainer": Trainer(config).step}, seconds)
+                                                  "trainer": Trainer(config, task).step}, seconds)
             b, o = rates["bare"], rates["trainer"]
             ms = probe_ms(arch, batch=16, seq_len=dims["seq_len"], hidden=dims["hidden"])
             live = probe_ms(arch, batch=16, seq_len=dims["seq_len"], hidden=dims["hidden"], parameters=False)
@@ -171,10 +175,11 @@ def engine_steps_per_second(config: RunConfig, seconds: float, rounds: int = 3) 
     """
     seconds = max(seconds, 1.0)
 
-    step = bare_step(config, Trainer(config).task)
+    task = make_task(config)
+    step = bare_step(config, task)
     pool = ProcessPool(workers=1)
     try:
-        run = RunHandle(pool, config)
+        run = RunHandle(pool, config, task)
         run.wait_ready()
         bare_steps = engine_steps = bare_time = engine_time = 0.0
         for _ in range(rounds):

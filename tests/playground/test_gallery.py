@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from playground.config import FIELDS, from_mapping, from_query
-from playground.lessons.gallery import GALLERY, TOPOLOGIES
+from playground.gallery import GALLERY, TOPOLOGIES
 from playground.page_state import PAGE_TABLES, parse_page_query
 from playground.sweeps.grid import PRESETS as SWEEP_PRESETS
 from playground.tasks import TASKS

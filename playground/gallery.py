@@ -2,16 +2,17 @@
 
 Each entry names the page it opens and the query parameters that reproduce it (the
 keys of that page's field table: ``playground.config.FIELDS`` for the train and compare
-pages, ``playground.page_state.PAGE_TABLES`` for the others), so one click on the home
-page opens exactly the state described. No streamlit here; the page
-draws these entries and a test checks every parameter against the config table.
+pages, ``playground.page_state.PAGE_TABLES`` for the others; flags and named links from
+``playground.links``), so one click on the home page opens exactly the state described.
+It sits above the lessons and the links it reads. No streamlit here; the page draws these
+entries and a test checks every parameter against the config table.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from playground.lessons.expectation import ClaimRow
-from playground.page_state import AUTOSTART, PRESET_PARAM   # flags that are not run settings
+from playground.links import AUTOSTART, CHAR_MODEL, PRESET_PARAM
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ GALLERY: tuple[Experiment, ...] = (
         "An LSTM reads Python's documentation one character at a time. Within 100 steps its bits per "
         "character fall below nine tenths of the letter-frequency baseline; watch its samples change as they do.",
         "train",
-        {"arch": "lstm", "task": "charlm", "hidden": "128", "seq_len": "50", "lr": "0.005", **AUTOSTART},
+        CHAR_MODEL.query(autostart=True),
         (ClaimRow("val < 0.9 x baseline by step 100 over seeds 0, 1"),),
     ),
     Experiment(
