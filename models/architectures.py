@@ -30,6 +30,7 @@ from models.lstm_cell import LSTMCell, lstm_step
 from models.mingru_cell import MinGRUCell
 from models.minlstm_cell import MinLSTMCell
 from models.rnn_cell import RNNCell, rnn_step
+from models.s6_cell import S6Cell
 from models.scan_cell import ScanCell, ScanStack
 
 ACTIVATIONS = ("tanh", "relu")                    # the non-linearities the fused vanilla kernel offers
@@ -202,8 +203,11 @@ class Architecture:
 
     @staticmethod
     def masked_state(state, keep: torch.Tensor):
-        """The state with h (and the rest of a pair) multiplied by the mask ``keep``."""
-        return tuple(s * keep for s in state) if isinstance(state, tuple) else state * keep
+        """The state with h (and the rest of a pair) multiplied by the mask ``keep`` (H,) along the units
+        (S6's state (B, H, N) by channel)."""
+        def masked(s):
+            return s * keep.view(-1, *[1] * (s.dim() - 2))
+        return tuple(masked(s) for s in state) if isinstance(state, tuple) else masked(state)
 
 
 ARCHITECTURES: dict[str, Architecture] = {row.name: row for row in (
@@ -234,6 +238,9 @@ ARCHITECTURES: dict[str, Architecture] = {row.name: row for row in (
     Architecture("lru", "LRU", "#CC79A7", LRUCell, LRUCell.step, None, None,                  # Okabe–Ito purple
                  sigmoid_gates=(), clampable=(), candidate=None, classic=False,
                  words=(Gate("m", "state modulus", symbol="m"), HIDDEN)),          # m_t = |x_t|
+    Architecture("s6", "S6 (Mamba)", "#882255", S6Cell, S6Cell.step, None, None,           # Tol wine (yellow is too faint)
+                 sigmoid_gates=(), clampable=(), candidate=None, classic=False,
+                 words=(Gate("delta", "step size", symbol="Δ"), HIDDEN)),
 )}
 ARCH_NAMES = tuple(ARCHITECTURES)
 DEFAULT_ARCH = "lstm"           # what a new run trains

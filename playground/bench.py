@@ -22,7 +22,7 @@ from torch import nn
 from models.architectures import ARCH_NAMES, ARCHITECTURES, architecture
 from playground.backends.pool import ProcessPool
 from playground.backends.run_handle import RunHandle
-from playground.config import RunConfig
+from playground.config import MAX_SEQ_LEN, RunConfig
 from playground.engine.probe import probe
 from playground.engine.trainer import Trainer
 from playground.tasks import make_task

@@ -30,14 +30,17 @@ from models.architectures import architecture
 from models.lru_cell import LRUCell
 from models.mingru_cell import MinGRUCell
 from models.minlstm_cell import MinLSTMCell
+from models.s6_cell import S6Cell
 from models.network import embedding_width
 from playground.config import RunConfig
 from playground.errors import AdmissionError
 
 # What trains each row (``Architecture.kernel``): the fused kernels measured at H=256, T=200, B=64; the scan
-# cells at the same size against the LSTM in the same run (minGRU 0.6×, minLSTM 0.8×, the complex LRU 0.2×
-# the LSTM's rate, rounded down), counted with the same formula although their G blocks read x alone.
-FLOPS_PER_S = {nn.RNN: 7e9, nn.GRU: 20e9, nn.LSTM: 80e9, MinGRUCell: 40e9, MinLSTMCell: 50e9, LRUCell: 12e9}
+# cells at the same size against the LSTM in the same run (minGRU 0.6×, minLSTM 0.8×, the complex LRU 0.2×,
+# S6 with its (H, N) state 0.05× the LSTM's rate, rounded down), counted with the same formula although
+# their G blocks read x alone.
+FLOPS_PER_S = {nn.RNN: 7e9, nn.GRU: 20e9, nn.LSTM: 80e9, MinGRUCell: 40e9, MinLSTMCell: 50e9, LRUCell: 12e9,
+               S6Cell: 3e9}
 HEAD_FLOPS_PER_S = 80e9
 VAL_BATCH, PROBE_BATCH = 128, 16
 MAX_STEP_MS = 400.0        # a step longer than this would starve the runs sharing its worker

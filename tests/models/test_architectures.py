@@ -16,11 +16,11 @@ ROWS = list(ARCHITECTURES.values())
 
 
 def test_the_table_lists_the_classic_cells_then_the_scan_cells():
-    assert ARCH_NAMES == ("rnn", "gru", "lstm", "mingru", "minlstm", "lru")
+    assert ARCH_NAMES == ("rnn", "gru", "lstm", "mingru", "minlstm", "lru", "s6")
     assert MATRIX_ARCHS == ("rnn", "gru", "lstm")
     assert DEFAULT_ARCH in ARCHITECTURES and VANILLA_ARCH in ARCHITECTURES
     assert not architecture(VANILLA_ARCH).gated
-    assert [row.label for row in ROWS] == ["vanilla RNN", "GRU", "LSTM", "minGRU", "minLSTM", "LRU"]
+    assert [row.label for row in ROWS] == ["vanilla RNN", "GRU", "LSTM", "minGRU", "minLSTM", "LRU", "S6 (Mamba)"]
     assert len({row.colour for row in ROWS}) == len(ROWS)
 
 
@@ -33,7 +33,7 @@ def test_a_row_without_a_fused_kernel_is_a_scan_cell_without_a_hand_written_back
 
 
 def test_an_unknown_name_is_refused_with_the_known_ones():
-    with pytest.raises(ValueError, match="rnn, gru, lstm, mingru, minlstm, lru"):
+    with pytest.raises(ValueError, match="rnn, gru, lstm, mingru, minlstm, lru, s6"):
         architecture("transformer")
 
 

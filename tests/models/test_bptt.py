@@ -54,15 +54,14 @@ def autograd_reference(net, x, loss_of, iv):
     H copies of sequence 0 ride along; the objective adds sum_k h_T[copy k, unit k], so
     copy k's gradient is row k of the Jacobian while the B rows get dL/dh_t unchanged.
     ``loss_of`` maps the outputs (B, T, O) to the loss.
-    The gradient is taken where the step reads back (``Replay.recurrent``: h, or the LRU's complex
-    x, whose real and imaginary parts count as two components, so 2H copies).
+    The gradient is taken where the step reads back (``Replay.recurrent``: h, the LRU's complex x,
+    whose real and imaginary parts count as two components, or S6's (H, N) state): one copy per component.
     """
     B, L = x.shape[0], net.layers
-    probe_state = net.replay(x[:1], iv).recurrent[-1][-1]
-    D = 2 * net.hidden if probe_state.is_complex() else net.hidden
+    components = lambda s: (torch.view_as_real(s) if s.is_complex() else s).flatten(1)     # (B, real parts)
+    D = components(net.replay(x[:1], iv).recurrent[-1][-1]).shape[1]
     replay = net.replay(torch.cat([x, x[:1].expand(D, *x.shape[1:])]), iv)
-    last = replay.recurrent[-1][-1][B:]
-    parts = torch.view_as_real(last).flatten(1) if last.is_complex() else last
+    parts = components(replay.recurrent[-1][-1][B:])
     objective = loss_of(replay.out[:B]) + parts.diagonal().sum()
     flat_h = [h for layer in replay.recurrent for h in layer]
     grads = torch.autograd.grad(objective, flat_h, allow_unused=True)

@@ -10,7 +10,7 @@ from torch import nn
 
 from models.architectures import ARCH_NAMES, ARCHITECTURES
 from playground.cli import main
-from playground.engine.bench import SCAN_LENGTHS
+from playground.bench import SCAN_LENGTHS
 
 
 def run_cli(*args, cwd=None):
