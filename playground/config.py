@@ -121,7 +121,8 @@ def _said_live(field: Field) -> Field:
 FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES, label="Architecture", widget="segmented",
           tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory; minGRU and minLSTM "
-                  "(Feng et al. 2024) and the linear recurrent unit (Orvieto et al. 2023), trained by a parallel scan"),
+                  "(Feng et al. 2024), the linear recurrent unit (Orvieto et al. 2023) and Mamba's S6 (Gu and Dao "
+                  "2023), trained by a parallel scan"),
     Field("task", "str", "task name (see `python -m playground tasks`)", label="Task", widget="select"),
     Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN, label="Sequence length T", widget="slider",
           tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
