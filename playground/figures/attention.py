@@ -34,8 +34,8 @@ def make_attention_heatmap(weights: np.ndarray, input_labels: list[str] | None =
     data = [dict(type="heatmap", z=z, x=cols, y=rows, colorscale=SEQUENTIAL, zmin=0.0, zmax=1.0,
                  colorbar=dict(thickness=12, title=dict(text="α")),
                  hovertemplate="output step %{y} reads input step %{x}: α = %{z:.2f}<extra></extra>")]
-    xaxis = dict(title=dict(text="input step j"), constrain="domain")
-    yaxis = dict(title=dict(text="output step i"), autorange="reversed", scaleanchor="x", constrain="domain")
+    xaxis = dict(title=dict(text="input step j"))
+    yaxis = dict(title=dict(text="output step i"), autorange="reversed")
     if input_labels is not None:
         xaxis.update(tickmode="array", tickvals=cols, ticktext=[str(s) for s in input_labels])
     if output_labels is not None:
@@ -44,20 +44,28 @@ def make_attention_heatmap(weights: np.ndarray, input_labels: list[str] | None =
 
 
 def attention_summary(weights: np.ndarray) -> str:
-    """Text alternative of the heatmap: how sharp the rows are, and whether their peaks lie on a diagonal."""
+    """Text alternative of the heatmap: how sharp the rows are, and whether their peaks lie on one line.
+
+    A line is a diagonal (input j = i + k: output i reads the input k steps after it, as in copying)
+    or an anti-diagonal (j = k − i: as in reversing), k the same for most rows.
+    """
     z = np.asarray(weights, dtype=float)
-    T_out, T_in = z.shape
-    peaks, tops = z.argmax(1), z.max(1)
-    i = np.arange(T_out)
-    diagonal = int((peaks == i).sum())
-    anti = int((peaks == T_in - 1 - i).sum())
+    T_out = z.shape[0]
+    peaks, tops = z.argmax(1) + 1, z.max(1)                  # 1-based input step of each row's peak
+    i = np.arange(1, T_out + 1)
     sharp = int((tops > SHARP).sum())
     line = f"{sharp} of {T_out} output steps put more than half their attention on one input step"
-    if max(diagonal, anti) > T_out / 2:
-        name, count = ("anti-diagonal (output i reads input T+1−i)", anti) if anti > diagonal else \
-                      ("diagonal (output i reads input i)", diagonal)
-        return f"{line}; {count} peaks lie on the {name}. Mean peak weight {tops.mean():.2f}."
-    return f"{line}; no diagonal yet. Mean peak weight {tops.mean():.2f}."
+    lines = []
+    for shape, offsets, rule in (("diagonal", peaks - i, "input j = i {sign} {k}"),
+                                 ("anti-diagonal", peaks + i, "input j = {k} − i")):
+        values, counts = np.unique(offsets, return_counts=True)
+        best = int(counts.argmax())
+        lines.append((int(counts[best]), shape, int(values[best]), rule))
+    count, shape, k, rule = max(lines, key=lambda found: found[0])
+    if count > T_out / 2:
+        where = rule.format(sign="+" if k >= 0 else "−", k=abs(k)).replace(" + 0", "")
+        return f"{line}; {count} peaks lie on one {shape} ({where}). Mean peak weight {tops.mean():.2f}."
+    return f"{line}; their peaks lie on no diagonal yet. Mean peak weight {tops.mean():.2f}."
 
 
 def make_direction_grad_figure(grad_norm: np.ndarray, title: str | None = None) -> go.Figure:

@@ -29,12 +29,14 @@ def test_the_heatmap_puts_output_steps_down_and_input_steps_across():
         make_attention_heatmap(np.ones((2, 3, 3)))
 
 
-def test_the_summary_names_the_diagonal_it_sees():
+def test_the_summary_names_the_line_the_peaks_lie_on():
     T = 6
     anti = np.full((T, T), 0.02)
     anti[np.arange(T), T - 1 - np.arange(T)] = 0.9
-    assert "6 peaks lie on the anti-diagonal" in attention_summary(anti)
-    assert "6 peaks lie on the diagonal (output i reads input i)" in attention_summary(anti[::-1])
+    assert "6 peaks lie on one anti-diagonal (input j = 7 − i)" in attention_summary(anti)
+    assert "6 peaks lie on one diagonal (input j = i)." in attention_summary(anti[::-1])
+    shifted = np.roll(anti[::-1], 2, axis=1)                              # output i reads input i + 2, 2 rows wrap
+    assert "4 peaks lie on one diagonal (input j = i + 2)" in attention_summary(shifted)
     flat = np.full((T, T), 1 / T)
     assert "0 of 6 output steps" in attention_summary(flat) and "no diagonal yet" in attention_summary(flat)
 
