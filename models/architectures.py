@@ -27,6 +27,33 @@ STEP_ACTIVATIONS = ACTIVATIONS + ("linear",)      # the cells' step also takes t
 
 
 @dataclass(frozen=True)
+class Gate:
+    """What the pages call one of a cell's gates (or states): its word, its symbol and what clamping it means.
+
+    ``name`` is the key the cell's step returns it under; ``symbol`` the letter the equations use
+    (default: the name); ``clamp`` what clamping it to 0 or 1 does (empty: an intervention may not).
+    """
+
+    name: str
+    word: str
+    clamp: str = ""
+    symbol: str = ""
+
+    @property
+    def title(self) -> str:
+        """The word with the symbol at time t, e.g. "forget gate f_t" (chart titles, captions)."""
+        return f"{self.word} {self.symbol or self.name}_t"
+
+    @property
+    def clamp_meaning(self) -> str:
+        """The title with what clamping it means, e.g. "forget gate f_t (1: keep c_{t−1} whole; 0: forget it)"."""
+        return f"{self.title} ({self.clamp})"
+
+
+HIDDEN = Gate("h", "hidden state")      # every cell's output, shown beside its gates
+
+
+@dataclass(frozen=True)
 class Architecture:
     """One recurrent architecture.
 
@@ -44,6 +71,9 @@ class Architecture:
     with one, b_hh cannot be folded into the input projection.
     has_cell_state: the state is (h, c) rather than h. activations: the non-linearities one
     may choose (empty: the cell's are fixed).
+    words: a ``Gate`` for every gate and state the cell's step returns (and the probe's saturation
+    reads), with its word, symbol and clamp meaning: what figures, equations and pages call it.
+    classic: one of the three cells the lessons compare (the default sweep's architectures).
     """
 
     name: str
@@ -60,6 +90,8 @@ class Architecture:
     reset_gate: str | None = None
     has_cell_state: bool = False
     activations: tuple[str, ...] = ()
+    words: tuple[Gate, ...] = ()
+    classic: bool = True
 
     @property
     def blocks(self) -> tuple[str, ...]:
@@ -75,6 +107,13 @@ class Architecture:
     def gates(self) -> tuple[str, ...]:
         """The gates the replay records and the pages show (the hidden state h is shown apart)."""
         return tuple(name for name in self.cell.gate_names if name != "h")
+
+    def gate(self, name: str) -> Gate:
+        """The ``Gate`` of ``name`` (KeyError naming the architecture otherwise)."""
+        for gate in self.words:
+            if gate.name == name:
+                return gate
+        raise KeyError(f"{self.name} has no gate {name!r}")
 
     @property
     def gated(self) -> bool:
@@ -114,17 +153,28 @@ class Architecture:
 
 ARCHITECTURES: dict[str, Architecture] = {row.name: row for row in (
     Architecture("rnn", "vanilla RNN", "#D55E00", RNNCell, rnn_step, nn.RNN, RNNBackward,   # Okabe–Ito vermillion
-                 sigmoid_gates=(), clampable=(), candidate="a", activations=ACTIVATIONS),
+                 sigmoid_gates=(), clampable=(), candidate="a", activations=ACTIVATIONS,
+                 words=(Gate("pre", "pre-activation", symbol="a"), HIDDEN,
+                        Gate("tanh", "tanh output", symbol="h"))),           # the probe's saturation of h
     Architecture("gru", "GRU", "#009E73", GRUCell, gru_step, nn.GRU, GRUBackward,            # Okabe–Ito green
-                 sigmoid_gates=("r", "z"), clampable=("z", "r"), candidate="n", memory_gate="z", reset_gate="r"),
+                 sigmoid_gates=("r", "z"), clampable=("z", "r"), candidate="n", memory_gate="z", reset_gate="r",
+                 words=(Gate("r", "reset gate", "0: the candidate ignores h_{t−1}"),
+                        Gate("z", "update gate", "1: keep h_{t−1}, ignore the input; 0: forget h_{t−1}"),
+                        Gate("n", "candidate"), HIDDEN)),
     Architecture("lstm", "LSTM", "#0072B2", LSTMCell, lstm_step, nn.LSTM, LSTMBackward,      # Okabe–Ito blue
                  sigmoid_gates=("i", "f", "o"), clampable=("f", "i", "o"), candidate="g", memory_gate="f",
-                 has_cell_state=True),
+                 has_cell_state=True,
+                 words=(Gate("i", "input gate", "0: nothing new is written"),
+                        Gate("f", "forget gate", "1: keep c_{t−1} whole; 0: forget it"),
+                        Gate("g", "cell candidate"), Gate("o", "output gate", "0: h_t = 0, the cell is hidden"),
+                        Gate("c", "cell state"), HIDDEN)),
 )}
 ARCH_NAMES = tuple(ARCHITECTURES)
 DEFAULT_ARCH = "lstm"           # what a new run trains
 VANILLA_ARCH = "rnn"            # the ungated cell, where the lessons on vanishing gradients start
 SIGMOID_GATES = frozenset(gate for row in ARCHITECTURES.values() for gate in row.sigmoid_gates)
+GATES: dict[str, Gate] = {gate.name: gate for row in ARCHITECTURES.values() for gate in row.words}   # one name, one gate
+CLASSIC_ARCHS = tuple(name for name, row in ARCHITECTURES.items() if row.classic)
 
 
 def architecture(name: str) -> Architecture:

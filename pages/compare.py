@@ -2,16 +2,18 @@
 import streamlit as st
 
 from playground.config import CUSTOM_TASK, FIELDS
-from playground.figures.compare import compare_summary, make_compare_loss_figure
+from playground.figures.compare import compare_chart_spec, compare_summary
+from playground.figures.loss_series import joined
 from playground.figures.gradients import grad_summary, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_LABELS
 from playground.markup import title_markdown
 from playground.engine.run_summary import shown, shown_delta
-from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, set_running
+from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, run_key, set_running
 from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
-from playground.ui.train_panels import run_numbers
+from playground.ui.live_points_chart import live_points_chart
+from playground.ui.train_panels import run_points
 from playground.ui.widgets import explain, live
 from playground.ui.url_state import take_autostart
 
@@ -50,8 +52,7 @@ def live_panel():
     keep_level(runs)
     if RUNNING and not any(r.running for r in runs.values()):
         st.rerun()
-    numbers = {arch: run_numbers(run) for arch, run in runs.items()}
-    histories = {arch: frame for arch, (frame, _) in numbers.items()}
+    numbers = {arch: run_points(run, run_key(arch)) for arch, run in runs.items()}
     summaries = {arch: summary for arch, (_, summary) in numbers.items()}
     cols = st.columns(len(runs) + 1)
     for col, (arch, run) in zip(cols, runs.items()):
@@ -61,10 +62,11 @@ def live_panel():
                    delta_color="normal" if task.higher_is_better else "inverse",
                    help=f"Validation {task.metric_name} on a fixed batch of 128 sequences")
     cols[-1].metric(f"Baseline {task.metric_name}", shown(task.baseline()), help=task.baseline_name())
-    log_y = st.session_state.get("compare_logy", False)
-    fig = make_compare_loss_figure(histories, task.metric_name, task.baseline(), task.baseline_name(),
-                                   log_y=log_y, title="Training loss, same steps for every architecture")
-    live(fig, "compare_loss", compare_summary(summaries))
+    spec_key = (tuple(runs), task.metric_name, task.baseline(), task.baseline_name(),
+                st.session_state.get("compare_logy", False), "Training loss, same steps for every architecture")
+    live_points_chart("compare_loss", lambda: compare_chart_spec(*spec_key), spec_key,   # new points only
+                      joined([points for points, _ in numbers.values()]), alt=compare_summary(summaries))
+    st.caption(compare_summary(summaries))
 
 @st.fragment(run_every=ROWS_SECONDS if RUNNING else None)
 def rows_panel():

@@ -16,7 +16,7 @@ from playground.ui.text import page_text
 from playground.ui.unit_view import heatmap_click, jump_to_unit
 from playground.ui.url_state import take_autostart
 from playground.ui.train_panels import (gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
-                                        metrics_panel, predictions_panel, run_numbers, states_panel)
+                                        metrics_panel, predictions_panel, run_points, states_panel)
 from playground.ui.widgets import explain
 
 TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
@@ -52,9 +52,9 @@ INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None
 def live_panel():
     """The run's status, counters and loss curve as last published; a stop redraws the whole page."""
     run_status_ui(run)
-    history, summary = run_numbers(run)
+    points, summary = run_points(run, "train")
     metrics_panel(run, summary)
-    loss_panel(run, history, summary, "train")
+    loss_panel(run, points, summary, "train")
     if RUNNING and not run.running:          # diverged, paused elsewhere or idle: redraw the buttons
         st.rerun()
 

@@ -26,9 +26,9 @@ def end_the_runs_a_test_made():
     """
     from playground.backends import pool
 
-    before = _newest_run(pool._default)
+    before = _newest_run(pool.POOL.peek())
     yield
-    backend = pool._default
+    backend = pool.POOL.peek()
     if backend is None:
         return
     with backend._lock:

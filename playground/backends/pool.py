@@ -29,6 +29,7 @@ from playground.backends.interface import RunView
 from playground.backends.run_views import IDLE_NOTE, IDLE_PAUSE_S, RunViews
 from playground.backends.worker_process import WorkerSlot, spawn_worker
 from playground.errors import AdmissionError, TrainerLostError
+from playground.backends.process_wide import ProcessWide
 
 RUNS_PER_WORKER = 8        # runs training at once on one worker (each gets at least 1/8 of it); more wait
 MEMORY_BUDGET_MB = 4096    # estimated memory of all runs the server holds
@@ -255,15 +256,15 @@ class ProcessPool(RunViews):
         self._grant()
 
 
-_default: ProcessPool | None = None
-_default_lock = threading.Lock()
+def _start_pool() -> ProcessPool:
+    pool = ProcessPool()
+    atexit.register(pool.shutdown)
+    return pool
+
+
+POOL: ProcessWide[ProcessPool] = ProcessWide(_start_pool)
 
 
 def default_pool() -> ProcessPool:
     """The process-wide pool, started on first use and stopped at exit."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = ProcessPool()
-            atexit.register(_default.shutdown)
-        return _default
+    return POOL.get()

@@ -31,6 +31,7 @@ from playground.backends.interface import RunView
 from playground.backends.ray_cluster import cluster_cpus, connect
 from playground.backends.run_views import IDLE_NOTE, IDLE_PAUSE_S, RunViews
 from playground.errors import TrainerLostError
+from playground.backends.process_wide import ProcessWide
 
 RUN_CPUS = 0.125          # a live run's share of a CPU (the pool trains up to 8 runs per worker)
 DRAIN_EVERY_S = 0.1       # how often the reader collects the actors' publications
@@ -241,14 +242,9 @@ class RayBackend(RunViews):
             self._lock.notify_all()
 
 
-_default: RayBackend | None = None
-_default_lock = threading.Lock()
+BACKEND: ProcessWide[RayBackend] = ProcessWide(RayBackend)
 
 
 def default_ray_backend(address: str | None = None) -> RayBackend:
-    """The process-wide Ray backend, connected on first use."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = RayBackend(address)
-        return _default
+    """The process-wide Ray backend, connected on first use (to the first caller's ``address``)."""
+    return BACKEND.get(address)

@@ -148,9 +148,13 @@ class RunHandle:
         """The light records of the probes so far (a copy)."""
         return list(self.view.records)
 
+    def history_arrays(self) -> dict:
+        """The bounded training history's columns (``step``, ``loss``, ``val_metric``, ...)."""
+        return self.view.history
+
     def history_frame(self):
         """The bounded training history as a table."""
-        return history_frame(self.view.history)
+        return history_frame(self.history_arrays())
 
     @property
     def probe_batch(self):

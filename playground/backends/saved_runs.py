@@ -24,6 +24,7 @@ from pathlib import Path
 
 from playground.errors import PlaygroundError
 from playground.io.checkpoint import checkpoint_bytes
+from playground.backends.process_wide import ProcessWide
 
 MAX_SAVED_RUNS = 64
 MAX_SAVED_BYTES = 512 * 2**20
@@ -117,14 +118,9 @@ class SavedRuns:
         return len(files), sum(p.stat().st_size for p in files)
 
 
-_default: SavedRuns | None = None
-_default_lock = threading.Lock()
+STORE: ProcessWide[SavedRuns] = ProcessWide(SavedRuns)
 
 
 def saved_runs() -> SavedRuns:
     """The server's store of saved runs."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = SavedRuns()
-        return _default
+    return STORE.get()

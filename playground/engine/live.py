@@ -173,10 +173,14 @@ class LiveRun:
         """Exactly one update (the Step button), then probe."""
         self.tick(budget_s=0.0, max_steps=1, validate=True)
 
+    def history_arrays(self) -> dict:
+        """The bounded history's columns (the trainer's: ``step``, ``loss``, ``val_metric``, ...)."""
+        with self.lock:
+            return self.history.arrays()
+
     def history_frame(self):
         """The bounded history as a table (the trainer's columns)."""
-        with self.lock:
-            return history_frame(self.history.arrays())
+        return history_frame(self.history_arrays())
 
     def record_probe(self) -> Snapshot:
         """Probe now and keep the record."""

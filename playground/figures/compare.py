@@ -1,12 +1,58 @@
 """Figures of the side-by-side comparison: every architecture's loss on one chart."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from playground.figures.style import ARCH_COLOURS, ARCH_LABELS, BASELINE_COLOUR, base_layout
-from playground.figures.training import smooth, thin
-from playground.engine.run_summary import RunSummary, loss_in_metric_units, shown as shown_value
+from playground.figures.loss_series import joined, loss_points
+from playground.figures.style import ARCH_COLOURS, ARCH_LABELS, BASELINE_COLOUR, fast_figure, layout_dict
+from playground.engine.run_summary import RunSummary, shown as shown_value
+
+
+def compare_traces(archs, metric_name: str) -> list[dict]:
+    """Each architecture's three traces (``loss_series.TRACE_NAMES``: raw, smoothed, validation) in its
+    colour, without their points."""
+    accuracy = metric_name == "accuracy"
+    traces = []
+    for arch in archs:
+        colour, name = ARCH_COLOURS.get(arch), ARCH_LABELS.get(arch, arch)
+        traces += [dict(type="scatter", mode="lines", name=f"{name} (raw)", line=dict(color=colour, width=1),
+                        opacity=0.25, showlegend=False, legendgroup=arch, hoverinfo="skip"),
+                   dict(type="scatter", mode="lines", name=f"{name} loss", line=dict(color=colour, width=3),
+                        legendgroup=arch),
+                   dict(type="scatter", mode="markers", name=f"{name} val {metric_name}",
+                        marker=dict(color=colour, size=7, symbol="diamond", line=dict(width=1, color="white")),
+                        yaxis="y2" if accuracy else "y", legendgroup=arch, showlegend=False)]
+    return traces
+
+
+def compare_layout(metric_name: str, baseline: float, baseline_name: str = "baseline", log_y: bool = False,
+                   title: str | None = None) -> dict:
+    """The comparison's layout: both axes, the baseline's dashed line and its label."""
+    accuracy = metric_name == "accuracy"
+    yref = "y2" if accuracy else "y"
+    layout = layout_dict(title, height=380)
+    layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, yref=yref, y0=baseline, y1=baseline,
+                             line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5))]
+    label_y = math.log10(baseline) if log_y and not accuracy and baseline > 0 else baseline
+    layout["annotations"] = [dict(xref="paper", x=0, xanchor="left", yref=yref, y=label_y, yanchor="bottom",
+                                  text=f"{baseline_name}: {shown_value(baseline)}", showarrow=False)]
+    layout["xaxis"] = dict(title=dict(text="training step (same for every architecture)"))
+    layout["yaxis"] = dict(title=dict(text="training loss" if accuracy else metric_name),
+                           type="log" if log_y else "linear")
+    if accuracy:
+        layout["yaxis2"] = dict(title=dict(text="validation accuracy (◆)"), overlaying="y", side="right",
+                                range=[0, 1.02], showgrid=False)
+    return layout
+
+
+def compare_chart_spec(archs, metric_name: str, baseline: float, baseline_name: str = "baseline",
+                       log_y: bool = False, title: str | None = None) -> go.Figure:
+    """The live comparison chart without its points (``loss_series.joined`` gives them, in ``archs``' order)."""
+    return fast_figure([dict(t, x=[], y=[]) for t in compare_traces(archs, metric_name)],
+                       compare_layout(metric_name, baseline, baseline_name, log_y, title))
 
 
 def make_compare_loss_figure(histories: dict[str, pd.DataFrame], metric_name: str, baseline: float,
@@ -15,36 +61,13 @@ def make_compare_loss_figure(histories: dict[str, pd.DataFrame], metric_name: st
     """Smoothed training loss of each architecture (its colour), validation points, and the baseline.
 
     For accuracy tasks the loss is cross-entropy and the validation accuracy goes on a
-    right-hand axis with the baseline; otherwise the baseline shares the loss axis.
+    right-hand axis with the baseline; otherwise the baseline shares the loss axis. The points are
+    ``loss_series.loss_points``'s, the ones the live chart draws.
     """
-    fig = go.Figure()
-    accuracy = metric_name == "accuracy"
-    for arch, history in histories.items():
-        colour, name = ARCH_COLOURS.get(arch), ARCH_LABELS.get(arch, arch)
-        frame = history.dropna(subset=["loss"]) if len(history) else history
-        if len(frame):
-            loss, _ = loss_in_metric_units(frame["loss"].to_numpy(), metric_name)
-            shown = thin(frame.assign(loss_shown=loss, smoothed=smooth(loss)))
-            fig.add_scatter(x=shown["step"], y=shown["loss_shown"], mode="lines", name=f"{name} (raw)",
-                            line=dict(color=colour, width=1), opacity=0.25, showlegend=False,
-                            legendgroup=arch, hoverinfo="skip")
-            fig.add_scatter(x=shown["step"], y=shown["smoothed"], mode="lines", name=f"{name} loss",
-                            line=dict(color=colour, width=3), legendgroup=arch)
-        val = history.dropna(subset=["val_metric"]) if "val_metric" in history else history.iloc[:0]
-        if len(val):
-            fig.add_scatter(x=val["step"], y=val["val_metric"], mode="markers", name=f"{name} val {metric_name}",
-                            marker=dict(color=colour, size=7, symbol="diamond", line=dict(width=1, color="white")),
-                            yaxis="y2" if accuracy else "y", legendgroup=arch, showlegend=False)
-    fig.add_hline(y=baseline, line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5),
-                  yref="y2" if accuracy else "y",
-                  annotation_text=f"{baseline_name}: {shown_value(baseline)}", annotation_position="top left")
-    base_layout(fig, title, height=380)
-    fig.update_xaxes(title_text="training step (same for every architecture)")
-    fig.update_yaxes(title_text="training loss" if accuracy else metric_name, type="log" if log_y else "linear")
-    if accuracy:
-        fig.update_layout(yaxis2=dict(title="validation accuracy (◆)", overlaying="y", side="right",
-                                      range=[0, 1.02], showgrid=False))
-    return fig
+    points = joined([loss_points({c: h[c].to_numpy() for c in ("step", "loss", "val_metric") if c in h}, metric_name)
+                     for h in histories.values()])
+    data = [dict(t, x=xs, y=ys) for t, xs, ys in zip(compare_traces(histories, metric_name), points.x, points.y) if xs]
+    return fast_figure(data, compare_layout(metric_name, baseline, baseline_name, log_y, title))
 
 
 def compare_summary(summaries: dict[str, RunSummary]) -> str:

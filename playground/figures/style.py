@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from models.architectures import ARCHITECTURES
+from models.architectures import ARCHITECTURES, GATES
 
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
@@ -21,11 +21,7 @@ SEQUENTIAL = "Viridis"
 DIVERGING = [[0.0, "#0072B2"], [0.5, "#F7F7F7"], [1.0, "#D55E00"]]
 BASELINE_COLOUR = OKABE_ITO["black"]
 
-GATE_TITLES = {
-    "pre": "pre-activation a_t", "h": "hidden state h_t", "i": "input gate i_t", "f": "forget gate f_t",
-    "g": "cell candidate g_t", "o": "output gate o_t", "c": "cell state c_t", "r": "reset gate r_t",
-    "z": "update gate z_t", "n": "candidate n_t", "tanh": "tanh output h_t",
-}
+GATE_TITLES = {name: gate.title for name, gate in GATES.items()}          # from the architecture table
 
 FONT_SIZE = 13
 

@@ -11,52 +11,33 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from playground.figures.loss_series import MAX_POINTS, loss_points, smooth, thinned
 from playground.figures.style import BASELINE_COLOUR, OKABE_ITO, fast_figure, layout_dict
 from playground.engine.run_summary import loss_in_metric_units, shown as shown_value, summarize
 
-MAX_POINTS = 1500
-
-
-def smooth(values: np.ndarray, weight: float = 0.9) -> np.ndarray:
-    """TensorBoard's debiased exponential moving average.
-
-    y_t = sum_k weight^k x_(t-k) / sum_k weight^k, which is pandas' adjusted EWM.
-    """
-    return pd.Series(values, dtype=float).ewm(alpha=1 - weight, adjust=True).mean().to_numpy()
+__all__ = ["MAX_POINTS", "smooth", "thin", "loss_traces", "loss_layout", "loss_chart_spec", "make_loss_figure",
+           "loss_summary"]
 
 
 def thin(frame: pd.DataFrame, limit: int = MAX_POINTS) -> pd.DataFrame:
     """Every k-th row so that at most ``limit`` rows are drawn (the last one always kept)."""
-    if len(frame) <= limit:
-        return frame
-    k = math.ceil(len(frame) / limit)
-    return pd.concat([frame.iloc[::k], frame.iloc[[-1]]]).drop_duplicates("step")
+    return frame.iloc[thinned(len(frame), limit)]
 
 
-def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
-                     baseline_name: str = "baseline", log_y: bool = False,
-                     title: str | None = None) -> go.Figure:
-    """Training loss (raw and smoothed), validation metric and the task's baseline.
+def loss_traces(label: str, metric_name: str) -> list[dict]:
+    """The three traces of ``loss_series.TRACE_NAMES`` without their points: names, colours, axes."""
+    yaxis = "y2" if metric_name == "accuracy" else "y"
+    return [dict(type="scatter", mode="lines", name=label, opacity=0.6, line=dict(color=OKABE_ITO["sky"], width=1)),
+            dict(type="scatter", mode="lines", name="smoothed", line=dict(color=OKABE_ITO["blue"], width=2.5)),
+            dict(type="scatter", mode="markers+lines", yaxis=yaxis, name=f"validation {metric_name}",
+                 line=dict(color=OKABE_ITO["orange"], width=2), marker=dict(size=6, symbol="diamond"))]
 
-    For accuracy tasks the validation accuracy and its baseline use a right-hand axis.
-    """
-    data = []
-    frame = history.dropna(subset=["loss"]) if len(history) else history
-    if len(frame):
-        loss, label = loss_in_metric_units(frame["loss"].to_numpy(), metric_name)
-        shown = thin(frame.assign(loss_shown=loss, smoothed=smooth(loss)))
-        data.append(dict(type="scatter", x=shown["step"].to_numpy(), y=shown["loss_shown"].to_numpy(),
-                         mode="lines", name=label, opacity=0.6,
-                         line=dict(color=OKABE_ITO["sky"], width=1)))
-        data.append(dict(type="scatter", x=shown["step"].to_numpy(), y=shown["smoothed"].to_numpy(),
-                         mode="lines", name="smoothed", line=dict(color=OKABE_ITO["blue"], width=2.5)))
+
+def loss_layout(metric_name: str, baseline: float, baseline_name: str = "baseline", log_y: bool = False,
+                title: str | None = None) -> dict:
+    """The loss chart's layout: axes, the baseline's dashed line and its label."""
     accuracy = metric_name == "accuracy"
     yaxis = "y2" if accuracy else "y"
-    val = history.dropna(subset=["val_metric"]) if "val_metric" in history else history.iloc[:0]
-    if len(val):
-        data.append(dict(type="scatter", x=val["step"].to_numpy(), y=val["val_metric"].to_numpy(),
-                         mode="markers+lines", yaxis=yaxis, name=f"validation {metric_name}",
-                         line=dict(color=OKABE_ITO["orange"], width=2), marker=dict(size=6, symbol="diamond")))
     layout = layout_dict(title)
     layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, yref=yaxis, y0=baseline, y1=baseline,
                              line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5))]
@@ -69,7 +50,31 @@ def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
     if accuracy:
         layout["yaxis2"] = dict(title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
                                 showgrid=False)
-    return fast_figure(data, layout)
+    return layout
+
+
+def loss_chart_spec(metric_name: str, baseline: float, baseline_name: str = "baseline", log_y: bool = False,
+                    title: str | None = None) -> go.Figure:
+    """The live loss chart without its points: all three traces (empty), and the layout. A live page
+    builds it once per chart and sends ``loss_series.loss_points`` on each redraw."""
+    label = loss_in_metric_units(np.zeros(0), metric_name)[1]
+    data = [dict(trace, x=[], y=[]) for trace in loss_traces(label, metric_name)]
+    return fast_figure(data, loss_layout(metric_name, baseline, baseline_name, log_y, title))
+
+
+def make_loss_figure(history: pd.DataFrame, metric_name: str, baseline: float,
+                     baseline_name: str = "baseline", log_y: bool = False,
+                     title: str | None = None) -> go.Figure:
+    """Training loss (raw and smoothed), validation metric and the task's baseline.
+
+    For accuracy tasks the validation accuracy and its baseline use a right-hand axis. The points
+    are ``loss_series.loss_points``'s, the ones the live chart draws.
+    """
+    points = loss_points({name: history[name].to_numpy() for name in ("step", "loss", "val_metric")
+                          if name in history}, metric_name)
+    data = [dict(trace, x=xs, y=ys) for trace, xs, ys in zip(loss_traces(points.label, metric_name), points.x, points.y)
+            if xs]
+    return fast_figure(data, loss_layout(metric_name, baseline, baseline_name, log_y, title))
 
 
 def loss_summary(history: pd.DataFrame, metric_name: str, baseline: float, higher_is_better: bool) -> str:

@@ -13,13 +13,18 @@ import math
 import numpy as np
 
 from models import GRUCell, LSTMCell, RNNCell, architecture
+from models.architectures import GATES
 from playground.lessons.cell_backward import CellGrads, path_names
 from playground.lessons.cell_trace import CellTrace
 
 ACT = {"tanh": r"\tanh", "relu": r"\operatorname{relu}", "linear": r"\operatorname{id}"}
-GATE_WORD = {"r": "reset gate", "z": "update gate", "n": "candidate", "i": "input gate", "f": "forget gate",
-             "g": "cell candidate", "o": "output gate"}
 DP = r"\odot"
+
+
+def gate_caption(name: str) -> str:
+    """An equation's caption for gate ``name``, its word from the architecture table: "Forget gate f"."""
+    word = GATES[name].word
+    return f"{word[:1].upper()}{word[1:]} {name}"
 
 
 def num(v: float, digits: int = 2) -> str:
@@ -94,7 +99,7 @@ def _rnn_forward(trace: CellTrace, t: int) -> list[tuple[str, str]]:
 def _gru_forward(trace: CellTrace, t: int) -> list[tuple[str, str]]:
     s, T1, out = trace.steps[t], t + 1, []
     for gate in ("r", "z"):
-        out.append((f"{GATE_WORD[gate].capitalize()} {gate}", _aligned(_gate_line(trace, t, gate, r"\sigma"))))
+        out.append((gate_caption(gate), _aligned(_gate_line(trace, t, gate, r"\sigma"))))
     W_in, W_hn = trace.block("W_ih", "n"), trace.block("W_hh", "n")
     out.append(("Candidate n (the reset gate multiplies W_hn h + b_hn: PyTorch's form)", _aligned(
         rf"n_{_sub(T1)} &= \tanh\big(W_{{in}} x_{_sub(T1)} + b_{{in}} + r_{_sub(T1)} {DP} (W_{{hn}} h_{_sub(t)} + b_{{hn}})\big)"
@@ -115,7 +120,7 @@ def _lstm_forward(trace: CellTrace, t: int) -> list[tuple[str, str]]:
     s, T1, out = trace.steps[t], t + 1, []
     for gate in ("i", "f", "g", "o"):
         fn = r"\tanh" if gate == "g" else r"\sigma"
-        out.append((f"{GATE_WORD[gate].capitalize()} {gate}", _aligned(_gate_line(trace, t, gate, fn))))
+        out.append((gate_caption(gate), _aligned(_gate_line(trace, t, gate, fn))))
     out.append(("Cell state and hidden state", _aligned(
         rf"c_{_sub(T1)} &= f_{_sub(T1)} {DP} c_{_sub(t)} + i_{_sub(T1)} {DP} g_{_sub(T1)}"
         rf" = {vec(s['f'])} {DP} {vec(s['c_prev'])} + {vec(s['i'])} {DP} {vec(s['g'])} = {vec(s['c'], 3)} \\"

@@ -18,19 +18,11 @@ from playground.markup import literal
 from playground.engine.probe import Snapshot, probe
 from playground.tasks.base import Batch, Task
 
-# What clamping a gate to 0 or 1 means, for every gate some architecture lets an intervention clamp.
-CLAMP_MEANINGS = {
-    "z": "update gate z_t (1: keep h_{t−1}, ignore the input; 0: forget h_{t−1})",
-    "r": "reset gate r_t (0: the candidate ignores h_{t−1})",
-    "f": "forget gate f_t (1: keep c_{t−1} whole; 0: forget it)",
-    "i": "input gate i_t (0: nothing new is written)",
-    "o": "output gate o_t (0: h_t = 0, the cell is hidden)",
-}
-
 
 def clampable(arch: str) -> dict[str, str]:
     """The gates of ``arch`` an intervention may clamp (in the order the page lists them) -> what clamping means."""
-    return {gate: CLAMP_MEANINGS[gate] for gate in architecture(arch).clampable}
+    row = architecture(arch)
+    return {gate: row.gate(gate).clamp_meaning for gate in row.clampable}
 
 
 @dataclass
@@ -96,7 +88,7 @@ def compare_intervention(net: SequenceNet, task: Task, batch: Batch, interventio
 
 
 def describe_intervention(iv: Intervention) -> str:
-    """The edit in words, e.g. 'forget gate f clamped to 1; units 3, 4 silenced'."""
+    """The edit in words, e.g. 'gate f clamped to 1; units 3, 4 silenced'."""
     parts = [f"gate {k} clamped to {v:g}" for k, v in iv.clamp.items()]
     if iv.ablate:
         parts.append("unit" + ("s " if len(iv.ablate) > 1 else " ") + ", ".join(map(str, iv.ablate)) + " silenced")

@@ -11,7 +11,7 @@ import numpy as np
 
 from models import GRUCell, LSTMCell, RNNCell
 from models.architectures import SIGMOID_GATES
-from playground.lessons.cell_latex import GATE_WORD, num
+from playground.lessons.cell_latex import gate_caption, num
 from playground.lessons.unit_trace import UnitStep
 
 MAX_SHOWN = 5              # entries of a row or vector shown before "⋯"
@@ -68,7 +68,7 @@ def forward_equations(u: UnitStep) -> list[tuple[str, str]]:
     """Every gate of the unit, then its new state, with the model's numbers."""
     out = []
     for gate in u.gates:
-        word = "Pre-activation and new hidden state" if gate == "a" else f"{GATE_WORD[gate].capitalize()} {gate}"
+        word = "Pre-activation and new hidden state" if gate == "a" else gate_caption(gate)
         out.append((word, r"\begin{aligned}" + gate_equation(u, gate) + r"\end{aligned}"))
     out.extend(STATE_EQUATIONS[u.architecture.cell](u))
     return out

@@ -32,6 +32,7 @@ import re2
 import torch
 import torch.nn.functional as F
 
+from models.architectures import ARCHITECTURES, GATES
 from models.network import Intervention, SequenceNet
 from playground.errors import ConfigError
 from playground.markup import clipped, literal
@@ -53,8 +54,8 @@ PRESETS = {                # name -> regular expression, for the char model
     "inside a word": r"\w+",
     "digits": r"\d+",
 }
-MARK_CHANNEL = {"adding": 1}   # tasks whose input has a marker channel (index of the feature)
-SIGNALS = {"h": "hidden state h_t", "c": "cell state c_t (LSTM)"}
+SIGNALS = {"h": GATES["h"].title,                         # the states a unit is searched in
+           "c": f"{GATES['c'].title} ({', '.join(row.label for row in ARCHITECTURES.values() if row.has_cell_state)})"}
 
 
 @dataclass
@@ -260,14 +261,14 @@ def search_sequences(net: SequenceNet, task: Task, condition: str, window: tuple
                      signal: str = "h", seed: int = 0) -> Search:
     """Score the last layer's units on ``SERIES_SEQUENCES`` validation sequences of a non-text task.
 
-    ``condition`` is "window" (timesteps ``window``) or "between marks" (tasks of ``MARK_CHANNEL``).
+    ``condition`` is "window" (timesteps ``window``) or "between marks" (a task with a ``mark_channel``).
     """
     batch = task.sample(SERIES_SEQUENCES, torch.Generator().manual_seed(seed), split="val")
     B, T = batch.x.shape[:2]
     if condition == "window":
         mask = window_mask(B, T, *window)
-    elif condition == "between marks" and task.name in MARK_CHANNEL:
-        mask = between_marks_mask(batch.x.numpy(), MARK_CHANNEL[task.name])
+    elif condition == "between marks" and task.mark_channel is not None:
+        mask = between_marks_mask(batch.x.numpy(), task.mark_channel)
     else:
         raise ConfigError(f"'{condition}' is not a condition for this task")
     _, states = _layer_states(net, batch.x, signal)

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
+from models.architectures import CLASSIC_ARCHS
 from playground.strict_numbers import decimal_number, whole_number
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, parse_value, validate
 from playground.errors import ConfigError, DivergenceError
@@ -279,7 +280,7 @@ PRESETS: dict[str, Preset] = {
     # how fast it learns. See docs/SWEEPS_AND_ROOMS.md for its time on two cores.
     "memory": Preset(
         "How far back can it remember? RNN vs GRU vs LSTM on the adding problem",
-        {"arch": "rnn,gru,lstm", "task": "adding", "seq_len": "10,25,50,100", "hidden": "32", "lr": "0.01",
+        {"arch": ",".join(CLASSIC_ARCHS), "task": "adding", "seq_len": "10,25,50,100", "hidden": "32", "lr": "0.01",
          "seed": "0,1,2"}, 2000, "seq_len",
         (ClaimRow("val > 0.6 x baseline until step 2000 over seeds 0, 1, 2", {"arch": "rnn", "seq_len": 100}),
          ClaimRow("val < 0.1 x baseline by step 2000 over seeds 0, 1, 2", {"arch": "lstm", "seq_len": 100}))),

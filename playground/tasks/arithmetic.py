@@ -34,6 +34,7 @@ class AddingTask(Task):
     name = "adding"
     title = "Adding problem"
     input_size = 2
+    mark_channel = 1                    # x[:, 1] marks the two numbers to add
 
     explain = ("Remember two marked numbers seen far apart and add them at the end (Le et al.'s 2015 "
                "variant: values U(0, 1), the plain sum). Predicting 1 every time scores MSE 0.167.")

@@ -64,6 +64,8 @@ class Task:
         defaults (class): suggested RunConfig settings for this task, e.g. {"seq_len": 8}.
         streams (class): True when the task can also be read as one long stream in consecutive
             windows (``windows``), so a run may carry h from window to window (truncated BPTT).
+        mark_channel (class): the input feature that marks the steps that matter (e.g. the adding
+            problem's two numbers), or None; the unit search offers "between marks" with one.
 
     Subclasses implement ``sample`` and ``compute_baseline``; ``baseline`` caches the latter.
     Only ``seq_len`` (and a task's own settings such as ``lag``) are constructor arguments.
@@ -72,6 +74,7 @@ class Task:
     explain: ClassVar[str] = ""
     defaults: ClassVar[dict] = {}
     streams: ClassVar[bool] = False
+    mark_channel: ClassVar[int | None] = None
 
     seq_len: int = 50
     # What a task is, declared once per task class as plain class attributes (only those

@@ -17,7 +17,8 @@ from playground.config import RunConfig
 from playground.errors import PlaygroundError
 from playground.live_settings import needs_reset
 from playground.ui.frame import button_hint
-from playground.ui.live_session import replace_run, run_transaction, start_pause_button
+from playground.ui.live_session import replace_run, run_transaction
+from playground.ui.presses import start_pause_control
 
 KEY_PREFIX = "compare_"
 LEAD_SECONDS = 1.5          # how far ahead of the slowest run the cap is set (seconds of its training)
@@ -73,8 +74,12 @@ def keep_level(runs: dict) -> None:
         set_running(running, True)
 
 
-def step_all(runs: dict, target: int) -> None:
-    """Every run to step ``target`` (one update from the step shown)."""
+def step_all(runs: dict) -> None:
+    """Every run one update past the furthest step count now (they are level while paused);
+    nothing while they train."""
+    if any(run.running for run in runs.values()):
+        return
+    target = max(run.step_count for run in runs.values()) + 1
     try:
         for run in runs.values():
             run.step_to(target)
@@ -94,14 +99,17 @@ def reset_all(runs: dict) -> None:
 
 
 def compare_controls_ui(runs: dict) -> None:
-    """Start/Pause, Step and Reset for all three runs together (keyboard-focusable buttons)."""
+    """Start/Pause, Step and Reset for all three runs together (keyboard-focusable buttons).
+
+    Start and Pause each ask for their state (``playground.ui.presses``); Step steps from the count
+    when the press arrives, so no press depends on when the page was drawn.
+    """
     running = any(run.running for run in runs.values())
     cols = st.columns([1, 1, 1, 4])
-    start_pause_button(cols[0], running, "compare_run", lambda: set_running(runs, not running))
-    target = max(run.step_count for run in runs.values()) + 1
+    start_pause_control(cols[0], running, "compare", lambda wanted: set_running(runs, wanted))
     cols[1].button("Step", icon=":material/skip_next:", key="compare_step", width="stretch",
                    help=button_hint("One training update for each of the three, then redraw"), disabled=running,
-                   on_click=lambda: step_all(runs, target))
+                   on_click=lambda: step_all(runs))
     cols[2].button("Reset", icon=":material/restart_alt:", key="compare_reset", width="stretch",
                    help=button_hint("New weights from the seed for all three; histories cleared"),
                    on_click=lambda: reset_all(runs))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.links import PRESENT, PRESENTER_FLAGS
+from playground.links import PRESENTER_FLAGS
 from playground.presenter import Presenter, parse_presenter, scale_figure
 from playground.ui.keys import PAGE_PRESENTER, PRESENTER
 

@@ -42,6 +42,8 @@ import plotly
 import plotly.io as pio
 import streamlit as st
 
+from playground.ui.live_chart_js import SHARED_JS
+
 DEFAULT_HEIGHT = 450  # plotly.js's own default when the figure names none
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 UIREVISION = "live-chart"  # any constant: Plotly.react keeps the reader's zoom while it stays the same
@@ -66,90 +68,11 @@ _CHART_CSS = ".live-chart { width: 100%; }"
 
 # Runs on mount and again whenever ``data`` (or the app theme) changes: the component stays
 # mounted, and its state lives on the chart's <div>, so a later call only redraws.
-_CHART_JS = r"""
-function loadPlotly(url) {
-  if (window.Plotly) return Promise.resolve();
-  if (!window.__liveChartPlotly) {
-    window.__liveChartPlotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.onload = resolve;
-      script.onerror = () => {
-        window.__liveChartPlotly = null;  // the next redraw tries again
-        script.remove();
-        reject(new Error("live_chart: could not load " + url));
-      };
-      document.head.appendChild(script);
-    });
-  }
-  return window.__liveChartPlotly;
-}
-
-// "#1A1A1A" or "rgb(26, 26, 26)" at the given opacity, for plotly; anything else as it is.
-function faded(color, alpha) {
-  let rgb = null;
-  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color);
-  if (hex) {
-    const h = hex[1].length === 3 ? hex[1].replace(/./g, "$&$&") : hex[1];
-    rgb = [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16));
-  } else {
-    const m = /^rgba?\(([^)]+)\)$/.exec(color);
-    if (m) rgb = m[1].split(",").slice(0, 3).map((c) => parseFloat(c));
-  }
-  return rgb && rgb.every((c) => !isNaN(c)) ? `rgba(${rgb.join(",")},${alpha})` : color;
-}
-
-// Streamlit's chart theme, read from the CSS variables it gives components.
-function streamlitTheme(el) {
-  const css = getComputedStyle(el);
-  const v = (name) => css.getPropertyValue("--st-" + name).trim();
-  const list = (name) => v(name).split(",").map((c) => c.trim()).filter(Boolean);
-  const scale = (cs) => (cs.length > 1 ? cs.map((c, i) => [i / (cs.length - 1), c]) : undefined);
-  const text = v("text-color"), heading = v("heading-color") || text, bg = v("background-color");
-  const grid = v("border-color-light") || v("border-color"), font = v("font");
-  const seq = scale(list("chart-sequential-colors")), div = scale(list("chart-diverging-colors"));
-  const colorway = list("chart-categorical-colors");
-  const key = [text, heading, bg, grid, font, colorway, seq, div].map(String).join("|");
-  const muted = faded(text, 0.55);  // st.plotly_chart's ticks and axis titles are grey
-  const small = { color: muted, size: 12 }, axisTitle = { font: { color: muted, size: 14 } };
-  const axis = { gridcolor: grid, zerolinecolor: grid, tickcolor: grid, minor: { gridcolor: grid },
-                 tickfont: small, automargin: true };
-  const layout = {
-    font: { color: muted, family: font, size: 12 },
-    title: { font: { family: font, size: 16, color: heading }, xanchor: "left", x: 0, pad: { l: 4 } },
-    legend: { font: { color: text, size: 12 }, title: { font: small }, bordercolor: "rgba(0,0,0,0)", borderwidth: 0 },
-    paper_bgcolor: bg, plot_bgcolor: bg,
-    xaxis: Object.assign({}, axis, { showgrid: false, zeroline: false, title: Object.assign({ standoff: 20 }, axisTitle) }),
-    yaxis: Object.assign({}, axis, { title: Object.assign({ standoff: 24 }, axisTitle) }),
-    hoverlabel: { bgcolor: bg, bordercolor: v("border-color"), font: { color: text, family: font, size: 12 } },
-    margin: { pad: 8, r: 0, l: 0 },
-  };
-  if (colorway.length) layout.colorway = colorway;
-  if (seq) {
-    layout.colorscale = { sequential: seq, sequentialminus: seq };
-    layout.coloraxis = { colorscale: seq };
-  }
-  if (div) layout.colorscale = Object.assign(layout.colorscale || {}, { diverging: div });
-  const data = { scatter: [{ marker: { line: { width: 0 } } }] };
-  if (seq) for (const t of ["heatmap", "contour", "contourcarpet", "histogram2d"]) data[t] = [{ colorscale: seq }];
-  return { key, template: { layout, data } };
-}
-
+_CHART_JS = SHARED_JS + r"""
 function draw(state) {
   const payload = state.payload;
   const figure = payload.figure || {};
-  const layout = Object.assign({}, figure.layout || {});
-  if (payload.theme === "streamlit") {
-    layout.template = state.theme.template;
-    const title = layout.title;
-    const text = typeof title === "string" ? title : title && title.text;
-    if (text) layout.title = Object.assign({}, typeof title === "object" ? title : {}, { text: "<b>" + text + "</b>" });
-  }
-  if (layout.uirevision === undefined) layout.uirevision = payload.uirevision;
-  layout.height = payload.height;
-  delete layout.width;  // the container decides
-  layout.autosize = true;
-  window.Plotly.react(state.div, figure.data || [], layout, payload.config);
+  window.Plotly.react(state.div, figure.data || [], themedLayout(state, payload, figure.layout), payload.config);
   if (payload.clickable && !state.clicks && state.div.on) {
     state.clicks = true;   // one listener per mounted chart; it reports through the latest trigger
     state.div.on("plotly_click", (event) => {
@@ -174,34 +97,6 @@ function update(state) {
   if (drawn === state.drawn) return;  // the same figure in the same theme costs nothing
   state.drawn = drawn;
   draw(state);
-}
-
-function mount(div) {
-  const state = { div, payload: null, drawn: null, visible: true, pending: false };
-  state.seen = new IntersectionObserver((entries) => {
-    state.visible = entries[entries.length - 1].isIntersecting;
-    if (state.visible && state.pending) update(state);
-  }, { rootMargin: "300px 0px" });
-  state.seen.observe(div);
-  let width = 0;
-  state.resize = new ResizeObserver((entries) => {
-    const w = Math.round(entries[0].contentRect.width);
-    if (w === width) return;
-    width = w;
-    if (window.Plotly && div._fullLayout) window.Plotly.Plots.resize(div);
-  });
-  state.resize.observe(div);
-  state.cleanup = () => {
-    // Streamlit calls this on unmount, and also for a call it overtook with newer data:
-    // only a <div> that has left the page is torn down.
-    if (div.isConnected || div.__liveChart !== state) return;
-    state.resize.disconnect();
-    state.seen.disconnect();
-    if (window.Plotly) window.Plotly.purge(div);
-    delete div.__liveChart;
-  };
-  div.__liveChart = state;
-  return state;
 }
 
 export default function (component) {

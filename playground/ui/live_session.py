@@ -2,8 +2,8 @@
 
 The session holds a ``RunHandle`` in ``st.session_state`` (one per browser session, so two
 users never share a model); training happens in the backend's worker processes, never in
-a script thread. Start/Pause/Step/Reset act in callbacks, before the rerun draws the page,
-and each sets a state instead of toggling it (Streamlit can deliver one click twice). Every
+a script thread. Start/Pause/Step/Reset act in callbacks, before the rerun draws the page;
+Start and Pause are separate buttons, each asking for its state (``playground.ui.presses``). Every
 page makes its runs here (``new_run``, ``run_transaction``), through the session's ledger
 (``playground.backends.ledger``): one cap on the live runs a session holds, idle runs parked.
 A run is kept only once it is stored in session state; one that a refusal or a rerun cuts
@@ -31,6 +31,7 @@ from playground.ui.browser_identity import browser_token
 from playground.ui.frame import button_hint
 from playground.io.user_data import with_seq_len
 from playground.ui.keys import LIVE_RUN, UPLOADED_TASK
+from playground.ui.presses import start_pause_control
 
 
 
@@ -183,8 +184,8 @@ def custom_task(config: RunConfig):
 def set_running(run: RunHandle, running: bool) -> None:
     """Start (or queue for a free trainer) or pause ``run``; a pause returns once it holds.
 
-    The target comes from the label the page showed, not from flipping the current state:
-    Streamlit can deliver one click twice, and a toggle would then undo itself.
+    ``running`` is the state the reader asked for (``playground.ui.presses``), never a flip of
+    the current one: asked twice, it is set once.
     """
     try:
         run.set_running(running)
@@ -192,37 +193,38 @@ def set_running(run: RunHandle, running: bool) -> None:
         st.toast(str(err), icon=":material/error:")
 
 
-def start_pause_button(container, running: bool, key: str, on_click) -> None:
-    """One button that reads Start or Pause: one key, so the browser swaps its label in place.
-
-    It acts in a callback, before the rerun draws the page, so the new state is drawn at once.
-    """
-    label, icon, hint = (("Pause", ":material/pause:", "Stop training (the step counter stops at once)") if running else
-                         ("Start", ":material/play_arrow:", "Train continuously, redrawing several times a second"))
-    container.button(label, icon=icon, key=key, type="primary", width="stretch", help=button_hint(hint),
-                     on_click=on_click)
-
-
 def controls_ui(run: RunHandle, key: str = LIVE_RUN) -> None:
-    """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on ``run``."""
+    """Start/Pause, Step and Reset buttons (keyboard-focusable), acting on the session's run under ``key``.
+
+    Each acts, in a callback, on the run the session holds when the press arrives, not on the one
+    the page was drawn with: a press that lands while a rerun replaces the run or the buttons is
+    still applied to the run the reader sees next.
+    """
     cols = st.columns([1, 1, 1, 4])
-    target = not run.running
-    start_pause_button(cols[0], run.running, f"{key}_run", lambda: set_running(run, target))
-    # The step the page showed, plus one: a doubled click steps once, and a click while training
-    # (the count is already past it) does nothing. Step is never disabled: a full rerun cut short
-    # by a fragment's could leave a disabled Step drawn beside Start, with nothing left to redraw it.
-    next_step = run.step_count + 1
+    start_pause_control(cols[0], run.running, key, lambda wanted: _with_run(key, set_running, wanted))
+    # Step is never disabled: a full rerun cut short by a fragment's could leave a disabled Step
+    # drawn beside Start, with nothing left to redraw it; a Step while training does nothing.
     cols[1].button("Step", icon=":material/skip_next:", key=f"{key}_step", width="stretch",
-                   help=button_hint("One training update, then redraw"), on_click=lambda: step_run(run, next_step))
+                   help=button_hint("One training update, then redraw"), on_click=lambda: _with_run(key, step_run))
     cols[2].button("Reset", icon=":material/restart_alt:", key=f"{key}_reset", width="stretch",
                    help=button_hint("New weights from the seed; history cleared"),
-                   on_click=lambda: reset_run(run, key))
+                   on_click=lambda: _with_run(key, reset_run, key))
 
 
-def step_run(run: RunHandle, target: int) -> None:
-    """Train up to step ``target`` (one update from the step shown); returns once it is drawn-ready."""
+def _with_run(key: str, act, *args) -> None:
+    """``act(run, *args)`` on the session's run under ``key`` now (nothing when there is none)."""
+    run = st.session_state.get(key)
+    if run is not None:
+        act(run, *args)
+
+
+def step_run(run: RunHandle, target: int | None = None) -> None:
+    """One training update past the step count now (train up to ``target`` instead, if given); returns
+    once it is drawn-ready. A paused run only: a Step pressed while training does nothing."""
+    if target is None and run.running:
+        return
     try:
-        run.step_to(target)
+        run.step_to(run.step_count + 1 if target is None else target)
     except PlaygroundError as err:
         st.toast(str(err), icon=":material/error:")
 

@@ -24,6 +24,7 @@ from playground.ui.live_session import sweep_place
 from playground.ui.page_files import page_file
 from playground.ui.url_state import take_autostart
 from playground.ui.widgets import field_widget
+from playground.ui.presses import state_button
 
 DEFAULT_PRESET = "memory"
 CHOSEN_APART = ("arch", "task")     # the form's own widgets; every other run setting is a text box
@@ -154,7 +155,8 @@ def progress_ui(run: SweepRun) -> None:
     if progress.failed:
         st.warning(f"{progress.failed} trial(s) failed; their rows say why.", icon=":material/warning:")
     if not progress.finished:
-        st.button("Cancel", icon=":material/stop:", key="sweep_cancel", on_click=run.cancel)
+        # asks for "cancelled" (idempotent) of the sweep this page drew, wherever the press lands
+        state_button(st, "Cancel", "sweep_cancel", run.cancel, icon=":material/stop:")
 
 
 def results_ui(run: SweepRun) -> None:

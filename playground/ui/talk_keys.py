@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-BUTTON_KEYS = {"next": "talk_next", "previous": "talk_prev", "run": "talk_run"}   # the page's button keys
+from playground.ui.presses import control_key
+
+RUN_CONTROL = "talk"                 # the step's Start/Pause control (playground.ui.presses)
+# the page's button keys; "run" is the keyed container that holds Start or Pause
+BUTTON_KEYS = {"next": "talk_next", "previous": "talk_prev", "run": control_key(RUN_CONTROL)}
 VIEW_KEY = "talk_view"               # the keyed container of the step's view: marks the talk page
 
 _JS = r"""

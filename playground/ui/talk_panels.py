@@ -18,11 +18,12 @@ from playground.figures.interventions import example_rows, make_before_after_fig
 from playground.figures.topology import describe_topology, make_topology_svg
 from playground.gallery import TOPOLOGIES
 from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
-from playground.ui.talk_keys import BUTTON_KEYS
+from playground.ui.presses import control_key, run_state_keys, start_pause_control
+from playground.ui.talk_keys import BUTTON_KEYS, RUN_CONTROL
 from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
 from playground.engine.run_summary import shown, shown_delta
 from playground.ui.train_panels import (gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
-                                        predictions_panel, run_numbers, states_panel)
+                                        predictions_panel, run_points, states_panel)
 from playground.ui.widgets import chart
 
 
@@ -34,7 +35,7 @@ def plain(text: str) -> str:
 def loss_view(run, step: Step, key: str) -> None:
     """Validation metric against the baseline, the training loss, and the loss curve (the step
     counter is in the model's caption above: three tiles fit the view's column)."""
-    history, summary = run_numbers(run)
+    points, summary = run_points(run, key)
     task = run.task
     cols = st.columns(3)
     cols[0].metric(f"Validation {task.metric_name}", shown(summary.val),
@@ -43,7 +44,7 @@ def loss_view(run, step: Step, key: str) -> None:
                    help=None if summary.val is None else f"Measured at step {summary.val_step}.")
     cols[1].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
     cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss))
-    loss_panel(run, history, summary, key)
+    loss_panel(run, points, summary, key)
 
 
 def gradients_view(run, step: Step, key: str) -> None:
@@ -143,14 +144,13 @@ def nav_ui(index: int, count: int, run, go_to, set_running) -> None:
     cols = st.columns(3, gap="small")
     cols[0].button("Previous", icon=":material/arrow_back:", key=BUTTON_KEYS["previous"], width="stretch",
                    disabled=index == 0, on_click=go_to, args=(index - 1,), help="Previous step (← or PageUp)")
-    if run is not None:
-        target = not run.running
-        label, icon = ("Pause", ":material/pause:") if run.running else ("Start", ":material/play_arrow:")
-        cols[1].button(label, icon=icon, key=BUTTON_KEYS["run"], type="primary", width="stretch",
-                       on_click=set_running, args=(run, target), help="Start or pause training (P key)")
+    if run is not None:           # Start and Pause each ask for their state (playground.ui.presses)
+        start_pause_control(cols[1], run.running, RUN_CONTROL, lambda wanted: set_running(run, wanted),
+                            hint="Start or pause training (P key)")
     else:
-        cols[1].button("Start", icon=":material/play_arrow:", key=BUTTON_KEYS["run"], width="stretch",
-                       disabled=True, on_click=_nothing, help="This step shows no live model")
+        with cols[1].container(key=control_key(RUN_CONTROL)):
+            st.button("Start", icon=":material/play_arrow:", key=run_state_keys(RUN_CONTROL)[True], width="stretch",
+                      disabled=True, on_click=_nothing, help="This step shows no live model")
     cols[2].button("Next", icon=":material/arrow_forward:", key=BUTTON_KEYS["next"], width="stretch",
                    disabled=index >= count - 1, on_click=go_to, args=(index + 1,), help="Next step (→ or PageDown)")
 

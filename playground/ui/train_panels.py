@@ -15,11 +15,15 @@ from playground.figures.gates import gate_grid_summary, make_gate_grid, make_sat
 from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
-from playground.figures.training import make_loss_figure
+from playground.figures.loss_series import LossPoints, loss_points, summary_of
+from playground.figures.training import loss_chart_spec
 from playground.engine.live import Record
 from playground.engine.probe import Snapshot
 from playground.engine.run_summary import RunSummary, shown, shown_delta, summarize, with_latest_validation
+from playground.ui.live_points_chart import live_points_chart
 from playground.ui.widgets import live
+
+NUMBERS = "_live_numbers"     # session state: loss-panel key -> (run, version, metric) and its points and summary
 
 
 def _click(on_unit_click, chart_key: str, snap: Snapshot):
@@ -35,6 +39,20 @@ def run_numbers(run) -> tuple[pd.DataFrame, RunSummary]:
     task = run.task
     frame = with_latest_validation(run.history_frame(), run.step_count, run.last_val)
     return frame, summarize(frame, task.metric_name, task.baseline(), task.higher_is_better)
+
+
+def run_points(run, key: str) -> tuple[LossPoints, RunSummary]:
+    """The run's loss chart points and the ``RunSummary`` read from them, built once per published
+    version of the run (a redraw with nothing new reuses them): the live pages' tiles, caption and
+    loss chart draw from this pair. No pandas, no plotly: it runs several times a second."""
+    task, step, last_val = run.task, run.step_count, run.last_val
+    cache = st.session_state.setdefault(NUMBERS, {})
+    mark = (id(run), step, last_val, task.metric_name)     # the points change only with these
+    if key in cache and cache[key][0] == mark:
+        return cache[key][1]
+    points = loss_points(run.history_arrays(), task.metric_name, step, last_val)
+    cache[key] = (mark, (points, summary_of(points, task.metric_name, task.baseline(), task.higher_is_better)))
+    return cache[key][1]
 
 
 def metrics_panel(run, summary: RunSummary) -> None:
@@ -58,13 +76,16 @@ def metrics_panel(run, summary: RunSummary) -> None:
         st.caption(line)
 
 
-def loss_panel(run, history: pd.DataFrame, summary: RunSummary, key: str) -> None:
-    """The loss curve with validation metric and baseline; its caption is ``summary``'s."""
+def loss_panel(run, points: LossPoints, summary: RunSummary, key: str) -> None:
+    """The loss curve with validation metric and baseline; its caption is ``summary``'s. Its redraws
+    send new points only (``live_points_chart``); the figure's layout is built once per chart."""
     task = run.task
     log_y = st.session_state.get(f"{key}_logy", False)
-    fig = make_loss_figure(history, task.metric_name, summary.baseline, task.baseline_name(), log_y=log_y,
-                           title="Loss and validation metric")
-    live(fig, f"{key}_loss", summary.caption())
+    title = "Loss and validation metric"
+    spec_key = (task.metric_name, summary.baseline, task.baseline_name(), log_y, title)
+    live_points_chart(f"{key}_loss", lambda: loss_chart_spec(*spec_key[:4], title=title), spec_key, points,
+                      alt=summary.caption())
+    st.caption(summary.caption())
 
 
 def gradient_now_panel(snap: Snapshot, key: str) -> None:

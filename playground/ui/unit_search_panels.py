@@ -16,7 +16,7 @@ from playground.engine.run_summary import shown, shown_delta
 from playground.errors import PlaygroundError
 from playground.figures.units import make_sequence_activation_figure, make_text_activation_figure
 from playground.ui.widgets import chart
-from playground.lessons.unit_search import (MARK_CHANNEL, MAX_PATTERN, PRESETS, SIGNALS, Search, search_sequences,
+from playground.lessons.unit_search import (MAX_PATTERN, PRESETS, SIGNALS, Search, search_sequences,
                                     search_text, text_loss_change)
 from playground.ui.page_files import page_file
 
@@ -48,7 +48,7 @@ def pattern_ui(run) -> dict:
             cols[1].text_input("Regular expression", pattern, disabled=True, key=f"us_shown_{preset}")
         return {"kind": "text", "pattern": pattern, "signal": signal}
     T = run.config.seq_len
-    conditions = ["window"] + (["between marks"] if run.task.name in MARK_CHANNEL else [])
+    conditions = ["window"] + (["between marks"] if run.task.mark_channel is not None else [])
     condition = cols[0].selectbox("Mark", conditions, key="us_condition",
                                   format_func={"window": "a window of timesteps",
                                                "between marks": "between the two marked numbers"}.get)

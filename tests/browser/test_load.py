@@ -15,7 +15,6 @@ SESSIONS = 8
 TRAIN_SECONDS = 20          # train at least this long ...
 TRAIN_LIMIT_S = 120         # ... and until every session has progressed, at most this long
 READY_MS = 120_000
-LOST_PRESS_S = 45           # a run still stepping this long after Pause lost the press
 PAUSE_MS = 240_000           # eight live pages on two cores: the browser drains its backlog first
 SETTINGS = "arch=gru&task=adding&seq_len=20&hidden=16"
 ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
@@ -54,24 +53,10 @@ def press(page, name: str) -> None:
     button(page, name).dispatch_event("click")
 
 
-def pause(page) -> int:
-    """Wait (bounded) until ``page`` shows Start again; return how often Pause had to be re-pressed.
-
-    Start/Pause is one toggle, so it is pressed again only when the run has clearly not stopped:
-    the Step metric still changes ``LOST_PRESS_S`` seconds after the last press.
-    """
-    deadline = time.monotonic() + PAUSE_MS / 1000
-    pressed, last, again = time.monotonic(), step_value(page), 0
-    while not button(page, "Start").is_visible():
-        assert time.monotonic() < deadline, f"Pause had no effect within {PAUSE_MS // 1000} s ({again} re-presses)"
-        time.sleep(1)
-        value = step_value(page)
-        if value is not None and value != last:
-            last = value
-            if time.monotonic() - pressed > LOST_PRESS_S:
-                press(page, "Pause")
-                pressed, again = time.monotonic(), again + 1
-    return again
+def pause(page) -> None:
+    """Wait (bounded) until ``page`` shows Start again after its one Pause press: Pause is its own
+    button, asking for "paused" (``playground.ui.presses``), so a press is never lost and never repeated."""
+    button(page, "Start").wait_for(timeout=PAUSE_MS)
 
 
 def click_until(page, name: str, done, wait_for_app) -> None:
@@ -135,11 +120,10 @@ def test_eight_sessions_train_at_once(app_url, browser, wait_for_app):
             context.close()
         for page in kept:
             press(page, "Pause")
-        again = []
         for page in kept:
-            again.append(pause(page))
+            pause(page)
             wait_for_app(page, READY_MS)
-        print(f"paused after {time.monotonic() - t0:.0f} s; Pause re-pressed per session: {again}")
+        print(f"paused after {time.monotonic() - t0:.0f} s")
         paused = [settled_step(page) for page in kept]
         assert all(v is not None and v > 0 for v in paused), paused
 

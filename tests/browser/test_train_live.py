@@ -1,8 +1,6 @@
 """Live training in a real browser: Start updates the charts, Pause/Step/Reset work, page switches are safe."""
 import time
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 EXCEPTION = "[data-testid='stException']"
 
 
@@ -37,21 +35,11 @@ def button(page, name):
     return page.get_by_role("button", name=name, exact=False).first
 
 
-def press_pause(page, bound_s: float = 240.0, again_s: float = 30.0) -> None:
-    """Press Pause and wait (bounded) until Start shows; press again while Pause still shows after
-    ``again_s``: on a loaded machine a click can land while a rerun replaces the button, and is
-    lost. Pause is idempotent (it sets "not training"), so a second press never starts anything."""
-    deadline = time.monotonic() + bound_s
-    while True:
-        button(page, "Pause").click(timeout=again_s * 1000)
-        try:
-            page.get_by_role("button", name="Start").first.wait_for(timeout=again_s * 1000)
-            return
-        except PlaywrightTimeout:
-            assert time.monotonic() < deadline, f"Pause had no effect within {bound_s:.0f} s"
-            if not button(page, "Pause").is_visible():
-                page.get_by_role("button", name="Start").first.wait_for()
-                return
+def press_pause(page, bound_s: float = 240.0) -> None:
+    """Press Pause once and wait (bounded) until Start shows. Pause is its own button, asking for
+    "paused" (``playground.ui.presses``): a press is never lost to a rerun, so it is never repeated."""
+    button(page, "Pause").click()
+    page.get_by_role("button", name="Start").first.wait_for(timeout=bound_s * 1000)
 
 
 def pause_and_step(page, wait_for_app) -> tuple[int, int]:

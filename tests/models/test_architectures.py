@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.architectures import (ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, SIGMOID_GATES, VANILLA_ARCH,
-                                  architecture)
+from models.architectures import (ARCH_NAMES, ARCHITECTURES, CLASSIC_ARCHS, DEFAULT_ARCH, GATES, SIGMOID_GATES,
+                                  VANILLA_ARCH, architecture)
 from models.network import SequenceNet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +63,23 @@ def test_the_rows_gate_roles_name_its_own_gates(row):
     assert row.memory_gate is None or row.memory_gate in row.sigmoid_gates
     assert row.reset_gate is None or row.reset_gate in row.sigmoid_gates
     assert row.takes_activation == bool(row.step_options("tanh")) == bool(row.fused_options("tanh"))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
+def test_the_row_has_a_word_for_every_gate_it_shows_and_a_meaning_for_every_clamp(row):
+    """Figures, equations and the interventions page read their gate words from the row."""
+    named = [gate.name for gate in row.words]
+    assert set(row.cell.gate_names) <= set(named) and len(named) == len(set(named))
+    assert all(row.gate(name).word and row.gate(name).title.endswith("_t") for name in named)
+    assert all(row.gate(name).clamp for name in row.clampable)
+    assert not [gate.name for gate in row.words if gate.clamp and gate.name not in row.clampable]
+
+
+def test_one_gate_name_means_one_gate_in_every_row():
+    for row in ROWS:
+        for gate in row.words:
+            assert GATES[gate.name] == gate, (row.name, gate.name)
+    assert CLASSIC_ARCHS == ARCH_NAMES          # the lessons compare every cell there is today
 
 
 @pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)

@@ -11,9 +11,14 @@ from playground.engine.run_summary import shown
 
 
 def loss_chart_ends(at) -> dict[str, float]:
-    """The last y of each trace of the live loss chart, by trace name (arrays arrive base64-packed)."""
+    """The last y of each trace of the live loss chart, by trace name: its spec names the traces, its
+    points (a full page run sends them all) give the values."""
     for element in at.get("bidi_component"):
-        figure = json.loads(element.proto.json).get("figure", {})
+        data = json.loads(element.proto.json)
+        if "spec" in data:
+            figure = {"data": [dict(trace, y=ys) for trace, ys in zip(data["spec"]["data"], data["series"]["y"]) if ys]}
+        else:
+            figure = data.get("figure", {})
         names = [trace.get("name", "") for trace in figure.get("data", [])]
         if any(name.startswith("training loss") for name in names):
             ends = {}

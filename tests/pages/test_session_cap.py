@@ -9,7 +9,7 @@ def test_a_teaching_page_run_over_the_sessions_cap_is_refused_and_the_train_run_
     at = open_page("train.py", query={"arch": "gru", "task": "adding", "seq_len": "8", "hidden": "4", "batch": "4"})
     run = at.session_state["live_run"]
     monkeypatch.setattr(run.ledger, "cap", 1)        # the session's ledger (AppTest's sessions share one)
-    at.button(key="live_run_run").click().run()
+    at.button(key="live_run_start").click().run()
     assert run.running
     at.switch_page("../pages/language.py").run()
     at.button(key="lang_train").click().run()

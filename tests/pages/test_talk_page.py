@@ -48,7 +48,7 @@ def test_lesson_deck_shows_topologies_and_the_cell_with_numbers():
     assert not at.exception and len(at.get("image")) == 5
     at.button(key="talk_next").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.latex and at.button(key="talk_run").disabled
+    assert at.latex and at.button(key="talk_start").disabled
     assert at.select_slider[0].value == 2                          # step 2 shows t = 2 ...
     at.button(key="talk_next").click().run()
     at.button(key="talk_next").click().run()

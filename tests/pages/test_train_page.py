@@ -69,13 +69,13 @@ def wait_for(run, condition, bound_s=60.0):
 def test_start_trains_in_the_worker_and_pause_holds():
     """Start hands training to a worker; page reruns keep the run; after Pause the count stays put."""
     at = run_page(task="adding", seq_len="10", hidden="8")
-    at.button(key="live_run_run").click().run()
+    at.button(key="live_run_start").click().run()
     run = at.session_state[LIVE_RUN]
     assert run.running
     wait_for(run, lambda: run.step_count >= 20)
     at.run()                                          # a full rerun while running: same run, still training
     assert at.session_state[LIVE_RUN] is run and run.running and not at.exception
-    at.button(key="live_run_run").click().run()       # Pause: returns once the worker stopped
+    at.button(key="live_run_pause").click().run()     # Pause: returns once the worker stopped
     steps = run.step_count
     assert not run.running
     at.button(key="live_run_step").click().run()      # one step more, exactly
@@ -87,7 +87,7 @@ def test_a_pause_click_delivered_twice_still_pauses():
     from playground.ui.live_session import set_running
 
     at = run_page(task="adding", seq_len="10", hidden="8")
-    at.button(key="live_run_run").click().run()                       # Start
+    at.button(key="live_run_start").click().run()                     # Start
     run = at.session_state[LIVE_RUN]
     assert run.running
     for _ in range(2):                                                # the Pause shown, delivered twice
@@ -99,3 +99,20 @@ def test_a_pause_click_delivered_twice_still_pauses():
     wait_for(run, lambda: run.step_count > steps)
     assert run.running
     set_running(run, False)
+
+
+def test_a_second_press_on_start_before_pause_is_drawn_still_asks_to_train():
+    """A browser that has not yet drawn Pause sends its Start again: the run goes on training.
+
+    The press asks for the state its button names (``playground.ui.presses``); it is never turned into
+    the opposite by the rerun that has meanwhile drawn Pause on the server.
+    """
+    at = run_page(task="adding", seq_len="10", hidden="8")
+    start = at.button(key="live_run_start")
+    start.click().run()
+    run = at.session_state[LIVE_RUN]
+    assert run.running
+    start.click().run()                               # the same Start, pressed again
+    assert run.running and not at.exception
+    at.button(key="live_run_pause").click().run()
+    assert not run.running

@@ -27,6 +27,10 @@ its own headless Chromium, and one markdown table with all their rows is printed
   on another port; median of a few visits, each in a fresh browser context, and the ratio,
   with milestones on the way (page scripts loaded, app idle, ``plotly.min.js`` in).
 - ``converge``: Start -> the "Validation MSE" metric first reading < 0.01 (bounded wait).
+- ``single`` also gives the main-thread cost per counters-and-loss update: Chromium's
+  ``TaskDuration`` (``Performance.getMetrics``) over the window ÷ the Step updates in it, and the
+  share of it spent in the loss chart's plotly.js calls (timed in the page, call to return).
+- ``four``: as ``eight`` below, with four sessions (training together ÷ the bare loop on CPU 0).
 - ``eight``: eight sessions at once with the server pinned to CPU 0 (``taskset -c 0``, so its
   worker pool sees one usable CPU) and Chromium pinned to CPU 1: per-session redraws/s and
   steps/s, aggregate steps/s, and aggregate ÷ (usable CPUs of the server × bare steps/s).

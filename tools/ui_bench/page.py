@@ -15,7 +15,7 @@ from tools.local_server import CHROMIUM, CHROMIUM_ARGS
 BLANK_FRAMES_JS = Path(__file__).resolve().parents[1] / "blank_frames.js"
 TIMEOUT_MS = 300_000        # longest wait for a page to load or a control to answer
 VIEWPORT = {"width": 1400, "height": 1000}
-GRADIENT_TITLE = "Gradient norm across timesteps"
+GRADIENT_TITLE = "‖dL/dh_t‖ at step"        # the gradient-now chart's title, "‖dL/dh_t‖ at step N"
 
 # The page is drawn once the script is idle and the browser has had no long task for a second.
 SETTLED_JS = ("window.__bench.idle !== null && "
@@ -81,6 +81,28 @@ const poll = () => {
   }
 };
 setInterval(poll, 20);
+// The main-thread time of each plotly.js call on the loss chart (the first .live-chart): react,
+// animate, newPlot, extendTraces, relayout, restyle, timed from call to return (their synchronous
+// part, where plotly.js lays out and draws), summed per animation frame into loss-chart draws.
+window.__bench.plotly = [];
+const wrap = () => {
+  const P = window.Plotly;
+  if (!P || P.__benchWrapped) return !!P;
+  for (const name of ['react', 'animate', 'newPlot', 'extendTraces', 'relayout', 'restyle', 'redraw']) {
+    const orig = P[name];
+    if (typeof orig !== 'function') continue;
+    P[name] = function (gd, ...rest) {
+      const t0 = performance.now();
+      const out = orig.call(this, gd, ...rest);
+      const first = document.querySelector('.live-chart');
+      if (gd === first || (first && first.contains && first.contains(gd))) window.__bench.plotly.push([t0, performance.now() - t0]);
+      return out;
+    };
+  }
+  P.__benchWrapped = true;
+  return true;
+};
+const wrapping = setInterval(() => { if (wrap()) clearInterval(wrapping); }, 5);
 document.addEventListener('click', (e) => {
   const btn = e.target.closest('button');
   if (btn && btn.innerText.includes('Start') && window.__bench.click === null) window.__bench.click = performance.now();

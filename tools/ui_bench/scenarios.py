@@ -1,4 +1,4 @@
-"""The bench's scenarios: ``single``, ``pinned``, ``navigation``, ``converge``, ``eight`` and ``big``
+"""The bench's scenarios: ``single``, ``pinned``, ``navigation``, ``converge``, ``four``, ``eight`` and ``big``
 (see ``tools.ui_bench``); each adds its rows to the ``Bench``.
 """
 from __future__ import annotations
@@ -54,6 +54,13 @@ def scenario_single(bench: Bench) -> None:
               f"changes of the \"{GRADIENT_TITLE} (step N)\" title, scrolled to \"{INSIDES_HEADING}\" "
               f"(counters {inside['updates_s']:.1f} /s); at the top of the page, where they are off screen "
               f"and wait: {r['insides_s']:.2f} /s")
+    bench.add("main-thread ms per counters-and-loss update (whole page)", f"{r['page_ms']:.1f} ms",
+              "Chromium's TaskDuration over the window ÷ Step updates; the insides are off screen and wait")
+    bench.add("main-thread ms per update in the loss chart's plotly.js calls", f"{r['chart_ms']:.1f} ms",
+              "react/animate/newPlot/... on the first .live-chart, call to return; the rest of the page's "
+              f"time per update (tiles, component and Streamlit updates): {r['page_ms'] - r['chart_ms']:.1f} ms")
+    bench.add("main-thread ms per update, scrolled to the insides", f"{inside['page_ms']:.1f} ms",
+              "the same measure with the insides in view")
     frac = b["blank"] / b["frames"] if b["frames"] else float("nan")
     bench.add("blank-frame fraction of the loss chart", f"{frac:.4f}",
               f"{b['blank']} blank of {b['frames']} animation frames; {b['nodeChanges']} plot-node changes")
@@ -132,21 +139,32 @@ def scenario_converge(bench: Bench) -> None:
               f"click → the \"Validation MSE\" metric first below {TARGET_MSE:g} (last read {r['last_val']:.4g})")
 
 
+def scenario_four(bench: Bench) -> None:
+    """Four sessions at once, server pinned to CPU 0, Chromium to CPU 1: training together ÷ bare."""
+    scenario_pinned_sessions(bench, 4)
+
+
 def scenario_eight(bench: Bench) -> None:
     """Eight sessions at once: server pinned to CPU 0, Chromium to CPU 1."""
+    scenario_pinned_sessions(bench, 8)
+
+
+def scenario_pinned_sessions(bench: Bench, count: int) -> None:
+    """``count`` sessions at once: server pinned to CPU 0, Chromium to CPU 1."""
     cores = usable_cpus_under(SERVER_CPU)
     url, wrapper = pinned_apart(bench)
     recorder, marks = bench.cpu_recorder(url), []
 
     async def go():
         async with chromium(wrapper) as browser:
-            result = await sessions_at_once(browser, [f"{url}/train?{SETTINGS}&seed={k}" for k in range(8)],
+            result = await sessions_at_once(browser, [f"{url}/train?{SETTINGS}&seed={k}" for k in range(count)],
                                             bench.seconds, marks)
             recorder.stop()
             return result
 
     rows = asyncio.run(go())
-    bench.add_cpu("8 sessions: CPU use (server and trainers on CPU 0, Chromium on CPU 1)", recorder, marks)
+    n = count
+    bench.add_cpu(f"{n} sessions: CPU use (server and trainers on CPU 0, Chromium on CPU 1)", recorder, marks)
     trained = [r for r in rows if not r["queued"]]
     queued = len(rows) - len(trained)
     aggregate = total(rows)
@@ -154,13 +172,13 @@ def scenario_eight(bench: Bench) -> None:
 
     note = (f"{updated_count(rows)}, {queued} queued for a free trainer (the pool trains at most "
             f"{cores} worker × {RUNS_PER_WORKER} runs at once)")
-    bench.add("8 sessions (server on CPU 0, Chromium on CPU 1): redraws/s per session",
+    bench.add(f"{n} sessions (server on CPU 0, Chromium on CPU 1): redraws/s per session",
               summary([r["updates_s"] for r in trained]), f"median (worst) over the sessions not queued; {note}")
-    bench.add("8 sessions: insides redraws/s per session", summary([r["insides_s"] for r in trained], ".2f"), "")
-    bench.add("8 sessions: training steps/s per session", summary([r["steps_s"] for r in trained]),
+    bench.add(f"{n} sessions: insides redraws/s per session", summary([r["insides_s"] for r in trained], ".2f"), "")
+    bench.add(f"{n} sessions: training steps/s per session", summary([r["steps_s"] for r in trained]),
               f"Start → first update {summary([r['first_ms'] / 1000 for r in trained], '.2f', False)} s")
-    bench.add("8 sessions: aggregate training steps/s", f"{aggregate:.1f}", "sum over the 8 sessions")
-    bench.add("8 sessions: aggregate ÷ (server's usable CPUs × bare)",
+    bench.add(f"{n} sessions: aggregate training steps/s", f"{aggregate:.1f}", f"sum over the {n} sessions")
+    bench.add(f"{n} sessions: aggregate ÷ (server's usable CPUs × bare)",
               f"{aggregate / (cores * bench.bare_steps_s):.2f}",
               f"usable_cpus() under taskset -c 0 = {cores}; bare {bench.bare_steps_s:.1f} steps/s")
 
@@ -194,5 +212,5 @@ def scenario_big(bench: Bench) -> None:
               f"{big['updates_s']:.1f} redraws/s; {cost}; queued: {big['queued']}")
 
 
-SCENARIOS = {"single": scenario_single, "pinned": scenario_pinned, "navigation": scenario_navigation, "converge": scenario_converge,
-             "eight": scenario_eight, "big": scenario_big}
+SCENARIOS = {"single": scenario_single, "pinned": scenario_pinned, "navigation": scenario_navigation,
+             "converge": scenario_converge, "four": scenario_four, "eight": scenario_eight, "big": scenario_big}

@@ -45,9 +45,13 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
         # add seconds of their own on a browser busy drawing several live pages
         await page.get_by_role("button", name="Start").first.dispatch_event("click")
         await page.wait_for_function("window.__bench.click !== null", timeout=TIMEOUT_MS)
+        cdp = await page.context.new_cdp_session(page)
+        await cdp.send("Performance.enable")
+        busy = [None, None]                    # the page's main-thread busy seconds at the window's ends
         with contextlib.suppress(Exception):
             await page.wait_for_function("window.__bench.steps.some(([t, v]) => v > 0) || window.__bench.queued",
                                          timeout=FIRST_MS, polling=100)
+            busy[0] = (await main_thread(cdp), await page.evaluate("performance.now()"))
             if marks is not None:
                 marks.append(time.monotonic())
         # the window, then (up to AFTER_MS more) the first Step update after it
@@ -56,6 +60,7 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
             f" const end = (m ? m[0] : b.click) + {seconds * 1000}, now = performance.now();"
             f" return now > end + 300 && (!m || now > end + {AFTER_MS} || b.steps.some(([t, v]) => t > end)); }})()",
             timeout=seconds * 1000 + FIRST_MS, polling=100)
+        busy[1] = (await main_thread(cdp), await page.evaluate("performance.now()"))
         blank_counts = await page.evaluate(
             "(() => { const c = window.__blank; c.stop();"
             " return {frames: c.frames, blank: c.blank, nodeChanges: c.nodeChanges, sameNode: c.sameNode}; })()"
@@ -71,10 +76,28 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
             await page.get_by_role("button", name="Start").first.wait_for(timeout=5000)
     finally:
         await context.close()
-    return measure(data, seconds, blank_counts, until_mse)
+    return measure(data, seconds, blank_counts, until_mse, busy)
 
 
-def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: float | None) -> dict:
+async def main_thread(cdp) -> float:
+    """Seconds the page's main thread has been busy with tasks (Chromium's ``TaskDuration`` metric)."""
+    metrics = (await cdp.send("Performance.getMetrics"))["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+
+def costs(data: dict, busy: list) -> dict:
+    """Main-thread ms per counters-and-loss update over the window ``busy`` marks (its ends: busy seconds,
+    page time): the whole page's, and the loss chart's plotly.js calls' share."""
+    if busy[0] is None or busy[1] is None:
+        return {"page_ms": float("nan"), "chart_ms": float("nan")}
+    (b0, t0), (b1, t1) = busy
+    updates = len([1 for t, _ in data["steps"] if t0 < t <= t1]) or 1
+    chart = sum(ms for t, ms in data.get("plotly", []) if t0 < t <= t1)
+    return {"page_ms": (b1 - b0) * 1000 / updates, "chart_ms": chart / updates}
+
+
+def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: float | None,
+            busy: list | None = None) -> dict:
     """The rates of one session from its recording: window ``seconds`` from its first update."""
     click = data["click"]
     moved = [(t, v) for t, v in data["steps"] if t >= click and v > 0]
@@ -99,7 +122,8 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
             "updates_s": len(window) / seconds, "steps_s": slope, "insides_s": len(insides) / seconds,
             "queued": bool(data["queued"]) and not moved, "blank": blank_counts,
             "converge_s": (below[0] - click) / 1000 if below else float("nan"),
-            "last_val": data["val"][-1][1] if data["val"] else float("nan")}
+            "last_val": data["val"][-1][1] if data["val"] else float("nan"),
+            **costs(data, busy or [None, None])}
 
 
 # Where a visit's time went, from navigation start (ms): the page's own scripts loaded, the app

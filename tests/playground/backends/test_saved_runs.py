@@ -26,7 +26,7 @@ def task_for(name, config):
 
 def test_a_session_that_ends_leaves_its_run_for_the_browser_to_take_back_exactly(tmp_path, monkeypatch):
     store = SavedRuns(tmp_path)
-    monkeypatch.setattr(saved_module, "_default", store)
+    monkeypatch.setattr(saved_module.STORE, "_value", store)
     straight = LiveRun(SMALL)
     straight.step_to(50)
     pool = ProcessPool(workers=1)
