@@ -61,7 +61,7 @@ class LookaheadTask(Task):
         """Values U(0, 1); y_t the sum of the next ``lag`` values; mask t < T − lag."""
         T, lag = self.seq_len, self.lag
         x = torch.rand(batch_size, T, 1, generator=generator)                   # (B, T, 1)
-        sums = torch.nn.functional.pad(x[..., 0].cumsum(1), (1, 0))            # (B, T+1): sums[:, t] = x_0 + … + x_{t−1}
+        sums = torch.nn.functional.pad(x[..., 0].cumsum(1), (1, 0))     # (B, T+1): sums[:, t] = x_0 + … + x_{t−1}
         y = torch.zeros_like(x)
         y[:, :T - lag, 0] = sums[:, lag + 1:] - sums[:, 1:T - lag + 1]          # x_{t+1} + … + x_{t+lag}
         mask = (torch.arange(T) < T - lag).expand(batch_size, T)               # (B, T)

@@ -98,6 +98,7 @@ def test_on_the_lookahead_task_a_bidirectional_gru_solves_it_and_a_one_way_gru_s
     torch.manual_seed(0)
     one_way = SequenceNet(arch="gru", input_size=1, hidden=24, output_size=1)     # as wide as [→h ; ←h]
     bi_metric, one_way_metric = trained_metric(bi, task), trained_metric(one_way, task)
-    print(f"lookahead T=12 lag=2: baseline {base:.4f}, bidirectional GRU {bi_metric:.4f}, one-way GRU {one_way_metric:.4f}")
+    print(f"lookahead T=12 lag=2: baseline {base:.4f}, bidirectional GRU {bi_metric:.4f}, "
+          f"one-way GRU {one_way_metric:.4f}")
     assert bi_metric < 0.2 * base
     assert one_way_metric > 0.9 * base
