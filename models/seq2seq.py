@@ -130,6 +130,11 @@ def attention_kind(name: str) -> AttentionKind:
     return kind
 
 
+def stacked(steps: list[torch.Tensor]) -> torch.Tensor | None:
+    """Per-step tensors (B, …) stacked along a new dimension 1 (B, T_out, …); None for no steps (no attention)."""
+    return torch.stack(steps, 1) if steps else None
+
+
 @dataclass
 class Seq2SeqOutput:
     """What one pass of the encoder–decoder computed.
@@ -227,6 +232,5 @@ class Seq2Seq(OfArchitecture, nn.Module):
             states.append(s)
             logits.append(o)
             token = targets[:, i] if teacher else o.argmax(-1)
-        stacked = (lambda parts: torch.stack(parts, 1)) if self.kind.attends else (lambda parts: None)
         return Seq2SeqOutput(torch.stack(logits, 1), stacked(weights), stacked(contexts), keys, states,
                              torch.stack(fed, 1))
