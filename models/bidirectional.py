@@ -28,12 +28,22 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from models.architectures import OfArchitecture, architecture
+from models.architectures import ARCHITECTURES, OfArchitecture, architecture
 from models.cell_base import input_projection
 from models.network import embedding_width
 
 DIRECTIONS = ("forward", "backward")     # index 0 reads t = 0..T−1, index 1 reads t = T−1..0
 SUFFIXES = ("", "_reverse")               # torch's parameter-name suffix of each direction
+
+
+def fused_row(arch: str):
+    """The table's row of ``arch``, which must train with a fused torch kernel (one that reads both ways);
+    ValueError naming the cells that have one otherwise."""
+    row = architecture(arch)
+    if getattr(row, "fused", None) is None:
+        fused = ", ".join(other.label for other in ARCHITECTURES.values() if getattr(other, "fused", None) is not None)
+        raise ValueError(f"{row.label} has no fused kernel for this topology: choose one of {fused}")
+    return row
 
 
 @dataclass
@@ -97,7 +107,7 @@ class BidirectionalNet(OfArchitecture, nn.Module):
         super().__init__()
         self.arch, self.hidden, self.layers = arch, hidden, layers
         self.vocab_size, self.activation = vocab_size, activation
-        row = architecture(arch)
+        row = fused_row(arch)
         self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
         rnn_in = self.embed.embedding_dim if vocab_size else input_size
         self.rnn = row.fused(rnn_in, hidden, layers, batch_first=True, bidirectional=True,

@@ -45,7 +45,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from models.architectures import OfArchitecture, architecture
+from models.architectures import OfArchitecture
+from models.bidirectional import fused_row
 from models.network import embedding_width
 
 
@@ -169,7 +170,7 @@ class Seq2Seq(OfArchitecture, nn.Module):
         super().__init__()
         self.arch, self.hidden, self.output_size, self.activation = arch, hidden, output_size, activation
         self.kind = attention_kind(attention)
-        row = architecture(arch)
+        row = fused_row(arch)
         self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
         self.encoder = row.fused(self.embed.embedding_dim if vocab_size else input_size, hidden, 1,
                                  batch_first=True, bidirectional=bidirectional_encoder, **row.fused_options(activation))

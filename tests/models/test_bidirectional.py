@@ -1,10 +1,13 @@
 """Bidirectional recurrence: the step replay of both directions matches torch's bidirectional kernels,
 its ‖∂L/∂h_t‖ per direction matches finite differences, and it solves a task a one-way cell cannot."""
+import dataclasses
+
 import pytest
 import torch
 
 from models.architectures import ARCHITECTURES
 from models.bidirectional import DIRECTIONS, BidirectionalNet, direction_grad_norms
+from models.seq2seq import Seq2Seq
 from models.network import SequenceNet
 from playground.config import RunConfig
 from playground.tasks import make_task
@@ -73,6 +76,15 @@ def test_a_loss_at_the_first_step_reaches_the_backward_direction_at_every_step_a
     W = net.head.weight                                                  # (O, 2H): the last step of each direction
     direct = torch.autograd.grad(replay.out[:, 0].sum(), replay.h[0][0][0], retain_graph=True)[0]
     torch.testing.assert_close(direct, W[:, :4].sum(0).expand_as(direct))
+
+
+def test_a_row_without_a_fused_kernel_is_refused_with_the_cells_that_have_one(monkeypatch):
+    row = CLASSIC[0]
+    monkeypatch.setitem(ARCHITECTURES, row.name, dataclasses.replace(row, fused=None))
+    message = f"{row.label} has no fused kernel for this topology: choose one of {', '.join(r.label for r in CLASSIC[1:])}"
+    for build in (lambda: BidirectionalNet(row.name, 2, 3), lambda: Seq2Seq(row.name, 2, 3, output_size=4)):
+        with pytest.raises(ValueError, match=message):
+            build()
 
 
 def trained_metric(net, task, steps=300, batch=64, lr=1e-2, seed=0) -> float:
