@@ -81,7 +81,8 @@ def test_a_loss_at_the_first_step_reaches_the_backward_direction_at_every_step_a
 def test_a_row_without_a_fused_kernel_is_refused_with_the_cells_that_have_one(monkeypatch):
     row = CLASSIC[0]
     monkeypatch.setitem(ARCHITECTURES, row.name, dataclasses.replace(row, fused=None))
-    message = f"{row.label} has no fused kernel for this topology: choose one of {', '.join(r.label for r in CLASSIC[1:])}"
+    others = ", ".join(r.label for r in CLASSIC[1:])
+    message = f"{row.label} has no fused kernel for this topology: choose one of {others}"
     for build in (lambda: BidirectionalNet(row.name, 2, 3), lambda: Seq2Seq(row.name, 2, 3, output_size=4)):
         with pytest.raises(ValueError, match=message):
             build()
