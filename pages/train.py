@@ -13,10 +13,11 @@ from playground.ui.controls import config_sidebar_ui, model_line, sync_from_url,
 from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
 from playground.ui.replay_panel import replay_panel
 from playground.ui.text import page_text
-from playground.ui.unit_view import heatmap_click, jump_to_unit
+from playground.ui.unit_view import jump_to_unit, unit_click
 from playground.ui.url_state import take_autostart
-from playground.ui.train_panels import (gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
-                                        metrics_panel, predictions_panel, run_points, states_panel)
+from playground.ui.train_panels import (eigenvalue_panel, gates_heading, gates_panel, gradient_history_panel,
+                                        gradient_now_panel, loss_panel, metrics_panel, predictions_panel, run_points,
+                                        states_panel)
 from playground.ui.widgets import explain
 
 TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
@@ -61,13 +62,13 @@ def live_panel():
 
 @st.fragment(run_every=INSIDE_EVERY)
 def states_fragment():
-    states_panel(run.snapshot, "train", on_unit_click=heatmap_click)
+    states_panel(run.snapshot, "train", on_unit_click=unit_click(run))
     jump_to_unit()                  # a clicked heatmap cell opens that unit in the cell view
 
 
 @st.fragment(run_every=INSIDE_EVERY)
 def gates_fragment():
-    gates_panel(run.snapshot, "train", on_unit_click=heatmap_click)
+    gates_panel(run.snapshot, "train", on_unit_click=unit_click(run))
     jump_to_unit()
 
 
@@ -79,6 +80,15 @@ def gradients_fragment():
         gradient_now_panel(snap, "train")
     with right:
         gradient_history_panel(records, "train")
+
+
+@st.fragment(run_every=INSIDE_EVERY)
+def eigenvalues_fragment():
+    left, right = st.columns([2, 3])
+    with left:
+        eigenvalue_panel(run.snapshot, "train")
+    with right:
+        explain("train_eigenvalues")
 
 
 @st.fragment(run_every=INSIDE_EVERY)
@@ -96,12 +106,15 @@ if run.snapshot is None:
 st.subheader("Hidden states")
 states_fragment()
 explain("train_states")
-st.subheader("Gates" if architecture(run.config.arch).gated else "Pre-activations and saturation")
+st.subheader(gates_heading(run.config.arch))
 gates_fragment()
 explain("train_gates")
 st.subheader("Gradients across timesteps")
 gradients_fragment()
 explain("train_gradients")
+if architecture(run.config.arch).diagonal_recurrence:
+    st.subheader("Eigenvalues of the recurrence")
+    eigenvalues_fragment()
 st.subheader("Predictions")
 predictions_fragment()
 

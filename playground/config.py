@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
-from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH
+from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, MATRIX_ARCHS
 from models.init import INITS
 from playground.errors import ConfigError
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
@@ -125,7 +125,9 @@ def _said_live(field: Field) -> Field:
 # In sidebar order: the main settings, then those under "More settings".
 FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES, label="Architecture", widget="segmented",
-          tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory"),
+          tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory; minGRU and minLSTM "
+                  "(Feng et al. 2024), the linear recurrent unit (Orvieto et al. 2023) and Mamba's S6 (Gu and Dao "
+                  "2023), trained by a parallel scan"),
     Field("task", "str", "task name (see `python -m playground tasks`)", label="Task", widget="select"),
     Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN, label="Sequence length T", widget="slider",
           tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
@@ -150,13 +152,14 @@ FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("optimizer", "choice", "optimiser", choices=OPTIMIZERS, label="Optimiser", widget="radio", group="more"),
     Field("init", "choice", "initialisation of the recurrent matrix", choices=INITS,
           label="Initialisation of W_hh", widget="select", group="more",
+          shown_when=ShownWhen("arch", MATRIX_ARCHS, or_when_absent=True),
           tooltip="default: PyTorch's uniform; orthogonal: random orthogonal blocks (Saxe et al. 2014); "
                   "identity: W_hh = I (the vanilla RNN's biases 0; with ReLU that is IRNN, Le et al. 2015; "
                   "a GRU or LSTM gets I in its candidate block only); "
                   "spectral: random W_hh scaled to spectral radius ρ"),
     Field("radius", "float", "spectral radius for init=spectral", 0.01, 3.0, label="Spectral radius ρ",
           widget="slider", step=0.01, group="more", shown_when=ShownWhen("init", ("spectral",))),
-    Field("gate_bias", "float", "added at init to the bias of the LSTM's forget gate / the GRU's update gate",
+    Field("gate_bias", "float", "added at init to the bias of the memory gate (LSTM and minLSTM f, GRU z)",
           -5.0, 5.0, label="Memory-gate bias at init (LSTM f, GRU z)", widget="number", step=0.5, format="%.3g",
           group="more", shown_when=ShownWhen("arch", archs_with_memory_gate(), or_when_absent=True),
           tooltip="Added to PyTorch's initial bias of the gate that keeps the memory: 1 starts the LSTM's "

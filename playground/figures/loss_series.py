@@ -122,7 +122,7 @@ def joined(parts: list[LossPoints]) -> LossPoints:
 def redraw_payload(sent: dict | None, spec_key, points: LossPoints, full: bool) -> tuple[dict, dict]:
     """(what a live chart's redraw sends besides its spec, the record of it to pass to the next redraw).
 
-    The payload holds ``points.tail(start)`` and a version. Every point goes (``start`` all 0) on a
+    The payload holds ``points.tail(start)``. Every point goes (``start`` all 0) on a
     ``full`` page run, for a chart with no record ``sent``, when ``spec_key`` or the epoch changed,
     and every ``FULL_EVERY`` redraws; otherwise each trace starts one point before the shorter of
     its lengths on the last two redraws (its last point may have changed; a browser that drew only
@@ -136,6 +136,5 @@ def redraw_payload(sent: dict | None, spec_key, points: LossPoints, full: bool) 
     else:
         start, count = [max(0, min(a, b) - 1) for a, b in zip(sent["lengths"], sent["before"])], sent["count"] + 1
     record = {"spec_key": spec_key, "epoch": points.epoch, "lengths": lengths,
-              "before": lengths if again else sent["lengths"], "count": count,
-              "version": (sent or {}).get("version", 0) + 1, "spec": (sent or {}).get("spec")}
-    return {"series": points.tail(start), "version": record["version"]}, record
+              "before": lengths if again else sent["lengths"], "count": count, "spec": (sent or {}).get("spec")}
+    return {"series": points.tail(start)}, record

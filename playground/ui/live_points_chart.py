@@ -23,15 +23,17 @@ Off-screen charts keep the points they are sent and draw once in view, as ``live
 """
 from __future__ import annotations
 
+import itertools
 from typing import Callable
 
 import streamlit as st
 
 from playground.figures.loss_series import LossPoints, redraw_payload
-from playground.ui.frame import presenter_figure
+from playground.ui.frame import current_presenter, presenter_figure
 from playground.ui.live_chart import PLOTLY_CONFIG, figure_payload, plotly_js_url
 from playground.ui.live_chart_js import SHARED_JS
 
+_VERSIONS = itertools.count(1)   # every redraw's own number, across charts and sessions (never reused)
 SENT = "_live_points_sent"   # session state: chart key -> what was sent to it (``loss_series.redraw_payload``)
 
 _JS = SHARED_JS + r"""
@@ -83,13 +85,30 @@ function react(state) {
   for (const [axis, range] of [["xaxis", state.held[0]], ["yaxis", state.held[1]]]) {
     if (range) layout[axis] = Object.assign({}, layout[axis] || {}, { range, autorange: false });
   }
+  layout.uirevision = String(layout.uirevision) + ":" + state.views;   // a new view drops the reader's zoom
   window.Plotly.react(state.div, traces(state), layout, state.payload.config);
+  if (!state.listening && state.div.on) {
+    state.listening = true;
+    // A double click (autoscale) asks for the whole curve: back to the held ranges, which follow it.
+    state.div.on("plotly_relayout", (event) => {
+      if (!event) return;
+      if (Object.keys(event).some((k) => /^[xy]axis\.range/.test(k))) state.zoomed = true;   // the reader zoomed
+      if (!(event["xaxis.autorange"] || event["yaxis.autorange"])) return;
+      state.zoomed = false;
+      state.views += 1;
+      state.held = [null, null];
+      state.drawnSpec = null;
+      draw(state);
+    });
+  }
 }
 
 // A full redraw when the spec, theme or held ranges change; otherwise only the points move.
 function draw(state) {
   const need = needed(state);
-  if (!fits(state.held[0], need[0]) || !fits(state.held[1], need[1])) {
+  // While the reader has zoomed, the held ranges stay as sent: plotly keeps the reader's zoom over a
+  // layout value only while that value does not change.
+  if (!state.zoomed && (!fits(state.held[0], need[0]) || !fits(state.held[1], need[1]))) {
     state.held = [fits(state.held[0], need[0]) ? state.held[0] : hold(need[0], "x"),
                   fits(state.held[1], need[1]) ? state.held[1] : hold(need[1], "y")];
     state.drawnSpec = null;
@@ -144,24 +163,26 @@ export default function (component) {
   const { data, parentElement } = component;
   const div = parentElement.querySelector(".live-chart");
   if (!div || !data) return undefined;
-  const state = div.__liveChart || Object.assign(mount(div), { spec: null, points: null, held: [null, null] });
-  if (state.version === data.version && state.specRev === (data.spec_rev)) return state.cleanup;
+  const state = div.__liveChart || Object.assign(mount(div), { spec: null, points: null, held: [null, null], views: 0 });
+  const known = state.version === data.version && state.specRev === data.spec_rev;   // a theme change: redraw only
   state.payload = data;
   state.key = data.key;
   div.style.height = data.height + "px";
   div.setAttribute("aria-label", data.alt || "");
-  if (data.spec) {
-    state.spec = data.spec;
-    state.specRev = data.spec_rev;
+  if (!known) {
+    if (data.spec) {
+      state.spec = data.spec;
+      state.specRev = data.spec_rev;
+    }
+    const ok = state.spec && state.specRev === data.spec_rev && take(state, data.series);
+    if (!ok) {
+      if (!state.asked) component.setTriggerValue("resync", true);   // once, until a full payload comes
+      state.asked = true;
+      return state.cleanup;
+    }
+    if (data.series.start.every((s) => s === 0)) state.asked = false;
+    state.version = data.version;
   }
-  const ok = state.spec && state.specRev === data.spec_rev && take(state, data.series);
-  if (!ok) {
-    if (!state.asked) component.setTriggerValue("resync", true);   // once, until a full payload comes
-    state.asked = true;
-    return state.cleanup;
-  }
-  if (data.series.start.every((s) => s === 0)) state.asked = false;
-  state.version = data.version;
   loadPlotly(data.plotly_js).then(() => {
     if (state.payload === data) update(state);
   }).catch((err) => console.error(err));
@@ -201,21 +222,21 @@ def live_points_chart(key: str, spec: Callable[[], object], spec_key, points: Lo
     when ``spec_key`` (hashable: whatever the spec depends on) changes, and sent only on a full page
     run, when it changed, or when the browser asks. ``alt`` as in ``live_chart``.
     """
-    from playground.ui.frame import current_presenter
-
     spec_key = (spec_key, current_presenter())
     sent_all = st.session_state.setdefault(SENT, {})
     sent = sent_all.get(key)
     full = _full_run()
-    payload, record = redraw_payload(sent, spec_key, points, full)
-    if record["spec"] is None or sent is None or sent["spec_key"] != spec_key:
-        record["spec"] = figure_payload(presenter_figure(spec()), height=height)
-    fig = record["spec"]
-    send_spec = full or sent is None or sent["spec_key"] != spec_key or payload["series"]["start"] == [0] * len(
-        points.x)
-    sent_all[key] = record
-    payload.update(key=key, alt=alt, height=fig["height"], theme=fig["theme"], uirevision=fig["uirevision"],
-                   config=PLOTLY_CONFIG, spec_rev=fig["rev"], plotly_js=plotly_js_url())
-    if send_spec:
-        payload["spec"] = fig["figure"]
+    if not full and sent is not None and sent["points"] is points and sent["spec_key"] == spec_key:
+        payload = sent["payload"]                  # nothing new: the same payload, which the browser skips
+    else:
+        payload, record = redraw_payload(sent, spec_key, points, full)
+        if record["spec"] is None or sent is None or sent["spec_key"] != spec_key:
+            record["spec"] = figure_payload(presenter_figure(spec()), height=height)
+        fig = record["spec"]
+        payload.update(version=next(_VERSIONS), key=key, alt=alt, height=fig["height"], theme=fig["theme"],
+                       uirevision=fig["uirevision"], config=PLOTLY_CONFIG, spec_rev=fig["rev"],
+                       plotly_js=plotly_js_url())
+        if full or sent is None or sent["spec_key"] != spec_key or not any(payload["series"]["start"]):
+            payload["spec"] = fig["figure"]
+        sent_all[key] = dict(record, points=points, payload=payload)
     _component(key=key, data=payload, width="stretch", height="content", on_resync_change=lambda: _forget(key))

@@ -7,10 +7,13 @@ mounted and are updated in place, so live redraws neither blank nor lose the rea
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from playground.figures.eigenvalues import eigenvalue_summary, make_eigenvalue_figure
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
 from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
@@ -88,12 +91,44 @@ def loss_panel(run, points: LossPoints, summary: RunSummary, key: str) -> None:
     st.caption(summary.caption())
 
 
+NO_RADIUS = "spectral radius: this cell has no recurrent matrix (its recurrence depends on the input)."
+
+
+def radius_summary(arch: str, radius: float) -> str:
+    """The spectral radius of the row's recurrence, or why there is none."""
+    row = architecture(arch)
+    if not row.has_spectral_radius:
+        return "S" + NO_RADIUS[1:]
+    what = "W_hh" if row.has_recurrent_matrix else "the diagonal recurrence (max |λ|)"
+    return f"Spectral radius of {what}: {radius:.3f}."
+
+
+def gates_heading(arch: str) -> str:
+    """The heading over the gates panel: gates, the vanilla cell's pre-activations, or a linear cell's state."""
+    row = architecture(arch)
+    if row.gated:
+        return "Gates"
+    return "Pre-activations and saturation" if row.takes_activation else "State of the linear recurrence"
+
+
+def eigenvalue_panel(snap: Snapshot, key: str) -> bool:
+    """The last layer's eigenvalues in the complex plane, for a cell with a diagonal recurrence (the LRU);
+    False (nothing drawn) for the others, whose W_hh the spectral radius above sums up."""
+    row = architecture(snap.arch)
+    values = snap.eigenvalues[-1] if snap.eigenvalues else None
+    if values is None or not row.diagonal_recurrence:
+        return False
+    fig = make_eigenvalue_figure(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour)
+    live(fig, f"{key}_eigen", eigenvalue_summary(values))
+    return True
+
+
 def gradient_now_panel(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
                                 title=f"‖dL/dh_t‖ at step {snap.step:,}")
-    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
-          f"{snap.spectral_radius[-1]:.3f}." + cuts_summary(snap.cuts))
+    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
+          + cuts_summary(snap.cuts))
 
 
 def gradient_history_panel(records: list[Record], key: str) -> None:
@@ -102,9 +137,9 @@ def gradient_history_panel(records: list[Record], key: str) -> None:
                                    [r.spectral_radius for r in records],
                                    title="‖dL/dh_t‖ over the whole run")
     first, last = records[0], records[-1]
-    live(fig, f"{key}_gradheat",
-          f"{len(records)} probes from step {first.step} to {last.step}; spectral radius "
-          f"{first.spectral_radius:.3f} → {last.spectral_radius:.3f}.")
+    radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
+              if math.isfinite(last.spectral_radius) else NO_RADIUS)
+    live(fig, f"{key}_gradheat", f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
 
 
 def states_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
@@ -136,13 +171,18 @@ def gates_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
     ``on_unit_click`` as in ``states_panel``: a clicked gate cell opens that unit and timestep.
     """
     values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
-    gated = architecture(snap.arch).gated
-    title = "Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
+    row = architecture(snap.arch)
+    gated = row.gated
+    title = ("Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
+             if row.takes_activation else "State of probe sequence 0")
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
         live(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
              f"{key}_gates", gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
     with right:
+        if not snap.saturation:
+            st.info("Saturation: this cell's recurrence is linear, it has no gate or tanh unit to saturate.")
+            return
         sat_title = "Gate saturation" if gated else "Saturation of tanh units"
         live(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
               saturation_summary(snap.saturation))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from models.architectures import architecture
 from playground.markup import markdown_text
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
@@ -152,6 +153,11 @@ def jump_to_unit() -> None:
     jump = st.session_state.pop(JUMP_KEY, None)
     if jump:
         st.switch_page(page_file("cell"), query_params=unit_link(0, jump["layer"], jump["t"], jump["unit"]))
+
+
+def unit_click(run):
+    """``heatmap_click`` where the one-unit view can show the run's cell (it has W_hh), else None (no click)."""
+    return heatmap_click if architecture(run.config.arch).has_recurrent_matrix else None
 
 
 def heatmap_click(chart_key: str, layer: int):

@@ -100,3 +100,30 @@ def test_switching_pages_mid_training_neither_errors_nor_double_steps(app_url, p
     paused, stepped = pause_and_step(page, wait_for_app)
     assert stepped == paused + 1, "a second training loop kept stepping after Pause"
     assert page.locator(EXCEPTION).count() == 0
+
+
+LOSS = "document.querySelector('.live-chart')"
+
+
+def test_the_loss_chart_keeps_a_readers_zoom_while_points_arrive(app_url, page, wait_for_app):
+    """The loss chart receives new points only; a reader's box zoom holds while they arrive (and while
+    the held axis ranges move on), and a double click returns to the whole, still growing curve."""
+    page.goto(f"{app_url}/train?arch=gru&task=adding&seq_len=20&hidden=16&seed=3")
+    wait_for_app(page)
+    button(page, "Start").click()
+    page.wait_for_function(f"() => {LOSS} && {LOSS}.data && {LOSS}.data[0].x.length > 100")
+    box = page.locator(".live-chart .nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6, steps=5)
+    page.mouse.up()
+    zoomed = page.evaluate(f"{LOSS}._fullLayout.xaxis.range.slice()")
+    points = page.evaluate(f"{LOSS}.data[0].x.length")
+    page.wait_for_function(f"(n) => {LOSS}.data[0].x.length > 3 * n", arg=points)   # the held range moved on
+    assert page.evaluate(f"{LOSS}._fullLayout.xaxis.range.slice()") == zoomed
+    page.locator(".live-chart .nsewdrag").first.dblclick()
+    page.wait_for_function(f"(z) => {LOSS}._fullLayout.xaxis.range[1] > z[1]", arg=zoomed)
+    last = page.evaluate(f"{LOSS}.data[0].x[{LOSS}.data[0].x.length - 1]")
+    assert page.evaluate(f"{LOSS}._fullLayout.xaxis.range[1]") >= last
+    press_pause(page)
+    assert page.locator(EXCEPTION).count() == 0

@@ -2,6 +2,7 @@
 import time
 
 import pytest
+from models.architectures import ARCH_NAMES
 from page_runner import open_page
 from playground.ui.keys import LIVE_RUN
 
@@ -14,7 +15,7 @@ def run_page(**params):
     return open_page("train", params, direct=True)
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_page_renders_all_three_visual_families(arch):
     at = run_page(arch=arch, task="adding", seq_len="12", hidden="8")
     assert not at.exception

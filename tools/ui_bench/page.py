@@ -35,12 +35,13 @@ new PerformanceObserver((list) => {
 }).observe({entryTypes: ['longtask']});
 const last = (a) => a.length ? a[a.length - 1][1] : undefined;
 // A chart box holds a drawn plot when plotly.js has drawn its SVG and one group per trace
-// (a scatter's .trace, a heatmap's .hm); a figure without traces (the loss before training) is
-// drawn with its axes.
+// (a scatter's .trace, a heatmap's .hm) that has points; a figure without points (the loss before
+// training) is drawn with its axes.
 const drawnPlot = (box) => {
   const node = box.classList.contains('js-plotly-plot') ? box : box.querySelector('.js-plotly-plot');
   return !!node && !!node.querySelector('.main-svg')
-    && node.querySelectorAll('.main-svg .trace, .main-svg .hm').length >= (node.data || []).length;
+    && node.querySelectorAll('.main-svg .trace, .main-svg .hm').length
+       >= (node.data || []).filter((t) => !(Array.isArray(t.x) && !t.x.length && !t.z)).length;
 };
 const poll = () => {
   const b = window.__bench, app = document.querySelector("[data-testid='stApp']"), now = performance.now();
