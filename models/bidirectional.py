@@ -30,7 +30,7 @@ from torch import nn
 
 from models.architectures import ARCHITECTURES, OfArchitecture, architecture
 from models.cell_base import input_projection
-from models.network import embedding_width
+from models.network import Replay, embedding_width
 
 DIRECTIONS = ("forward", "backward")     # index 0 reads t = 0..T−1, index 1 reads t = T−1..0
 SUFFIXES = ("", "_reverse")               # torch's parameter-name suffix of each direction
@@ -65,6 +65,13 @@ class BiReplay:
     def hidden(self, layer: int = -1) -> torch.Tensor:
         """(D=2, T, B, H): both directions' hidden states of one layer, in time order."""
         return torch.stack([torch.stack(hs) for hs in self.h[layer]])
+
+    def as_replay(self) -> Replay:
+        """The same record as a one-way network's ``Replay`` whose 2L "layers" are the directions, layer by
+        layer (layer 0 forward, layer 0 backward, layer 1 forward, …): what the views of a ``Replay`` read."""
+        def flat(per_layer):
+            return [direction for layer in per_layer for direction in layer]
+        return Replay(self.out, self.embedded, flat(self.h), flat(self.c), flat(self.gates), recurrent=flat(self.h))
 
 
 def run_direction(row, layer_in: torch.Tensor, weights: tuple, reverse: bool, options: dict,

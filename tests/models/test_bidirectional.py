@@ -40,6 +40,10 @@ def test_the_replay_of_both_directions_matches_torchs_bidirectional_kernel(row):
     if row.has_cell_state:
         torch.testing.assert_close(final[1][-1], replay.c[-1][1][0], atol=1e-5, rtol=0)
     assert [tuple(g) for g in replay.gates[0]] == [row.gates, row.gates] and len(DIRECTIONS) == 2
+    flat = replay.as_replay()                                            # directions as layers, for the views
+    assert len(flat.h) == len(flat.gates) == len(flat.recurrent) == 4 and flat.out is replay.out
+    assert flat.h[3] is replay.h[1][1] and flat.gates[2] is replay.gates[1][0]
+    assert len(flat.c) == 4 and bool(flat.c[1]) == row.has_cell_state
 
 
 @pytest.mark.parametrize("row", CLASSIC, ids=IDS)
