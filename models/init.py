@@ -8,6 +8,9 @@
   the gates still start near 0.5 (an identity gate block is no known recipe, and not IRNN).
 - spectral: each gate block of W_hh a Gaussian matrix rescaled to spectral radius rho.
 
+A scan cell (no W_hh) keeps its own initialisation (``ScanCell.reset_parameters``: the LRU's
+ring); the schemes above do not apply to it and leave it as it is.
+
 ``init_gate_bias`` adds a constant to the bias of the gate that keeps the memory (the LSTM's forget
 gate f, the GRU's update gate z; the architecture table's ``memory_gate``): +1 is the forget-gate bias
 of Gers et al. (2000) and Jozefowicz et al. (2015).
@@ -20,6 +23,7 @@ import torch
 from torch import nn
 
 from models.architectures import Architecture
+from models.scan_cell import ScanCell
 
 INITS = ("default", "orthogonal", "identity", "spectral")
 
@@ -37,6 +41,8 @@ def reset_parameters(net: nn.Module, generator: torch.Generator | None = None) -
                 bound = 1.0 / math.sqrt(module.hidden_size)
                 for p in module.parameters():
                     nn.init.uniform_(p, -bound, bound, generator=generator)
+            elif isinstance(module, ScanCell):
+                module.reset_parameters(generator)
             elif isinstance(module, nn.Linear):
                 bound = 1.0 / math.sqrt(module.in_features)
                 nn.init.uniform_(module.weight, -bound, bound, generator=generator)
@@ -60,9 +66,10 @@ def init_recurrent(rnn: nn.RNNBase, scheme: str, radius: float = 1.0,
     """Re-initialise every layer's weight_hh (per gate block) of a fused torch.nn RNN/GRU/LSTM.
 
     ``row`` (the architecture table's row) tells a gated cell's candidate block apart for
-    ``identity``; without it every block is set to I (the gradient lab's bare matrices).
+    ``identity``; without it every block is set to I (the gradient lab's bare matrices). A row
+    without a recurrent matrix (a scan cell) is left as it is.
     """
-    if scheme == "default":
+    if scheme == "default" or (row is not None and not row.has_recurrent_matrix):
         return
     if scheme not in INITS:
         raise ValueError(f"unknown init '{scheme}'")
@@ -85,11 +92,12 @@ def init_recurrent(rnn: nn.RNNBase, scheme: str, radius: float = 1.0,
                 getattr(rnn, f"bias_ih_l{layer}").zero_()
 
 
-def init_gate_bias(rnn: nn.RNNBase, row: Architecture, bias: float) -> None:
+def init_gate_bias(rnn: nn.Module, row: Architecture, bias: float) -> None:
     """Add ``bias`` to the memory gate's input bias b_ih in every layer (nothing for a cell without one)."""
     if row.memory_gate is None or bias == 0:
         return
     H, k = rnn.hidden_size, row.blocks.index(row.memory_gate)
     with torch.no_grad():
         for layer in range(rnn.num_layers):
-            getattr(rnn, f"bias_ih_l{layer}")[k * H:(k + 1) * H] += bias
+            b_ih = getattr(rnn, f"bias_ih_l{layer}") if row.has_recurrent_matrix else rnn.cells[layer].bias_ih
+            b_ih[k * H:(k + 1) * H] += bias

@@ -3,9 +3,9 @@
     x (B, T) ids ──embed──┐
     x (B, T, I) floats ───┴─> recurrent layers 1..L ──> h_t (B, T, H) ──head──> y_t (B, T, O)
 
-``forward`` runs torch.nn.RNN/GRU/LSTM (the fast fused path); ``replay`` runs the same
-weights one timestep at a time through the from-scratch cells (the glass-box path),
-optionally with interventions, and returns every state and gate.
+``forward`` runs torch.nn.RNN/GRU/LSTM, or a scan cell's parallel scan (the fast path);
+``replay`` runs the same weights one timestep at a time through the from-scratch cells'
+steps (the glass-box path), optionally with interventions, and returns every state and gate.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import torch
 from torch import nn
 
 from models.architectures import OfArchitecture, architecture
-from models.cell_base import input_projection
 
 MAX_EMBEDDING = 32          # an embedding is as wide as the vocabulary, at most this
 
@@ -31,7 +30,8 @@ class Intervention:
 
     clamp: gate name -> constant (e.g. {"f": 1.0} holds the LSTM forget gate open).
     ablate: hidden units (last layer) whose h_t (and c_t) is forced to 0.
-    scale_hh: factor applied to every layer's recurrent matrix W_hh.
+    scale_hh: factor applied to every layer's recurrent matrix W_hh (a cell without one has
+    nothing to scale: ``playground.lessons.interventions`` refuses it there).
     """
 
     clamp: dict[str, float] = field(default_factory=dict)
@@ -51,6 +51,8 @@ class Replay:
     h[l][t]: (B, H) hidden state of layer l at step t (a graph node: grads can flow).
     c[l][t]: (B, H) cell state (empty lists for an architecture without one).
     gates[l][name]: list over t of (B, H) gate activations.
+    recurrent[l][t]: where the gradient through time is measured (``Architecture.recurrent_of``:
+    h, or what a scan cell's next step reads back, the LRU's complex x).
     """
 
     out: torch.Tensor
@@ -58,6 +60,7 @@ class Replay:
     h: list[list[torch.Tensor]]
     c: list[list[torch.Tensor]]
     gates: list[dict[str, list[torch.Tensor]]]
+    recurrent: list[list[torch.Tensor]] = field(default_factory=list)
 
 
 class SequenceNet(OfArchitecture, nn.Module):
@@ -70,7 +73,8 @@ class SequenceNet(OfArchitecture, nn.Module):
         activation: the vanilla RNN's non-linearity, "tanh" or "relu".
     Attributes (state_dict keys): ``embed.weight`` (if any); ``rnn.weight_ih_l{k}``,
     ``rnn.weight_hh_l{k}``, ``rnn.bias_ih_l{k}``, ``rnn.bias_hh_l{k}`` exactly as in
-    torch.nn.RNN/GRU/LSTM(batch_first=True); ``head.weight``, ``head.bias``.
+    torch.nn.RNN/GRU/LSTM(batch_first=True), or a scan cell's ``rnn.cells.{k}.<name>``;
+    ``head.weight``, ``head.bias``.
     """
 
     def __init__(self, arch: str, input_size: int, hidden: int, layers: int = 1,
@@ -81,7 +85,7 @@ class SequenceNet(OfArchitecture, nn.Module):
         row = architecture(arch)
         self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
         rnn_in = self.embed.embedding_dim if vocab_size else input_size
-        self.rnn = row.fused(rnn_in, hidden, layers, batch_first=True, **row.fused_options(activation))
+        self.rnn = row.build_layers(rnn_in, hidden, layers, activation)
         self.head = nn.Linear(hidden, output_size)
 
     @property
@@ -99,18 +103,34 @@ class SequenceNet(OfArchitecture, nn.Module):
         return self.head(hs), state
 
     def layer_weights(self, layer: int, scale_hh: float = 1.0):
-        """(W_ih, W_hh, b_ih, b_hh) of one layer, read from the fused module."""
+        """(W_ih, W_hh, b_ih, b_hh) of one layer, read from the fused module (a scan cell's own
+        weights, ``ScanCell.weights``, where the row has no fused module)."""
         r = self.rnn
+        if not self.architecture.has_recurrent_matrix:
+            return r.cells[layer].weights()
         W_hh = getattr(r, f"weight_hh_l{layer}")
         return (getattr(r, f"weight_ih_l{layer}"), W_hh * scale_hh if scale_hh != 1.0 else W_hh,
                 getattr(r, f"bias_ih_l{layer}"), getattr(r, f"bias_hh_l{layer}"))
 
+    def eigenvalues(self, layer: int) -> torch.Tensor | None:
+        """The eigenvalues (complex) of a layer's recurrence: its recurrent matrix (the W_hh block
+        that feeds the candidate state), a scan cell's fixed diagonal, or None without either."""
+        row = self.architecture
+        if row.has_recurrent_matrix:
+            H, k = self.hidden, row.blocks.index(row.candidate)
+            W = getattr(self.rnn, f"weight_hh_l{layer}")[k * H:(k + 1) * H]
+            return torch.linalg.eigvals(W.detach().double())
+        values = self.rnn.cells[layer].eigenvalues()
+        return None if values is None else values.detach()
+
     def replay(self, x: torch.Tensor, intervention: Intervention | None = None,
-               embedded: torch.Tensor | None = None) -> Replay:
+               embedded: torch.Tensor | None = None, cut_every: int = 0) -> Replay:
         """Glass-box path: the same weights stepped through the cells, one t at a time.
 
         ``embedded`` may be given (e.g. a leaf tensor that requires grad, to take
-        gradients with respect to the inputs); otherwise it is ``encode(x)``.
+        gradients with respect to the inputs); otherwise it is ``encode(x)``. ``cut_every``
+        k > 0 detaches the state entering steps k + 1, 2k + 1, … (truncated BPTT) for a
+        replay that autograd differentiates.
         """
         iv = intervention or Intervention()
         row = self.architecture
@@ -118,22 +138,24 @@ class SequenceNet(OfArchitecture, nn.Module):
         embedded = self.encode(x) if embedded is None else embedded
         layer_in = embedded                                      # (B, T, I)
         B, T, _ = layer_in.shape
-        all_h, all_c, all_g = [], [], []
+        all_h, all_c, all_g, all_r = [], [], [], []
         for layer in range(self.layers):
             W = self.layer_weights(layer, iv.scale_hh)
             state = row.zero_state(layer_in.new_zeros(B, self.hidden))
-            hs, cs, gates = [], [], {}
+            hs, cs, gates, rec = [], [], {}, []
             keep = None
             if layer == self.layers - 1 and iv.ablate:
                 keep = torch.ones(self.hidden, dtype=layer_in.dtype)
                 keep[list(iv.ablate)] = 0
-            W_ih, W_hh, b_ih, b_hh = W
-            x_proj = input_projection(layer_in, W_ih, b_ih, b_hh if row.bias_folded else None)   # (B, T, G·H)
+            x_proj = row.project(layer_in, W)                 # (B, T, G·H)
             for t in range(T):
+                if cut_every > 0 and t > 0 and t % cut_every == 0:
+                    state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
                 state, g = row.step(layer_in[:, t], state, *W, clamp=iv.clamp, x_proj=x_proj[:, t], **options)
                 if keep is not None:
                     state = row.masked_state(state, keep)
                 hs.append(row.hidden_of(state))
+                rec.append(row.recurrent_of(state))
                 if row.has_cell_state:
                     cs.append(state[1])
                 for name in names:
@@ -141,8 +163,9 @@ class SequenceNet(OfArchitecture, nn.Module):
             all_h.append(hs)
             all_c.append(cs)
             all_g.append(gates)
+            all_r.append(rec)
             layer_in = torch.stack(hs, dim=1)                  # (B, T, H)
-        return Replay(self.head(layer_in), embedded, all_h, all_c, all_g)
+        return Replay(self.head(layer_in), embedded, all_h, all_c, all_g, all_r)
 
 
 def build_network(config, task, generator: torch.Generator | None = None) -> SequenceNet:

@@ -1,4 +1,5 @@
-"""Compare page: vanilla RNN, GRU and LSTM trained live side by side on one task, seed and budget."""
+"""Compare page: up to three architectures (vanilla RNN, GRU and LSTM unless others are picked) trained live side
+by side on one task, seed and budget."""
 import streamlit as st
 
 from playground.config import CUSTOM_TASK, FIELDS
@@ -9,8 +10,9 @@ from playground.figures.states import make_trajectory_figure, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_LABELS
 from playground.markup import title_markdown
 from playground.engine.run_summary import shown, shown_delta
-from playground.ui.compare_session import compare_controls_ui, get_compare_runs, keep_level, run_key, set_running
-from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
+from playground.ui.compare_session import (compare_controls_ui, compared_archs_ui, compared_title, get_compare_runs,
+                                          keep_level, run_key, set_running)
+from playground.ui.settings_panels import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.live_points_chart import live_points_chart
 from playground.ui.train_panels import run_points
@@ -23,11 +25,14 @@ ROW_SEQUENCES = 4         # trajectories drawn per architecture
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")
+archs = compared_archs_ui()
 config = config_sidebar_ui(tuple(name for name in FIELDS if name != "arch"))
 write_url(config)
-runs = get_compare_runs(config)
+runs = get_compare_runs(config, archs) if archs else None
 
-st.title("Compare: vanilla RNN, GRU and LSTM")
+st.title(f"Compare: {compared_title(archs)}" if archs else "Compare")
+if not archs:
+    st.info("Pick at least one architecture to compare in the sidebar.", icon=":material/info:")
 if runs is None:
     st.stop()
 if take_autostart():

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from models.architectures import architecture
 from playground.engine.run_summary import shown, shown_delta
 from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
@@ -12,7 +13,7 @@ from playground.lessons.interventions import (clampable, compare_intervention, d
                                       parse_units)
 from playground.config import RunConfig
 from playground.page_state import INTERVENTIONS
-from playground.ui.teaching import train_here_ui
+from playground.ui.teaching_session import train_here_ui
 from playground.ui.text import page_text
 from playground.ui.widgets import chart, explain, field_widget
 from playground.ui.url_state import page_settings_ui
@@ -46,7 +47,8 @@ clamp = {}
 with c[0]:
     st.markdown("**Clamp a gate**")
     if not clampable(arch):
-        st.caption("A vanilla RNN has no gates: silence units or scale W_hh instead.")
+        st.caption(f"The {ARCH_LABELS[arch]} has no gate to clamp here: silence units"
+                   + (" or scale W_hh instead." if architecture(arch).has_recurrent_matrix else " instead."))
     for gate, meaning in clampable(arch).items():
         value = st.selectbox(meaning, CLAMP_CHOICES, key=f"iv_clamp_{arch}_{gate}",
                              format_func=lambda v: "not clamped" if v is None else f"clamp to {v:g}")
@@ -57,7 +59,11 @@ with c[1]:
     units_text = field_widget(F["iv_units"], label_values={"last": run.config.hidden - 1})
 with c[2]:
     st.markdown("**Scale the recurrent matrix**")
-    scale = field_widget(F["iv_scale"])
+    if architecture(arch).has_recurrent_matrix:
+        scale = field_widget(F["iv_scale"])
+    else:
+        scale = 1.0
+        st.caption(f"The {ARCH_LABELS[arch]} has no recurrent matrix W_hh to scale.")
 try:
     units = parse_units(units_text, run.config.hidden)
     intervention = make_intervention(arch, clamp, units, scale)

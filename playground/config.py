@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
-from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH
+from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, MATRIX_ARCHS
 from models.init import INITS
 from playground.errors import ConfigError
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
@@ -107,6 +107,11 @@ def tasks_that_stream() -> tuple[str, ...]:
     return tuple(name for name, cls in TASKS.items() if cls.streams)
 
 
+def tasks_with_lag() -> tuple[str, ...]:
+    """The tasks whose class takes a ``lag`` (the ``lag`` setting's tasks)."""
+    return tuple(name for name, cls in TASKS.items() if any(f.name == "lag" for f in fields(cls)))
+
+
 def archs_with_memory_gate() -> tuple[str, ...]:
     """The architectures with a gate that keeps the memory near 1 (the ``gate_bias`` setting)."""
     return tuple(name for name, arch in ARCHITECTURES.items() if arch.memory_gate is not None)
@@ -120,12 +125,14 @@ def _said_live(field: Field) -> Field:
 # In sidebar order: the main settings, then those under "More settings".
 FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("arch", "choice", "recurrent architecture", choices=ARCH_NAMES, label="Architecture", widget="segmented",
-          tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory"),
+          tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory; minGRU and minLSTM "
+                  "(Feng et al. 2024), the linear recurrent unit (Orvieto et al. 2023) and Mamba's S6 (Gu and Dao "
+                  "2023), trained by a parallel scan"),
     Field("task", "str", "task name (see `python -m playground tasks`)", label="Task", widget="select"),
     Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN, label="Sequence length T", widget="slider",
           tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
-    Field("lag", "int", "delay of the copy task, in steps", 1, MAX_SEQ_LEN, label="Copy lag (steps)",
-          widget="number", shown_when=ShownWhen("task", ("copy",))),
+    Field("lag", "int", "steps between an input and the output that needs it (back for copy, ahead for lookahead)",
+          1, MAX_SEQ_LEN, label="Lag (steps)", widget="number", shown_when=ShownWhen("task", tasks_with_lag())),
     Field("tbptt", "int", "truncated BPTT: carry h across consecutive windows of the text and detach it every k "
           "steps (0 = off: every window starts from h_0 = 0)", 0, MAX_SEQ_LEN, label="Truncated BPTT every k steps",
           widget="number", shown_when=ShownWhen("task", tasks_that_stream()),
@@ -145,13 +152,14 @@ FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("optimizer", "choice", "optimiser", choices=OPTIMIZERS, label="Optimiser", widget="radio", group="more"),
     Field("init", "choice", "initialisation of the recurrent matrix", choices=INITS,
           label="Initialisation of W_hh", widget="select", group="more",
+          shown_when=ShownWhen("arch", MATRIX_ARCHS, or_when_absent=True),
           tooltip="default: PyTorch's uniform; orthogonal: random orthogonal blocks (Saxe et al. 2014); "
                   "identity: W_hh = I (the vanilla RNN's biases 0; with ReLU that is IRNN, Le et al. 2015; "
                   "a GRU or LSTM gets I in its candidate block only); "
                   "spectral: random W_hh scaled to spectral radius ρ"),
     Field("radius", "float", "spectral radius for init=spectral", 0.01, 3.0, label="Spectral radius ρ",
           widget="slider", step=0.01, group="more", shown_when=ShownWhen("init", ("spectral",))),
-    Field("gate_bias", "float", "added at init to the bias of the LSTM's forget gate / the GRU's update gate",
+    Field("gate_bias", "float", "added at init to the bias of the memory gate (LSTM and minLSTM f, GRU z)",
           -5.0, 5.0, label="Memory-gate bias at init (LSTM f, GRU z)", widget="number", step=0.5, format="%.3g",
           group="more", shown_when=ShownWhen("arch", archs_with_memory_gate(), or_when_absent=True),
           tooltip="Added to PyTorch's initial bias of the gate that keeps the memory: 1 starts the LSTM's "
@@ -168,7 +176,7 @@ class RunConfig:
     arch: str = DEFAULT_ARCH    # a name of models.architectures.ARCHITECTURES
     task: str = "adding"        # key of playground.tasks.TASKS
     seq_len: int = 50           # T, timesteps per sequence
-    lag: int = 10               # copy task: steps between seeing and recalling
+    lag: int = 10               # copy and lookahead tasks: steps between an input and the output that needs it
     tbptt: int = 0              # char tasks: carry h across windows, detached every k steps; 0 = off
     hidden: int = 64            # H, units per recurrent layer
     layers: int = 1             # stacked recurrent layers

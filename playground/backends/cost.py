@@ -9,8 +9,8 @@ development machine (one torch thread per run):
                 the weights (weights, grads, Adam's two moments, the roll-back backup, the
                 published copy)
 
-where G is the number of gate blocks (1 RNN, 3 GRU, 4 LSTM) and the rates are the FLOP/s
-measured for each fused kernel at large sizes (the vanilla and GRU kernels are far slower
+where G is the number of gate blocks (1 RNN, 3 GRU, 4 LSTM; a scan cell's input blocks) and the
+rates are the FLOP/s measured for each fused kernel or scan cell at large sizes (the vanilla and GRU kernels are far slower
 per FLOP than the LSTM's there). A run whose estimate is over a limit is refused before
 anything is built, with a note naming the setting to lower.
 
@@ -27,11 +27,20 @@ from dataclasses import dataclass
 from torch import nn
 
 from models.architectures import architecture
+from models.lru_cell import LRUCell
+from models.mingru_cell import MinGRUCell
+from models.minlstm_cell import MinLSTMCell
+from models.s6_cell import S6Cell
 from models.network import embedding_width
 from playground.config import RunConfig
 from playground.errors import AdmissionError
 
-FLOPS_PER_S = {nn.RNN: 7e9, nn.GRU: 20e9, nn.LSTM: 80e9}   # each fused kernel, measured at H=256, T=200, B=64
+# What trains each row (``Architecture.kernel``): the fused kernels measured at H=256, T=200, B=64; the scan
+# cells at the same size against the LSTM in the same run (minGRU 0.6×, minLSTM 0.8×, the complex LRU 0.2×,
+# S6 with its (H, N) state 0.05× the LSTM's rate, rounded down), counted with the same formula although
+# their G blocks read x alone.
+FLOPS_PER_S = {nn.RNN: 7e9, nn.GRU: 20e9, nn.LSTM: 80e9, MinGRUCell: 40e9, MinLSTMCell: 50e9, LRUCell: 12e9,
+               S6Cell: 3e9}
 HEAD_FLOPS_PER_S = 80e9
 VAL_BATCH, PROBE_BATCH = 128, 16
 MAX_STEP_MS = 400.0        # a step longer than this would starve the runs sharing its worker
@@ -56,7 +65,7 @@ def estimate(config: RunConfig, input_size: int, output_size: int) -> Cost:
     I = max(input_size, H) if L > 1 else input_size
     flops = 6.0 * B * T * L * G * H * (H + I)
     head = 6.0 * B * T * H * output_size
-    step_ms = 0.5 + 0.05 * T * L + 1e3 * (flops / FLOPS_PER_S[row.fused] + head / HEAD_FLOPS_PER_S)
+    step_ms = 0.5 + 0.05 * T * L + 1e3 * (flops / FLOPS_PER_S[row.kernel] + head / HEAD_FLOPS_PER_S)
     params = L * G * H * (H + I + 2) + H * output_size + output_size
     activations = 2 * 4 * (B + VAL_BATCH + 2 * PROBE_BATCH) * T * L * H * (G + 2)
     outputs = 3 * 4 * (B + VAL_BATCH) * T * output_size

@@ -13,7 +13,11 @@ formulas, checked against autograd in the tests) give, as numpy arrays:
 - per-parameter gradient norms, gate saturation fractions (< 0.1 and > 0.9),
 - the recurrent matrix's spectral radius, and a PCA projection of the trajectories.
 
-Autograd only differentiates the head: the loss with respect to the last layer's
+For a row without a hand-written backward (a scan cell: ``backward`` is None in the
+architecture table) ``models.autograd_bptt`` gives the same quantities from autograd on the
+replay, with dL/ds_t taken at what each step reads back (the LRU's complex state x_t).
+
+For the classic cells autograd only differentiates the head: the loss with respect to the last layer's
 stacked h_t gives the direct terms dL/dh_t that BPTT starts from. The Jacobian rides
 along in the same backward walk: H extra cotangent rows, stepped with sequence 0's gate
 values, start as the identity at t = T (row k = unit k) and get no direct term, so at
@@ -26,8 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from models.autograd_bptt import autograd_bptt
 from models.bptt import Gradients, bptt
-from models.init import spectral_radius
 from models.network import Intervention, SequenceNet
 from playground.engine.analysis import pca_project, saturation
 from playground.engine.truncation import cut_points
@@ -45,7 +49,9 @@ class Snapshot:
     jacobian_norm: (T,) ||dh_T/dh_t||_F of the last layer, sequence 0.
     param_grad_norms: parameter name -> ||dL/dθ||. saturation: gate -> (H, 2) fractions
     of time below 0.1 and above 0.9 (last layer; for a vanilla RNN the tanh output,
-    by |h|: near 0 = linear regime, near 1 = saturated). spectral_radius: per layer.
+    by |h|: near 0 = linear regime, near 1 = saturated). spectral_radius: per layer, NaN for a
+    cell whose recurrence has no eigenvalues (``Architecture.has_spectral_radius``).
+    eigenvalues: per layer, the recurrence's eigenvalues (complex) or None.
     pca: (T, B, 3) last-layer trajectories projected on their top principal components;
     pca_explained: (3,) fraction of variance each component explains. cuts: the timesteps t
     (1-based) whose incoming h_{t−1} the run detaches (truncated BPTT; empty for full BPTT):
@@ -72,6 +78,7 @@ class Snapshot:
     pca_explained: np.ndarray
     example: dict = field(default_factory=dict)
     cuts: list[int] = field(default_factory=list)
+    eigenvalues: list[np.ndarray | None] = field(default_factory=list)
 
     def to_npz_dict(self) -> dict[str, np.ndarray]:
         """Flat arrays for np.savez: inputs, hidden (T, B, H) of the last layer, grad_norm (T,),
@@ -123,20 +130,29 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
     draws the gradients of a run that detaches h every k steps (truncated BPTT): they stop at
     those points, as the run's own do.
     """
+    by_hand = net.architecture.backward is not None
     with torch.no_grad():
-        replay = net.replay(batch.x, intervention)
+        if by_hand:
+            replay = net.replay(batch.x, intervention)
+        else:
+            replay, loss, grads = autograd_bptt(net, batch.x, lambda out: task.loss(out, batch), intervention,
+                                                jacobian, parameters, cut_every)
         hidden = _stack_layers(replay.h)                                    # (L, T, B, H)
         cell = _stack_layers(replay.c) if net.architecture.has_cell_state else None
         gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}
-    out, loss, dh_out, head_grads = _readout_grad(net, task, batch, hidden[-1], parameters)
-    inputs = replay.embedded.transpose(0, 1) if parameters else None       # (T, B, I)
-    grads = bptt(net, hidden, cell, gates, dh_out, inputs, intervention, jacobian, cut_every)
+    if by_hand:
+        out, loss, dh_out, head_grads = _readout_grad(net, task, batch, hidden[-1], parameters)
+        inputs = replay.embedded.transpose(0, 1) if parameters else None   # (T, B, I)
+        grads = bptt(net, hidden, cell, gates, dh_out, inputs, intervention, jacobian, cut_every)
+        param_norms = parameter_grad_norms(net, batch, grads, head_grads) if parameters else {}
+    else:
+        out = replay.out
+        param_norms = {name: float(g.norm()) for name, g in grads.weights.items()}
     grad_norm = grads.hidden.flatten(2).norm(dim=2)                         # (L, T)
     jac_norm = grads.jacobian.flatten(1).norm(dim=1) if jacobian else torch.zeros(hidden.shape[1])
     metric = task.metric(out, batch)
     hidden_np = hidden.numpy()
     gates_np = {name: g.numpy() for name, g in gates.items()}
-    param_norms = parameter_grad_norms(net, batch, grads, head_grads) if parameters else {}
     pca, explained = pca_project(hidden_np[-1], k=3)
     return Snapshot(
         step=step, arch=net.arch, loss=loss.item(), metric=metric,
@@ -146,11 +162,22 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
         cell=None if cell is None else cell.numpy(), gates=gates_np,
         grad_norm=grad_norm.numpy(), jacobian_norm=jac_norm.numpy(),
         param_grad_norms=param_norms,
-        saturation=({name: saturation(g[-1]) for name, g in gates_np.items() if name != "c"}
-                    if net.architecture.gated else {"tanh": saturation(hidden_np[-1], symmetric=True)}),
+        saturation=gate_saturation(net.architecture, gates_np, hidden_np),
         spectral_radius=recurrent_spectral_radius(net), pca=pca, pca_explained=explained,
         example=task.describe_example(batch, out, 0), cuts=cut_points(hidden.shape[1], cut_every),
+        eigenvalues=recurrent_eigenvalues(net),
     )
+
+
+def gate_saturation(row, gates: dict[str, np.ndarray], hidden: np.ndarray) -> dict[str, np.ndarray]:
+    """Saturation of the last layer's bounded gates (the sigmoid gates and a tanh candidate), or of
+    the vanilla cell's tanh units by |h|; empty for a cell with neither (the LRU is linear)."""
+    if row.gated:
+        return {name: saturation(g[-1]) for name, g in gates.items()
+                if name in row.sigmoid_gates or name == row.candidate}
+    if row.takes_activation:
+        return {"tanh": saturation(hidden[-1], symmetric=True)}
+    return {}
 
 
 def parameter_grad_norms(net: SequenceNet, batch: Batch, grads: Gradients,
@@ -169,11 +196,15 @@ def parameter_grad_norms(net: SequenceNet, batch: Batch, grads: Gradients,
     return {name: float(found[name].norm()) if name in found else 0.0 for name, _ in net.named_parameters()}
 
 
+def recurrent_eigenvalues(net: SequenceNet) -> list[np.ndarray | None]:
+    """Each layer's recurrence eigenvalues (complex; ``SequenceNet.eigenvalues``), None without any."""
+    values = [net.eigenvalues(k) for k in range(net.layers)]
+    return [None if v is None else v.numpy() for v in values]
+
+
 def recurrent_spectral_radius(net: SequenceNet) -> list[float]:
-    """Spectral radius of each layer's recurrent matrix: the W_hh block that feeds the candidate
-    state (LSTM g, GRU n; the whole W_hh of the vanilla RNN, its one block)."""
-    row = net.architecture
-    block = row.blocks.index(row.candidate)
-    H = net.hidden
-    return [spectral_radius(getattr(net.rnn, f"weight_hh_l{k}")[block * H:(block + 1) * H])
-            for k in range(net.layers)]
+    """Spectral radius of each layer's recurrence: of the W_hh block that feeds the candidate
+    state (LSTM g, GRU n; the whole W_hh of the vanilla RNN, its one block), or max |λ| of a
+    scan cell's diagonal (the LRU); NaN for a cell without either (minGRU, minLSTM)."""
+    values = [net.eigenvalues(k) for k in range(net.layers)]
+    return [float("nan") if v is None else v.abs().max().item() for v in values]

@@ -141,8 +141,11 @@ def reproduce_link(config: RunConfig, page_url: str | None, page: str = "train")
 
 
 def load_snippet(config: RunConfig, input_size: int, output_size: int, vocab_size: int = 0) -> str:
-    """Python that loads the exported weights into plain PyTorch modules (no app needed)."""
+    """Python that loads the exported weights into plain PyTorch modules (no app needed); for a cell
+    without a ``torch.nn`` module (a scan cell), into this repository's network (its ``models`` package)."""
     row = architecture(config.arch)
+    if row.fused is None:
+        return scan_cell_snippet(config, input_size, output_size, vocab_size)
     module = row.fused.__name__
     extra = "".join(f", {name}={value!r}" for name, value in row.fused_options(config.activation).items())
     embed_dim = embedding_width(vocab_size)
@@ -163,6 +166,19 @@ def load_snippet(config: RunConfig, input_size: int, output_size: int, vocab_siz
         lines += ["", "x = torch.randn(1, %d, %d)                  # (B, T, I)" % (config.seq_len, input_size),
                   "out = head(rnn(x)[0])                          # (B, T, %d)" % output_size]
     return "\n".join(lines)
+
+
+def scan_cell_snippet(config: RunConfig, input_size: int, output_size: int, vocab_size: int = 0) -> str:
+    """Python that loads the exported weights of a scan cell into ``models.network.SequenceNet``."""
+    x = (f"x = torch.randint(0, {vocab_size}, (1, {config.seq_len}))            # (B, T) character ids" if vocab_size
+         else f"x = torch.randn(1, {config.seq_len}, {input_size})                  # (B, T, I)")
+    return "\n".join([
+        "import torch", "from models.network import SequenceNet   # torch.nn has no such cell: the repository's own", "",
+        'ckpt = torch.load("weights.pt", weights_only=True)   # tensors only: no code runs',
+        f"net = SequenceNet({config.arch!r}, {input_size}, {config.hidden}, {config.layers}, {output_size}, "
+        f"vocab_size={vocab_size})",
+        'net.load_state_dict(ckpt["state_dict"])', "", x,
+        f"out, _ = net(x)                                # (B, T, {output_size}), by the parallel scan"])
 
 
 def import_run(data: bytes, task_for, make_run=LiveRun):

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from models.architectures import ARCH_NAMES, DEFAULT_ARCH, STEP_ACTIVATIONS, architecture
+from models.architectures import DEFAULT_ARCH, MATRIX_ARCHS, STEP_ACTIVATIONS, architecture
 from playground.errors import ConfigError, DataError
 from playground.markup import literal
 
@@ -54,15 +54,16 @@ PRESETS = {
 class CellSpec:
     """The tiny network: which cell, its sizes and the seed of its weights."""
 
-    arch: str = DEFAULT_ARCH    # a name of models.architectures.ARCHITECTURES
+    arch: str = DEFAULT_ARCH    # a name of models.architectures.MATRIX_ARCHS (the cells written with W_hh)
     hidden: int = 3             # H, 1..MAX_HIDDEN
     input_size: int = 1         # I, 1..MAX_INPUT
     activation: str = "tanh"    # vanilla RNN only: tanh | relu | linear
     seed: int = 0               # seeds every weight
 
     def __post_init__(self):
-        if self.arch not in ARCH_NAMES:
-            raise ConfigError(f"arch must be one of {', '.join(ARCH_NAMES)} (got '{self.arch}')")
+        if self.arch not in MATRIX_ARCHS:
+            raise ConfigError(f"arch must be one of {', '.join(MATRIX_ARCHS)}, the cells with a recurrent matrix "
+                              f"(got '{self.arch}')")
         if self.activation not in ACTIVATIONS:
             raise ConfigError(f"activation must be one of {', '.join(ACTIVATIONS)} (got '{self.activation}')")
         for name, high in (("hidden", MAX_HIDDEN), ("input_size", MAX_INPUT)):

@@ -1,4 +1,5 @@
-"""Vanilla RNN, GRU and LSTM trained side by side on one task, seed and step budget.
+"""Architectures trained side by side on one task, seed and step budget (vanilla RNN, GRU and LSTM unless
+the page picks others from the table, as many as a session may train at once).
 
 Fair means equal *steps*, not equal time: the LSTM is slower per step than the RNN,
 so a timed tick picks one step count that fits the slowest and gives it to every
@@ -8,14 +9,28 @@ from __future__ import annotations
 
 import math
 
-from models.architectures import ARCH_NAMES
+from models.architectures import ARCH_NAMES, CLASSIC_ARCHS
 from playground.config import RunConfig
+from playground.errors import ConfigError
 from playground.engine.live import MAX_STEPS_PER_TICK, LiveRun
 
 
-def compare_configs(config: RunConfig) -> dict[str, RunConfig]:
-    """One config per architecture: ``config`` with only ``arch`` changed."""
-    return {arch: config.replace(arch=arch) for arch in ARCH_NAMES}
+COMPARED = CLASSIC_ARCHS           # what the page compares until one picks: the classic cells
+
+
+def check_compared(archs, most: int) -> tuple[str, ...]:
+    """``archs`` as a tuple in the table's order; ConfigError unless 1 to ``most`` known names."""
+    picked = set(archs)
+    chosen = tuple(arch for arch in ARCH_NAMES if arch in picked)
+    unknown = picked - set(ARCH_NAMES)
+    if unknown or not 1 <= len(chosen) <= most:
+        raise ConfigError(f"compare 1 to {most} architectures of {', '.join(ARCH_NAMES)}")
+    return chosen
+
+
+def compare_configs(config: RunConfig, archs=COMPARED, most: int = len(COMPARED)) -> dict[str, RunConfig]:
+    """One config per architecture of ``archs`` (at most ``most``): ``config`` with only ``arch`` changed."""
+    return {arch: config.replace(arch=arch) for arch in check_compared(archs, most)}
 
 
 def steps_that_fit(runs: dict[str, LiveRun], budget_s: float, max_steps: int = MAX_STEPS_PER_TICK) -> int:

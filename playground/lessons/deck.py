@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from models.architectures import ARCH_NAMES, VANILLA_ARCH, architecture
+from models.architectures import MATRIX_ARCHS, VANILLA_ARCH, architecture
 from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN
 from playground.lessons.cell_trace import CellSpec, parse_sequence
 from playground.config import FIELDS, RunConfig, clipped, from_mapping
@@ -198,7 +198,7 @@ def _ablate(value: Any, hidden: int, where: str) -> tuple[int, ...]:
 def _cell(table: Any, where: str) -> CellView:
     table = _keys(table, CELL_KEYS, where)
     view = CellView(
-        arch=_choice(table.get("arch", VANILLA_ARCH), f"{where}: arch", ARCH_NAMES),
+        arch=_choice(table.get("arch", VANILLA_ARCH), f"{where}: arch", MATRIX_ARCHS),      # the cell page's cells
         hidden=_whole(table.get("hidden", 2), f"{where}: hidden", 1, CELL_MAX_HIDDEN),
         sequence=_text(table.get("sequence", "1, 0, 0, 0"), f"{where}: sequence", 200),
         mode=_choice(table.get("mode", "forward"), f"{where}: mode", CELL_MODES),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import torch
 
-from models.architectures import ARCH_NAMES, STEP_ACTIVATIONS, VANILLA_ARCH, architecture
+from models.architectures import MATRIX_ARCHS, STEP_ACTIVATIONS, VANILLA_ARCH, architecture
 from models.init import reset_parameters, spectral_radius
 from models.network import SequenceNet
 from playground.config import RunConfig
@@ -151,8 +151,9 @@ def gradient_curve(setup: LabSetup) -> GradientCurve:
                          spectral_radius(net.rnn.weight_hh_l0[:setup.hidden]), loss)
 
 
-def gradient_curves(setup: LabSetup, archs=ARCH_NAMES) -> dict[str, GradientCurve]:
-    """The same measurement for each architecture at the same size, ρ and inputs."""
+def gradient_curves(setup: LabSetup, archs=MATRIX_ARCHS) -> dict[str, GradientCurve]:
+    """The same measurement for each architecture with a recurrent matrix W_hh (the lab sets its ρ),
+    at the same size, ρ and inputs."""
     return {arch: gradient_curve(replace(setup, arch=arch)) for arch in archs}
 
 

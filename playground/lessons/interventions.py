@@ -76,6 +76,8 @@ def make_intervention(arch: str, clamp: dict[str, float] | None = None, ablate: 
             raise ConfigError(f"gate {name} must be clamped to a value in [0, 1] (got {value})")
     if not np.isfinite(scale_hh) or scale_hh < 0:
         raise ConfigError(f"the W_hh scale must be a finite number ≥ 0 (got {scale_hh})")
+    if scale_hh != 1.0 and not architecture(arch).has_recurrent_matrix:
+        raise ConfigError(f"the {architecture(arch).label} has no recurrent matrix W_hh to scale (scale must be 1)")
     return Intervention(clamp=clamp, ablate=tuple(ablate), scale_hh=float(scale_hh))
 
 

@@ -124,7 +124,12 @@ def _block(tensor: torch.Tensor, k: int, H: int, unit: int) -> torch.Tensor:
 
 
 def unit_step(net: SequenceNet, task: Task, batch: Batch, ref: UnitRef) -> UnitStep:
-    """The unit ``ref`` of ``net`` on ``batch`` (its probe batch): forward numbers and backward terms."""
+    """The unit ``ref`` of ``net`` on ``batch`` (its probe batch): forward numbers and backward terms.
+
+    ConfigError for a cell without a recurrent matrix: the unit's equations here are its rows of W_ih and W_hh."""
+    if not net.architecture.has_recurrent_matrix:
+        raise ConfigError(f"the one-unit view reads a unit's rows of W_ih and W_hh, and the {net.architecture.label} "
+                          "has no recurrent matrix W_hh")
     ref = check_ref(ref, batch, net)
     net64, batch64 = _float64(net, batch)
     row, H, layer, t, k, s = net.architecture, net.hidden, ref.layer, ref.t, ref.unit, ref.seq

@@ -1,9 +1,8 @@
-"""Streamlit glue for the compare page: three runs (RNN, GRU, LSTM) driven together.
+"""Streamlit glue for the compare page: up to three runs (RNN, GRU, LSTM unless others are picked) driven together.
 
-The runs live in ``st.session_state`` under ``compare_rnn``, ``compare_gru`` and
-``compare_lstm`` as ``RunHandle``s: they train in the backend's workers, each up to a
-common step cap that the page raises as the slowest catches up, so all three stay on the
-same step count. Start/Pause/Step/Reset act on all three at once, in callbacks. The three are
+The runs live in ``st.session_state`` under ``compare_<arch>`` as ``RunHandle``s: they train in the backend's workers, each up to a
+common step cap that the page raises as the slowest catches up, so all of them stay on the
+same step count. Start/Pause/Step/Reset act on all at once, in callbacks. They are
 made in one ``run_transaction``: when one is refused (the session's cap, a full server), the
 others are closed, never left held.
 """
@@ -11,7 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.lessons.comparison import compare_configs, level_cap
+from playground.figures.style import ARCH_LABELS
+from playground.backends.ledger import MAX_LIVE_RUNS
+from playground.lessons.comparison import COMPARED, compare_configs, level_cap
 from models.architectures import ARCH_NAMES
 from playground.config import RunConfig
 from playground.errors import PlaygroundError
@@ -21,6 +22,7 @@ from playground.ui.live_session import replace_run, run_transaction
 from playground.ui.presses import start_pause_control
 
 KEY_PREFIX = "compare_"
+MAX_COMPARED = MAX_LIVE_RUNS - 1    # a session's live runs, less the Train page's one
 LEAD_SECONDS = 1.5          # how far ahead of the slowest run the cap is set (seconds of its training)
 
 
@@ -29,29 +31,51 @@ def run_key(arch: str) -> str:
     return KEY_PREFIX + arch
 
 
-def get_compare_runs(config: RunConfig) -> dict | None:
-    """The three runs for ``config`` (arch ignored); rebuilt together when a structural setting changed.
+def compared_archs_ui() -> tuple[str, ...]:
+    """The sidebar's pick of architectures to compare (the classic cells until one picks others)."""
+    picked = st.sidebar.multiselect("Architectures to compare", ARCH_NAMES, default=list(COMPARED),
+                                    max_selections=MAX_COMPARED, format_func=ARCH_LABELS.get, key="compare_archs",
+                                    help=f"Up to {MAX_COMPARED}, trained side by side on the same steps")
+    return tuple(picked)
+
+
+def compared_title(archs) -> str:
+    """'vanilla RNN, GRU and LSTM' for the picked architectures."""
+    labels = [ARCH_LABELS[arch] for arch in archs]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def get_compare_runs(config: RunConfig, archs=COMPARED) -> dict | None:
+    """The runs of ``archs`` for ``config`` (arch ignored); rebuilt together when a structural setting
+    or the set of architectures changed (the runs of architectures no longer picked are closed).
 
     Live settings (``playground.live_settings``) are applied to running models without a reset. Returns
     None (after showing the reason) when a run cannot be built.
     """
-    configs = compare_configs(config)
-    old = {arch: st.session_state.get(run_key(arch)) for arch in ARCH_NAMES}
-    if all(run is not None and not needs_reset(run.config, configs[arch]) for arch, run in old.items()):
-        for arch, run in old.items():
-            run.apply_live_settings(configs[arch])
-        return old
-    was_running = any(run is not None and run.running for run in old.values())
     try:
-        with run_transaction(replacing=old.values()) as open_run:      # all three or none: no run left behind
-            new = {arch: open_run(configs[arch]) for arch in ARCH_NAMES}
-            for arch, run in new.items():
-                replace_run(run_key(arch), run)
+        configs = compare_configs(config, archs, MAX_COMPARED)
     except PlaygroundError as err:
         st.error(f"Cannot build these runs: {err}", icon=":material/error:")
         return None
-    if any(run is not None for run in old.values()):
-        st.toast("Settings changed: all three models were re-initialised.")
+    held = {arch: st.session_state[run_key(arch)] for arch in ARCH_NAMES if st.session_state.get(run_key(arch))}
+    old = {arch: held.get(arch) for arch in configs}
+    if set(held) == set(configs) and all(not needs_reset(run.config, configs[arch]) for arch, run in held.items()):
+        for arch, run in old.items():
+            run.apply_live_settings(configs[arch])
+        return old
+    was_running = any(run.running for run in held.values())
+    try:
+        with run_transaction(replacing=held.values()) as open_run:     # all or none: no run left behind
+            new = {arch: open_run(configs[arch]) for arch in configs}
+            for arch, run in new.items():
+                replace_run(run_key(arch), run)
+            for arch in set(held) - set(new):
+                st.session_state.pop(run_key(arch)).close()
+    except PlaygroundError as err:
+        st.error(f"Cannot build these runs: {err}", icon=":material/error:")
+        return None
+    if held:
+        st.toast("Settings changed: the compared models were re-initialised.")
     if was_running:
         set_running(new, True)
     return new
@@ -88,7 +112,7 @@ def step_all(runs: dict) -> None:
 
 
 def reset_all(runs: dict) -> None:
-    """Fresh weights from the seed for all three; histories cleared."""
+    """Fresh weights from the seed for every compared run; histories cleared."""
     try:
         with run_transaction(replacing=runs.values()) as open_run:
             new = {arch: open_run(run.config) for arch, run in runs.items()}
@@ -99,7 +123,7 @@ def reset_all(runs: dict) -> None:
 
 
 def compare_controls_ui(runs: dict) -> None:
-    """Start/Pause, Step and Reset for all three runs together (keyboard-focusable buttons).
+    """Start/Pause, Step and Reset for the compared runs together (keyboard-focusable buttons).
 
     Start and Pause each ask for their state (``playground.ui.presses``); Step steps from the count
     when the press arrives, so no press depends on when the page was drawn.
@@ -108,8 +132,8 @@ def compare_controls_ui(runs: dict) -> None:
     cols = st.columns([1, 1, 1, 4])
     start_pause_control(cols[0], running, "compare", lambda wanted: set_running(runs, wanted))
     cols[1].button("Step", icon=":material/skip_next:", key="compare_step", width="stretch",
-                   help=button_hint("One training update for each of the three, then redraw"), disabled=running,
+                   help=button_hint("One training update for each compared model, then redraw"), disabled=running,
                    on_click=lambda: step_all(runs))
     cols[2].button("Reset", icon=":material/restart_alt:", key="compare_reset", width="stretch",
-                   help=button_hint("New weights from the seed for all three; histories cleared"),
+                   help=button_hint("New weights from the seed for every compared model; histories cleared"),
                    on_click=lambda: reset_all(runs))

@@ -1,16 +1,19 @@
 """The train page's live panels: metrics, loss, states, gates, gradients, predictions.
 
-Each ``*_panel`` draws one family of charts from a run (a ``RunHandle``, or an in-process
+Each ``*_ui`` draws one family of charts from a run (a ``RunHandle``, or an in-process
 ``LiveRun``) or its snapshot, with a one-line text alternative. They are called inside the
 page's timed fragments, once per redraw, and draw through ``live_chart``: the charts stay
 mounted and are updated in place, so live redraws neither blank nor lose the reader's zoom.
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from playground.figures.eigenvalues import eigenvalue_summary, make_eigenvalue_figure
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
 from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.predictions import make_series_figure
@@ -55,7 +58,7 @@ def run_points(run, key: str) -> tuple[LossPoints, RunSummary]:
     return cache[key][1]
 
 
-def metrics_panel(run, summary: RunSummary) -> None:
+def metrics_ui(run, summary: RunSummary) -> None:
     """Step counter, steps/s, last training loss and validation value against the baseline."""
     task = run.task
     cols = st.columns([0.9, 0.8, 1.1, 1.5, 1.1])      # the validation tile holds its "vs baseline" badge
@@ -76,7 +79,7 @@ def metrics_panel(run, summary: RunSummary) -> None:
         st.caption(line)
 
 
-def loss_panel(run, points: LossPoints, summary: RunSummary, key: str) -> None:
+def loss_ui(run, points: LossPoints, summary: RunSummary, key: str) -> None:
     """The loss curve with validation metric and baseline; its caption is ``summary``'s. Its redraws
     send new points only (``live_points_chart``); the figure's layout is built once per chart."""
     task = run.task
@@ -88,30 +91,62 @@ def loss_panel(run, points: LossPoints, summary: RunSummary, key: str) -> None:
     st.caption(summary.caption())
 
 
-def gradient_now_panel(snap: Snapshot, key: str) -> None:
+NO_RADIUS = "spectral radius: this cell has no recurrent matrix (its recurrence depends on the input)."
+
+
+def radius_summary(arch: str, radius: float) -> str:
+    """The spectral radius of the row's recurrence, or why there is none."""
+    row = architecture(arch)
+    if not row.has_spectral_radius:
+        return "S" + NO_RADIUS[1:]
+    what = "W_hh" if row.has_recurrent_matrix else "the diagonal recurrence (max |λ|)"
+    return f"Spectral radius of {what}: {radius:.3f}."
+
+
+def gates_heading(arch: str) -> str:
+    """The heading over the gates panel: gates, the vanilla cell's pre-activations, or a linear cell's state."""
+    row = architecture(arch)
+    if row.gated:
+        return "Gates"
+    return "Pre-activations and saturation" if row.takes_activation else "State of the linear recurrence"
+
+
+def eigenvalue_ui(snap: Snapshot, key: str) -> bool:
+    """The last layer's eigenvalues in the complex plane, for a cell with a diagonal recurrence (the LRU);
+    False (nothing drawn) for the others, whose W_hh the spectral radius above sums up."""
+    row = architecture(snap.arch)
+    values = snap.eigenvalues[-1] if snap.eigenvalues else None
+    if values is None or not row.diagonal_recurrence:
+        return False
+    fig = make_eigenvalue_figure(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour)
+    live(fig, f"{key}_eigen", eigenvalue_summary(values))
+    return True
+
+
+def gradient_now_ui(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
                                 title=f"‖dL/dh_t‖ at step {snap.step:,}")
-    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + f" Spectral radius of W_hh: "
-          f"{snap.spectral_radius[-1]:.3f}." + cuts_summary(snap.cuts))
+    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
+          + cuts_summary(snap.cuts))
 
 
-def gradient_history_panel(records: list[Record], key: str) -> None:
+def gradient_history_ui(records: list[Record], key: str) -> None:
     """Training step × timestep picture of ||dL/dh_t|| with ρ(W_hh) beside it."""
     fig = make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
                                    [r.spectral_radius for r in records],
                                    title="‖dL/dh_t‖ over the whole run")
     first, last = records[0], records[-1]
-    live(fig, f"{key}_gradheat",
-          f"{len(records)} probes from step {first.step} to {last.step}; spectral radius "
-          f"{first.spectral_radius:.3f} → {last.spectral_radius:.3f}.")
+    radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
+              if math.isfinite(last.spectral_radius) else NO_RADIUS)
+    live(fig, f"{key}_gradheat", f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
 
 
-def states_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
+def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
     """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence.
 
     ``on_unit_click(chart_key, layer)``, if given, makes the heatmap's cells clickable; it
-    returns the click callback (e.g. ``unit_view.heatmap_click``).
+    returns the click callback (e.g. ``unit_panels.heatmap_click``).
     """
     left, right = st.columns([1, 1])
     with left:
@@ -130,25 +165,30 @@ def states_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
              on_click=_click(on_unit_click, f"{key}_hheat", snap))
 
 
-def gates_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
+def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
     """Every gate's units × time heatmap in one grid figure, and the saturation scatter beside it.
 
-    ``on_unit_click`` as in ``states_panel``: a clicked gate cell opens that unit and timestep.
+    ``on_unit_click`` as in ``states_ui``: a clicked gate cell opens that unit and timestep.
     """
     values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
-    gated = architecture(snap.arch).gated
-    title = "Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
+    row = architecture(snap.arch)
+    gated = row.gated
+    title = ("Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
+             if row.takes_activation else "State of probe sequence 0")
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
         live(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
              f"{key}_gates", gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
     with right:
+        if not snap.saturation:
+            st.info("Saturation: this cell's recurrence is linear, it has no gate or tanh unit to saturate.")
+            return
         sat_title = "Gate saturation" if gated else "Saturation of tanh units"
         live(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
               saturation_summary(snap.saturation))
 
 
-def predictions_panel(run, snap: Snapshot, key: str) -> None:
+def predictions_ui(run, snap: Snapshot, key: str) -> None:
     """What the model outputs on probe example 0 (from ``snap``), against the target."""
     example = snap.example or {}
     kind = example.get("kind")
@@ -156,7 +196,7 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         live(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
               "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
     elif kind == "text":
-        text_panel(run, key, example, snap.step)
+        text_ui(run, key, example, snap.step)
     elif kind in ("sequence", "label"):
         rows = {k: v for k, v in example.items() if k != "kind"}
         frame = pd.DataFrame({k: [", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
@@ -166,7 +206,7 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         st.info("This task has no example view.")
 
 
-def text_panel(run, key: str, example: dict, step: int) -> None:
+def text_ui(run, key: str, example: dict, step: int) -> None:
     """Char LM: the probe text with the model's next-character guesses, and a temperature sample.
 
     ``step`` is the probe's: a live run's pages hold the weights published with its latest probe,

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.architectures import (ARCH_NAMES, ARCHITECTURES, CLASSIC_ARCHS, DEFAULT_ARCH, GATES, SIGMOID_GATES,
+from models.architectures import (ARCH_NAMES, ARCHITECTURES, CLASSIC_ARCHS, DEFAULT_ARCH, GATES, MATRIX_ARCHS,
+                                  SIGMOID_GATES,
                                   VANILLA_ARCH, architecture)
 from models.network import SequenceNet
 
@@ -14,15 +15,25 @@ ROOT = Path(__file__).resolve().parents[2]
 ROWS = list(ARCHITECTURES.values())
 
 
-def test_the_table_lists_the_three_cells_in_order():
-    assert ARCH_NAMES == ("rnn", "gru", "lstm")
+def test_the_table_lists_the_classic_cells_then_the_scan_cells():
+    assert ARCH_NAMES == ("rnn", "gru", "lstm", "mingru", "minlstm", "lru", "s6")
+    assert MATRIX_ARCHS == ("rnn", "gru", "lstm")
     assert DEFAULT_ARCH in ARCHITECTURES and VANILLA_ARCH in ARCHITECTURES
     assert not architecture(VANILLA_ARCH).gated
-    assert [row.label for row in ROWS] == ["vanilla RNN", "GRU", "LSTM"]
+    assert [row.label for row in ROWS] == ["vanilla RNN", "GRU", "LSTM", "minGRU", "minLSTM", "LRU", "S6 (Mamba)"]
+    assert len({row.colour for row in ROWS}) == len(ROWS)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
+def test_a_row_without_a_fused_kernel_is_a_scan_cell_without_a_hand_written_backward(row):
+    """What the probe, init and the pages read: a fused kernel comes with W_hh and a backward."""
+    assert (row.fused is None) == (row.backward is None) == (not row.has_recurrent_matrix) == (row.candidate is None)
+    assert row.has_spectral_radius == (row.has_recurrent_matrix or row.cell.has_eigenvalues)
+    assert isinstance(row.build_layers(3, 4, 2, "tanh"), row.kernel if row.fused else torch.nn.Module)
 
 
 def test_an_unknown_name_is_refused_with_the_known_ones():
-    with pytest.raises(ValueError, match="rnn, gru, lstm"):
+    with pytest.raises(ValueError, match="rnn, gru, lstm, mingru, minlstm, lru, s6"):
         architecture("transformer")
 
 
@@ -32,7 +43,8 @@ def test_the_cell_returns_exactly_the_rows_gates(row):
     state, gates = cell(torch.randn(2, 3))
     assert tuple(gates) == row.cell.gate_names and gates["h"] is row.hidden_of(state)
     assert row.gates == tuple(name for name in row.cell.gate_names if name != "h")
-    assert ("c" in row.gates) == row.has_cell_state == isinstance(state, tuple)
+    assert ("c" in row.gates) == row.has_cell_state
+    assert isinstance(state, tuple) == (row.has_cell_state or isinstance(row.zero_state(torch.zeros(2, 5)), tuple))
 
 
 @pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
@@ -45,7 +57,7 @@ def test_the_step_is_the_cells_step(row):
     assert torch.equal(row.hidden_of(by_step), row.hidden_of(by_cell))
 
 
-@pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)
+@pytest.mark.parametrize("row", [architecture(name) for name in MATRIX_ARCHS], ids=MATRIX_ARCHS)
 def test_the_fused_kernel_stacks_the_rows_gate_blocks(row):
     H, I = 5, 3
     fused = row.fused(I, H, 1, batch_first=True, **row.fused_options("tanh"))
@@ -59,7 +71,7 @@ def test_the_fused_kernel_stacks_the_rows_gate_blocks(row):
 def test_the_rows_gate_roles_name_its_own_gates(row):
     assert set(row.sigmoid_gates) <= set(row.gates) and set(row.sigmoid_gates) <= SIGMOID_GATES
     assert set(row.clampable) <= set(row.gates)
-    assert row.candidate in row.blocks
+    assert row.candidate is None or row.candidate in row.blocks
     assert row.memory_gate is None or row.memory_gate in row.sigmoid_gates
     assert row.reset_gate is None or row.reset_gate in row.sigmoid_gates
     assert row.takes_activation == bool(row.step_options("tanh")) == bool(row.fused_options("tanh"))
@@ -75,11 +87,13 @@ def test_the_row_has_a_word_for_every_gate_it_shows_and_a_meaning_for_every_clam
     assert not [gate.name for gate in row.words if gate.clamp and gate.name not in row.clampable]
 
 
-def test_one_gate_name_means_one_gate_in_every_row():
+def test_one_gate_name_means_one_word_in_every_row():
+    """A name is one word and symbol everywhere (figure titles read ``GATES``); what clamping it
+    means is the row's own (minGRU's z writes the candidate where the GRU's z keeps h)."""
     for row in ROWS:
         for gate in row.words:
-            assert GATES[gate.name] == gate, (row.name, gate.name)
-    assert CLASSIC_ARCHS == ARCH_NAMES          # the lessons compare every cell there is today
+            assert (GATES[gate.name].word, GATES[gate.name].symbol) == (gate.word, gate.symbol), (row.name, gate.name)
+    assert CLASSIC_ARCHS == MATRIX_ARCHS        # the lessons compare the cells with a recurrent matrix
 
 
 @pytest.mark.parametrize("row", ROWS, ids=ARCH_NAMES)

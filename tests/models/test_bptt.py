@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+from models.architectures import ARCH_NAMES, architecture
 from models.bptt import bptt
 from models.network import Intervention, SequenceNet
 from playground.config import RunConfig
@@ -16,7 +17,8 @@ CLAMPS = {"rnn": [], "gru": [{"r": 0.3}, {"z": 1.0}, {"n": 0.5}],
 
 
 def first_clamp(arch):
-    return dict(CLAMPS[arch][0]) if CLAMPS[arch] else {}
+    clamps = CLAMPS.get(arch) or [{gate: 0.7} for gate in architecture(arch).clampable]
+    return dict(clamps[0]) if clamps else {}
 
 
 def interventions(arch):
@@ -52,14 +54,19 @@ def autograd_reference(net, x, loss_of, iv):
     H copies of sequence 0 ride along; the objective adds sum_k h_T[copy k, unit k], so
     copy k's gradient is row k of the Jacobian while the B rows get dL/dh_t unchanged.
     ``loss_of`` maps the outputs (B, T, O) to the loss.
+    The gradient is taken where the step reads back (``Replay.recurrent``: h, the LRU's complex x,
+    whose real and imaginary parts count as two components, or S6's (H, N) state): one copy per component.
     """
-    B, H, L = x.shape[0], net.hidden, net.layers
-    replay = net.replay(torch.cat([x, x[:1].expand(H, *x.shape[1:])]), iv)
-    objective = loss_of(replay.out[:B]) + replay.h[-1][-1][B:].diagonal().sum()
-    flat_h = [h for layer in replay.h for h in layer]
+    B, L = x.shape[0], net.layers
+    components = lambda s: (torch.view_as_real(s) if s.is_complex() else s).flatten(1)     # (B, real parts)
+    D = components(net.replay(x[:1], iv).recurrent[-1][-1]).shape[1]
+    replay = net.replay(torch.cat([x, x[:1].expand(D, *x.shape[1:])]), iv)
+    parts = components(replay.recurrent[-1][-1][B:])
+    objective = loss_of(replay.out[:B]) + parts.diagonal().sum()
+    flat_h = [h for layer in replay.recurrent for h in layer]
     grads = torch.autograd.grad(objective, flat_h, allow_unused=True)
     grad = torch.stack([g if g is not None else torch.zeros_like(h) for g, h in zip(grads, flat_h)])
-    grad = grad.reshape(L, -1, B + H, H)
+    grad = grad.reshape(L, -1, *grad.shape[1:])                # (L, T, B + D, ·)
     return grad[:, :, :B], grad[-1, :, B:]
 
 
@@ -102,13 +109,13 @@ def test_without_jacobian_the_gradients_are_the_same():
     torch.testing.assert_close(alone, with_jacobian, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 @pytest.mark.parametrize("task", ["adding", "copy"])
 def test_probe_norms_match_autograd_on_a_trained_two_layer_net(arch, task):
     trainer = Trainer(RunConfig(arch=arch, task=task, seq_len=12, lag=3, hidden=6, layers=2, seed=3))
     trainer.train(3)
     net, batch = trainer.net, trainer.probe_batch
-    iv = Intervention(clamp=first_clamp(arch), ablate=(2,), scale_hh=0.9)
+    iv = Intervention(clamp=first_clamp(arch), ablate=(2,), scale_hh=0.9 if architecture(arch).has_recurrent_matrix else 1.0)
     snap = probe(net, trainer.task, batch, intervention=iv)
     grad, jac = autograd_reference(net, batch.x, lambda out: trainer.task.loss(out, batch), iv)
     np.testing.assert_allclose(snap.grad_norm, grad.flatten(2).norm(dim=2).numpy(), rtol=1e-4, atol=1e-9)
@@ -134,11 +141,11 @@ def test_weight_and_input_gradients_match_autograd(arch, activation, layers, iv)
     torch.testing.assert_close(found.input, expected[-1].transpose(0, 1), rtol=1e-5, atol=1e-12)
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 @pytest.mark.parametrize("task", ["adding", "copy"])
 def test_probe_parameter_norms_equal_the_fused_kernels_gradients(arch, task):
     """Without an intervention, the probe's per-parameter norms (embedding and head included)
-    are those of autograd through the fused torch.nn module that trains."""
+    are those of autograd through the fused torch.nn module (or the scan) that trains."""
     trainer = Trainer(RunConfig(arch=arch, task=task, seq_len=12, lag=3, hidden=6, layers=2, seed=3))
     trainer.train(3)
     net, batch = trainer.net, trainer.probe_batch

@@ -5,6 +5,7 @@ session state beforehand, so no test waits for a real training run.
 """
 import pytest
 
+from models.architectures import ARCH_NAMES, ARCHITECTURES
 from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
@@ -39,7 +40,18 @@ def test_compare_step_advances_all_three_equally():
     assert not at.exception
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+def test_compare_takes_the_scan_cells_picked_in_the_sidebar():
+    scan = [name for name, row in ARCHITECTURES.items() if row.fused is None][:3]
+    at = open_page("compare.py", query={"seq_len": "8", "hidden": "4", "batch": "4"})
+    at.sidebar.multiselect(key="compare_archs").set_value(scan).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.button(key="compare_step").click().run()
+    assert {arch: at.session_state[f"compare_{arch}"].step_count for arch in scan} == {arch: 1 for arch in scan}
+    assert not any(f"compare_{arch}" in at.session_state for arch in ("rnn", "gru", "lstm"))   # closed, dropped
+    assert len(charts(at)) == 1 + 2 * len(scan) and not at.exception
+
+
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_language_page_reads_and_samples(arch):
     at = open_page("language.py", state={"language_run": tiny_char_run(arch)})
     assert not at.exception, [e.value for e in at.exception]
@@ -51,7 +63,7 @@ def test_language_page_without_a_model_offers_training():
     assert not at.exception and at.button(key="lang_train")
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_interventions_page_before_and_after(arch):
     run = LiveRun(RunConfig(arch=arch, task="adding", seq_len=10, hidden=6, batch=4))
     at = open_page("interventions.py", state={LIVE_RUN: run})

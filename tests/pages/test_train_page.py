@@ -2,6 +2,7 @@
 import time
 
 import pytest
+from models.architectures import ARCH_NAMES
 from page_runner import open_page
 from playground.ui.keys import LIVE_RUN
 
@@ -14,7 +15,7 @@ def run_page(**params):
     return open_page("train", params, direct=True)
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_page_renders_all_three_visual_families(arch):
     at = run_page(arch=arch, task="adding", seq_len="12", hidden="8")
     assert not at.exception
@@ -116,3 +117,13 @@ def test_a_second_press_on_start_before_pause_is_drawn_still_asks_to_train():
     assert run.running and not at.exception
     at.button(key="live_run_pause").click().run()
     assert not run.running
+
+
+def test_the_lookahead_task_takes_its_lag_from_the_sidebar_and_its_url():
+    at = run_page(arch="gru", task="lookahead", seq_len="16", lag="4", hidden="8")
+    assert not at.exception
+    lag = at.number_input(key="cfg_lag")
+    assert lag.label == "Lag (steps)" and lag.value == 4
+    run = at.session_state[LIVE_RUN]
+    assert (run.config.task, run.config.lag) == ("lookahead", 4)
+    assert "cfg_lag" not in [w.key for w in run_page(task="adding", seq_len="12", hidden="8").number_input]

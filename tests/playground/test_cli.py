@@ -8,7 +8,9 @@ import pytest
 import torch
 from torch import nn
 
+from models.architectures import ARCH_NAMES, ARCHITECTURES
 from playground.cli import main
+from playground.bench import SCAN_LENGTHS
 
 
 def run_cli(*args, cwd=None):
@@ -85,9 +87,17 @@ def test_train_writes_a_run_that_loads_into_plain_torch(tmp_path):
 
 def test_bench_prints_a_ratio_and_probe_cost_for_every_arch_and_size(capsys):
     assert main(["bench", "--seconds", "0.05"]) == 0
-    table, engine = capsys.readouterr().out.split("\n\n")
+    table, scans, engine = capsys.readouterr().out.split("\n\n")
     rows = [line.split() for line in table.splitlines()[1:]]
-    assert [(r[0], r[1]) for r in rows] == [(a, s) for a in ("rnn", "gru", "lstm") for s in ("small", "medium")]
+    assert [(r[0], r[1]) for r in rows] == [(a, s) for a in ARCH_NAMES for s in ("small", "medium")]
+    scan_rows = [line.split() for line in scans.splitlines()[1:]]
+    assert [(r[0], int(r[2])) for r in scan_rows] == [(a, T) for a, row in ARCHITECTURES.items() if row.fused is None
+                                                      for T in SCAN_LENGTHS]
+    for row in scan_rows:
+        loop, scan, speed_up = float(row[3]), float(row[4]), float(row[5].rstrip("×"))
+        half = 0.005                     # each printed number is rounded to two decimals
+        assert loop > 0 and scan > 0
+        assert (scan - half) / (loop + half) - half <= speed_up <= (scan + half) / (loop - half) + half
     assert engine.startswith("live run in a worker process") and float(engine.split()[-1]) > 0
     for row in rows:
         bare, ours, ratio, probe, live = map(float, row[4:9])

@@ -4,12 +4,14 @@ import os
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
+from models.architectures import ARCHITECTURES
 from playground.io import export
 from playground.config import RunConfig
 from playground.errors import DataError
@@ -17,6 +19,7 @@ from playground.engine.live import LiveRun
 from playground.tasks import make_task
 
 torch.set_num_threads(1)
+ROOT = Path(__file__).resolve().parents[3]
 CONFIG = RunConfig(arch="lstm", task="adding", seq_len=12, hidden=8, batch=8, seed=3)
 
 
@@ -103,5 +106,28 @@ def test_figures_link_and_snippet(run, tmp_path):
     (tmp_path / "weights.pt").write_bytes(export.weights_bytes(run))
     code = export.load_snippet(CONFIG, 2, 1) + "\nprint(tuple(out.shape))"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(1, 12, 1)"
+
+
+SCAN_ARCHS = [name for name, row in ARCHITECTURES.items() if row.fused is None]
+
+
+@pytest.mark.parametrize("arch", SCAN_ARCHS)
+def test_a_scan_cell_round_trips_and_its_snippet_loads_the_weights(arch, tmp_path):
+    """A cell without a torch.nn module: the weights file imports back exactly, and the snippet
+    loads it into the repository's network and runs it."""
+    config = CONFIG.replace(arch=arch, layers=2)
+    live = LiveRun(config)
+    live.step_once()
+    data = export.weights_bytes(live)
+    imported = export.import_run(data, task_for)
+    x = live.trainer.probe_batch.x
+    with torch.no_grad():
+        assert torch.equal(live.trainer.net(x)[0], imported.trainer.net(x)[0])
+    (tmp_path / "weights.pt").write_bytes(data)
+    code = export.load_snippet(config, 2, 1) + "\nprint(tuple(out.shape))"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(1, 12, 1)"

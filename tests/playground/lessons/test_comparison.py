@@ -1,6 +1,10 @@
 """Side-by-side runs: one config per architecture, and ticks that keep their step counts equal."""
 import math
 
+import pytest
+
+from models.architectures import ARCH_NAMES, ARCHITECTURES
+from playground.errors import ConfigError
 from playground.lessons.comparison import compare_configs, steps_that_fit, tick_together
 from playground.config import RunConfig
 from playground.figures.compare import compare_summary, make_compare_loss_figure
@@ -48,3 +52,15 @@ def test_compare_figure_has_one_loss_line_per_arch_and_a_baseline():
     assert fig.layout.shapes and "baseline" not in names
     summaries = {a: summarize(h, "MSE", 1 / 6, False) for a, h in histories.items()}
     assert "LSTM: 1 steps" in compare_summary(summaries)
+
+
+MAX_COMPARED = 3
+
+
+def test_any_architectures_of_the_table_up_to_the_cap_can_be_compared():
+    config = RunConfig(task="adding", seq_len=8, hidden=4, batch=4, seed=3)
+    scan = [name for name, row in ARCHITECTURES.items() if row.fused is None][:MAX_COMPARED]
+    assert list(compare_configs(config, reversed(scan), MAX_COMPARED)) == scan          # in the table's order
+    for bad in ([], list(ARCH_NAMES)[:MAX_COMPARED + 1], ["transformer"]):
+        with pytest.raises(ConfigError, match=f"compare 1 to {MAX_COMPARED} architectures"):
+            compare_configs(config, bad, MAX_COMPARED)

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from models.architectures import ARCHITECTURES
 from playground.config import RunConfig
 from playground.errors import ConfigError
 from playground.lessons.interventions import (compare_intervention, describe_intervention, make_intervention,
@@ -54,3 +55,13 @@ def test_parse_units_and_bad_input():
         make_intervention("gru", scale_hh=float("nan"))
     text = describe_intervention(make_intervention("gru", {"z": 1.0}, (2,), 0.5))
     assert text == "gate z clamped to 1; unit 2 silenced; W_hh scaled by 0.5"
+
+
+@pytest.mark.parametrize("arch", [name for name, row in ARCHITECTURES.items() if not row.has_recurrent_matrix])
+def test_a_cell_without_w_hh_refuses_a_scale_and_takes_an_ablation(arch):
+    with pytest.raises(ConfigError, match="has no recurrent matrix W_hh to scale") as caught:
+        make_intervention(arch, scale_hh=0.5)
+    assert "\n" not in str(caught.value)
+    trainer = Trainer(RunConfig(arch=arch, task="adding", seq_len=8, hidden=4, batch=4))
+    result = compare_intervention(trainer.net, trainer.task, trainer.probe_batch, make_intervention(arch, ablate=(1,)))
+    assert (result.after.hidden[-1][:, :, 1] == 0).all() and result.after.loss != result.before.loss

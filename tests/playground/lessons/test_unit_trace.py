@@ -4,6 +4,7 @@ import torch
 
 from models.bptt import bptt
 from models.network import build_network
+from models.architectures import ARCHITECTURES
 from playground.config import RunConfig
 from playground.errors import ConfigError
 from playground.engine.probe import _readout_grad, _stack_layers
@@ -84,3 +85,13 @@ def test_bad_units_and_url_values():
     assert ref == UnitRef(0, 0, 11, 5) and not notes
     ref, notes = parse_unit_query({"t": "999", "unit": "<b>", "seq": ["1", "3"]}, limits)
     assert ref == UnitRef(3, 0, 15, 0) and len(notes) == 2
+
+
+@pytest.mark.parametrize("arch", [name for name, row in ARCHITECTURES.items() if not row.has_recurrent_matrix])
+def test_the_unit_view_of_a_cell_without_w_hh_is_one_line_naming_why(arch):
+    config = RunConfig(arch=arch, task="adding", seq_len=6, hidden=4)
+    task = make_task(config)
+    net = build_network(config, task, torch.Generator().manual_seed(0))
+    with pytest.raises(ConfigError, match="has no recurrent matrix W_hh") as caught:
+        unit_step(net, task, probe_batch_for(config, task), UnitRef(0, 0, 0, 0))
+    assert "\n" not in str(caught.value)

@@ -4,6 +4,7 @@ import json
 import pandas as pd
 import pytest
 
+from models.architectures import ARCHITECTURES
 from playground import cli
 from playground.config import RunConfig, from_query
 from playground.errors import ConfigError
@@ -124,3 +125,15 @@ def test_sweep_argument_errors_exit_2_with_one_line(argv, message, capsys):
     assert cli.main(["sweep", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1, err
+
+
+def test_a_grid_over_the_scan_cells_trains_each_and_the_cli_takes_them(capsys):
+    scan = [name for name, row in ARCHITECTURES.items() if row.fused is None]
+    spec = spec_from_strings({"arch": ",".join(scan), "seq_len": "6", "hidden": "8"}, steps=10)
+    results = [run_trial(config, steps=10, val_every=5, index=k) for k, config in enumerate(spec.trials())]
+    assert [r.config["arch"] for r in results] == scan
+    assert all(r.error is None and not r.diverged and r.steps == 10 and r.metric is not None for r in results)
+    for arch in scan:
+        assert cli.main(["train", "--arch", arch, "--task", "adding", "--seq-len", "6", "--hidden", "8",
+                         "--steps", "5", "--quiet"]) == 0
+        assert json.loads(capsys.readouterr().out)["arch"] == arch

@@ -25,7 +25,7 @@ SESSION_KEYS = (LIVE_RUN, LANGUAGE_RUN)     # where a character model of this se
 
 @st.cache_data(show_spinner="Measuring gradients through time…", max_entries=64)
 def cached_gradient_curves(**settings) -> dict:
-    """gradient_curves(LabSetup(**settings)) for rnn, gru and lstm, cached."""
+    """gradient_curves(LabSetup(**settings)) for every cell with a recurrent matrix, cached."""
     return gradient_curves(LabSetup(**settings))
 
 

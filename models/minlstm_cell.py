@@ -1,0 +1,67 @@
+r"""minLSTM: an LSTM whose gates read the input alone and are normalised, trained by a log-space scan.
+
+Feng, Tung, Ahmed, Bengio, Hajimirsadeghi (2024), "Were RNNs All We Needed?", arXiv 2410.01201,
+section 3.2 (log-space form: their appendix B):
+
+.. math::
+    f_t = \sigma(W_{if} x_t + b_{if}),\quad i_t = \sigma(W_{ii} x_t + b_{ii}) \\
+    g_t = g(W_{ig} x_t + b_{ig}),\quad g(v) = v + \tfrac12 \ (v \ge 0),\ \sigma(v)\ (v < 0) \\
+    f'_t = \frac{f_t}{f_t + i_t},\quad i'_t = \frac{i_t}{f_t + i_t} \\
+    h_t = f'_t \odot h_{t-1} + i'_t \odot g_t
+
+There is no cell state apart from h and no output gate. In log space, with
+d_t = softplus(−k^f_t) − softplus(−k^i_t): log f'_t = −softplus(d_t), log i'_t = −softplus(−d_t).
+Weights: weight_ih (3H, I) stacks the f, i and g blocks, bias_ih (3H).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from models.cell_base import Clamp, apply_clamp
+from models.scan import log_positive, log_space_scan, positive
+from models.scan_cell import ScanCell
+
+
+def minlstm_step(x_t, h_prev, W_ih, b_ih, clamp: Clamp = None, x_proj=None):
+    """One minLSTM step (the equations of the module docstring): x_t (B, I), h_prev (B, H) ->
+    (h_t, {"f", "i", "g", "h"}). ``x_proj`` (B, 3H), if given, is W_ih x_t + b_ih."""
+    H = h_prev.shape[1]
+    k = F.linear(x_t, W_ih, b_ih) if x_proj is None else x_proj
+    f = apply_clamp(clamp, "f", torch.sigmoid(k[:, :H]))
+    i = apply_clamp(clamp, "i", torch.sigmoid(k[:, H:2 * H]))
+    g = positive(k[:, 2 * H:])
+    h = (f * h_prev + i * g) / (f + i)                    # f' ⊙ h_{t−1} + i' ⊙ g
+    return h, {"f": f, "i": i, "g": g, "h": h}
+
+
+class MinLSTMCell(ScanCell):
+    """minLSTM layer: ``step`` one t at a time, ``scan`` every t at once (log space)."""
+
+    blocks = ("f", "i", "g")
+    gate_names = ("f", "i", "g", "h")
+    step = staticmethod(minlstm_step)
+
+    def __init__(self, input_size: int, hidden_size: int):
+        super().__init__(input_size, hidden_size)
+        self.weight_ih = nn.Parameter(torch.empty(3 * hidden_size, input_size))
+        self.bias_ih = nn.Parameter(torch.empty(3 * hidden_size))
+        self.reset_parameters()
+
+    def weights(self):
+        """(W_ih, b_ih)."""
+        return self.weight_ih, self.bias_ih
+
+    @staticmethod
+    def project(x: torch.Tensor, W_ih: torch.Tensor, b_ih: torch.Tensor) -> torch.Tensor:
+        """W_ih x_t + b_ih for every t: (B, T, I) -> (B, T, 3H)."""
+        return F.linear(x, W_ih, b_ih)
+
+    def scan(self, x: torch.Tensor, h0: torch.Tensor | None = None):
+        """(every h_t (B, T, H), h_T) from x (B, T, I) and h_0 (B, H) or None (zeros)."""
+        H = self.hidden_size
+        k = self.project(x, *self.weights())
+        d = F.softplus(-k[..., :H]) - F.softplus(-k[..., H:2 * H])
+        h = log_space_scan(-F.softplus(d), -F.softplus(-d) + log_positive(k[..., 2 * H:]), h0)
+        return h, h[:, -1]
