@@ -7,19 +7,17 @@ sequence backwards (a bidirectional RNN, Schuster & Paliwal 1997) can beat the b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
 
 import torch
 
-from playground.errors import ConfigError
 from playground.tasks.base import Batch, Task
-from playground.tasks.common import BASELINE_BATCH, baseline_generator, series_example
+from playground.tasks.common import BASELINE_BATCH, baseline_generator, series_example, LagInsideSequence
 
 LABEL_BINS = 4              # labels: the first scored target in this many equal bins of [0, lag]
 
 
 @dataclass
-class LookaheadTask(Task):
+class LookaheadTask(LagInsideSequence, Task):
     """Sum of the next ``lag`` inputs: y_t = x_{t+1} + … + x_{t+lag}.
 
     Encoding, T=6, lag=2 (one channel per step)::
@@ -46,16 +44,6 @@ class LookaheadTask(Task):
     explain = ("At each step, output the sum of the next `lag` inputs: the answer lies in the future. "
                "A one-way RNN cannot beat predicting the mean; a bidirectional one reads it backwards.")
     defaults = {"seq_len": 20, "lag": 3}
-
-    @classmethod
-    def check(cls, settings: Mapping[str, Any]) -> None:
-        """The window of future inputs must fit inside the sequence, with at least one step scored."""
-        seq_len, lag = settings["seq_len"], settings["lag"]
-        if not 1 <= lag < seq_len:
-            raise ConfigError(f"lookahead needs 1 <= lag < seq_len (got lag={lag}, seq_len={seq_len})")
-
-    def __post_init__(self) -> None:
-        self.check({"seq_len": self.seq_len, "lag": self.lag})
 
     def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
         """Values U(0, 1); y_t the sum of the next ``lag`` values; mask t < T − lag."""
