@@ -1,11 +1,11 @@
 """Inside the cell: a tiny RNN / GRU / LSTM stepped through a short sequence, or one unit of your trained model."""
 import streamlit as st
 
-from playground.ui.cell_view import (backward_panel, cell_settings_ui, compute, diagram_panel, forward_panel,
+from playground.ui.cell_panels import (backward_ui, cell_settings_ui, compute, diagram_ui, forward_ui,
                                      mode_ui, timestep_ui)
 from playground.ui.widgets import explain
 from playground.ui.text import page_text
-from playground.ui.unit_view import drop_unit_url, source_ui, unit_panel, unit_picker_ui
+from playground.ui.unit_panels import drop_unit_url, source_ui, unit_ui, unit_picker_ui
 from playground.ui.keys import LIVE_RUN
 
 st.title("Inside the cell")
@@ -15,7 +15,7 @@ if source_ui() == "model":
         st.info("There is no trained model in this session yet: train one on the Train page, then come back "
                 "(or click a cell of a heatmap there).", icon=":material/info:")
         st.stop()
-    unit_panel(run, unit_picker_ui(run))
+    unit_ui(run, unit_picker_ui(run))
     explain("cell_unit")
     st.stop()
 drop_unit_url()
@@ -26,10 +26,10 @@ if settings is None:
 trace, grads = compute(*settings)
 mode = mode_ui()
 t = timestep_ui(trace.T)
-diagram_panel(trace, grads, t, mode)
+diagram_ui(trace, grads, t, mode)
 if mode == "forward":
-    forward_panel(trace, t)
+    forward_ui(trace, t)
     explain("cell_forward")
 else:
-    backward_panel(trace, grads, t)
+    backward_ui(trace, grads, t)
     explain("cell_backward")

@@ -12,7 +12,7 @@ from playground.markup import title_markdown
 from playground.engine.run_summary import shown, shown_delta
 from playground.ui.compare_session import (compare_controls_ui, compared_archs_ui, compared_title, get_compare_runs,
                                           keep_level, run_key, set_running)
-from playground.ui.controls import config_sidebar_ui, sync_from_url, write_url
+from playground.ui.settings_panels import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.live_points_chart import live_points_chart
 from playground.ui.train_panels import run_points

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from playground.config import CUSTOM_TASK
-from playground.ui.controls import current_config
+from playground.ui.settings_panels import current_config
 from playground.ui.data_panels import PANELS, forget_upload
 from playground.ui.text import page_text
 from playground.io.upload_limits import LIMITS_MD, MAX_BYTES

@@ -13,7 +13,7 @@ from playground.lessons.language import connectivity, log_relative, shown_chars,
 from playground.markup import literal
 from playground.links import CHAR_MODEL
 from playground.page_state import GRADIENTS
-from playground.ui.teaching import (cached_clipping, cached_gradient_curves, session_char_model,
+from playground.ui.teaching_session import (cached_clipping, cached_gradient_curves, session_char_model,
                                     shared_small_char_model)
 from playground.ui.text import page_text
 from playground.ui.widgets import chart, explain, field_widget

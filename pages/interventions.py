@@ -13,7 +13,7 @@ from playground.lessons.interventions import (clampable, compare_intervention, d
                                       parse_units)
 from playground.config import RunConfig
 from playground.page_state import INTERVENTIONS
-from playground.ui.teaching import train_here_ui
+from playground.ui.teaching_session import train_here_ui
 from playground.ui.text import page_text
 from playground.ui.widgets import chart, explain, field_widget
 from playground.ui.url_state import page_settings_ui

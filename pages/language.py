@@ -12,7 +12,7 @@ from playground.lessons.language import (forced_and_free, read_text, sample_seed
                                          unit_ranking, validation_excerpt)
 from playground.links import CHAR_MODEL
 from playground.page_state import LANGUAGE
-from playground.ui.teaching import session_char_model, train_here_ui
+from playground.ui.teaching_session import session_char_model, train_here_ui
 from playground.ui.text import page_text
 from playground.ui.widgets import explain, field_widget
 from playground.ui.url_state import page_settings_ui

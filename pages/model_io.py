@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from playground.ui.model_panels import export_panel, import_panel
+from playground.ui.model_panels import export_ui, import_ui
 from playground.ui.text import page_text
 from playground.ui.keys import LIVE_RUN
 from playground.ui.page_files import page_file
@@ -18,9 +18,9 @@ if run is None:
             icon=":material/info:")
     st.page_link(page_file("train"), label="Go to the Train page", icon=":material/play_arrow:")
 else:
-    export_panel(run)
+    export_ui(run)
 
 st.header("Load weights", divider="gray")
 st.markdown("Load a weights file saved here (by you or a colleague): it becomes this session's run, "
             "and every page inspects it. The file is read as tensors only — it cannot run code.")
-import_panel()
+import_ui()

@@ -9,15 +9,15 @@ from models.architectures import architecture
 from playground.config import CUSTOM_TASK
 from playground.markup import title_markdown
 
-from playground.ui.controls import config_sidebar_ui, model_line, sync_from_url, write_url
+from playground.ui.settings_panels import config_sidebar_ui, model_line, sync_from_url, write_url
 from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
-from playground.ui.replay_panel import replay_panel
+from playground.ui.replay_panels import replay_ui
 from playground.ui.text import page_text
-from playground.ui.unit_view import jump_to_unit, unit_click
+from playground.ui.unit_panels import jump_to_unit, unit_click
 from playground.ui.url_state import take_autostart
-from playground.ui.train_panels import (eigenvalue_panel, gates_heading, gates_panel, gradient_history_panel,
-                                        gradient_now_panel, loss_panel, metrics_panel, predictions_panel, run_points,
-                                        states_panel)
+from playground.ui.train_panels import (eigenvalue_ui, gates_heading, gates_ui, gradient_history_ui,
+                                        gradient_now_ui, loss_ui, metrics_ui, predictions_ui, run_points,
+                                        states_ui)
 from playground.ui.widgets import explain
 
 TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
@@ -54,21 +54,21 @@ def live_panel():
     """The run's status, counters and loss curve as last published; a stop redraws the whole page."""
     run_status_ui(run)
     points, summary = run_points(run, "train")
-    metrics_panel(run, summary)
-    loss_panel(run, points, summary, "train")
+    metrics_ui(run, summary)
+    loss_ui(run, points, summary, "train")
     if RUNNING and not run.running:          # diverged, paused elsewhere or idle: redraw the buttons
         st.rerun()
 
 
 @st.fragment(run_every=INSIDE_EVERY)
 def states_fragment():
-    states_panel(run.snapshot, "train", on_unit_click=unit_click(run))
+    states_ui(run.snapshot, "train", on_unit_click=unit_click(run))
     jump_to_unit()                  # a clicked heatmap cell opens that unit in the cell view
 
 
 @st.fragment(run_every=INSIDE_EVERY)
 def gates_fragment():
-    gates_panel(run.snapshot, "train", on_unit_click=unit_click(run))
+    gates_ui(run.snapshot, "train", on_unit_click=unit_click(run))
     jump_to_unit()
 
 
@@ -77,23 +77,23 @@ def gradients_fragment():
     snap, records = run.snapshot, run.records
     left, right = st.columns([2, 3])
     with left:
-        gradient_now_panel(snap, "train")
+        gradient_now_ui(snap, "train")
     with right:
-        gradient_history_panel(records, "train")
+        gradient_history_ui(records, "train")
 
 
 @st.fragment(run_every=INSIDE_EVERY)
 def eigenvalues_fragment():
     left, right = st.columns([2, 3])
     with left:
-        eigenvalue_panel(run.snapshot, "train")
+        eigenvalue_ui(run.snapshot, "train")
     with right:
         explain("train_eigenvalues")
 
 
 @st.fragment(run_every=INSIDE_EVERY)
 def predictions_fragment():
-    predictions_panel(run, run.snapshot, "train")
+    predictions_ui(run, run.snapshot, "train")
 
 
 # One fragment per family of insides, so the explanations between them, which never change,
@@ -119,5 +119,5 @@ st.subheader("Predictions")
 predictions_fragment()
 
 st.subheader("Replay the run")
-replay_panel(run, "train")
+replay_ui(run, "train")
 server_load_ui()

@@ -5,7 +5,7 @@ import streamlit as st
 from playground.links import CHAR_MODEL
 from playground.ui.text import page_text
 from playground.ui.widgets import explain
-from playground.ui.unit_search_panels import pattern_ui, ranking_panel, search, silence_panel, unit_data_panel
+from playground.ui.unit_search_panels import pattern_ui, ranking_ui, search, silence_ui, unit_data_ui
 from playground.ui.keys import LIVE_RUN
 from playground.ui.page_files import page_file
 
@@ -24,7 +24,7 @@ st.caption(f"Model: {run.config.arch.upper()}, H = {run.config.hidden}, {run.tas
 found = search(run, pattern_ui(run))
 if found is None:
     st.stop()
-unit = ranking_panel(found)
-unit_data_panel(found, unit)
-silence_panel(run, found, unit)
+unit = ranking_ui(found)
+unit_data_ui(found, unit)
+silence_ui(run, found, unit)
 explain("units_reading")

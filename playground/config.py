@@ -107,6 +107,11 @@ def tasks_that_stream() -> tuple[str, ...]:
     return tuple(name for name, cls in TASKS.items() if cls.streams)
 
 
+def tasks_with_lag() -> tuple[str, ...]:
+    """The tasks whose class takes a ``lag`` (the ``lag`` setting's tasks)."""
+    return tuple(name for name, cls in TASKS.items() if any(f.name == "lag" for f in fields(cls)))
+
+
 def archs_with_memory_gate() -> tuple[str, ...]:
     """The architectures with a gate that keeps the memory near 1 (the ``gate_bias`` setting)."""
     return tuple(name for name, arch in ARCHITECTURES.items() if arch.memory_gate is not None)
@@ -126,8 +131,8 @@ FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("task", "str", "task name (see `python -m playground tasks`)", label="Task", widget="select"),
     Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN, label="Sequence length T", widget="slider",
           tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
-    Field("lag", "int", "delay of the copy task, in steps", 1, MAX_SEQ_LEN, label="Copy lag (steps)",
-          widget="number", shown_when=ShownWhen("task", ("copy",))),
+    Field("lag", "int", "steps between an input and the output that needs it (back for copy, ahead for lookahead)",
+          1, MAX_SEQ_LEN, label="Lag (steps)", widget="number", shown_when=ShownWhen("task", tasks_with_lag())),
     Field("tbptt", "int", "truncated BPTT: carry h across consecutive windows of the text and detach it every k "
           "steps (0 = off: every window starts from h_0 = 0)", 0, MAX_SEQ_LEN, label="Truncated BPTT every k steps",
           widget="number", shown_when=ShownWhen("task", tasks_that_stream()),
@@ -171,7 +176,7 @@ class RunConfig:
     arch: str = DEFAULT_ARCH    # a name of models.architectures.ARCHITECTURES
     task: str = "adding"        # key of playground.tasks.TASKS
     seq_len: int = 50           # T, timesteps per sequence
-    lag: int = 10               # copy task: steps between seeing and recalling
+    lag: int = 10               # copy and lookahead tasks: steps between an input and the output that needs it
     tbptt: int = 0              # char tasks: carry h across windows, detached every k steps; 0 = off
     hidden: int = 64            # H, units per recurrent layer
     layers: int = 1             # stacked recurrent layers

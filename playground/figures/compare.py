@@ -1,13 +1,12 @@
 """Figures of the side-by-side comparison: every architecture's loss on one chart."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from playground.figures.loss_series import joined, loss_points
-from playground.figures.style import ARCH_COLOURS, ARCH_LABELS, BASELINE_COLOUR, fast_figure, layout_dict
+from playground.figures.training import loss_layout
+from playground.figures.style import ARCH_COLOURS, ARCH_LABELS, fast_figure
 from playground.engine.run_summary import RunSummary, shown as shown_value
 
 
@@ -30,22 +29,10 @@ def compare_traces(archs, metric_name: str) -> list[dict]:
 
 def compare_layout(metric_name: str, baseline: float, baseline_name: str = "baseline", log_y: bool = False,
                    title: str | None = None) -> dict:
-    """The comparison's layout: both axes, the baseline's dashed line and its label."""
-    accuracy = metric_name == "accuracy"
-    yref = "y2" if accuracy else "y"
-    layout = layout_dict(title, height=380)
-    layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, yref=yref, y0=baseline, y1=baseline,
-                             line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5))]
-    label_y = math.log10(baseline) if log_y and not accuracy and baseline > 0 else baseline
-    layout["annotations"] = [dict(xref="paper", x=0, xanchor="left", yref=yref, y=label_y, yanchor="bottom",
-                                  text=f"{baseline_name}: {shown_value(baseline)}", showarrow=False)]
-    layout["xaxis"] = dict(title=dict(text="training step (same for every architecture)"))
-    layout["yaxis"] = dict(title=dict(text="training loss" if accuracy else metric_name),
-                           type="log" if log_y else "linear")
-    if accuracy:
-        layout["yaxis2"] = dict(title=dict(text="validation accuracy (◆)"), overlaying="y", side="right",
-                                range=[0, 1.02], showgrid=False)
-    return layout
+    """The comparison's layout: the loss chart's, with axes named for several architectures on one step axis."""
+    return loss_layout(metric_name, baseline, baseline_name, log_y, title, height=380,
+                       x_title="training step (same for every architecture)", loss_title="training loss",
+                       accuracy_title="validation accuracy (◆)")
 
 
 def compare_chart_spec(archs, metric_name: str, baseline: float, baseline_name: str = "baseline",

@@ -34,21 +34,27 @@ def loss_traces(label: str, metric_name: str) -> list[dict]:
 
 
 def loss_layout(metric_name: str, baseline: float, baseline_name: str = "baseline", log_y: bool = False,
-                title: str | None = None) -> dict:
-    """The loss chart's layout: axes, the baseline's dashed line and its label."""
+                title: str | None = None, *, height: int = 320, x_title: str = "training step",
+                loss_title: str = "loss", accuracy_title: str = "accuracy") -> dict:
+    """The loss chart's layout: axes, the baseline's dashed line and its label.
+
+    With accuracy as the metric, the loss (``loss_title``) has the left axis and the accuracy
+    (``accuracy_title``) a right axis of 0 to 1, where the baseline is drawn.
+    """
     accuracy = metric_name == "accuracy"
     yaxis = "y2" if accuracy else "y"
-    layout = layout_dict(title)
+    layout = layout_dict(title, height=height)
     layout["shapes"] = [dict(type="line", xref="paper", x0=0, x1=1, yref=yaxis, y0=baseline, y1=baseline,
                              line=dict(color=BASELINE_COLOUR, dash="dash", width=1.5))]
     # plotly places annotations on a log axis by log10 of the value (shapes take the value itself)
     label_y = math.log10(baseline) if log_y and not accuracy and baseline > 0 else baseline
     layout["annotations"] = [dict(xref="paper", x=0, xanchor="left", yref=yaxis, y=label_y, yanchor="bottom",
                                   text=f"{baseline_name}: {shown_value(baseline)}", showarrow=False)]
-    layout["xaxis"] = dict(title=dict(text="training step"))
-    layout["yaxis"] = dict(title=dict(text="loss" if accuracy else metric_name), type="log" if log_y else "linear")
+    layout["xaxis"] = dict(title=dict(text=x_title))
+    layout["yaxis"] = dict(title=dict(text=loss_title if accuracy else metric_name),
+                           type="log" if log_y else "linear")
     if accuracy:
-        layout["yaxis2"] = dict(title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
+        layout["yaxis2"] = dict(title=dict(text=accuracy_title), overlaying="y", side="right", range=[0, 1.02],
                                 showgrid=False)
     return layout
 

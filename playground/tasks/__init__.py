@@ -17,6 +17,7 @@ from playground.errors import ConfigError
 from playground.tasks.arithmetic import AddingTask, CountingTask, ParityTask
 from playground.tasks.base import TOPOLOGIES, Batch, Task
 from playground.tasks.chartext import CharLMTask, CharTextTask
+from playground.tasks.lookahead import LookaheadTask
 from playground.tasks.recall import CopyTask, ReverseTask
 from playground.tasks.series import SeriesTask, TemperatureTask
 from playground.tasks.textclass import SentimentTask, TextClassTask
@@ -38,6 +39,7 @@ TASKS: dict[str, type[Task]] = {
     "charlm": CharLMTask,
     "sentiment": SentimentTask,
     "reverse": ReverseTask,
+    "lookahead": LookaheadTask,
 }
 
 def task_arguments(cls: type[Task], config: RunConfig) -> dict:
@@ -77,4 +79,4 @@ def task_of(config: RunConfig, task: Task | None = None) -> Task:
 __all__ = ["CUSTOM_TASK", "TASKS", "TOPOLOGIES", "Batch", "Task", "make_task", "task_of", "check_task", "task_class",
            "task_arguments", "AddingTask", "CopyTask",
            "ParityTask", "CountingTask", "SineTask", "SineGenTask", "SeriesTask", "TemperatureTask",
-           "CharTextTask", "CharLMTask", "TextClassTask", "SentimentTask", "ReverseTask"]
+           "CharTextTask", "CharLMTask", "TextClassTask", "SentimentTask", "ReverseTask", "LookaheadTask"]

@@ -1,7 +1,11 @@
 """Small helpers the tasks share: baseline arithmetic and JSON-able example views."""
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import torch
+
+from playground.errors import ConfigError
 
 BASELINE_SEED = 12345   # fixed seed of the large samples that baselines are computed on
 BASELINE_BATCH = 4096   # sequences in such a sample
@@ -45,3 +49,18 @@ def sequence_example(symbols: list[str], x: torch.Tensor, y: torch.Tensor,
             "input": [symbols[i] for i in x.tolist()],
             "target": [symbols[i] if k else blank for i, k in zip(y.tolist(), keep)],
             "prediction": [symbols[i] if k else blank for i, k in zip(pred.tolist(), keep)]}
+
+
+class LagInsideSequence:
+    """For tasks with a ``lag``: it must fall inside the sequence (1 <= lag < seq_len), checked by the
+    task's ``check`` (a config) and again when the task is built."""
+
+    @classmethod
+    def check(cls, settings: Mapping[str, Any]) -> None:
+        """The lag must fall inside the sequence, leaving at least one step scored."""
+        seq_len, lag = settings["seq_len"], settings["lag"]
+        if not 1 <= lag < seq_len:
+            raise ConfigError(f"{cls.name} needs 1 <= lag < seq_len (got lag={lag}, seq_len={seq_len})")
+
+    def __post_init__(self) -> None:
+        self.check({"seq_len": self.seq_len, "lag": self.lag})

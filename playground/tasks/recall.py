@@ -8,7 +8,7 @@ import torch
 
 from playground.errors import ConfigError
 from playground.tasks.base import Batch, Task
-from playground.tasks.common import BASELINE_BATCH, baseline_generator, majority_accuracy, sequence_example
+from playground.tasks.common import BASELINE_BATCH, baseline_generator, majority_accuracy, sequence_example, LagInsideSequence
 
 K = 8                       # symbols 0..7
 MAX_REVERSE_LEN = 100       # reverse runs 2 * seq_len + 1 steps
@@ -39,7 +39,7 @@ class SymbolTask(Task):
 
 
 @dataclass
-class CopyTask(SymbolTask):
+class CopyTask(LagInsideSequence, SymbolTask):
     """Delayed recall: at step t, output the symbol seen ``lag`` steps earlier.
 
     Encoding, T=6, lag=2 (token ids, embedded by the network)::
@@ -62,16 +62,6 @@ class CopyTask(SymbolTask):
     explain = ("Echo each symbol `lag` steps later: the net must hold a queue of the last `lag` "
                "symbols. Accuracy above 1/8 is memory; watch the GRU update gate hold on.")
     defaults = {"seq_len": 30, "lag": 10}
-
-    @classmethod
-    def check(cls, settings: Mapping[str, Any]) -> None:
-        """The lag must fall inside the sequence."""
-        seq_len, lag = settings["seq_len"], settings["lag"]
-        if not 1 <= lag < seq_len:
-            raise ConfigError(f"copy needs 1 <= lag < seq_len (got lag={lag}, seq_len={seq_len})")
-
-    def __post_init__(self) -> None:
-        self.check({"seq_len": self.seq_len, "lag": self.lag})
 
     def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
         """Uniform symbols; y shifted right by ``lag``; mask t >= lag."""

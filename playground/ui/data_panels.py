@@ -84,7 +84,7 @@ def _seq_len_ui(high: int, value: int, key: str, help: str) -> int | None:
     return st.slider("Sequence length T", 2, high, min(max(value, 2), high), key=key, help=help)
 
 
-def series_panel(upload) -> object | None:
+def series_ui(upload) -> object | None:
     """CSV time series: pick columns, see the series and its split, build the forecasting task."""
     try:
         frame = _table(upload)
@@ -119,7 +119,7 @@ def series_panel(upload) -> object | None:
         return None
 
 
-def text_panel(upload) -> object | None:
+def text_ui(upload) -> object | None:
     """Plain text: see its size, characters and split, build the character language model."""
     try:
         text, notes = _corpus(upload)
@@ -145,7 +145,7 @@ def text_panel(upload) -> object | None:
         return None
 
 
-def labelled_panel(upload) -> object | None:
+def labelled_ui(upload) -> object | None:
     """CSV of labelled texts: pick the text and label columns, see the labels, build the classifier."""
     try:
         frame = _table(upload)
@@ -193,5 +193,5 @@ def _within_limits(panel):
     return guarded
 
 
-PANELS = {"series": _within_limits(series_panel), "text": _within_limits(text_panel),
-          "labelled": _within_limits(labelled_panel)}
+PANELS = {"series": _within_limits(series_ui), "text": _within_limits(text_ui),
+          "labelled": _within_limits(labelled_ui)}

@@ -5,13 +5,13 @@ key                        holds                                               w
 =========================  ==================================================  ==========================================
 ``LIVE_RUN``               the session's ``RunHandle`` of the Train page       ``live_session.get_run`` / ``replace_run``
                            (read by the teaching pages and Save & load)        (Train, Your data, Save & load)
-``LANGUAGE_RUN``           the run trained on the Language model page          the Language model page (``teaching``)
+``LANGUAGE_RUN``           the run trained on the Language model page          the Language model page (``teaching_session``)
 ``UPLOADED_TASK``          the ``Task`` built from the uploaded data           the Your data page, ``live_session``,
                                                                                ``model_panels`` (a loaded model's data)
-``config_key(name)``       the run setting ``name``'s widget value             the sidebar (``controls``), ``model_panels``
+``config_key(name)``       the run setting ``name``'s widget value             the sidebar (``settings_panels``), ``model_panels``
                            (``cfg_<name>``)
-``LAST_VALID_CONFIG``      the last ``RunConfig`` the sidebar validated         ``controls.config_sidebar_ui``
-``URL_NOTES``              notes on run settings the URL carried but were       ``controls.sync_from_url``
+``LAST_VALID_CONFIG``      the last ``RunConfig`` the sidebar validated         ``settings_panels.config_sidebar_ui``
+``URL_NOTES``              notes on run settings the URL carried but were       ``settings_panels.sync_from_url``
                            ignored
 ``PRESENTER``              this session's ``Presenter`` flags                  ``frame`` (URL flags, Leave presenter mode)
 ``PAGE_PRESENTER``         presenter flags of this page only (the talk's),     ``frame.enter_presenter_mode`` (cleared by

@@ -42,7 +42,7 @@ import plotly
 import plotly.io as pio
 import streamlit as st
 
-from playground.ui.live_chart_js import SHARED_JS
+from playground.ui.live_chart_js import SHARED_JS, compact
 
 DEFAULT_HEIGHT = 450  # plotly.js's own default when the figure names none
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -116,14 +116,8 @@ export default function (component) {
 """
 
 
-def _compact(js: str) -> str:
-    """``js`` without indentation, blank lines and whole-line comments: it travels with every redraw."""
-    lines = (line.strip() for line in js.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
 _chart_component = st.components.v2.component(
-    "rnn_playground.live_chart", html=_CHART_HTML, css=_CHART_CSS, js=_compact(_CHART_JS), isolate_styles=False)
+    "rnn_playground.live_chart", html=_CHART_HTML, css=_CHART_CSS, js=compact(_CHART_JS), isolate_styles=False)
 
 
 def plotly_js_url() -> str:

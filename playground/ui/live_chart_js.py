@@ -122,3 +122,9 @@ function themedLayout(state, payload, figureLayout) {
   return layout;
 }
 """
+
+
+def compact(js: str) -> str:
+    """``js`` without indentation, blank lines and whole-line comments: it travels with every redraw."""
+    lines = (line.strip() for line in js.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))

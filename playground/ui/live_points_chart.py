@@ -31,7 +31,7 @@ import streamlit as st
 from playground.figures.loss_series import LossPoints, redraw_payload
 from playground.ui.frame import current_presenter, presenter_figure
 from playground.ui.live_chart import PLOTLY_CONFIG, figure_payload, plotly_js_url
-from playground.ui.live_chart_js import SHARED_JS
+from playground.ui.live_chart_js import SHARED_JS, compact
 
 _VERSIONS = itertools.count(1)   # every redraw's own number, across charts and sessions (never reused)
 SENT = "_live_points_sent"   # session state: chart key -> what was sent to it (``loss_series.redraw_payload``)
@@ -77,7 +77,8 @@ function hold(need, grow) {
 }
 
 function traces(state) {
-  return state.spec.data.map((t, k) => Object.assign({}, t, { x: state.points.x[k] || [], y: state.points.y[k] || [] }));
+  const pts = state.points;
+  return state.spec.data.map((t, k) => Object.assign({}, t, { x: pts.x[k] || [], y: pts.y[k] || [] }));
 }
 
 function react(state) {
@@ -163,7 +164,8 @@ export default function (component) {
   const { data, parentElement } = component;
   const div = parentElement.querySelector(".live-chart");
   if (!div || !data) return undefined;
-  const state = div.__liveChart || Object.assign(mount(div), { spec: null, points: null, held: [null, null], views: 0 });
+  const state = div.__liveChart
+    || Object.assign(mount(div), { spec: null, points: null, held: [null, null], views: 0 });
   const known = state.version === data.version && state.specRev === data.spec_rev;   // a theme change: redraw only
   state.payload = data;
   state.key = data.key;
@@ -191,14 +193,9 @@ export default function (component) {
 """
 
 
-def _compact(js: str) -> str:
-    lines = (line.strip() for line in js.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
-_component = st.components.v2.component("rnn_playground.live_points_chart", html='<div class="live-chart" role="figure">'
-                                        '</div>', css=".live-chart { width: 100%; }", js=_compact(_JS),
-                                        isolate_styles=False)
+_component = st.components.v2.component("rnn_playground.live_points_chart",
+                                        html='<div class="live-chart" role="figure"></div>',
+                                        css=".live-chart { width: 100%; }", js=compact(_JS), isolate_styles=False)
 
 
 def _forget(key: str) -> None:

@@ -38,7 +38,7 @@ def _figure_title(name: str) -> str:
     return FIGURE_TITLES.get(name, f"Gate {name[5:]} heatmap" if name.startswith("gate_") else name)
 
 
-def export_panel(run) -> None:
+def export_ui(run) -> None:
     """Downloads of the run (history, probe, weights, figures), the reproducing link and a loading snippet."""
     with run.lock:
         config, task, step = run.config, run.task, run.step_count
@@ -107,7 +107,7 @@ def _set_widgets(config: RunConfig) -> None:
         st.session_state[config_key(name)] = getattr(config, name)
 
 
-def import_panel() -> None:
+def import_ui() -> None:
     """Upload a weights file and install it as the session's run (or explain why not)."""
     note = st.session_state.pop(IMPORTED_NOTE, None)
     if note:

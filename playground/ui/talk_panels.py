@@ -20,10 +20,10 @@ from playground.gallery import TOPOLOGIES
 from playground.lessons.interventions import compare_intervention, describe_intervention, make_intervention
 from playground.ui.presses import control_key, run_state_keys, start_pause_control
 from playground.ui.talk_keys import BUTTON_KEYS, RUN_CONTROL
-from playground.ui.cell_view import backward_panel, compute, diagram_panel, forward_panel
+from playground.ui.cell_panels import backward_ui, compute, diagram_ui, forward_ui
 from playground.engine.run_summary import shown, shown_delta
-from playground.ui.train_panels import (gates_panel, gradient_history_panel, gradient_now_panel, loss_panel,
-                                        predictions_panel, run_points, states_panel)
+from playground.ui.train_panels import (gates_ui, gradient_history_ui, gradient_now_ui, loss_ui,
+                                        predictions_ui, run_points, states_ui)
 from playground.ui.widgets import chart
 
 
@@ -32,7 +32,7 @@ def plain(text: str) -> str:
     return "  \n".join(markdown_text(line) for line in text.splitlines())
 
 
-def loss_view(run, step: Step, key: str) -> None:
+def loss_step_ui(run, step: Step, key: str) -> None:
     """Validation metric against the baseline, the training loss, and the loss curve (the step
     counter is in the model's caption above: three tiles fit the view's column)."""
     points, summary = run_points(run, key)
@@ -44,35 +44,35 @@ def loss_view(run, step: Step, key: str) -> None:
                    help=None if summary.val is None else f"Measured at step {summary.val_step}.")
     cols[1].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
     cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss))
-    loss_panel(run, points, summary, key)
+    loss_ui(run, points, summary, key)
 
 
-def gradients_view(run, step: Step, key: str) -> None:
+def gradients_step_ui(run, step: Step, key: str) -> None:
     """‖dL/dh_t‖ now, and over the whole run."""
     snap, records = run.snapshot, run.records
     left, right = st.columns(2)
     with left:
-        gradient_now_panel(snap, key)
+        gradient_now_ui(snap, key)
     with right:
-        gradient_history_panel(records, key)
+        gradient_history_ui(records, key)
 
 
-def gates_view(run, step: Step, key: str) -> None:
+def gates_step_ui(run, step: Step, key: str) -> None:
     """Every gate of probe sequence 0, and gate saturation."""
-    gates_panel(run.snapshot, key)
+    gates_ui(run.snapshot, key)
 
 
-def states_view(run, step: Step, key: str) -> None:
+def states_step_ui(run, step: Step, key: str) -> None:
     """Hidden-state trajectories and the units × time heatmap."""
-    states_panel(run.snapshot, key)
+    states_ui(run.snapshot, key)
 
 
-def predictions_view(run, step: Step, key: str) -> None:
+def predictions_step_ui(run, step: Step, key: str) -> None:
     """The model's output on probe sequence 0 (text and a sample for a char model)."""
-    predictions_panel(run, run.snapshot, key)
+    predictions_ui(run, run.snapshot, key)
 
 
-def interventions_view(run, step: Step, key: str) -> None:
+def interventions_step_ui(run, step: Step, key: str) -> None:
     """Loss as trained and with the step's clamp/ablation, and the prediction both ways."""
     try:
         iv = make_intervention(run.config.arch, dict(step.clamp), step.ablate)
@@ -96,7 +96,7 @@ def interventions_view(run, step: Step, key: str) -> None:
         st.dataframe({"probe sequence 0": example_rows(before.example, after.example)}, width="stretch")
 
 
-def cell_view(run, step: Step, key: str) -> None:
+def cell_step_ui(run, step: Step, key: str) -> None:
     """The tiny cell of the step, unrolled, with its equations and numbers at a chosen timestep."""
     cell = step.cell
     spec = CellSpec(cell.arch, cell.hidden)
@@ -104,11 +104,11 @@ def cell_view(run, step: Step, key: str) -> None:
     # one slider per cell, so each cell step starts at its own t (a shared key keeps the last step's)
     t = st.select_slider("Timestep t", options=list(range(1, trace.T + 1)), value=min(cell.t, trace.T),
                          key=f"{key}_cell_t_{hash(cell) & 0xFFFFFFFF:x}") - 1
-    diagram_panel(trace, grads, t, cell.mode)
-    (forward_panel(trace, t) if cell.mode == "forward" else backward_panel(trace, grads, t))
+    diagram_ui(trace, grads, t, cell.mode)
+    (forward_ui(trace, t) if cell.mode == "forward" else backward_ui(trace, grads, t))
 
 
-def topologies_view(run, step: Step, key: str) -> None:
+def topologies_step_ui(run, step: Step, key: str) -> None:
     """The five topologies, drawn as x/h/y boxes over time."""
     cols = st.columns(len(TOPOLOGIES))
     for k, (col, topology) in enumerate(zip(cols, TOPOLOGIES)):
@@ -119,14 +119,14 @@ def topologies_view(run, step: Step, key: str) -> None:
 
 
 VIEW_PANELS = {
-    "loss": loss_view,
-    "gradients": gradients_view,
-    "gates": gates_view,
-    "states": states_view,
-    "predictions": predictions_view,
-    "interventions": interventions_view,
-    "cell": cell_view,
-    "topologies": topologies_view,
+    "loss": loss_step_ui,
+    "gradients": gradients_step_ui,
+    "gates": gates_step_ui,
+    "states": states_step_ui,
+    "predictions": predictions_step_ui,
+    "interventions": interventions_step_ui,
+    "cell": cell_step_ui,
+    "topologies": topologies_step_ui,
 }
 
 

@@ -1,6 +1,6 @@
 """The train page's live panels: metrics, loss, states, gates, gradients, predictions.
 
-Each ``*_panel`` draws one family of charts from a run (a ``RunHandle``, or an in-process
+Each ``*_ui`` draws one family of charts from a run (a ``RunHandle``, or an in-process
 ``LiveRun``) or its snapshot, with a one-line text alternative. They are called inside the
 page's timed fragments, once per redraw, and draw through ``live_chart``: the charts stay
 mounted and are updated in place, so live redraws neither blank nor lose the reader's zoom.
@@ -58,7 +58,7 @@ def run_points(run, key: str) -> tuple[LossPoints, RunSummary]:
     return cache[key][1]
 
 
-def metrics_panel(run, summary: RunSummary) -> None:
+def metrics_ui(run, summary: RunSummary) -> None:
     """Step counter, steps/s, last training loss and validation value against the baseline."""
     task = run.task
     cols = st.columns([0.9, 0.8, 1.1, 1.5, 1.1])      # the validation tile holds its "vs baseline" badge
@@ -79,7 +79,7 @@ def metrics_panel(run, summary: RunSummary) -> None:
         st.caption(line)
 
 
-def loss_panel(run, points: LossPoints, summary: RunSummary, key: str) -> None:
+def loss_ui(run, points: LossPoints, summary: RunSummary, key: str) -> None:
     """The loss curve with validation metric and baseline; its caption is ``summary``'s. Its redraws
     send new points only (``live_points_chart``); the figure's layout is built once per chart."""
     task = run.task
@@ -111,7 +111,7 @@ def gates_heading(arch: str) -> str:
     return "Pre-activations and saturation" if row.takes_activation else "State of the linear recurrence"
 
 
-def eigenvalue_panel(snap: Snapshot, key: str) -> bool:
+def eigenvalue_ui(snap: Snapshot, key: str) -> bool:
     """The last layer's eigenvalues in the complex plane, for a cell with a diagonal recurrence (the LRU);
     False (nothing drawn) for the others, whose W_hh the spectral radius above sums up."""
     row = architecture(snap.arch)
@@ -123,7 +123,7 @@ def eigenvalue_panel(snap: Snapshot, key: str) -> bool:
     return True
 
 
-def gradient_now_panel(snap: Snapshot, key: str) -> None:
+def gradient_now_ui(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
     fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
                                 title=f"‖dL/dh_t‖ at step {snap.step:,}")
@@ -131,7 +131,7 @@ def gradient_now_panel(snap: Snapshot, key: str) -> None:
           + cuts_summary(snap.cuts))
 
 
-def gradient_history_panel(records: list[Record], key: str) -> None:
+def gradient_history_ui(records: list[Record], key: str) -> None:
     """Training step × timestep picture of ||dL/dh_t|| with ρ(W_hh) beside it."""
     fig = make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
                                    [r.spectral_radius for r in records],
@@ -142,11 +142,11 @@ def gradient_history_panel(records: list[Record], key: str) -> None:
     live(fig, f"{key}_gradheat", f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
 
 
-def states_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
+def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
     """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence.
 
     ``on_unit_click(chart_key, layer)``, if given, makes the heatmap's cells clickable; it
-    returns the click callback (e.g. ``unit_view.heatmap_click``).
+    returns the click callback (e.g. ``unit_panels.heatmap_click``).
     """
     left, right = st.columns([1, 1])
     with left:
@@ -165,10 +165,10 @@ def states_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
              on_click=_click(on_unit_click, f"{key}_hheat", snap))
 
 
-def gates_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
+def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
     """Every gate's units × time heatmap in one grid figure, and the saturation scatter beside it.
 
-    ``on_unit_click`` as in ``states_panel``: a clicked gate cell opens that unit and timestep.
+    ``on_unit_click`` as in ``states_ui``: a clicked gate cell opens that unit and timestep.
     """
     values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
     row = architecture(snap.arch)
@@ -188,7 +188,7 @@ def gates_panel(snap: Snapshot, key: str, on_unit_click=None) -> None:
               saturation_summary(snap.saturation))
 
 
-def predictions_panel(run, snap: Snapshot, key: str) -> None:
+def predictions_ui(run, snap: Snapshot, key: str) -> None:
     """What the model outputs on probe example 0 (from ``snap``), against the target."""
     example = snap.example or {}
     kind = example.get("kind")
@@ -196,7 +196,7 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         live(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
               "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
     elif kind == "text":
-        text_panel(run, key, example, snap.step)
+        text_ui(run, key, example, snap.step)
     elif kind in ("sequence", "label"):
         rows = {k: v for k, v in example.items() if k != "kind"}
         frame = pd.DataFrame({k: [", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)]
@@ -206,7 +206,7 @@ def predictions_panel(run, snap: Snapshot, key: str) -> None:
         st.info("This task has no example view.")
 
 
-def text_panel(run, key: str, example: dict, step: int) -> None:
+def text_ui(run, key: str, example: dict, step: int) -> None:
     """Char LM: the probe text with the model's next-character guesses, and a temperature sample.
 
     ``step`` is the probe's: a live run's pages hold the weights published with its latest probe,

@@ -2,7 +2,7 @@
 
 ``pattern_ui`` draws the pattern controls for the session's task (a regular expression for a
 char model; a window of timesteps or "between the marks" otherwise) and returns them as plain
-values; ``search`` runs the search on the model's latest weights; the ``*_panel`` functions
+values; ``search`` runs the search on the model's latest weights; the other ``*_ui`` functions
 draw the ranking, one unit over the data, and the effect of silencing it, with a button that
 opens /interventions with that unit silenced.
 """
@@ -70,7 +70,7 @@ def search(run, spec: dict) -> Search | None:
         return None
 
 
-def ranking_panel(found: Search) -> int:
+def ranking_ui(found: Search) -> int:
     """The score of the best unit against a random one, the top ten, and a picker; returns the unit shown."""
     best = found.order[0]
     cols = st.columns(4)
@@ -90,7 +90,7 @@ def ranking_panel(found: Search) -> int:
                     format_func=lambda k: f"{k} (r = {found.r[k]:+.2f})")
 
 
-def unit_data_panel(found: Search, unit: int) -> None:
+def unit_data_ui(found: Search, unit: int) -> None:
     """The unit over the searched data (text or sequences), marked positions underlined."""
     values = found.acts[:, unit]
     if found.text is not None:
@@ -105,7 +105,7 @@ def unit_data_panel(found: Search, unit: int) -> None:
     chart(fig, "us_data", alt)
 
 
-def silence_panel(run, found: Search, unit: int) -> None:
+def silence_ui(run, found: Search, unit: int) -> None:
     """Loss inside and outside the mark with the unit silenced (char model), and a link to /interventions."""
     if found.text is not None:
         with run.lock:

@@ -117,3 +117,13 @@ def test_a_second_press_on_start_before_pause_is_drawn_still_asks_to_train():
     assert run.running and not at.exception
     at.button(key="live_run_pause").click().run()
     assert not run.running
+
+
+def test_the_lookahead_task_takes_its_lag_from_the_sidebar_and_its_url():
+    at = run_page(arch="gru", task="lookahead", seq_len="16", lag="4", hidden="8")
+    assert not at.exception
+    lag = at.number_input(key="cfg_lag")
+    assert lag.label == "Lag (steps)" and lag.value == 4
+    run = at.session_state[LIVE_RUN]
+    assert (run.config.task, run.config.lag) == ("lookahead", 4)
+    assert "cfg_lag" not in [w.key for w in run_page(task="adding", seq_len="12", hidden="8").number_input]

@@ -95,7 +95,9 @@ def test_bench_prints_a_ratio_and_probe_cost_for_every_arch_and_size(capsys):
                                                       for T in SCAN_LENGTHS]
     for row in scan_rows:
         loop, scan, speed_up = float(row[3]), float(row[4]), float(row[5].rstrip("×"))
-        assert loop > 0 and scan > 0 and speed_up == pytest.approx(scan / loop, rel=0.01, abs=0.006)
+        half = 0.005                     # each printed number is rounded to two decimals
+        assert loop > 0 and scan > 0
+        assert (scan - half) / (loop + half) - half <= speed_up <= (scan + half) / (loop - half) + half
     assert engine.startswith("live run in a worker process") and float(engine.split()[-1]) > 0
     for row in rows:
         bare, ours, ratio, probe, live = map(float, row[4:9])

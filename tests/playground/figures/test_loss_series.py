@@ -30,8 +30,9 @@ def take(held: dict | None, series: dict) -> dict | None:
             if fresh else None
     if any(s > len(xs) for s, xs in zip(series["start"], held["x"])):
         return None
-    return {"epoch": series["epoch"], "x": [xs[:s] + new for s, xs, new in zip(series["start"], held["x"], series["x"])],
-            "y": [ys[:s] + new for s, ys, new in zip(series["start"], held["y"], series["y"])]}
+    start = series["start"]
+    return {"epoch": series["epoch"], "x": [xs[:s] + new for s, xs, new in zip(start, held["x"], series["x"])],
+            "y": [ys[:s] + new for s, ys, new in zip(start, held["y"], series["y"])]}
 
 
 @pytest.mark.parametrize("metric", ["MSE", "bits/char", "accuracy"])

@@ -12,9 +12,11 @@ from playground.tasks import TASKS, make_task
 from playground.tasks.base import TOPOLOGIES, Batch
 
 NAMES = list(TASKS)
-ORDER = ["adding", "copy", "parity", "counting", "sine", "sinegen", "temperature", "charlm", "sentiment", "reverse"]
+ORDER = ["adding", "copy", "parity", "counting", "sine", "sinegen", "temperature", "charlm", "sentiment", "reverse",
+         "lookahead"]
 KNOWN_BASELINES = {"adding": (1 / 6, 0.01), "copy": (1 / 8, 0.02), "reverse": (1 / 8, 0.02),
-                   "parity": (0.5, 0.03), "sinegen": (0.5, 0.05)}
+                   "parity": (0.5, 0.03), "sinegen": (0.5, 0.05),
+                   "lookahead": (10 / 12, 0.02)}     # RunConfig's lag of 10
 
 
 @pytest.fixture(scope="module", params=NAMES)
@@ -113,6 +115,7 @@ def test_make_task_with_the_task_defaults(name):
     (dict(task="copy", seq_len=10, lag=10), "lag"),
     (dict(task="copy", seq_len=5, lag=10), "lag"),
     (dict(task="reverse", seq_len=101), "between 1 and 100"),
+    (dict(task="lookahead", seq_len=5, lag=5), "lag"),
     (dict(task="nope"), "unknown task"),
 ])
 def test_make_task_rejects_bad_combinations(changes, message):
@@ -141,3 +144,27 @@ def test_adding_and_counting_targets():
     count = make_task(RunConfig(task="counting", seq_len=20))
     b = count.sample(8, torch.Generator().manual_seed(0))
     assert torch.allclose(b.y * count.scale, b.x.cumsum(1)) and torch.equal(b.labels, b.x.sum((1, 2)).long())
+
+
+def test_lookahead_targets_are_sums_of_the_next_inputs_only():
+    task = make_task(RunConfig(task="lookahead", seq_len=9, lag=3))
+    b = task.sample(16, torch.Generator().manual_seed(0))
+    x = b.x[..., 0]
+    for t in range(9 - 3):
+        assert torch.allclose(b.y[:, t, 0], x[:, t + 1:t + 4].sum(1), atol=1e-6)
+    assert b.mask[:, :6].all() and not b.mask[:, 6:].any()
+    assert len(task.describe_example(b, b.y)["target"]) == 6
+
+
+def test_lookahead_baseline_is_the_best_any_causal_predictor_reaches():
+    """A predictor that sees every past input (here: the exact sum of x_0..x_t, a best guess
+    built from the past) does no better than the mean: the past says nothing about the future."""
+    task = make_task(RunConfig(task="lookahead", seq_len=12, lag=4))
+    assert abs(task.baseline() - 4 / 12) < 0.01
+    b = task.sample(4096, torch.Generator().manual_seed(5), "val")
+    past = b.x.cumsum(1)                                                  # (B, T, 1): a function of x_0..x_t
+    slope = ((past - past.mean()) * (b.y - b.y.mean()))[b.mask].mean() / past[b.mask].var()
+    fitted = b.y.mean() + slope * (past - past.mean())                   # the best linear fit on the past
+    assert task.metric(fitted, b) > 0.98 * task.baseline()
+    peek = task.metric(b.y + 0.05, b)                                    # reading ahead solves it
+    assert peek < 0.01 * task.baseline()

@@ -2,7 +2,7 @@
 
 ``source_ui`` chooses between the page's tiny network and the session's model; ``unit_picker_ui``
 draws the probe sequence / layer / timestep / unit pickers (taken once from the URL, so
-``/cell?source=model&t=12&unit=5`` opens that unit, and written back to it); ``unit_panel``
+``/cell?source=model&t=12&unit=5`` opens that unit, and written back to it); ``unit_ui``
 draws the unit's forward equations, its strongest recurrent inputs and its backward terms,
 computed by ``playground.lessons.unit_trace`` on the model's latest weights. ``jump_to_unit`` is
 the train page's heatmap click: it opens this view on the clicked unit and timestep.
@@ -119,7 +119,7 @@ def input_caption(run, ref: UnitRef) -> str:
     return f"Probe sequence {ref.seq} at t = {ref.t + 1}: input x_t = ({values})."
 
 
-def unit_panel(run, ref: UnitRef) -> None:
+def unit_ui(run, ref: UnitRef) -> None:
     """The unit's equations, strongest inputs and gradients with the model's numbers."""
     try:
         with run.lock:

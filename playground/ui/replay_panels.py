@@ -13,7 +13,7 @@ from playground.figures.style import GATE_TITLES
 from playground.ui.widgets import chart
 
 
-def replay_panel(run, key: str) -> None:
+def replay_ui(run, key: str) -> None:
     """Gate picker and the animated replay of trajectories, that gate and ||dL/dh_t|| over training."""
     if run.running:
         st.info("Pause training to replay the run so far.", icon=":material/pause:")

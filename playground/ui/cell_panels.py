@@ -1,7 +1,7 @@
 """Widgets and panels of the "Inside the cell" page (Streamlit glue over playground.cell_*).
 
 ``cell_settings_ui`` draws the sidebar and returns plain values; ``timestep_ui`` and
-``mode_ui`` return the step and the direction; the ``*_panel`` functions draw the
+``mode_ui`` return the step and the direction; the other ``*_ui`` functions draw the
 unrolled diagram and the equations with the numbers ``cell_trace`` / ``cell_backward``
 computed. Bad input becomes an ``st.error`` line, never an exception.
 """
@@ -95,7 +95,7 @@ def mode_ui() -> str:
                         format_func={"forward": "Forward: values", "backward": "Backward: gradients"}.get)
 
 
-def diagram_panel(trace: CellTrace, grads: CellGrads, t: int, mode: str) -> None:
+def diagram_ui(trace: CellTrace, grads: CellGrads, t: int, mode: str) -> None:
     """The unrolled network with step t highlighted (gradient-coloured arrows in backward mode)."""
     steps, gsteps = trace.steps, grads.steps
     has_cell = architecture(trace.spec.arch).has_cell_state
@@ -118,7 +118,7 @@ def _latex_list(items: list[tuple[str, str]]) -> None:
         st.latex(latex)
 
 
-def forward_panel(trace: CellTrace, t: int) -> None:
+def forward_ui(trace: CellTrace, t: int) -> None:
     """The cell's equations at step t with the numbers substituted, then the loss."""
     st.subheader(f"Step t = {t + 1}: the cell's equations with the real numbers")
     if architecture(trace.spec.arch).reset_gate:
@@ -127,7 +127,7 @@ def forward_panel(trace: CellTrace, t: int) -> None:
     st.latex(loss_equation(trace))
 
 
-def backward_panel(trace: CellTrace, grads: CellGrads, t: int) -> None:
+def backward_ui(trace: CellTrace, grads: CellGrads, t: int) -> None:
     """dL/dy_t, dL/dh_t and its split (dL/dc_t for the LSTM), gate gradients, and dL/dW accumulated so far."""
     st.subheader(f"Step t = {t + 1}: where the gradient comes from")
     _latex_list(backward_equations(trace, grads, t))
