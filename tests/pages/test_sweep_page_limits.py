@@ -5,6 +5,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from models.architectures import ARCHITECTURES
 from page_runner import open_page
 from playground.sweeps.grid import MAX_FIELD_CHARS, Progress
 from playground.sweeps.runner import SweepsBusyError
@@ -127,3 +128,13 @@ def test_a_sweep_over_the_sessions_cap_of_live_runs_is_refused_with_one_line(sta
     press_start(at)
     assert started == [] and sweeps_held(ledger) == 0
     assert len(at.error) == 1 and "live run" in at.error[0].value and "\n" not in at.error[0].value
+
+
+def test_a_sweep_over_the_scan_cells_starts_with_their_trials(started):
+    scan = [name for name, row in ARCHITECTURES.items() if row.fused is None]
+    at = open_page("sweep")
+    at.multiselect(key="sweep_arch").set_value(scan)          # inside the form: sent with the press
+    at.text_input(key="sweep_seq_len").input("10")
+    press_start(at)
+    assert len(started) == 1 and not at.error
+    assert sorted({config.arch for config in started[0].spec.trials()}) == sorted(scan)
