@@ -79,7 +79,7 @@ def gradients_fragment():
     with left:
         gradient_now_ui(snap, "train")
     with right:
-        gradient_history_ui(records, "train")
+        gradient_history_ui(records, "train", run.config.arch)
 
 
 @st.fragment(run_every=INSIDE_EVERY)

@@ -60,8 +60,9 @@ def cuts_summary(cuts: list[int]) -> str:
 
 
 def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], radii: list[float],
-                             title: str | None = None) -> go.Figure:
-    """Training step × timestep heatmap of log10 ||dL/dh_t||, with the spectral radius beside it."""
+                             title: str | None = None, radius_title: str = "ρ(W_hh)") -> go.Figure:
+    """Training step × timestep heatmap of log10 ||dL/dh_t||, with the spectral radius beside it
+    (``radius_title`` names it: ρ(W_hh), or max |λ| of a diagonal recurrence)."""
     data = []
     if grad_norms:
         z = np.log10(np.maximum(np.stack(grad_norms), TINY))            # (S, T)
@@ -73,10 +74,10 @@ def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], rad
                          hovertemplate="step %{y}, t=%{x}: 10^%{z:.2f}<extra></extra>"))
         data.append(dict(type="scatter", x=np.asarray(radii), y=np.asarray(steps), xaxis="x2", yaxis="y",
                          mode="lines+markers", line=dict(color=OKABE_ITO["vermillion"]), marker=dict(size=4),
-                         name="ρ(W_hh)", showlegend=False))
+                         name=radius_title, showlegend=False))
     layout = layout_dict(title, height=340,
                          xaxis=dict(domain=[0, 0.57], title=dict(text="timestep t")),   # the colour bar between
-                         xaxis2=dict(domain=[0.83, 1.0], title=dict(text="ρ(W_hh)"), nticks=3),
+                         xaxis2=dict(domain=[0.83, 1.0], title=dict(text=radius_title), nticks=3),
                          yaxis=dict(title=dict(text="training step")))
     layout["shapes"] = [dict(type="line", xref="x2", x0=1, x1=1, yref="paper", y0=0, y1=1,
                              line=dict(color=OKABE_ITO["black"], dash="dash", width=1))]

@@ -131,11 +131,15 @@ def gradient_now_ui(snap: Snapshot, key: str) -> None:
           + cuts_summary(snap.cuts))
 
 
-def gradient_history_ui(records: list[Record], key: str) -> None:
-    """Training step × timestep picture of ||dL/dh_t|| with ρ(W_hh) beside it."""
+def gradient_history_ui(records: list[Record], key: str, arch: str | None = None) -> None:
+    """Training step × timestep picture of ||dL/dh_t|| with ρ(W_hh) beside it (max |λ| for a diagonal
+    recurrence, nothing for a cell without either; ``arch`` None: a cell with W_hh)."""
+    row = architecture(arch) if arch else None
+    radius_title = ("ρ(W_hh)" if row is None or row.has_recurrent_matrix
+                    else "max |λ|" if row.has_spectral_radius else "no ρ")
     fig = make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
                                    [r.spectral_radius for r in records],
-                                   title="‖dL/dh_t‖ over the whole run")
+                                   title="‖dL/dh_t‖ over the whole run", radius_title=radius_title)
     first, last = records[0], records[-1]
     radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
               if math.isfinite(last.spectral_radius) else NO_RADIUS)

@@ -6,6 +6,7 @@ from models.architectures import ARCHITECTURES
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 from playground.figures.eigenvalues import eigenvalue_summary, make_eigenvalue_figure
+from playground.figures.gradients import make_grad_heatmap_figure
 
 
 def test_the_figure_puts_each_eigenvalue_at_its_place_and_draws_the_unit_circle():
@@ -30,3 +31,9 @@ def test_every_row_with_eigenvalues_gives_them_to_the_figure_through_the_probe()
         else:
             assert np.isclose(np.abs(values).max(), snap.spectral_radius[-1])
             assert len(make_eigenvalue_figure(values).data[1].x) == 4
+
+
+def test_the_gradient_history_names_the_radius_it_draws():
+    fig = make_grad_heatmap_figure([1, 2], [np.ones(4), np.ones(4)], [0.9, 0.95], radius_title="max |λ|")
+    assert fig.layout.xaxis2.title.text == "max |λ|" and fig.data[1].name == "max |λ|"
+    assert make_grad_heatmap_figure([1], [np.ones(4)], [0.9]).layout.xaxis2.title.text == "ρ(W_hh)"
