@@ -2,6 +2,8 @@
 import math
 
 import pytest
+
+from models.architectures import ARCH_NAMES
 import torch
 
 from playground.config import RunConfig
@@ -52,7 +54,7 @@ def test_validation_every_n_steps():
     assert frame["val_metric"].notna().tolist() == [False, False, True, False, False, True]
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 @pytest.mark.parametrize("task", list(TASKS))
 def test_every_arch_and_task_dry_runs_two_steps(arch, task):
     trainer = Trainer(RunConfig(arch=arch, task=task, hidden=8, batch=4, seq_len=20, lag=5))

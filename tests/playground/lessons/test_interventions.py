@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from models.architectures import ARCHITECTURES
+from models.architectures import ARCH_NAMES, ARCHITECTURES
 from playground.config import RunConfig
 from playground.errors import ConfigError
 from playground.lessons.interventions import (compare_intervention, describe_intervention, make_intervention,
@@ -16,7 +16,7 @@ def trained(arch):
     return trainer
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_identity_changes_nothing_and_ablation_silences_units(arch):
     t = trained(arch)
     same = compare_intervention(t.net, t.task, t.probe_batch, make_intervention(arch))

@@ -1,6 +1,8 @@
 """Character-model views: connectivity against the fused path's autograd, readings, HTML escaping."""
 import numpy as np
 import pytest
+
+from models.architectures import ARCH_NAMES
 import torch
 
 from models.network import build_network
@@ -17,7 +19,7 @@ def small_model(arch):
     return build_network(config, task, torch.Generator().manual_seed(0)).double(), task
 
 
-@pytest.mark.parametrize("arch", ["rnn", "gru", "lstm"])
+@pytest.mark.parametrize("arch", ARCH_NAMES)
 def test_connectivity_matches_autograd_on_the_fused_path(arch):
     net, task = small_model(arch)
     ids = text_ids(task, "The list, sorted.")
