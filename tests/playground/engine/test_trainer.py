@@ -3,9 +3,9 @@ import math
 
 import pytest
 
-from models.architectures import ARCH_NAMES
 import torch
 
+from models.architectures import ARCH_NAMES
 from playground.config import RunConfig
 from playground.errors import DivergenceError
 from playground.tasks import TASKS

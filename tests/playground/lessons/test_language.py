@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from models.architectures import ARCH_NAMES
 import torch
 
+from models.architectures import ARCH_NAMES
 from models.network import build_network
 from playground.config import RunConfig
 from playground.errors import DataError
