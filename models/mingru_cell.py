@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from models.cell_base import Clamp, apply_clamp
-from models.scan import log_positive, log_space_scan, positive
-from models.scan_cell import ScanCell
+from models.scan import log_positive, positive
+from models.scan_cell import InputGatedCell
 
 
 def mingru_step(x_t, h_prev, W_ih, b_ih, clamp: Clamp = None, x_proj=None):
@@ -35,32 +34,14 @@ def mingru_step(x_t, h_prev, W_ih, b_ih, clamp: Clamp = None, x_proj=None):
     return h, {"z": z, "n": n, "h": h}
 
 
-class MinGRUCell(ScanCell):
+class MinGRUCell(InputGatedCell):
     """minGRU layer: ``step`` one t at a time, ``scan`` every t at once (log space)."""
 
     blocks = ("z", "n")
     gate_names = ("z", "n", "h")
     step = staticmethod(mingru_step)
 
-    def __init__(self, input_size: int, hidden_size: int):
-        super().__init__(input_size, hidden_size)
-        self.weight_ih = nn.Parameter(torch.empty(2 * hidden_size, input_size))
-        self.bias_ih = nn.Parameter(torch.empty(2 * hidden_size))
-        self.reset_parameters()
-
-    def weights(self):
-        """(W_ih, b_ih)."""
-        return self.weight_ih, self.bias_ih
-
-    @staticmethod
-    def project(x: torch.Tensor, W_ih: torch.Tensor, b_ih: torch.Tensor) -> torch.Tensor:
-        """W_ih x_t + b_ih for every t: (B, T, I) -> (B, T, 2H)."""
-        return F.linear(x, W_ih, b_ih)
-
-    def scan(self, x: torch.Tensor, h0: torch.Tensor | None = None):
-        """(every h_t (B, T, H), h_T) from x (B, T, I) and h_0 (B, H) or None (zeros)."""
-        H = self.hidden_size
-        k = self.project(x, *self.weights())
-        gate = k[..., :H]
-        h = log_space_scan(-F.softplus(gate), -F.softplus(-gate) + log_positive(k[..., H:]), h0)
-        return h, h[:, -1]
+    def log_coefficients(self, k: torch.Tensor):
+        """log a_t = −softplus(k_z), log b_t = −softplus(−k_z) + log g(k_n)."""
+        gate = k[..., :self.hidden_size]
+        return -F.softplus(gate), -F.softplus(-gate) + log_positive(k[..., self.hidden_size:])

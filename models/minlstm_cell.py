@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from models.cell_base import Clamp, apply_clamp
-from models.scan import log_positive, log_space_scan, positive
-from models.scan_cell import ScanCell
+from models.scan import log_positive, positive
+from models.scan_cell import InputGatedCell
 
 
 def minlstm_step(x_t, h_prev, W_ih, b_ih, clamp: Clamp = None, x_proj=None):
@@ -36,32 +35,16 @@ def minlstm_step(x_t, h_prev, W_ih, b_ih, clamp: Clamp = None, x_proj=None):
     return h, {"f": f, "i": i, "g": g, "h": h}
 
 
-class MinLSTMCell(ScanCell):
+class MinLSTMCell(InputGatedCell):
     """minLSTM layer: ``step`` one t at a time, ``scan`` every t at once (log space)."""
 
     blocks = ("f", "i", "g")
     gate_names = ("f", "i", "g", "h")
     step = staticmethod(minlstm_step)
 
-    def __init__(self, input_size: int, hidden_size: int):
-        super().__init__(input_size, hidden_size)
-        self.weight_ih = nn.Parameter(torch.empty(3 * hidden_size, input_size))
-        self.bias_ih = nn.Parameter(torch.empty(3 * hidden_size))
-        self.reset_parameters()
-
-    def weights(self):
-        """(W_ih, b_ih)."""
-        return self.weight_ih, self.bias_ih
-
-    @staticmethod
-    def project(x: torch.Tensor, W_ih: torch.Tensor, b_ih: torch.Tensor) -> torch.Tensor:
-        """W_ih x_t + b_ih for every t: (B, T, I) -> (B, T, 3H)."""
-        return F.linear(x, W_ih, b_ih)
-
-    def scan(self, x: torch.Tensor, h0: torch.Tensor | None = None):
-        """(every h_t (B, T, H), h_T) from x (B, T, I) and h_0 (B, H) or None (zeros)."""
+    def log_coefficients(self, k: torch.Tensor):
+        """With d = softplus(−k_f) − softplus(−k_i):
+        log a_t = −softplus(d), log b_t = −softplus(−d) + log g(k_g)."""
         H = self.hidden_size
-        k = self.project(x, *self.weights())
         d = F.softplus(-k[..., :H]) - F.softplus(-k[..., H:2 * H])
-        h = log_space_scan(-F.softplus(d), -F.softplus(-d) + log_positive(k[..., 2 * H:]), h0)
-        return h, h[:, -1]
+        return -F.softplus(d), -F.softplus(-d) + log_positive(k[..., 2 * H:])

@@ -14,7 +14,10 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
+
+from models.scan import log_space_scan
 
 
 class ScanCell(nn.Module):
@@ -60,6 +63,39 @@ class ScanCell(nn.Module):
         if state is None:
             state = self.zero_state(x_t.new_zeros(x_t.shape[0], self.hidden_size))
         return self.step(x_t, state, *self.weights(), clamp=clamp)
+
+
+class InputGatedCell(ScanCell):
+    """A scan cell whose gates read x_t alone (minGRU, minLSTM): one input projection W_ih x_t + b_ih
+    of ``len(blocks)`` blocks, and h_t = a_t ⊙ h_{t−1} + b_t computed for every t in log space.
+
+    Subclasses give ``log_coefficients(k)``: (log a_t, log b_t) from the projection k (B, T, G·H).
+    """
+
+    def __init__(self, input_size: int, hidden_size: int):
+        super().__init__(input_size, hidden_size)
+        rows = len(self.blocks) * hidden_size
+        self.weight_ih = nn.Parameter(torch.empty(rows, input_size))
+        self.bias_ih = nn.Parameter(torch.empty(rows))
+        self.reset_parameters()
+
+    def weights(self):
+        """(W_ih, b_ih)."""
+        return self.weight_ih, self.bias_ih
+
+    @staticmethod
+    def project(x: torch.Tensor, W_ih: torch.Tensor, b_ih: torch.Tensor) -> torch.Tensor:
+        """W_ih x_t + b_ih for every t: (B, T, I) -> (B, T, G·H)."""
+        return F.linear(x, W_ih, b_ih)
+
+    def log_coefficients(self, k: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(log a_t, log b_t), each (B, T, H), from the projection ``k``."""
+        raise NotImplementedError
+
+    def scan(self, x: torch.Tensor, h0: torch.Tensor | None = None):
+        """(every h_t (B, T, H), h_T) from x (B, T, I) and h_0 (B, H) or None (zeros)."""
+        h = log_space_scan(*self.log_coefficients(self.project(x, *self.weights())), h0)
+        return h, h[:, -1]
 
 
 class ScanStack(nn.Module):
