@@ -30,7 +30,7 @@ from torch import nn
 
 from models.architectures import ARCHITECTURES, OfArchitecture, architecture
 from models.cell_base import input_projection
-from models.network import Replay, embedding_width
+from models.network import InputFront, Replay
 
 DIRECTIONS = ("forward", "backward")     # index 0 reads t = 0..T−1, index 1 reads t = T−1..0
 SUFFIXES = ("", "_reverse")               # torch's parameter-name suffix of each direction
@@ -99,7 +99,7 @@ def run_direction(row, layer_in: torch.Tensor, weights: tuple, reverse: bool, op
     return hs, (cs if row.has_cell_state else []), gates
 
 
-class BidirectionalNet(OfArchitecture, nn.Module):
+class BidirectionalNet(OfArchitecture, InputFront, nn.Module):
     """Embedding or raw input -> L bidirectional recurrent layers -> linear head on [→h_t ; ←h_t].
 
     Args: as ``models.network.SequenceNet``: arch (a name of the architecture table, a classic
@@ -115,15 +115,10 @@ class BidirectionalNet(OfArchitecture, nn.Module):
         self.arch, self.hidden, self.layers = arch, hidden, layers
         self.vocab_size, self.activation = vocab_size, activation
         row = fused_row(arch)
-        self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
-        rnn_in = self.embed.embedding_dim if vocab_size else input_size
+        rnn_in = self.build_front(input_size, vocab_size)
         self.rnn = row.fused(rnn_in, hidden, layers, batch_first=True, bidirectional=True,
                              **row.fused_options(activation))
         self.head = nn.Linear(2 * hidden, output_size)
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Token ids (B, T) -> embeddings (B, T, E); float inputs pass through."""
-        return self.embed(x) if self.embed is not None else x
 
     def forward(self, x: torch.Tensor, state=None):
         """Fused path: x -> (out (B, T, O), final state as torch.nn returns it: (2L, B, H) per part)."""

@@ -24,6 +24,21 @@ def embedding_width(vocab_size: int) -> int:
     return min(vocab_size, MAX_EMBEDDING)
 
 
+class InputFront:
+    """Mixin of the networks that read either token ids (``vocab_size`` > 0: embedded) or float inputs."""
+
+    embed: nn.Embedding | None
+
+    def build_front(self, input_size: int, vocab_size: int) -> int:
+        """Set ``embed`` (None for float inputs); return the width the recurrent layers read."""
+        self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
+        return self.embed.embedding_dim if self.embed is not None else input_size
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Token ids (B, T) -> embeddings (B, T, E); float inputs pass through."""
+        return self.embed(x) if self.embed is not None else x
+
+
 @dataclass
 class Intervention:
     """Edits applied during replay: clamp gates, silence units, scale W_hh.
@@ -63,7 +78,7 @@ class Replay:
     recurrent: list[list[torch.Tensor]] = field(default_factory=list)
 
 
-class SequenceNet(OfArchitecture, nn.Module):
+class SequenceNet(OfArchitecture, InputFront, nn.Module):
     """Embedding or raw input -> L stacked recurrent layers -> linear head at every step.
 
     Args:
@@ -82,20 +97,14 @@ class SequenceNet(OfArchitecture, nn.Module):
         super().__init__()
         self.arch, self.hidden, self.layers = arch, hidden, layers
         self.vocab_size, self.activation = vocab_size, activation
-        row = architecture(arch)
-        self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
-        rnn_in = self.embed.embedding_dim if vocab_size else input_size
-        self.rnn = row.build_layers(rnn_in, hidden, layers, activation)
+        rnn_in = self.build_front(input_size, vocab_size)
+        self.rnn = architecture(arch).build_layers(rnn_in, hidden, layers, activation)
         self.head = nn.Linear(hidden, output_size)
 
     @property
     def gate_names(self) -> tuple[str, ...]:
         """The gates this architecture records (h shown apart)."""
         return self.architecture.gates
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Token ids (B, T) -> embeddings (B, T, E); float inputs pass through."""
-        return self.embed(x) if self.embed is not None else x
 
     def forward(self, x: torch.Tensor, state=None):
         """Fused path: x -> (out (B, T, O), final state as torch.nn returns it)."""

@@ -47,7 +47,7 @@ from torch import nn
 
 from models.architectures import OfArchitecture
 from models.bidirectional import fused_row
-from models.network import embedding_width
+from models.network import InputFront, embedding_width
 
 
 def additive_scores(query: torch.Tensor, keys: torch.Tensor, W_a: torch.Tensor, U_a: torch.Tensor,
@@ -154,7 +154,7 @@ class Seq2SeqOutput:
     fed: torch.Tensor
 
 
-class Seq2Seq(OfArchitecture, nn.Module):
+class Seq2Seq(OfArchitecture, InputFront, nn.Module):
     """Encoder RNN -> decoder RNN that feeds back its output, attending over the encoder (see the module).
 
     Args: arch (a classic cell of the architecture table), input_size (features per source step;
@@ -171,8 +171,7 @@ class Seq2Seq(OfArchitecture, nn.Module):
         self.arch, self.hidden, self.output_size, self.activation = arch, hidden, output_size, activation
         self.kind = attention_kind(attention)
         row = fused_row(arch)
-        self.embed = nn.Embedding(vocab_size, embedding_width(vocab_size)) if vocab_size else None
-        self.encoder = row.fused(self.embed.embedding_dim if vocab_size else input_size, hidden, 1,
+        self.encoder = row.fused(self.build_front(input_size, vocab_size), hidden, 1,
                                  batch_first=True, bidirectional=bidirectional_encoder, **row.fused_options(activation))
         keys = 2 * hidden if bidirectional_encoder else hidden                              # K, the keys' width
         self.feedback = nn.Embedding(output_size + 1, embedding_width(output_size + 1))   # + GO
@@ -187,13 +186,13 @@ class Seq2Seq(OfArchitecture, nn.Module):
         """The token id the decoder reads first."""
         return self.output_size
 
-    def encode(self, x: torch.Tensor):
+    def encode_source(self, x: torch.Tensor):
         """Source (B, S) ids or (B, S, I) floats -> (states (B, S, K), the decoder's first state as its step takes it).
 
         The first state is the encoder's final one, →h_S (torch's h_n lists a bidirectional
         encoder's forward direction first).
         """
-        states, final = self.encoder(self.embed(x) if self.embed is not None else x)
+        states, final = self.encoder(self.encode(x))
         row = self.architecture
         return states, (tuple(part[0] for part in final) if row.has_cell_state else final[0])
 
@@ -205,7 +204,7 @@ class Seq2Seq(OfArchitecture, nn.Module):
         """
         row = self.architecture
         options = row.step_options(self.activation)
-        keys, state = self.encode(x)
+        keys, state = self.encode_source(x)
         B = keys.shape[0]
         steps = targets.shape[1] if targets is not None else (steps or keys.shape[1])
         teacher = targets is not None and self.training

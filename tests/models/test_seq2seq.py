@@ -71,7 +71,7 @@ def test_additive_attention_is_bahdanaus_formula_on_the_previous_decoder_state(r
     net = tiny(row, "additive", both_ways=both_ways).eval()
     x = source()
     out = net(x, steps=5)
-    _, final = net.encode(x)
+    _, final = net.encode_source(x)
     assert out.encoder_states.shape == (3, 6, 8 if both_ways else 4)
     previous = [row.hidden_of(final)] + out.decoder_states[:-1]          # s_0 = →h_S, then s_1..s_{T−1}
     torch.testing.assert_close(previous[0], out.encoder_states[:, -1, :4])
