@@ -52,7 +52,7 @@ RUNNING = any(r.running for r in runs.values())
 
 
 @st.fragment(run_every=TICK_SECONDS if RUNNING else None)
-def live_panel():
+def live_fragment():
     """Keep the runs level (when running), then redraw metrics and losses as last published."""
     keep_level(runs)
     if RUNNING and not any(r.running for r in runs.values()):
@@ -74,7 +74,7 @@ def live_panel():
     st.caption(compare_summary(summaries))
 
 @st.fragment(run_every=ROWS_SECONDS if RUNNING else None)
-def rows_panel():
+def rows_fragment():
     """One row per architecture: gradient norm across timesteps and hidden-state trajectories."""
     for arch, run in runs.items():
         snap = run.snapshot
@@ -93,7 +93,7 @@ def rows_panel():
 
 
 st.toggle("Log scale for the loss", key="compare_logy")
-live_panel()
+live_fragment()
 explain("compare_loss")
-rows_panel()
+rows_fragment()
 explain("compare_rows")

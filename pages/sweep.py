@@ -19,7 +19,7 @@ RUNNING = run is not None and not run.progress().finished
 
 
 @st.fragment(run_every=POLL_SECONDS if RUNNING else None)
-def sweep_panel():
+def sweep_fragment():
     """Progress and results as the sweep's thread collected them; a full rerun once it ends."""
     if run is None:
         st.caption("Set the grid and press Start: the trials run on Ray, not in this page.")
@@ -30,4 +30,4 @@ def sweep_panel():
         st.rerun()
 
 
-sweep_panel()
+sweep_fragment()

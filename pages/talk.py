@@ -64,7 +64,7 @@ RUNNING = run is not None and run.running
 
 
 @st.fragment(run_every=TICK_SECONDS if RUNNING else None)
-def live_view():
+def live_fragment():
     """The step's view of its live model; a stop redraws the whole page (the buttons change)."""
     if run is not None:
         model_caption(run)
@@ -75,4 +75,4 @@ def live_view():
 
 
 with view:
-    live_view()
+    live_fragment()

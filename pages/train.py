@@ -50,7 +50,7 @@ INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None
 
 
 @st.fragment(run_every=RUN_EVERY)
-def live_panel():
+def live_fragment():
     """The run's status, counters and loss curve as last published; a stop redraws the whole page."""
     run_status_ui(run)
     points, summary = run_points(run, "train")
@@ -98,7 +98,7 @@ def predictions_fragment():
 
 # One fragment per family of insides, so the explanations between them, which never change,
 # are not sent and typeset again on each redraw.
-live_panel()
+live_fragment()
 explain("train_loss")
 if run.snapshot is None:
     st.info("The trainer is starting: the insides appear in a moment.", icon=":material/hourglass_top:")

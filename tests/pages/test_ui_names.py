@@ -23,3 +23,13 @@ def test_no_drawing_function_keeps_an_old_suffix():
              for node in ast.walk(ast.parse(path.read_text("utf-8")))
              if isinstance(node, ast.FunctionDef) and node.name.endswith(OLD_SUFFIXES)]
     assert found == []
+
+
+def test_a_pages_fragments_end_in_fragment():
+    """A page's ``@st.fragment`` function ends in ``_fragment``: it reruns on its own, drawing what the
+    ``_ui`` functions of ``playground/ui`` draw."""
+    odd = [f"{path.stem}.{node.name}" for path in (ROOT / "pages").glob("*.py")
+           for node in ast.walk(ast.parse(path.read_text("utf-8")))
+           if isinstance(node, ast.FunctionDef) and any("fragment" in ast.unparse(d) for d in node.decorator_list)
+           and not node.name.endswith("_fragment")]
+    assert odd == []
