@@ -50,7 +50,8 @@ def loss_layout(metric_name: str, baseline: float, baseline_name: str = "baselin
     label_y = math.log10(baseline) if log_y and not accuracy and baseline > 0 else baseline
     layout["annotations"] = [dict(xref="paper", x=0, xanchor="left", yref=yaxis, y=label_y, yanchor="bottom",
                                   text=f"{baseline_name}: {shown_value(baseline)}", showarrow=False)]
-    layout["xaxis"] = dict(title=dict(text=x_title))
+    # steps are never negative: before training the empty axis runs from 0, not from -1
+    layout["xaxis"] = dict(title=dict(text=x_title), rangemode="nonnegative")
     layout["yaxis"] = dict(title=dict(text=loss_title if accuracy else metric_name),
                            type="log" if log_y else "linear")
     if accuracy:
