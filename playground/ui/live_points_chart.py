@@ -33,6 +33,10 @@ from playground.ui.frame import current_presenter, presenter_figure
 from playground.ui.live_chart import PLOTLY_CONFIG, figure_payload, plotly_js_url
 from playground.ui.live_chart_js import SHARED_JS, compact
 
+# A double click always asks for the whole curve (autorange), never for the range the chart was first
+# drawn with: plotly's default 'reset' reports a range, which would read as the reader zooming.
+POINTS_CONFIG = dict(PLOTLY_CONFIG, doubleClick="autosize")
+
 _VERSIONS = itertools.count(1)   # every redraw's own number, across charts and sessions (never reused)
 SENT = "_live_points_sent"   # session state: chart key -> what was sent to it (``loss_series.redraw_payload``)
 
@@ -231,7 +235,7 @@ def live_points_chart(key: str, spec: Callable[[], object], spec_key, points: Lo
             record["spec"] = figure_payload(presenter_figure(spec()), height=height)
         fig = record["spec"]
         payload.update(version=next(_VERSIONS), key=key, alt=alt, height=fig["height"], theme=fig["theme"],
-                       uirevision=fig["uirevision"], config=PLOTLY_CONFIG, spec_rev=fig["rev"],
+                       uirevision=fig["uirevision"], config=POINTS_CONFIG, spec_rev=fig["rev"],
                        plotly_js=plotly_js_url())
         if full or sent is None or sent["spec_key"] != spec_key or not any(payload["series"]["start"]):
             payload["spec"] = fig["figure"]
