@@ -146,13 +146,11 @@ class SweepRun:
             if self._cancel.is_set():
                 for ref in in_flight:
                     ray.cancel(ref, force=True)     # a trial keeps nothing worth a graceful stop: free its CPU now
-            else:
-                self._count(running=len(in_flight), queued=len(pending))
+            self._count(running=len(in_flight), queued=len(pending))     # a no-op once cancelled
         except Exception as err:  # noqa: BLE001 — a lost cluster ends the sweep with a message, not a dead thread
             detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
-            if not self._cancel.is_set():
-                self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight),
-                            note=f"The sweep stopped: {detail}")
+            self._count(running=0, queued=0, cancelled=len(pending) + len(in_flight),
+                        note=f"The sweep stopped: {detail}")          # a no-op once cancelled
         finally:
             _give_trial_slots(len(in_flight))
             with self._lock:
