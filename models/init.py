@@ -107,5 +107,5 @@ def init_gate_bias(rnn: nn.Module, row: Architecture, bias: float) -> None:
 def layer_suffixes(rnn: nn.Module) -> list[str]:
     """The names torch gives each layer's weights, ``l0``, ``l1``, … and, in a bidirectional module, each
     backward direction's ``l0_reverse``, … (a scan stack's layers are numbered the same way)."""
-    directions = ("", "_reverse") if getattr(rnn, "bidirectional", False) else ("",)
+    directions = ("", "_reverse") if isinstance(rnn, nn.RNNBase) and rnn.bidirectional else ("",)
     return [f"l{layer}{suffix}" for layer in range(rnn.num_layers) for suffix in directions]
