@@ -47,7 +47,9 @@ class NetworkShape:
     true / false ("" = none), and refused: what the message says when a task fails that. fused_only: only cells with a
     fused torch kernel (the classic cells). fused_stack: the network's ``rnn`` is a fused stack (the
     init schemes apply). hand_backward: the probe's hand-written BPTT applies (else autograd on the
-    replay). teacher_forced: a training step hands it the targets. unit_view: the one-unit view (and interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views: what its replay
+    replay). teacher_forced: a training step hands it the targets. cost_factor: a training step's time and
+    memory against a one-way stack of the same size (measured: a second direction about 1.7×, a decoder
+    stepped one output at a time with attention 2–4×), read by the admission estimate. unit_view: the one-unit view (and interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views: what its replay
     gives the views, in words.
     """
 
@@ -63,6 +65,7 @@ class NetworkShape:
     hand_backward: bool = False
     teacher_forced: bool = False
     unit_view: bool = False
+    cost_factor: float = 1.0
     roles: tuple[str, ...] = ("layer {layer}",)
     one_layer: bool = False
 
@@ -92,25 +95,26 @@ class NetworkShape:
             raise ValueError(reason)
 
 
-SEQ2SEQ_VIEWS = ("one row: the encoder's states over the source, the state handed over at GO, then the "
-                 "decoder's; the attention weights (output step × input step)")
-NEEDS_SOURCE = "needs a task with a source and a target sequence (reverse, sort)"
+def encoder_decoder_row(name: str, label: str, attention: str) -> NetworkShape:
+    """The row of an encoder–decoder with ``attention`` (a key of ``models.seq2seq.ATTENTIONS``)."""
+    return NetworkShape(
+        name, label, encoder_decoder(attention), needs="source_target",
+        refused="needs a task with a source and a target sequence (reverse, sort)", fused_only=True,
+        fused_stack=False, teacher_forced=True, cost_factor=4.0, roles=("encoder → decoder",), one_layer=True,
+        views="one row: the encoder's states over the source, the state handed over at GO, then the decoder's"
+              + ("; the attention weights (output step × input step)" if attention != "none" else ""))
+
 
 NETWORKS: dict[str, NetworkShape] = {row.name: row for row in (
     NetworkShape("one-way", "one-way", one_way, hand_backward=True, unit_view=True,
                  views="one row per layer: its states, gates and ‖∂L/∂h_t‖ in time order"),
-    NetworkShape("bidirectional", "bidirectional", bidirectional, fused_only=True, roles=("layer {layer} →",
-                 "layer {layer} ←"), forbids="future_in_targets", refused="would read the answer: this task's targets are later inputs",
+    NetworkShape("bidirectional", "bidirectional", bidirectional, fused_only=True, cost_factor=2.0,
+                 roles=("layer {layer} →", "layer {layer} ←"), forbids="future_in_targets",
+                 refused="would read the answer: this task's targets are later inputs",
                  views="two rows per layer, forward (→) then backward (←), each in time order"),
-    NetworkShape("seq2seq", "encoder–decoder", encoder_decoder("none"), needs="source_target", refused=NEEDS_SOURCE,
-                 fused_only=True, fused_stack=False, teacher_forced=True, roles=("encoder → decoder",), one_layer=True,
-                 views=SEQ2SEQ_VIEWS),
-    NetworkShape("seq2seq-additive", "encoder–decoder with additive attention", encoder_decoder("additive"),
-                 needs="source_target", refused=NEEDS_SOURCE, fused_only=True, fused_stack=False, teacher_forced=True,
-                 roles=("encoder → decoder",), one_layer=True, views=SEQ2SEQ_VIEWS),
-    NetworkShape("seq2seq-dot", "encoder–decoder with dot-product attention", encoder_decoder("dot"),
-                 needs="source_target", refused=NEEDS_SOURCE, fused_only=True, fused_stack=False, teacher_forced=True,
-                 roles=("encoder → decoder",), one_layer=True, views=SEQ2SEQ_VIEWS),
+    encoder_decoder_row("seq2seq", "encoder–decoder", "none"),
+    encoder_decoder_row("seq2seq-additive", "encoder–decoder with additive attention", "additive"),
+    encoder_decoder_row("seq2seq-dot", "encoder–decoder with dot-product attention", "dot"),
 )}
 NETWORK_NAMES = tuple(NETWORKS)
 DEFAULT_NETWORK = NETWORK_NAMES[0]       # what a new run builds
