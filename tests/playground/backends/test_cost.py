@@ -32,8 +32,6 @@ def test_every_row_of_the_table_has_a_rate_and_a_bigger_run_costs_more(arch):
 
 
 def test_the_estimate_scales_with_the_network_shapes_cost_factor():
-    from playground.config import RunConfig
-
     base = RunConfig(arch="gru", task="reverse", seq_len=20, hidden=32)
     one_way = estimate(base, 10, 8)
     for row in NETWORKS.values():
