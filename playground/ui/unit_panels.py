@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from models.networks import network_shape
 from playground.markup import markdown_text
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
@@ -156,8 +157,10 @@ def jump_to_unit() -> None:
 
 
 def unit_click(run):
-    """``heatmap_click`` where the one-unit view can show the run's cell (it has W_hh), else None (no click)."""
-    return heatmap_click if architecture(run.config.arch).has_recurrent_matrix else None
+    """``heatmap_click`` where the one-unit view can show the run's cell (it has W_hh, in a network the view
+    replays), else None (no click)."""
+    shown = architecture(run.config.arch).has_recurrent_matrix and network_shape(run.config.network).unit_view
+    return heatmap_click if shown else None
 
 
 def heatmap_click(chart_key: str, layer: int):
