@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from models.networks import network_shape
 from playground.markup import markdown_text
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
@@ -161,9 +162,9 @@ def jump_to_unit() -> None:
 
 
 def unit_click(run):
-    """``heatmap_click``: the one-unit view shows every row's cell (W_hh rows by their rows of the weights,
-    scan cells by their step's quantities)."""
-    return heatmap_click
+    """``heatmap_click`` where the one-unit view can show the run's unit (every row's cell: W_hh rows by their
+    rows of the weights, scan cells by their step's quantities; in a network shape the view replays), else None."""
+    return heatmap_click if network_shape(run.config.network).unit_view else None
 
 
 def heatmap_click(chart_key: str, layer: int):
