@@ -21,7 +21,7 @@ class Experiment:
 
     ``claims``: what the blurb says training will show, as lines the claims tests check
     (``playground.lessons.expectation``), each about the card's run settings plus its own.
-    A sweep card's claims live on its preset (``playground.sweeps.grid.PRESETS``).
+    A sweep card's claims live on its preset (``playground.sweeps.presets.PRESETS``).
     ``cites``: the paper(s) a classic experiment reproduces (empty for the others).
     """
 
