@@ -20,8 +20,8 @@ from playground.ui.train_panels import (eigenvalue_ui, gates_heading, gates_ui, 
                                         states_ui)
 from playground.ui.widgets import explain
 
-TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
-INSIDE_SECONDS = 0.8      # states, gates, gradients and predictions redraw interval while training
+TICK_SECONDS = 0.1        # counters and loss redraw interval while training (alone on the server)
+INSIDE_SECONDS = 0.4      # states, gates, gradients and predictions redraw interval while training
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")

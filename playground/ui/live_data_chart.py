@@ -71,7 +71,9 @@ function update(state) {
     return;
   }
   state.pending = false;
-  state.theme = streamlitTheme(state.div);
+  const theme = streamlitTheme(state.div);
+  // the same template object while the theme stays: plotly.js then compares nothing new in it
+  if (!state.theme || state.theme.key !== theme.key) state.theme = theme;
   const drawn = state.version + "|" + state.theme.key;
   if (drawn === state.drawn) return;
   state.drawn = drawn;

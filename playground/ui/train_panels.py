@@ -2,8 +2,10 @@
 
 Each ``*_ui`` draws one family of charts from a run (a ``RunHandle``, or an in-process
 ``LiveRun``) or its snapshot, with a one-line text alternative. They are called inside the
-page's timed fragments, once per redraw, and draw through ``live_chart``: the charts stay
-mounted and are updated in place, so live redraws neither blank nor lose the reader's zoom.
+page's timed fragments, once per redraw, into components that stay mounted and are updated in
+place, so live redraws neither blank nor lose the reader's zoom: the tiles through ``live_tiles``
+(text), the loss curve through ``live_points_chart`` (new points), the insides through
+``live_data_chart`` (arrays built once per snapshot, no plotly figure).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
-from playground.figures.eigenvalues import eigenvalue_summary, make_eigenvalue_figure
+from playground.figures.eigenvalues import eigenvalue_parts, eigenvalue_summary
 from playground.figures.gates import gate_grid_parts, gate_grid_summary, saturation_parts, saturation_summary
 from playground.figures.gradients import cuts_summary, grad_heatmap_parts, grad_norm_parts, grad_summary
 from playground.figures.predictions import series_parts
@@ -28,7 +30,6 @@ from playground.ui.live_session import run_status
 from playground.ui.live_tiles import live_tiles
 from playground.ui.live_data_chart import live_data_chart, view_payload
 from playground.ui.live_points_chart import live_points_chart
-from playground.ui.widgets import live
 
 NUMBERS = "_live_numbers"     # session state: loss-panel key -> (run, version, metric) and its points and summary
 
@@ -42,7 +43,7 @@ def live_view(key: str, owner, version, parts, alt: str, on_click=None) -> None:
     """A live chart of one view with its text alternative below: ``parts()`` (a figure's trace and layout
     dicts) is built once per ``owner`` (the snapshot it reads) and ``version``, then shared by every session
     that draws it; a redraw sends its arrays (``live_data_chart``)."""
-    live_data_chart(key, view_payload(key.rsplit("_", 1)[-1], owner, version, parts), alt=alt, on_click=on_click)
+    live_data_chart(key, view_payload(key, owner, version, parts), alt=alt, on_click=on_click)
     st.caption(alt)
 
 
@@ -117,8 +118,9 @@ def eigenvalue_ui(snap: Snapshot, key: str) -> bool:
     values = snap.eigenvalues[-1] if snap.eigenvalues else None
     if values is None or not row.diagonal_recurrence:
         return False
-    fig = make_eigenvalue_figure(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour)
-    live(fig, f"{key}_eigen", eigenvalue_summary(values))
+    live_view(f"{key}_eigen", snap, snap.step,
+              lambda: eigenvalue_parts(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour),
+              eigenvalue_summary(values))
     return True
 
 

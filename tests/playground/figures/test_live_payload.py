@@ -11,6 +11,7 @@ from playground.figures.gates import gate_grid_parts, make_gate_grid, make_satur
 from playground.figures.gradients import (grad_heatmap_parts, grad_norm_parts, make_grad_heatmap_figure,
                                           make_grad_norm_figure)
 from playground.figures.live_payload import encoded, layout_changes, split_parts
+from playground.figures.eigenvalues import eigenvalue_parts, make_eigenvalue_figure
 from playground.figures.predictions import make_series_figure, series_parts
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_parts, unit_heatmap_parts
 
@@ -34,6 +35,8 @@ VIEWS = [
     (make_grad_norm_figure, grad_norm_parts, (GRAD, GRAD[-1]), {"cuts": [4, 8], "title": "at step 5"}),
     (make_grad_heatmap_figure, grad_heatmap_parts, ([1, 5, 9], list(GRAD) + [GRAD[0]], [0.9, 1.0, 1.1]), {}),
     (make_series_figure, series_parts, (EXAMPLE,), {"title": "Probe"}),
+    (make_eigenvalue_figure, eigenvalue_parts, (RNG.normal(size=H) * np.exp(1j * RNG.normal(size=H)),),
+     {"title": "Eigenvalues"}),
 ]
 
 
