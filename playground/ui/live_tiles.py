@@ -7,9 +7,9 @@ redraw sent five elements and Streamlit's React tree rerendered the fragment aro
 tiles in place. It builds the tiles' elements again only when their labels change (another task).
 
 The tiles look like Streamlit's metrics and keep their ``data-testid`` names (``stMetric``,
-``stMetricLabel``, ``stMetricValue``, ``stMetricDelta``), so the app's presenter CSS enlarges them
-as it does every metric and a reader's tools find them the same way; their colours come from the
-theme's CSS variables. They are text, in a region that screen readers do not announce on each
+``stMetricLabel``, ``stMetricValue``, ``stMetricDelta``; the status line an alert's), so the app's
+presenter CSS enlarges them as it does every metric and a reader's tools find them the same way;
+their colours come from the theme's CSS variables. They are text, in a region that screen readers do not announce on each
 change (``aria-live="off"``).
 """
 from __future__ import annotations
@@ -107,6 +107,7 @@ function show(state, data) {
   status.hidden = !data.status;
   if (data.status) {
     status.className = "tiles-status " + data.status[0];
+    status.setAttribute("data-testid", data.status[0] === "error" ? "stAlertContentError" : "stAlertContentInfo");
     set(status, data.status[1]);
   }
   data.tiles.forEach((tile, k) => {

@@ -92,6 +92,14 @@ def step_shown(element) -> int | None | bool:
     return False
 
 
+def queued_shown(element) -> bool:
+    """True when ``element`` (the live tiles component) says the run waits for a free trainer."""
+    with contextlib.suppress(ValueError, AttributeError):
+        status = json.loads(element.bidi_component.json).get("status")
+        return bool(status) and str(status[1]).startswith(QUEUED)
+    return False
+
+
 def tab_step(tab) -> int | None:
     """The Step counter the page in ``tab`` shows last, None before there is one."""
     for element in reversed(list(tab.elements.values())):
@@ -129,6 +137,8 @@ class Learner:
             element = msg.delta.new_element
             kind = element.WhichOneof("type")
             step = step_shown(element)
+            if step is not False and queued_shown(element):
+                self.stats.queued += 1
             if step is not False:
                 if self.stats.start_pressed is not None:
                     self.stats.redraw_times.append(now)
