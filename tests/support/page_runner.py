@@ -47,3 +47,20 @@ def open_page(page: str = "home", query: Mapping[str, str] | None = None, state:
         at.query_params[key] = value
     at.run()
     return assert_clean(at) if check else at
+
+
+def live_tiles(at: AppTest) -> dict:
+    """What the page's live tiles component was last given (``playground.figures.tiles.tiles_payload``):
+    ``tiles`` (each a dict with ``label``, ``value``, ``delta``...), ``caption`` and ``status``."""
+    import json
+
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json)
+        if "tiles" in data:
+            return data
+    raise AssertionError("no live tiles on the page")
+
+
+def tile_values(at: AppTest) -> dict[str, dict]:
+    """The live tiles by label: each tile's dict (``value``, ``delta``, ``tone``, ``help``)."""
+    return {tile["label"]: tile for tile in live_tiles(at)["tiles"]}
