@@ -131,7 +131,7 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
 # live charts load it; st.plotly_chart's plotly.js is part of Streamlit's own bundle).
 MILESTONES_JS = """(() => {
   const nav = performance.getEntriesByType('navigation')[0];
-  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('plotly.min.js'));
+  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.includes('plotly.min.js'));
   return {loaded: nav ? nav.loadEventEnd : null, idle: window.__bench.idle,
           plotly: plotly.length ? plotly[0].responseEnd : null};
 })()"""
