@@ -117,11 +117,13 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
         slope = float("nan")                              # one update only: no slope
     insides = [t for t, _ in data["insides"] if start < t <= end]
     below = [t for t, v in data["val"] if t >= click and until_mse is not None and v < until_mse]
+    solved_step = max([v for t, v in moved if below and t <= below[0]], default=float("nan"))
     return {"load_ms": max(data["idle"], min(data["drawn"], click)),
             "first_ms": moved[0][0] - click if moved else float("nan"),
             "updates_s": len(window) / seconds, "steps_s": slope, "insides_s": len(insides) / seconds,
             "queued": bool(data["queued"]) and not moved, "blank": blank_counts,
             "converge_s": (below[0] - click) / 1000 if below else float("nan"),
+            "solved_step": solved_step,        # the Step counter the page showed when it first showed "solved"
             "last_val": data["val"][-1][1] if data["val"] else float("nan"),
             **costs(data, busy or [None, None])}
 
