@@ -8,7 +8,7 @@ import statistics
 
 from tools.ui_bench.bench import (SETTINGS, Bench, bare_seconds_for, big_settings, summary, total,
                                   updated_count, usable_cpus_under)
-from tools.ui_bench.page import GRADIENT_TITLE, chromium, chromium_wrapper
+from tools.ui_bench.page import GRADIENT_TITLE, VIEWPORT, chromium, chromium_wrapper
 from tools.ui_bench.sessions import (CONVERGE_S, chart_count, milestones, navigation_ms, sessions_at_once,
                                      train_session)
 
@@ -24,6 +24,7 @@ st.plotly_chart(go.Figure(go.Scatter(y=[1, 3, 2, 4], mode="lines+markers")), wid
 '''
 
 
+VIEWPORT_TEXT = f"{VIEWPORT['width']}×{VIEWPORT['height']}"
 INSIDES_HEADING = "Gradients across timesteps"      # the train page's section with the gradient-now chart
 
 
@@ -124,6 +125,12 @@ def scenario_navigation(bench: Bench) -> None:
               f"one st.plotly_chart; visits {', '.join(f'{ms / 1000:.2f}' for ms, _, _ in res['reference'])} s; "
               f"{milestones(res['reference'])}")
     bench.add("/train ÷ reference", f"{train / ref:.1f}×", "")
+    seen = [m["inView"] for _, _, m in res["train"] if m.get("inView") is not None]
+    if seen:
+        first = statistics.median(seen) / 1000
+        bench.add("/train navigation → the charts in the first screen drawn", f"{first:.2f} s",
+                  f"the live charts whose box is in the {VIEWPORT_TEXT} viewport (the loss curve); "
+                  f"÷ reference: {first / ref:.1f}×")
 
 
 def scenario_converge(bench: Bench) -> None:

@@ -135,7 +135,7 @@ MILESTONES_JS = """(() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const plotly = performance.getEntriesByType('resource').filter((e) => e.name.includes('plotly.min.js'));
   return {loaded: nav ? nav.loadEventEnd : null, idle: window.__bench.idle,
-          plotly: plotly.length ? plotly[0].responseEnd : null};
+          plotly: plotly.length ? plotly[0].responseEnd : null, inView: window.__bench.inView};
 })()"""
 
 
@@ -156,7 +156,8 @@ async def navigation_ms(browser, url: str, charts: str, expect: int) -> tuple[fl
 
 def milestones(visits: list[tuple[float, int, dict]]) -> str:
     """The median milestones of some visits as "scripts loaded 0.9 s, app idle 1.6 s, ..."."""
-    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in"}
+    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in",
+             "inView": "the charts in the first screen drawn"}
     parts = []
     for key, name in names.items():
         values = [m[key] for _, _, m in visits if m.get(key) is not None]
