@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from playground.figures.attention import attention_summary, make_attention_heatmap
 from playground.figures.eigenvalues import eigenvalue_summary, make_eigenvalue_figure
 from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
 from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
@@ -123,9 +124,17 @@ def eigenvalue_ui(snap: Snapshot, key: str) -> bool:
     return True
 
 
+def row_names(snap: Snapshot) -> list[str] | None:
+    """The gradient lines' names from the snapshot's layer axis (a bidirectional run's "layer 1 →", …);
+    None: the figure's own ("layer k", or none for one row)."""
+    labels = snap.layer_labels
+    return [f"‖dL/dh_t‖ {label}" for label in labels] if len(labels) > 1 and snap.top_rows > 1 else None
+
+
 def gradient_now_ui(snap: Snapshot, key: str) -> None:
-    """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
-    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
+    """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap`` (one line per row of its layer
+    axis: each layer, and each direction of a bidirectional network)."""
+    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts, names=row_names(snap),
                                 title=f"‖dL/dh_t‖ at step {snap.step:,}")
     live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
           + cuts_summary(snap.cuts))
@@ -146,6 +155,25 @@ def gradient_history_ui(records: list[Record], key: str, arch: str | None = None
     live(fig, f"{key}_gradheat", f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
 
 
+def state_name(snap: Snapshot) -> str:
+    """What the head reads, as the states heatmap names it: h_t, or both directions' [→h_t ; ←h_t]."""
+    return "[→h_t ; ←h_t] (units: forward, then backward)" if snap.top_rows > 1 else "h_t"
+
+
+def attention_ui(snap: Snapshot, key: str) -> bool:
+    """The attention weights of probe sequence 0 (output step × input step), labelled with the symbols
+    read; False (nothing drawn) for a network without attention."""
+    if snap.attention is None:
+        return False
+    weights = snap.attention[0]                                          # (T_out, S)
+    read = (snap.example or {}).get("input") or []
+    labels = read[:weights.shape[1]] if len(read) >= weights.shape[1] else None
+    fig = make_attention_heatmap(weights, input_labels=labels,
+                                 title=f"Attention of probe sequence 0 at step {snap.step:,}")
+    live(fig, f"{key}_attention", attention_summary(weights))
+    return True
+
+
 def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
     """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence.
 
@@ -161,8 +189,8 @@ def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
                                      colour_by=colour, title="Hidden-state trajectories (PCA of h_t)")
         live(fig, f"{key}_traj", trajectory_summary(snap.pca, snap.pca_explained))
     with right:
-        values = snap.hidden[-1][:, 0]                                   # (T, H)
-        fig = make_unit_heatmap(values, "h", title="Hidden state h_t of probe sequence 0", height=380)
+        values = snap.top(snap.hidden)[:, 0]               # (T, H), both directions side by side: (T, 2H)
+        fig = make_unit_heatmap(values, "h", title=f"Hidden state {state_name(snap)} of probe sequence 0", height=380)
         live(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps; values range "
               f"{values.min():.2f} to {values.max():.2f}." + (" Click a cell to open that unit at that "
                                                               "timestep in the cell view." if on_unit_click else ""),
@@ -174,7 +202,7 @@ def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
 
     ``on_unit_click`` as in ``states_ui``: a clicked gate cell opens that unit and timestep.
     """
-    values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
+    values = {name: snap.top(snap.gates[name])[:, 0] for name in snap.gates}    # name -> (T, H) (T, 2H both ways)
     row = architecture(snap.arch)
     gated = row.gated
     title = ("Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
