@@ -6,8 +6,6 @@ once, with its type, default, limits and help, and every reader uses it.
 """
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
@@ -15,9 +13,9 @@ from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT
 from models.init import INITS
 from models.networks import DEFAULT_NETWORK, NETWORK_NAMES, network_shape
 from playground.errors import ConfigError
+from playground.field_values import echoed, format_value, parse_field, without_value
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
-from playground.strict_numbers import decimal_number, whole_number
-from playground.tasks import CUSTOM_TASK, TASKS
+from playground.tasks import CUSTOM_TASK, TASKS  # noqa: F401  (re-exported)
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -216,63 +214,8 @@ class RunConfig:
 def parse_value(name: str, raw: Any) -> Any:
     """Parse and check one run setting; raise ConfigError with a one-line reason."""
     if name not in FIELDS:
-        raise ConfigError(f"unknown setting '{_echoed(name)}'")
+        raise ConfigError(f"unknown setting '{echoed(name)}'")
     return parse_field(FIELDS[name], raw)
-
-
-def parse_field(spec: Field, raw: Any) -> Any:
-    """Parse and check a value of the setting ``spec``; raise ConfigError with a one-line reason."""
-    name = spec.name
-    if spec.kind == "choice":
-        value = {choice.lower(): choice for choice in spec.choices}.get(str(raw).strip().lower())
-        if value is None:
-            raise ConfigError(f"{name} must be one of {', '.join(spec.choices)} (got '{_echoed(raw)}')")
-        return value
-    if spec.kind == "str":
-        return _check_task(str(raw).strip().lower())
-    if spec.kind == "text":
-        text = str(raw)
-        if len(text) > spec.high:
-            raise ConfigError(f"{name} is longer than {spec.high:g} characters")
-        return text
-    if spec.kind == "bool":
-        value = str(raw).strip().lower()
-        if value in ("1", "true", "yes", "on"):
-            return True
-        if value in ("0", "false", "no", "off"):
-            return False
-        raise ConfigError(f"{name} must be 1 or 0 (got '{_echoed(raw)}')")
-    value = whole_number(raw) if spec.kind == "int" else decimal_number(raw)
-    if value is None:
-        kind = "a whole number" if spec.kind == "int" else "a number"
-        raise ConfigError(f"{name} must be {kind} written with the digits 0-9 (got '{_echoed(raw)}')")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number (got '{_echoed(raw)}')")
-    if spec.options is not None:
-        if value not in spec.options:
-            raise ConfigError(f"{name} must be one of {', '.join(f'{v:g}' for v in spec.options)} (got {value:g})")
-        return value
-    if not spec.low <= value <= spec.high:
-        raise ConfigError(f"{name} must be between {spec.low:g} and {spec.high:g} (got {value:g})")
-    return value
-
-
-def _echoed(raw: Any) -> str:
-    """A raw value as a message quotes it: clipped, on one line (control characters as spaces)."""
-    return "".join(ch if ch.isprintable() else " " for ch in clipped(raw))
-
-
-def format_value(value: Any) -> str:
-    """A setting's value as the URL writes it (floats by repr, booleans as 1/0)."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return repr(value) if isinstance(value, float) else str(value)
-
-
-def _check_task(name: str) -> str:
-    if name not in TASKS and name != CUSTOM_TASK:
-        raise ConfigError(f"unknown task '{_echoed(name)}'; choose one of {', '.join(TASKS)}")
-    return name
 
 
 def validate(config: RunConfig) -> RunConfig:
@@ -296,16 +239,6 @@ def from_mapping(values: Mapping[str, Any], base: RunConfig | None = None) -> Ru
     """Build a validated config from a mapping; unknown keys are an error."""
     changes = {k: parse_value(k, v) for k, v in values.items()}
     return validate(replace(base or RunConfig(), **changes))
-
-
-def without_value(err: ConfigError) -> str:
-    """A ConfigError's reason without the raw value it quotes (a note echoes that as ``literal``).
-
-    parse_field's messages quote the value at their end, "(got '…')", or (an unknown task) before
-    the list of choices.
-    """
-    text = re.sub(r" \(got .*\)$", "", str(err), flags=re.DOTALL)
-    return re.sub(r" '.*'(?=; choose)", "", text, count=1, flags=re.DOTALL)
 
 
 def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tuple[RunConfig, list[str]]:

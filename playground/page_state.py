@@ -18,7 +18,8 @@ from typing import Any, Mapping
 from models.architectures import ACTIVATIONS, ARCH_NAMES, DEFAULT_ARCH
 from playground.lessons.cell_trace import ACTIVATIONS as CELL_ACTIVATIONS, MAX_HIDDEN as CELL_HIDDEN
 from playground.lessons.cell_trace import MAX_INPUT, MAX_STEPS
-from playground.config import ConfigError, Field, format_value, literal, parse_field, without_value
+from playground.config import ConfigError, Field, literal
+from playground.field_values import format_value, parse_field, without_value
 from playground.lessons.gradient_lab import ACTIVATIONS as GRAD_ACTIVATIONS, MATRICES
 
 MAX_TEXT = 400                 # characters of free text a link may carry (the text box's own limit)

@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("models: cells, networks, the architecture table", ("models",)),
     ("settings, tasks and links: the field table, the task registry, the URL flags and what they need",
      ("playground.config", "playground.live_settings", "playground.tasks", "playground.links", "playground.errors",
-      "playground.markup", "playground.strict_numbers", "playground.delegation")),
+      "playground.markup", "playground.field_values", "playground.strict_numbers", "playground.delegation")),
     ("engine: training, probing, analysis", ("playground.engine",)),
     ("lessons: what the teaching pages compute", ("playground.lessons",)),
     ("figures: data in, Plotly figure out", ("playground.figures",)),

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from playground.config import FIELDS, parse_field
+from playground.config import FIELDS
+from playground.field_values import parse_field
 from playground.errors import ConfigError
 from playground.lessons.deck import step_index
 from playground.lessons.unit_trace import UnitRef, parse_unit_query
