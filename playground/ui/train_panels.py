@@ -157,7 +157,7 @@ def gradient_history_ui(records: list[Record], key: str, arch: str | None = None
 
 def state_name(snap: Snapshot) -> str:
     """What the head reads, as the states heatmap names it: h_t, or both directions' [→h_t ; ←h_t]."""
-    return "[→h_t ; ←h_t] (units: forward, then backward)" if snap.top_rows > 1 else "h_t"
+    return "[→h_t ; ←h_t]" if snap.top_rows > 1 else "h_t"
 
 
 def attention_ui(snap: Snapshot, key: str) -> bool:
@@ -191,7 +191,9 @@ def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
     with right:
         values = snap.top(snap.hidden)[:, 0]               # (T, H), both directions side by side: (T, 2H)
         fig = make_unit_heatmap(values, "h", title=f"Hidden state {state_name(snap)} of probe sequence 0", height=380)
-        live(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps; values range "
+        both = (f" Units 0–{values.shape[1] // 2 - 1} are the forward direction's, the rest the backward's."
+                if snap.top_rows > 1 else "")
+        live(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps{both}; values range "
               f"{values.min():.2f} to {values.max():.2f}." + (" Click a cell to open that unit at that "
                                                               "timestep in the cell view." if on_unit_click else ""),
              on_click=_click(on_unit_click, f"{key}_hheat", snap))

@@ -45,6 +45,7 @@ def test_the_two_directions_gradients_flow_opposite_ways():
     forward, backward = snap.grad_norm                          # lookahead scores steps 1..T − lag
     assert forward[-1] == 0 and forward[-2] == 0                 # nothing scored after t = T − lag reads →h
     assert backward[-1] > 0                                      # ←h at the last step feeds every scored step
+    assert (snap.jacobian_norm > 0).all()                        # ∂→h_T/∂→h_t: the forward direction has read them all
 
 
 @pytest.mark.parametrize("name", NETWORK_NAMES)
