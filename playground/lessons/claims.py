@@ -6,7 +6,7 @@ Claims sit beside their text, each a line of ``playground.lessons.expectation``'
   settings, with its clamped gates on an interventions step;
 - a home card's ``claims`` (``playground.gallery``): about the card's run settings, each
   with its own overrides (e.g. one architecture of a comparison);
-- a sweep preset's ``claims`` (``playground.sweeps.grid.PRESETS``): about one trial of its grid;
+- a sweep preset's ``claims`` (``playground.sweeps.presets.PRESETS``): about one trial of its grid;
 - a page text's claims, in ``pages/text/claims.toml`` (the text's name, the run settings, the lines),
   and the Gradients page's clipping section's, beside its setup (``gradient_lab.CLIPPING_CLAIMS``).
 
@@ -87,7 +87,7 @@ def gallery_claims() -> list[Claim]:
 
 def preset_claims() -> list[Claim]:
     """The claims of the sweep presets, each about one trial of the grid."""
-    from playground.sweeps.grid import PRESETS
+    from playground.sweeps.presets import PRESETS
 
     claims = []
     for key, preset in PRESETS.items():

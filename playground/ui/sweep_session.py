@@ -15,7 +15,8 @@ from models.architectures import ARCH_NAMES, DEFAULT_ARCH
 from playground.config import FIELDS
 from playground.errors import PlaygroundError
 from playground.figures.sweep import make_memory_figure
-from playground.sweeps.grid import MAX_FIELD_CHARS, MAX_SWEEP_STEPS, PRESETS, SweepSpec, spec_from_strings
+from playground.sweeps.grid import MAX_FIELD_CHARS, MAX_SWEEP_STEPS, SweepSpec, spec_from_strings
+from playground.sweeps.presets import PRESETS
 from playground.sweeps.results import memory_curve, results_frame, series_fields, shown_table, url_query
 from playground.sweeps.runner import SweepRun, SweepsBusyError, start_sweep
 from playground.tasks import TASKS

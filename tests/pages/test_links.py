@@ -5,7 +5,7 @@ from page_runner import open_page
 from playground.config import FIELDS, from_query
 from playground.gallery import GALLERY
 from playground.page_state import CELL, GRADIENTS, PAGE_TABLES, defaults, page_query, parse_page_query
-from playground.sweeps.grid import PRESETS as SWEEP_PRESETS
+from playground.sweeps.presets import PRESETS as SWEEP_PRESETS
 from playground.ui.keys import LIVE_RUN
 
 

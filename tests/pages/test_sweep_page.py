@@ -3,7 +3,7 @@ from streamlit.testing.v1 import AppTest
 
 from page_runner import open_page
 from playground.config import FIELDS
-from playground.sweeps.grid import PRESETS
+from playground.sweeps.presets import PRESETS
 
 
 def open_sweep(query=None) -> AppTest:

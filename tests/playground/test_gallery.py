@@ -6,7 +6,7 @@ import pytest
 from playground.config import FIELDS, from_mapping, from_query
 from playground.gallery import GALLERY, TOPOLOGIES
 from playground.page_state import PAGE_TABLES, parse_page_query
-from playground.sweeps.grid import PRESETS as SWEEP_PRESETS
+from playground.sweeps.presets import PRESETS as SWEEP_PRESETS
 from playground.tasks import TASKS
 from playground.tasks.base import TOPOLOGIES as TASK_TOPOLOGIES
 from playground.ui.page_files import page_file
