@@ -85,10 +85,10 @@ class NetworkShape:
         """Why this shape cannot train ``arch`` on a task of ``task_class`` ("" when it can), in one line."""
         if (self.needs and not getattr(task_class, self.needs, False)) or (
                 self.forbids and getattr(task_class, self.forbids, False)):
-            return f"a {self.label} network {self.refused} (task {task_class.name!r})"
+            return f"the network '{self.label}' {self.refused} (task {task_class.name!r})"
         if self.fused_only and architecture(arch).fused is None:
             cells = ", ".join(row.label for row in ARCHITECTURES.values() if row.fused is not None)
-            return f"a {self.label} network takes the classic cells only ({cells}), not {architecture(arch).label}"
+            return f"the network '{self.label}' takes the classic cells only ({cells}), not {architecture(arch).label}"
         return ""
 
     def refuse(self, arch: str, task_class: type) -> None:
