@@ -21,6 +21,7 @@ from playground.io.checkpoint import checkpoint_bytes, load_network
 from playground.io.checkpoint_format import checkpoint_config, read_checkpoint
 from playground.io.checkpoint_resume import load_resume
 from playground.config import CUSTOM_TASK, RunConfig
+from playground.figures.eigenvalues import make_eigenvalue_figure
 from playground.figures.gates import make_saturation_figure
 from playground.figures.gradients import make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap
@@ -38,9 +39,15 @@ def history_csv(run) -> bytes:
 
 
 def snapshot_npz(snapshot: Snapshot) -> bytes:
-    """The probe snapshot as an .npz archive (the arrays of Snapshot.to_npz_dict())."""
+    """The probe snapshot as an .npz archive: the arrays of Snapshot.to_npz_dict(), and ``eigenvalues``
+    (complex, the last layer's recurrence: W_hh's candidate block, or a diagonal such as the LRU's λ)
+    where the recurrence has any."""
+    arrays = snapshot.to_npz_dict()
+    last = snapshot.eigenvalues[-1] if snapshot.eigenvalues else None
+    if last is not None:
+        arrays["eigenvalues"] = np.asarray(last, dtype=complex)
     buffer = io.BytesIO()
-    np.savez(buffer, **snapshot.to_npz_dict())
+    np.savez(buffer, **arrays)
     return buffer.getvalue()
 
 
@@ -82,15 +89,23 @@ def weights_bytes(run) -> bytes:
     return checkpoint_bytes(run.config, run.task.name, weights, state)
 
 
+def _eigenvalue_view(snapshot: Snapshot):
+    """The last layer's eigenvalues where /train draws them (a diagonal recurrence, the LRU's), else None."""
+    last = snapshot.eigenvalues[-1] if snapshot.eigenvalues else None
+    return last if last is not None and architecture(snapshot.arch).diagonal_recurrence else None
+
+
 def figure_names(snapshot: Snapshot) -> list[str]:
     """The file stems ``run_figures`` returns, in order, without building any figure."""
     return (["loss", "gradient_norm", "gradient_history", "trajectory", "hidden"]
-            + [f"gate_{name}" for name in snapshot.gates] + ["saturation"])
+            + [f"gate_{name}" for name in snapshot.gates] + ["saturation"]
+            + (["eigenvalues"] if _eigenvalue_view(snapshot) is not None else []))
 
 
 def run_figures(run) -> dict[str, go.Figure]:
     """The run's figures by file stem: loss, gradient norms (now and over training),
-    trajectory, hidden-state heatmap, each gate's heatmap and the saturation scatter."""
+    trajectory, hidden-state heatmap, each gate's heatmap, the saturation scatter, and the
+    eigenvalues in the complex plane for a diagonal recurrence."""
     task, snap, records = run.task, run.snapshot, run.records
     figures = {
         "loss": make_loss_figure(run.history_frame(), task.metric_name, task.baseline(),
@@ -107,6 +122,9 @@ def run_figures(run) -> dict[str, go.Figure]:
     for name, values in snap.gates.items():       # the rows the head reads: both directions of a bidirectional net
         figures[f"gate_{name}"] = make_unit_heatmap(snap.top(values)[:, 0], name, title=GATE_TITLES.get(name, name))
     figures["saturation"] = make_saturation_figure(snap.saturation, title="Gate saturation")
+    if (values := _eigenvalue_view(snap)) is not None:
+        figures["eigenvalues"] = make_eigenvalue_figure(values, title=f"Eigenvalues λ at step {snap.step:,}",
+                                                        colour=architecture(snap.arch).colour)
     return figures
 
 

@@ -131,4 +131,4 @@ def test_modern_deck_shows_the_lrus_eigenvalues_and_s6s_step_size():
     assert any(c.value.startswith("32 eigenvalues, |λ| from 0.5") for c in at.caption)    # the plot's text twin
     at = open_talk(deck="lstms-to-mamba", step="10")
     assert not at.exception, [e.value for e in at.exception]
-    assert header(at) == "Delta is a gate" and "Step 10 of 11" in at.get("progress")[0].proto.text
+    assert header(at) == "Δ is a gate" and "Step 10 of 11" in at.get("progress")[0].proto.text

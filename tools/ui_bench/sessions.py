@@ -69,7 +69,7 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
             with contextlib.suppress(Exception):
                 await page.wait_for_function(f"window.__bench.val.some(([t, v]) => v < {until_mse})",
                                              timeout=CONVERGE_S * 1000, polling=100)
-        data = await page.evaluate("window.__bench")
+        data = await page.evaluate("Object.assign({tiles: window.__liveTilesCosts || null}, window.__bench)")
         pause = page.get_by_role("button", name="Pause").first
         with contextlib.suppress(Exception):
             await pause.dispatch_event("click", timeout=5000)
@@ -87,13 +87,19 @@ async def main_thread(cdp) -> float:
 
 def costs(data: dict, busy: list) -> dict:
     """Main-thread ms per counters-and-loss update over the window ``busy`` marks (its ends: busy seconds,
-    page time): the whole page's, and the loss chart's plotly.js calls' share."""
+    page time): the whole page's, the loss chart's plotly.js calls' share, and the tiles component's
+    (its script's text changes; NaN on a page without it); the insides' plotly.js calls per insides update."""
     if busy[0] is None or busy[1] is None:
-        return {"page_ms": float("nan"), "chart_ms": float("nan")}
+        return {"page_ms": float("nan"), "chart_ms": float("nan"), "tiles_ms": float("nan"),
+                "inside_ms": float("nan")}
     (b0, t0), (b1, t1) = busy
-    updates = len([1 for t, _ in data["steps"] if t0 < t <= t1]) or 1
-    chart = sum(ms for t, ms in data.get("plotly", []) if t0 < t <= t1)
-    return {"page_ms": (b1 - b0) * 1000 / updates, "chart_ms": chart / updates}
+    within = lambda pairs: [ms for t, ms in pairs if t0 < t <= t1]     # noqa: E731
+    updates = len(within(data["steps"])) or 1
+    insides = len(within(data["insides"]))
+    tiles = data.get("tiles")
+    return {"page_ms": (b1 - b0) * 1000 / updates, "chart_ms": sum(within(data.get("plotly", []))) / updates,
+            "tiles_ms": sum(within(tiles)) / updates if tiles else float("nan"),
+            "inside_ms": sum(within(data.get("insidePlotly", []))) / insides if insides else float("nan")}
 
 
 def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: float | None,
@@ -117,11 +123,13 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
         slope = float("nan")                              # one update only: no slope
     insides = [t for t, _ in data["insides"] if start < t <= end]
     below = [t for t, v in data["val"] if t >= click and until_mse is not None and v < until_mse]
+    solved_step = max([v for t, v in moved if below and t <= below[0]], default=float("nan"))
     return {"load_ms": max(data["idle"], min(data["drawn"], click)),
             "first_ms": moved[0][0] - click if moved else float("nan"),
             "updates_s": len(window) / seconds, "steps_s": slope, "insides_s": len(insides) / seconds,
             "queued": bool(data["queued"]) and not moved, "blank": blank_counts,
             "converge_s": (below[0] - click) / 1000 if below else float("nan"),
+            "solved_step": solved_step,        # the Step counter the page showed when it first showed "solved"
             "last_val": data["val"][-1][1] if data["val"] else float("nan"),
             **costs(data, busy or [None, None])}
 
@@ -131,9 +139,9 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
 # live charts load it; st.plotly_chart's plotly.js is part of Streamlit's own bundle).
 MILESTONES_JS = """(() => {
   const nav = performance.getEntriesByType('navigation')[0];
-  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('plotly.min.js'));
+  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.includes('plotly.min.js'));
   return {loaded: nav ? nav.loadEventEnd : null, idle: window.__bench.idle,
-          plotly: plotly.length ? plotly[0].responseEnd : null};
+          plotly: plotly.length ? plotly[0].responseEnd : null, inView: window.__bench.inView};
 })()"""
 
 
@@ -154,7 +162,8 @@ async def navigation_ms(browser, url: str, charts: str, expect: int) -> tuple[fl
 
 def milestones(visits: list[tuple[float, int, dict]]) -> str:
     """The median milestones of some visits as "scripts loaded 0.9 s, app idle 1.6 s, ..."."""
-    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in"}
+    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in",
+             "inView": "the charts in the first screen drawn"}
     parts = []
     for key, name in names.items():
         values = [m[key] for _, _, m in visits if m.get(key) is not None]

@@ -8,7 +8,7 @@ from playground.engine.trainer import Trainer
 from playground.lessons.deck import load_builtin
 from playground.lessons.selectivity import marked_ratio
 
-DELTA_STEP = "Delta is a gate"          # the step whose notes state it
+DELTA_STEP = "Δ is a gate"          # the step whose notes state it
 TRAINED_AT = 600                        # the deck's S6 step trains to 600 steps
 
 
