@@ -21,12 +21,13 @@ from models.network import Intervention, Replay, SequenceNet
 
 
 def autograd_bptt(net: SequenceNet, x: Tensor, loss_of, intervention: Intervention | None = None,
-                  jacobian: bool = False, parameters: bool = False, cut_every: int = 0
+                  jacobian: bool = False, parameters: bool = False, cut_every: int = 0, jacobian_row: int = -1
                   ) -> tuple[Replay, Tensor, Gradients]:
     """(the replay, detached; the loss; its gradients) for input ``x`` and ``loss_of(out) -> loss``.
 
     ``cut_every`` k > 0 detaches the state every k steps, as a truncated run does: no gradient
-    crosses those points.
+    crosses those points. ``jacobian_row``: the row of the replay's layer axis whose ∂s_T/∂s_t is
+    taken (the last; a bidirectional network's last forward direction, whose s_T has read every step).
     """
     named = dict(net.named_parameters()) if parameters else {}
     with torch.enable_grad():
@@ -39,7 +40,7 @@ def autograd_bptt(net: SequenceNet, x: Tensor, loss_of, intervention: Interventi
         hidden = torch.stack([torch.stack(per_node[k * T:(k + 1) * T]) for k in range(L)])   # (L, T, B, ...)
         weights = {name: torch.zeros_like(p) if g is None else g
                    for (name, p), g in zip(named.items(), found[len(nodes):])}
-        jac = _jacobian(replay.recurrent[-1]) if jacobian else None
+        jac = _jacobian(replay.recurrent[jacobian_row]) if jacobian else None
     return _detached(replay), loss.detach(), Gradients(hidden.detach(), jac, weights)
 
 

@@ -49,7 +49,9 @@ class NetworkShape:
     init schemes apply). hand_backward: the probe's hand-written BPTT applies (else autograd on the
     replay). teacher_forced: a training step hands it the targets. cost_factor: a training step's time and
     memory against a one-way stack of the same size (measured: a second direction about 1.7×, a decoder
-    stepped one output at a time with attention 2–4×), read by the admission estimate. unit_view: the one-unit view (and interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views: what its replay
+    stepped one output at a time with attention 2–4×), read by the admission estimate. jacobian_row: the
+    row of the layer axis whose ‖∂h_T/∂h_t‖ the probe draws (the last, or the last forward direction:
+    a backward direction's h_T has read nothing before it). unit_view: the one-unit view (and interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views: what its replay
     gives the views, in words.
     """
 
@@ -66,6 +68,7 @@ class NetworkShape:
     teacher_forced: bool = False
     unit_view: bool = False
     cost_factor: float = 1.0
+    jacobian_row: int = -1
     roles: tuple[str, ...] = ("layer {layer}",)
     one_layer: bool = False
 
@@ -82,10 +85,10 @@ class NetworkShape:
         """Why this shape cannot train ``arch`` on a task of ``task_class`` ("" when it can), in one line."""
         if (self.needs and not getattr(task_class, self.needs, False)) or (
                 self.forbids and getattr(task_class, self.forbids, False)):
-            return f"a {self.label} network {self.refused} (task {task_class.name!r})"
+            return f"the network '{self.label}' {self.refused} (task {task_class.name!r})"
         if self.fused_only and architecture(arch).fused is None:
             cells = ", ".join(row.label for row in ARCHITECTURES.values() if row.fused is not None)
-            return f"a {self.label} network takes the classic cells only ({cells}), not {architecture(arch).label}"
+            return f"the network '{self.label}' takes the classic cells only ({cells}), not {architecture(arch).label}"
         return ""
 
     def refuse(self, arch: str, task_class: type) -> None:
@@ -108,7 +111,7 @@ def encoder_decoder_row(name: str, label: str, attention: str) -> NetworkShape:
 NETWORKS: dict[str, NetworkShape] = {row.name: row for row in (
     NetworkShape("one-way", "one-way", one_way, hand_backward=True, unit_view=True,
                  views="one row per layer: its states, gates and ‖∂L/∂h_t‖ in time order"),
-    NetworkShape("bidirectional", "bidirectional", bidirectional, fused_only=True, cost_factor=2.0,
+    NetworkShape("bidirectional", "bidirectional", bidirectional, fused_only=True, cost_factor=2.0, jacobian_row=-2,
                  roles=("layer {layer} →", "layer {layer} ←"), forbids="future_in_targets",
                  refused="would read the answer: this task's targets are later inputs",
                  views="two rows per layer, forward (→) then backward (←), each in time order"),

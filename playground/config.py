@@ -226,10 +226,10 @@ def validate(config: RunConfig) -> RunConfig:
     return config
 
 
-def check_network(config: RunConfig) -> None:
-    """ConfigError when the network shape cannot train the architecture on the task (a built-in task;
-    an upload's class is known only once built, and ``build_network`` refuses it there)."""
-    task_class = TASKS.get(config.task)
+def check_network(config: RunConfig, task_class: type | None = None) -> None:
+    """ConfigError when the network shape cannot train the architecture on the task: a built-in task's
+    class, or ``task_class`` (an upload's, known once its task is built, where the run starts)."""
+    task_class = task_class or TASKS.get(config.task)
     reason = network_shape(config.network).problem(config.arch, task_class) if task_class is not None else ""
     if reason:
         raise ConfigError(reason)

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from models.network import build_network
-from playground.config import RunConfig
+from playground.config import RunConfig, check_network
 from playground.delegation import delegated
 from playground.backends.interface import RunView, TrainingBackend
 from playground.backends.parking import ParkedRun, park_state
@@ -49,6 +49,7 @@ class RunHandle:
         self.backend = backend
         self.ledger = ledger
         self.task = task_of(config, task)     # built once here, then handed to the backend
+        check_network(config, type(self.task))  # an upload's task class is known only now
         self.lock = threading.Lock()           # guards the local copy of the network
         self._guard = threading.RLock()        # parking and restoring exclude each other and every read
         self._parked: ParkedRun | None = None

@@ -56,8 +56,9 @@ def validation_due(since_s: float, loss: float | None, loss_then: float | None) 
 class Record:
     """What is kept of each probe for views over training and replay (small arrays).
 
-    grad_norm: (T,) ||dL/dh_t|| last layer. jacobian_norm: (T,). pca: (T, B, 3).
-    gates: name -> (T, H) for probe sequence 0, last layer. hidden: (T, H), sequence 0.
+    grad_norm: (T,) ||dL/dh_t|| last layer (of both its directions together, in a bidirectional
+    network: ``Snapshot.top_rows``). jacobian_norm: (T,). pca: (T, B, 3).
+    gates: name -> (T, H) for probe sequence 0, last layer (T, 2H both directions). hidden: (T, H), sequence 0.
     """
 
     step: int
@@ -73,9 +74,10 @@ class Record:
     @classmethod
     def of(cls, snap: Snapshot) -> "Record":
         """Keep the light parts of a snapshot."""
-        return cls(snap.step, snap.loss, snap.metric, snap.grad_norm[-1].copy(),
+        top = snap.grad_norm[-snap.top_rows:]                    # the rows the head reads: both directions
+        return cls(snap.step, snap.loss, snap.metric, top[0].copy() if len(top) == 1 else np.sqrt((top ** 2).sum(0)),
                    snap.jacobian_norm.copy(), snap.spectral_radius[-1], snap.pca.copy(),
-                   snap.hidden[-1][:, 0].copy(), {k: v[-1][:, 0].copy() for k, v in snap.gates.items()})
+                   snap.top(snap.hidden)[:, 0].copy(), {k: snap.top(v)[:, 0].copy() for k, v in snap.gates.items()})
 
 
 class LiveRun:

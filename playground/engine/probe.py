@@ -47,7 +47,8 @@ class Snapshot:
     inputs: the probe batch exactly as fed to the network, (B, T) ids or (B, T, I).
     hidden: (L, T, B, H) hidden states; cell: (L, T, B, H) LSTM cell states or None.
     gates: name -> (L, T, B, H). outputs: (B, T, O). grad_norm: (L, T) ||dL/dh_t||.
-    jacobian_norm: (T,) ||dh_T/dh_t||_F of the last layer, sequence 0.
+    jacobian_norm: (T,) ||dh_T/dh_t||_F of the last layer (a bidirectional network's last forward
+    direction: ``NetworkShape.jacobian_row``), sequence 0.
     param_grad_norms: parameter name -> ||dL/dθ||. saturation: gate -> (H, 2) fractions
     of time below 0.1 and above 0.9 (last layer; for a vanilla RNN the tanh output,
     by |h|: near 0 = linear regime, near 1 = saturated). spectral_radius: per layer, NaN for a
@@ -149,7 +150,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
             replay = net.replay(batch.x, intervention)
         else:
             replay, loss, grads = autograd_bptt(net, batch.x, lambda out: task.loss(out, batch), intervention,
-                                                jacobian, parameters, cut_every)
+                                                jacobian, parameters, cut_every, shape.jacobian_row)
         hidden = _stack_layers(replay.h)                                    # (L, T, B, H)
         cell = _stack_layers(replay.c) if net.architecture.has_cell_state else None
         gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}

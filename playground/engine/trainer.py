@@ -18,7 +18,7 @@ import pandas as pd
 import torch
 
 from models.network import SequenceNet, build_network
-from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, validate
+from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, check_network, validate
 from playground.engine.truncation import make_feed, truncation
 from playground.errors import ConfigError, DivergenceError
 from playground.tasks import task_of
@@ -57,6 +57,7 @@ class Trainer:
                  val_every: int = VAL_EVERY, val_batch: int = VAL_BATCH):
         self.config = validate(config) if task is None else config
         self.task = task_of(config, task)
+        check_network(config, type(self.task))     # an upload's task class is known only now
         seed = config.seed
         self.net: SequenceNet = build_network(config, self.task, torch.Generator().manual_seed(seed))
         self.data_gen = torch.Generator().manual_seed(seed + 1)

@@ -8,10 +8,12 @@ import torch
 from models.networks import NETWORK_NAMES, NETWORKS
 from playground.cli import build_parser
 from playground.config import FIELDS, RunConfig, from_mapping, from_query, validate
+from playground.engine.live import Record
 from playground.engine.probe import probe
 from playground.engine.trainer import Trainer
 from playground.errors import ConfigError
 from playground.io.checkpoint import checkpoint_dict, load_network
+from playground.tasks.series import SeriesTask
 
 ROWS = list(NETWORKS.values())
 
@@ -45,6 +47,7 @@ def test_the_two_directions_gradients_flow_opposite_ways():
     forward, backward = snap.grad_norm                          # lookahead scores steps 1..T − lag
     assert forward[-1] == 0 and forward[-2] == 0                 # nothing scored after t = T − lag reads →h
     assert backward[-1] > 0                                      # ←h at the last step feeds every scored step
+    assert (snap.jacobian_norm > 0).all()                        # ∂→h_T/∂→h_t: the forward direction has read them all
 
 
 @pytest.mark.parametrize("name", NETWORK_NAMES)
@@ -76,3 +79,17 @@ def test_a_checkpoint_rebuilds_the_same_shape_and_weights(name):
     config, net = load_network(checkpoint_dict(trainer.config, trainer.config.task, trainer.net), trainer.task)
     assert config.network == name and type(net) is type(trainer.net)
     assert all(torch.equal(a, b) for a, b in zip(net.state_dict().values(), trainer.net.state_dict().values()))
+
+
+def test_a_record_keeps_both_directions_of_the_last_layer():
+    trainer = Trainer(config_for(NETWORKS["bidirectional"]))
+    snap = probe(trainer.net, trainer.task, trainer.probe_batch)
+    record = Record.of(snap)
+    assert record.hidden.shape == (trainer.task.steps, 12) and record.gates["z"].shape == (trainer.task.steps, 12)
+    assert np.allclose(record.grad_norm, np.sqrt(snap.grad_norm[0] ** 2 + snap.grad_norm[1] ** 2))
+
+
+def test_an_uploaded_series_refuses_a_bidirectional_network_when_the_run_starts():
+    task = SeriesTask.from_array(np.sin(np.arange(400) / 5.0)[:, None], seq_len=20)
+    with pytest.raises(ConfigError, match="would read the answer"):
+        Trainer(RunConfig(network="bidirectional", arch="gru", task="custom", seq_len=20), task)
