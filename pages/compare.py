@@ -5,8 +5,8 @@ import streamlit as st
 from playground.config import CUSTOM_TASK, FIELDS
 from playground.figures.compare import compare_chart_spec, compare_summary
 from playground.figures.loss_series import joined
-from playground.figures.gradients import grad_summary, make_grad_norm_figure
-from playground.figures.states import make_trajectory_figure, trajectory_summary
+from playground.figures.gradients import grad_norm_parts, grad_summary
+from playground.figures.states import trajectory_parts, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_LABELS
 from playground.markup import title_markdown
 from playground.engine.run_summary import shown, shown_delta
@@ -15,8 +15,8 @@ from playground.ui.compare_session import (compare_controls_ui, compared_archs_u
 from playground.ui.settings_panels import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.live_points_chart import live_points_chart
-from playground.ui.train_panels import run_points
-from playground.ui.widgets import explain, live
+from playground.ui.train_panels import live_view, run_points
+from playground.ui.widgets import explain
 from playground.ui.url_state import take_autostart
 
 TICK_SECONDS = 0.5        # redraw interval while running
@@ -82,14 +82,16 @@ def rows_fragment():
                     f"(step {snap.step})", unsafe_allow_html=True)
         left, right = st.columns(2)
         with left:
-            fig = make_grad_norm_figure(snap.grad_norm[-1], snap.jacobian_norm, colours=[ARCH_COLOURS[arch]],
-                                        title="Gradient norm across timesteps")
-            live(fig, f"compare_grad_{arch}", grad_summary(snap.grad_norm))
+            live_view(f"compare_grad_{arch}", snap, snap.step,
+                      lambda: grad_norm_parts(snap.grad_norm[-1], snap.jacobian_norm, colours=[ARCH_COLOURS[arch]],
+                                              title="Gradient norm across timesteps"),
+                      grad_summary(snap.grad_norm))
         with right:
-            fig = make_trajectory_figure(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained,
-                                         labels=None if snap.labels is None else snap.labels[:ROW_SEQUENCES],
-                                         title="Hidden-state trajectories (PCA of h_t)")
-            live(fig, f"compare_traj_{arch}", trajectory_summary(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained))
+            live_view(f"compare_traj_{arch}", snap, snap.step,
+                      lambda: trajectory_parts(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained,
+                                               labels=None if snap.labels is None else snap.labels[:ROW_SEQUENCES],
+                                               title="Hidden-state trajectories (PCA of h_t)"),
+                      trajectory_summary(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained))
 
 
 st.toggle("Log scale for the loss", key="compare_logy")

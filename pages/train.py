@@ -10,7 +10,7 @@ from playground.config import CUSTOM_TASK
 from playground.markup import title_markdown
 
 from playground.ui.settings_panels import config_sidebar_ui, model_line, sync_from_url, write_url
-from playground.ui.live_session import controls_ui, get_run, run_status_ui, server_load_ui, training_backend
+from playground.ui.live_session import controls_ui, get_run, server_load_ui, training_backend
 from playground.ui.replay_panels import replay_ui
 from playground.ui.text import page_text
 from playground.ui.unit_panels import jump_to_unit, unit_click
@@ -20,8 +20,8 @@ from playground.ui.train_panels import (attention_ui, eigenvalue_ui, gates_headi
                                         states_ui)
 from playground.ui.widgets import explain
 
-TICK_SECONDS = 0.2        # counters and loss redraw interval while training (alone on the server)
-INSIDE_SECONDS = 0.8      # states, gates, gradients and predictions redraw interval while training
+TICK_SECONDS = 0.1        # counters and loss redraw interval while training (alone on the server)
+INSIDE_SECONDS = 0.4      # states, gates, gradients and predictions redraw interval while training
 
 for note in sync_from_url():
     st.warning(note, icon=":material/link_off:")
@@ -52,9 +52,8 @@ INSIDE_EVERY = INSIDE_SECONDS * LOAD ** 1.5 if RUNNING else None
 @st.fragment(run_every=RUN_EVERY)
 def live_fragment():
     """The run's status, counters and loss curve as last published; a stop redraws the whole page."""
-    run_status_ui(run)
     points, summary = run_points(run, "train")
-    metrics_ui(run, summary)
+    metrics_ui(run, summary)              # the status line, tiles and counters: one mounted component
     loss_ui(run, points, summary, "train")
     if RUNNING and not run.running:          # diverged, paused elsewhere or idle: redraw the buttons
         st.rerun()

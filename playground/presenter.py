@@ -10,6 +10,7 @@ applies the result, ``scale_figure`` enlarges a plotly figure's fonts.
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -147,6 +148,17 @@ def _has_colorbar(trace: dict) -> bool:
     return "colorbar" in trace or trace.get("type") in ("heatmap", "contour", "surface", "histogram2d")
 
 
+def _text_copied(trace: dict) -> dict:
+    """A copy of ``trace`` whose colour bars (which get bigger text) are copies too; its arrays are shared."""
+    trace = dict(trace)
+    if isinstance(trace.get("colorbar"), dict):
+        trace["colorbar"] = copy.deepcopy(trace["colorbar"])
+    marker = trace.get("marker")
+    if isinstance(marker, dict) and isinstance(marker.get("colorbar"), dict):
+        trace["marker"] = dict(marker, colorbar=copy.deepcopy(marker["colorbar"]))
+    return trace
+
+
 def scale_figure(fig: go.Figure, font_scale: float = FONT_SCALE, height_scale: float = HEIGHT_SCALE,
                  max_height: int | None = None) -> go.Figure:
     """The figure with every text and its height enlarged: the one presenter layout of all charts.
@@ -159,9 +171,17 @@ def scale_figure(fig: go.Figure, font_scale: float = FONT_SCALE, height_scale: f
     """
     if font_scale == 1.0 and height_scale == 1.0 and max_height is None:
         return fig
-    size = presenter_sizes(font_scale)
     spec = fig.to_plotly_json()
-    layout, data = dict(spec.get("layout") or {}), [dict(t) for t in spec.get("data") or []]
+    data, layout = scale_parts(spec.get("data") or [], spec.get("layout") or {}, font_scale, height_scale, max_height)
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def scale_parts(data: list[dict], layout: dict, font_scale: float = FONT_SCALE, height_scale: float = HEIGHT_SCALE,
+                max_height: int | None = None) -> tuple[list[dict], dict]:
+    """``scale_figure`` on a figure's trace and layout dicts (a live chart's, built without plotly); the
+    dicts given are not changed, the nested ones it enlarges are copied."""
+    size = presenter_sizes(font_scale)
+    layout, data = copy.deepcopy(dict(layout)), [_text_copied(t) for t in data]
     _grow(layout, ("font", "size"), size["tick"])
     _grow(layout, ("legend", "font", "size"), size["legend"])
     _grow(layout, ("hoverlabel", "font", "size"), size["hover"])
@@ -197,4 +217,4 @@ def scale_figure(fig: go.Figure, font_scale: float = FONT_SCALE, height_scale: f
         layout["height"] = min(height, max_height) if max_height else height
     elif max_height:                             # plotly.js's default would be taller than the cap
         layout["height"] = min(DEFAULT_HEIGHT, max_height)
-    return go.Figure(data=data, layout=layout, _validate=False)
+    return data, layout

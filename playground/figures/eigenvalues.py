@@ -15,7 +15,8 @@ from playground.figures.style import OKABE_ITO, fast_figure, layout_dict
 CIRCLE_POINTS = 181
 
 
-def make_eigenvalue_figure(eigenvalues: np.ndarray, title: str | None = None, colour: str | None = None):
+def eigenvalue_parts(eigenvalues: np.ndarray, title: str | None = None,
+                     colour: str | None = None) -> tuple[list[dict], dict]:
     """One dot per eigenvalue (complex array, any shape) at (Re λ, Im λ), and the unit circle |λ| = 1."""
     values = np.asarray(eigenvalues, dtype=complex).ravel()
     angle = np.linspace(0, 2 * np.pi, CIRCLE_POINTS)
@@ -30,7 +31,12 @@ def make_eigenvalue_figure(eigenvalues: np.ndarray, title: str | None = None, co
                          xaxis=dict(title=dict(text="Re λ"), range=[-reach, reach], zeroline=True),
                          yaxis=dict(title=dict(text="Im λ"), range=[-reach, reach], zeroline=True,
                                     scaleanchor="x", scaleratio=1))
-    return fast_figure(data, layout)
+    return data, layout
+
+
+def make_eigenvalue_figure(eigenvalues: np.ndarray, title: str | None = None, colour: str | None = None):
+    """``eigenvalue_parts`` as a plotly figure."""
+    return fast_figure(*eigenvalue_parts(eigenvalues, title, colour))
 
 
 def eigenvalue_summary(eigenvalues: np.ndarray) -> str:

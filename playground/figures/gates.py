@@ -13,7 +13,7 @@ SYMBOLS = {"i": "circle", "f": "square", "o": "diamond", "g": "x", "r": "circle"
            "n": "x", "tanh": "circle"}
 
 
-def make_saturation_figure(saturation: dict[str, np.ndarray], title: str | None = None) -> go.Figure:
+def saturation_parts(saturation: dict[str, np.ndarray], title: str | None = None) -> tuple[list[dict], dict]:
     """One dot per unit and gate: fraction of time < 0.1 (x) against fraction > 0.9 (y).
 
     Dots near the top-left are gates that are almost always open (or a tanh unit always
@@ -35,14 +35,20 @@ def make_saturation_figure(saturation: dict[str, np.ndarray], title: str | None 
                          legend=dict(orientation="v", yanchor="top", y=1, xanchor="right", x=1,
                                      bgcolor="rgba(0,0,0,0)"))
     layout["shapes"] = [dict(type="line", x0=0, y0=1, x1=1, y1=0, line=dict(color="#999", dash="dot", width=1))]
-    return fast_figure(data, layout)
+    return data, layout
 
 
 GATED = ("i", "f", "o", "r", "z")      # sigmoid gates: values in (0, 1)
 ROW_HEIGHT = 210                       # pixels per row of the gate grid
 
 
-def make_gate_grid(values: dict[str, np.ndarray], title: str | None = None, columns: int = 3) -> go.Figure:
+def make_saturation_figure(saturation: dict[str, np.ndarray], title: str | None = None) -> go.Figure:
+    """``saturation_parts`` as a plotly figure."""
+    return fast_figure(*saturation_parts(saturation, title))
+
+
+def gate_grid_parts(values: dict[str, np.ndarray], title: str | None = None,
+                    columns: int = 3) -> tuple[list[dict], dict]:
     """Units × timesteps heatmaps of several gates in one figure: values maps name -> (T, H).
 
     Sigmoid gates (i, f, o, r, z) share a viridis scale fixed to [0, 1]; the signed ones (g, n,
@@ -87,7 +93,12 @@ def make_gate_grid(values: dict[str, np.ndarray], title: str | None = None, colu
         layout["coloraxis2"] = dict(colorscale=DIVERGING, cmin=-span, cmax=span,
                                     colorbar=dict(colourbar, y=0.25 if any(n in GATED for n in names) else 0.5,
                                                   title=dict(text="value")))
-    return fast_figure(data, layout)
+    return data, layout
+
+
+def make_gate_grid(values: dict[str, np.ndarray], title: str | None = None, columns: int = 3) -> go.Figure:
+    """``gate_grid_parts`` as a plotly figure."""
+    return fast_figure(*gate_grid_parts(values, title, columns))
 
 
 def gate_grid_summary(values: dict[str, np.ndarray]) -> str:

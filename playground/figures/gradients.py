@@ -10,10 +10,10 @@ TINY = 1e-30  # log scales cannot show 0
 LAYER_COLOURS = [OKABE_ITO["blue"], OKABE_ITO["green"], OKABE_ITO["purple"]]
 
 
-def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | None = None,
-                          theory: np.ndarray | None = None, title: str | None = None,
-                          names: list[str] | None = None, colours: list[str] | None = None,
-                          cuts: list[int] | None = None) -> go.Figure:
+def grad_norm_parts(grad_norm: np.ndarray, jacobian_norm: np.ndarray | None = None,
+                    theory: np.ndarray | None = None, title: str | None = None,
+                    names: list[str] | None = None, colours: list[str] | None = None,
+                    cuts: list[int] | None = None) -> tuple[list[dict], dict]:
     """||dL/dh_t|| against t on a log scale, one line per row of ``grad_norm`` (L, T) or (T,).
 
     ``jacobian_norm`` (T,) adds ||dh_T/dh_t||; ``theory`` (T,) adds the linear theory's ρ^(T−t).
@@ -47,7 +47,15 @@ def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | Non
         layout["annotations"] = [dict(xref="x", x=cuts[-1] - 0.5, xanchor="right", yref="paper", y=0.98,
                                       yanchor="top", showarrow=False, text="h detached ",
                                       font=dict(color=OKABE_ITO["vermillion"]))]
-    return fast_figure(data, layout)
+    return data, layout
+
+
+def make_grad_norm_figure(grad_norm: np.ndarray, jacobian_norm: np.ndarray | None = None,
+                          theory: np.ndarray | None = None, title: str | None = None,
+                          names: list[str] | None = None, colours: list[str] | None = None,
+                          cuts: list[int] | None = None) -> go.Figure:
+    """``grad_norm_parts`` as a plotly figure."""
+    return fast_figure(*grad_norm_parts(grad_norm, jacobian_norm, theory, title, names, colours, cuts))
 
 
 def cuts_summary(cuts: list[int]) -> str:
@@ -59,8 +67,8 @@ def cuts_summary(cuts: list[int]) -> str:
             f"so no gradient crosses those lines (the loss at a step reaches back at most {every} steps).")
 
 
-def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], radii: list[float],
-                             title: str | None = None, radius_title: str = "ρ(W_hh)") -> go.Figure:
+def grad_heatmap_parts(steps: list[int], grad_norms: list[np.ndarray], radii: list[float],
+                       title: str | None = None, radius_title: str = "ρ(W_hh)") -> tuple[list[dict], dict]:
     """Training step × timestep heatmap of log10 ||dL/dh_t||, with the spectral radius beside it
     (``radius_title`` names it: ρ(W_hh), or max |λ| of a diagonal recurrence)."""
     data = []
@@ -81,7 +89,13 @@ def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], rad
                          yaxis=dict(title=dict(text="training step")))
     layout["shapes"] = [dict(type="line", xref="x2", x0=1, x1=1, yref="paper", y0=0, y1=1,
                              line=dict(color=OKABE_ITO["black"], dash="dash", width=1))]
-    return fast_figure(data, layout)
+    return data, layout
+
+
+def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], radii: list[float],
+                             title: str | None = None, radius_title: str = "ρ(W_hh)") -> go.Figure:
+    """``grad_heatmap_parts`` as a plotly figure."""
+    return fast_figure(*grad_heatmap_parts(steps, grad_norms, radii, title, radius_title))
 
 
 def grad_summary(grad_norm: np.ndarray) -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.figures.style import OKABE_ITO, base_layout
+from playground.figures.style import OKABE_ITO, fast_figure, layout_dict
 
 
-def make_series_figure(example: dict, title: str | None = None) -> go.Figure:
-    """Input, target and prediction of one probe sequence (regression tasks)."""
-    fig = go.Figure()
-    shapes, notes = [], []
+def series_parts(example: dict, title: str | None = None) -> tuple[list[dict], dict]:
+    """Input, target and prediction of one probe sequence (regression tasks), as trace and layout dicts."""
+    data, shapes, notes = [], [], []
     for key, colour, dash, name in (("input", OKABE_ITO["sky"], "dot", "input"),
                                     ("target", OKABE_ITO["black"], "solid", "target"),
                                     ("prediction", OKABE_ITO["vermillion"], "solid", "prediction")):
@@ -28,10 +27,14 @@ def make_series_figure(example: dict, title: str | None = None) -> go.Figure:
                               yanchor="bottom" if key == "target" else "top",   # close values: above and below
                               text=f"{name}: {value:.3f}", font=dict(color=colour)))
             continue
-        fig.add_scatter(x=np.arange(1, arr.size + 1), y=arr, mode="lines+markers", name=name,
-                        line=dict(color=colour, dash=dash, width=2), marker=dict(size=4))
-    base_layout(fig, title, height=300)
+        data.append(dict(type="scatter", x=np.arange(1, arr.size + 1), y=arr, mode="lines+markers", name=name,
+                         line=dict(color=colour, dash=dash, width=2), marker=dict(size=4)))
+    layout = layout_dict(title, height=300, xaxis=dict(title=dict(text="timestep t")))
     if shapes:
-        fig.update_layout(shapes=shapes, annotations=[*fig.layout.annotations, *notes])
-    fig.update_xaxes(title_text="timestep t")
-    return fig
+        layout.update(shapes=shapes, annotations=notes)
+    return data, layout
+
+
+def make_series_figure(example: dict, title: str | None = None) -> go.Figure:
+    """``series_parts`` as a plotly figure."""
+    return fast_figure(*series_parts(example, title))

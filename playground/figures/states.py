@@ -9,9 +9,9 @@ from playground.figures.style import DIVERGING, GATE_TITLES, SEQUENCE, SEQUENTIA
 MAX_TRAJECTORIES = 8
 
 
-def make_trajectory_figure(pca: np.ndarray, explained: np.ndarray | None = None, dims: int = 2,
-                           labels: np.ndarray | None = None, colour_by: str = "time",
-                           title: str | None = None) -> go.Figure:
+def trajectory_parts(pca: np.ndarray, explained: np.ndarray | None = None, dims: int = 2,
+                     labels: np.ndarray | None = None, colour_by: str = "time",
+                     title: str | None = None) -> tuple[list[dict], dict]:
     """Hidden-state trajectories h_1..h_T of up to 8 probe sequences in PCA coordinates.
 
     pca: (T, B, 3). colour_by "time" colours markers by t (viridis); "label" gives each
@@ -30,7 +30,14 @@ def make_trajectory_figure(pca: np.ndarray, explained: np.ndarray | None = None,
     else:
         layout["xaxis"] = dict(title=dict(text=pc[0]))
         layout["yaxis"] = dict(title=dict(text=pc[1]))
-    return fast_figure(data, layout)
+    return data, layout
+
+
+def make_trajectory_figure(pca: np.ndarray, explained: np.ndarray | None = None, dims: int = 2,
+                           labels: np.ndarray | None = None, colour_by: str = "time",
+                           title: str | None = None) -> go.Figure:
+    """``trajectory_parts`` as a plotly figure."""
+    return fast_figure(*trajectory_parts(pca, explained, dims, labels, colour_by, title))
 
 
 def _time_coloured_traces(pca: np.ndarray, dims: int) -> list[dict]:
@@ -79,8 +86,8 @@ def _sequence_traces(pca: np.ndarray, dims: int, labels: np.ndarray | None) -> l
     return data
 
 
-def make_unit_heatmap(values: np.ndarray, name: str = "h", title: str | None = None,
-                      zrange: tuple[float, float] | None = None, height: int = 260) -> go.Figure:
+def unit_heatmap_parts(values: np.ndarray, name: str = "h", title: str | None = None,
+                       zrange: tuple[float, float] | None = None, height: int = 260) -> tuple[list[dict], dict]:
     """Units × timesteps heatmap of one sequence's states or gate activations: values (T, H)."""
     gated = name in ("i", "f", "o", "r", "z")
     if zrange is None:
@@ -94,7 +101,13 @@ def make_unit_heatmap(values: np.ndarray, name: str = "h", title: str | None = N
                  colorbar=dict(thickness=12), hovertemplate="t=%{x}, unit %{y}: %{z:.3f}<extra></extra>")
     layout = layout_dict(title or GATE_TITLES.get(name, name), height=height,
                          xaxis=dict(title=dict(text="timestep t")), yaxis=dict(title=dict(text="unit")))
-    return fast_figure([trace], layout)
+    return [trace], layout
+
+
+def make_unit_heatmap(values: np.ndarray, name: str = "h", title: str | None = None,
+                      zrange: tuple[float, float] | None = None, height: int = 260) -> go.Figure:
+    """``unit_heatmap_parts`` as a plotly figure."""
+    return fast_figure(*unit_heatmap_parts(values, name, title, zrange, height))
 
 
 def trajectory_summary(pca: np.ndarray, explained: np.ndarray) -> str:

@@ -238,16 +238,29 @@ def reset_run(run: RunHandle, key: str) -> None:
         st.toast(str(err), icon=":material/error:")
 
 
-def run_status_ui(run: RunHandle) -> None:
-    """The run's error, note, or place in the queue for a free trainer, as one line."""
+def run_status(run: RunHandle) -> tuple[str, str] | None:
+    """The run's error, note, or place in the queue for a free trainer, as (kind, one line): kind
+    "error" or "info"; None when there is nothing to say."""
     if run.error:
-        st.error(f"Training paused: {run.error}", icon=":material/warning:")
-    elif run.queue_position is not None:
+        return "error", f"Training paused: {run.error}"
+    if run.queue_position is not None:
         ahead = run.queue_position
-        st.info(f"Waiting for a free trainer: {ahead} ahead of you." if ahead else
-                "Waiting for a free trainer: you are next.", icon=":material/hourglass_top:")
-    elif run.note and not run.running:
-        st.info(run.note, icon=":material/pause_circle:")
+        return "info", (f"Waiting for a free trainer: {ahead} ahead of you." if ahead else
+                        "Waiting for a free trainer: you are next.")
+    if run.note and not run.running:
+        return "info", run.note
+    return None
+
+
+STATUS_ICONS = {"error": ":material/warning:", "info": ":material/info:"}
+
+
+def run_status_ui(run: RunHandle) -> None:
+    """The run's status line (``run_status``) as a Streamlit alert, if there is one."""
+    status = run_status(run)
+    if status is not None:
+        kind, text = status
+        (st.error if kind == "error" else st.info)(text, icon=STATUS_ICONS[kind])
 
 
 def server_load_ui() -> None:

@@ -2,8 +2,10 @@
 
 Each ``*_ui`` draws one family of charts from a run (a ``RunHandle``, or an in-process
 ``LiveRun``) or its snapshot, with a one-line text alternative. They are called inside the
-page's timed fragments, once per redraw, and draw through ``live_chart``: the charts stay
-mounted and are updated in place, so live redraws neither blank nor lose the reader's zoom.
+page's timed fragments, once per redraw, into components that stay mounted and are updated in
+place, so live redraws neither blank nor lose the reader's zoom: the tiles through ``live_tiles``
+(text), the loss curve through ``live_points_chart`` (new points), the insides through
+``live_data_chart`` (arrays built once per snapshot, no plotly figure).
 """
 from __future__ import annotations
 
@@ -13,19 +15,22 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
-from playground.figures.attention import attention_summary, make_attention_heatmap
-from playground.figures.eigenvalues import eigenvalue_summary, make_eigenvalue_figure
-from playground.figures.gates import gate_grid_summary, make_gate_grid, make_saturation_figure, saturation_summary
-from playground.figures.gradients import cuts_summary, grad_summary, make_grad_heatmap_figure, make_grad_norm_figure
-from playground.figures.predictions import make_series_figure
-from playground.figures.states import make_trajectory_figure, make_unit_heatmap, trajectory_summary
+from playground.figures.attention import attention_heatmap_parts, attention_summary
+from playground.figures.eigenvalues import eigenvalue_parts, eigenvalue_summary
+from playground.figures.gates import gate_grid_parts, gate_grid_summary, saturation_parts, saturation_summary
+from playground.figures.gradients import cuts_summary, grad_heatmap_parts, grad_norm_parts, grad_summary
+from playground.figures.predictions import series_parts
+from playground.figures.states import trajectory_parts, trajectory_summary, unit_heatmap_parts
+from playground.figures.tiles import run_tiles, tiles_payload
 from playground.figures.loss_series import LossPoints, loss_points, summary_of
 from playground.figures.training import loss_chart_spec
 from playground.engine.live import Record
 from playground.engine.probe import Snapshot
-from playground.engine.run_summary import RunSummary, shown, shown_delta, summarize, with_latest_validation
+from playground.engine.run_summary import RunSummary, summarize, with_latest_validation
+from playground.ui.live_session import run_status
+from playground.ui.live_tiles import live_tiles
+from playground.ui.live_data_chart import live_data_chart, view_payload
 from playground.ui.live_points_chart import live_points_chart
-from playground.ui.widgets import live
 
 NUMBERS = "_live_numbers"     # session state: loss-panel key -> (run, version, metric) and its points and summary
 
@@ -33,6 +38,14 @@ NUMBERS = "_live_numbers"     # session state: loss-panel key -> (run, version, 
 def _click(on_unit_click, chart_key: str, snap: Snapshot):
     """The heatmap's click callback (unit and timestep of the last layer), or None."""
     return on_unit_click(chart_key, snap.hidden.shape[0] - 1) if on_unit_click else None
+
+
+def live_view(key: str, owner, version, parts, alt: str, on_click=None) -> None:
+    """A live chart of one view with its text alternative below: ``parts()`` (a figure's trace and layout
+    dicts) is built once per ``owner`` (the snapshot it reads) and ``version``, then shared by every session
+    that draws it; a redraw sends its arrays (``live_data_chart``)."""
+    live_data_chart(key, view_payload(key, owner, version, parts), alt=alt, on_click=on_click)
+    st.caption(alt)
 
 
 def run_numbers(run) -> tuple[pd.DataFrame, RunSummary]:
@@ -59,25 +72,12 @@ def run_points(run, key: str) -> tuple[LossPoints, RunSummary]:
     return cache[key][1]
 
 
-def metrics_ui(run, summary: RunSummary) -> None:
-    """Step counter, steps/s, last training loss and validation value against the baseline."""
-    task = run.task
-    cols = st.columns([0.9, 0.8, 1.1, 1.5, 1.1])      # the validation tile holds its "vs baseline" badge
-    cols[0].metric("Step", f"{run.step_count:,}")
-    cols[1].metric("Steps / s", f"{run.steps_per_second:,.0f}" if run.running else "—")
-    cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss),
-                   help="The last step's loss, the last point of the thin line in the chart below.")
-    if summary.val is not None:
-        cols[3].metric(f"Validation {task.metric_name}", shown(summary.val),
-                       delta=f"{shown_delta(summary.delta)} vs baseline",
-                       delta_color="normal" if task.higher_is_better else "inverse",
-                       help=f"Measured at step {summary.val_step}; "
-                            f"{'better' if summary.better else 'not better'} than the baseline.")
-    else:
-        cols[3].metric(f"Validation {task.metric_name}", "—")
-    cols[4].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
-    if line := summary.perplexity_line():
-        st.caption(line)
+def metrics_ui(run, summary: RunSummary, key: str = "train") -> None:
+    """The run's status line, step counter, steps/s, last training loss and validation value against the
+    baseline, in one mounted component that changes their text in place (``live_tiles``)."""
+    tiles = run_tiles(summary, step_count=run.step_count, steps_per_second=run.steps_per_second,
+                      running=run.running, baseline_help=run.task.baseline_name())
+    live_tiles(f"{key}_tiles", tiles_payload(tiles, summary.perplexity_line() or "", run_status(run)))
 
 
 def loss_ui(run, points: LossPoints, summary: RunSummary, key: str) -> None:
@@ -119,8 +119,9 @@ def eigenvalue_ui(snap: Snapshot, key: str) -> bool:
     values = snap.eigenvalues[-1] if snap.eigenvalues else None
     if values is None or not row.diagonal_recurrence:
         return False
-    fig = make_eigenvalue_figure(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour)
-    live(fig, f"{key}_eigen", eigenvalue_summary(values))
+    live_view(f"{key}_eigen", snap, snap.step,
+              lambda: eigenvalue_parts(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour),
+              eigenvalue_summary(values))
     return True
 
 
@@ -134,10 +135,11 @@ def row_names(snap: Snapshot) -> list[str] | None:
 def gradient_now_ui(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap`` (one line per row of its layer
     axis: each layer, and each direction of a bidirectional network)."""
-    fig = make_grad_norm_figure(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts, names=row_names(snap),
-                                title=f"‖dL/dh_t‖ at step {snap.step:,}")
-    live(fig, f"{key}_gradnow", grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
-          + cuts_summary(snap.cuts))
+    live_view(f"{key}_gradnow", snap, snap.step,
+              lambda: grad_norm_parts(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts, names=row_names(snap),
+                                      title=f"‖dL/dh_t‖ at step {snap.step:,}"),
+              grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
+              + cuts_summary(snap.cuts))
 
 
 def gradient_history_ui(records: list[Record], key: str, arch: str | None = None) -> None:
@@ -146,13 +148,14 @@ def gradient_history_ui(records: list[Record], key: str, arch: str | None = None
     row = architecture(arch) if arch else None
     radius_title = ("ρ(W_hh)" if row is None or row.has_recurrent_matrix
                     else "max |λ|" if row.has_spectral_radius else "no ρ")
-    fig = make_grad_heatmap_figure([r.step for r in records], [r.grad_norm for r in records],
-                                   [r.spectral_radius for r in records],
-                                   title="‖dL/dh_t‖ over the whole run", radius_title=radius_title)
     first, last = records[0], records[-1]
     radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
               if math.isfinite(last.spectral_radius) else NO_RADIUS)
-    live(fig, f"{key}_gradheat", f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
+    live_view(f"{key}_gradheat", last, (len(records), first.step, radius_title),    # records only grow
+              lambda: grad_heatmap_parts([r.step for r in records], [r.grad_norm for r in records],
+                                         [r.spectral_radius for r in records],
+                                         title="‖dL/dh_t‖ over the whole run", radius_title=radius_title),
+              f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
 
 
 def state_name(snap: Snapshot) -> str:
@@ -168,9 +171,10 @@ def attention_ui(snap: Snapshot, key: str) -> bool:
     weights = snap.attention[0]                                          # (T_out, S)
     read = (snap.example or {}).get("input") or []
     labels = read[:weights.shape[1]] if len(read) >= weights.shape[1] else None
-    fig = make_attention_heatmap(weights, input_labels=labels,
-                                 title=f"Attention of probe sequence 0 at step {snap.step:,}")
-    live(fig, f"{key}_attention", attention_summary(weights))
+    live_view(f"{key}_attention", snap, snap.step,
+              lambda: attention_heatmap_parts(weights, input_labels=labels,
+                                              title=f"Attention of probe sequence 0 at step {snap.step:,}"),
+              attention_summary(weights))
     return True
 
 
@@ -185,16 +189,19 @@ def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
         c1, c2 = st.columns(2)
         dims = c1.radio("Projection", [2, 3], format_func=lambda d: f"{d}-D", horizontal=True, key=f"{key}_dims")
         colour = c2.radio("Colour by", ["time", "label"], horizontal=True, key=f"{key}_colour")
-        fig = make_trajectory_figure(snap.pca, snap.pca_explained, dims=dims, labels=snap.labels,
-                                     colour_by=colour, title="Hidden-state trajectories (PCA of h_t)")
-        live(fig, f"{key}_traj", trajectory_summary(snap.pca, snap.pca_explained))
+        live_view(f"{key}_traj", snap, (snap.step, dims, colour),
+                  lambda: trajectory_parts(snap.pca, snap.pca_explained, dims=dims, labels=snap.labels,
+                                           colour_by=colour, title="Hidden-state trajectories (PCA of h_t)"),
+                  trajectory_summary(snap.pca, snap.pca_explained))
     with right:
         values = snap.top(snap.hidden)[:, 0]               # (T, H), both directions side by side: (T, 2H)
-        fig = make_unit_heatmap(values, "h", title=f"Hidden state {state_name(snap)} of probe sequence 0", height=380)
-        live(fig, f"{key}_hheat", f"Hidden units × {values.shape[0]} timesteps; values range "
-              f"{values.min():.2f} to {values.max():.2f}." + (" Click a cell to open that unit at that "
-                                                              "timestep in the cell view." if on_unit_click else ""),
-             on_click=_click(on_unit_click, f"{key}_hheat", snap))
+        live_view(f"{key}_hheat", snap, snap.step,
+                  lambda: unit_heatmap_parts(values, "h", title=f"Hidden state {state_name(snap)} of probe sequence 0",
+                                             height=380),
+                  f"Hidden units × {values.shape[0]} timesteps; values range {values.min():.2f} to "
+                  f"{values.max():.2f}." + (" Click a cell to open that unit at that timestep in the cell view."
+                                            if on_unit_click else ""),
+                  on_click=_click(on_unit_click, f"{key}_hheat", snap))
 
 
 def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
@@ -209,15 +216,16 @@ def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
              if row.takes_activation else "State of probe sequence 0")
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
-        live(make_gate_grid(values, title=title, columns=2 if len(values) > 3 else len(values)),
-             f"{key}_gates", gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
+        live_view(f"{key}_gates", snap, snap.step,
+                  lambda: gate_grid_parts(values, title=title, columns=2 if len(values) > 3 else len(values)),
+                  gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
     with right:
         if not snap.saturation:
             st.info("Saturation: this cell's recurrence is linear, it has no gate or tanh unit to saturate.")
             return
         sat_title = "Gate saturation" if gated else "Saturation of tanh units"
-        live(make_saturation_figure(snap.saturation, title=sat_title), f"{key}_sat",
-              saturation_summary(snap.saturation))
+        live_view(f"{key}_sat", snap, snap.step, lambda: saturation_parts(snap.saturation, title=sat_title),
+                  saturation_summary(snap.saturation))
 
 
 def predictions_ui(run, snap: Snapshot, key: str) -> None:
@@ -225,8 +233,9 @@ def predictions_ui(run, snap: Snapshot, key: str) -> None:
     example = snap.example or {}
     kind = example.get("kind")
     if kind == "series":
-        live(make_series_figure(example, title="Probe sequence 0: target and prediction"), f"{key}_pred",
-              "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
+        live_view(f"{key}_pred", snap, snap.step,
+                  lambda: series_parts(example, title="Probe sequence 0: target and prediction"),
+                  "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
     elif kind == "text":
         text_ui(run, key, example, snap.step)
     elif kind in ("sequence", "label"):

@@ -15,7 +15,7 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from page_runner import open_page
+from page_runner import live_tiles, open_page
 from playground.io import user_data as ud
 from playground.io.upload_limits import MAX_BYTES
 from playground.io.checkpoint import checkpoint_dict
@@ -117,7 +117,8 @@ def test_lr_at_widget_maximum_with_sgd_diverges_with_a_message():
     train_until_it_stops(run)                               # what Start does, in the run's worker
     at.run()
     assert not at.exception, texts(at.exception)
-    assert "Training paused" in texts(at.error) and "lower the learning rate" in texts(at.error)
+    kind, status = live_tiles(at)["status"]                 # the status line above the tiles
+    assert kind == "error" and "Training paused" in status and "lower the learning rate" in status
     assert at.session_state[LIVE_RUN] is run and not run.running
     assert run.step_count >= 1 and len(run.history_frame()) == run.step_count
     with run.lock:

@@ -1,7 +1,7 @@
 """The Language page shows one text read with teacher forcing and free-running, with its perplexity."""
 import pytest
 
-from page_runner import open_page
+from page_runner import live_tiles, open_page, tile_values
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 from playground.engine.run_summary import shown
@@ -40,14 +40,15 @@ def test_train_page_shows_perplexity_beside_bits_per_char():
     at = open_page("train", {"task": "charlm", "seq_len": "12", "hidden": "8"}, direct=True)
     at.button(key="live_run_step").click().run()
     assert not at.exception
-    val = float(next(m.value for m in at.metric if m.label == "Validation bits/char"))
-    line = next(c.value for c in at.caption if c.value.startswith("Perplexity"))
+    val = float(tile_values(at)["Validation bits/char"]["value"])
+    line = live_tiles(at)["caption"]                                    # the line under the tiles
+    assert line.startswith("Perplexity")
     ppl = line.split("validation ")[1].split(",")[0]
     assert float(ppl) == pytest.approx(2 ** val, rel=1e-3)              # 2^(the tile's 4-digit value)
     chart = next(c.value for c in at.caption if c.value.startswith("After "))
     assert f"perplexity {ppl} (baseline " in chart
     adding = open_page("train", {"task": "adding", "seq_len": "12", "hidden": "8"}, direct=True)
-    assert not [c for c in adding.caption if "erplexity" in c.value]
+    assert not [c for c in adding.caption if "erplexity" in c.value] and not live_tiles(adding)["caption"]
 
 
 def test_truncation_setting_is_on_the_sidebar_for_the_character_task_only():

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from page_runner import open_page
+from page_runner import open_page, tile_values
 from playground.engine.run_summary import shown
 
 
@@ -40,18 +40,19 @@ def test_train_tiles_match_the_caption_and_the_chart(task, unit):
     for _ in range(3):
         at.button(key="live_run_step").click().run()
     assert not at.exception
-    tiles = {m.label: m for m in at.metric}
+    tiles = tile_values(at)
     loss_tile, val_tile = tiles[f"Training loss ({unit})"], tiles[f"Validation {unit}"]
     caption = next(c.value for c in at.caption if c.value.startswith("After "))
-    assert f"training loss ({unit}) is {loss_tile.value}" in caption
-    assert f"validation {unit} {val_tile.value}," in caption
+    assert f"training loss ({unit}) is {loss_tile['value']}" in caption
+    assert f"validation {unit} {val_tile['value']}," in caption
     better = "not better" not in caption
-    delta = float(val_tile.proto.delta.split()[0])
+    delta = float(val_tile["delta"].split()[0])
     assert (delta < 0) is better                       # the arrow points the way the caption says
-    assert tiles[f"Baseline {unit}"].value in caption
+    assert val_tile["arrow"] == ("down" if delta < 0 else "up") and val_tile["tone"] == ("good" if better else "bad")
+    assert tiles[f"Baseline {unit}"]["value"] in caption
     ends = loss_chart_ends(at)                          # the chart's last points, as the reader sees them
-    assert shown(ends[f"training loss ({unit})"]) == loss_tile.value
-    assert shown(ends[f"validation {unit}"]) == val_tile.value
+    assert shown(ends[f"training loss ({unit})"]) == loss_tile["value"]
+    assert shown(ends[f"validation {unit}"]) == val_tile["value"]
 
 
 def test_compare_tiles_match_the_caption():

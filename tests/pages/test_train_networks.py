@@ -2,25 +2,16 @@
 with attention its live attention heatmap, and a refused combination a one-line message."""
 import json
 
-from page_runner import open_page
+from page_runner import drawn_figures, open_page
 from playground.ui.keys import LIVE_RUN
 
 
-def figures(at) -> list[dict]:
-    """Every figure the page drew (through ``live`` or ``st.plotly_chart``)."""
-    found = []
-    for element in [*at.get("bidi_component"), *at.get("plotly_chart")]:
-        data = json.loads(element.proto.json) if hasattr(element.proto, "json") else {}
-        found.append(data.get("figure") or data.get("spec") or data)
-    return found
-
-
 def trace_names(at) -> set[str]:
-    return {trace.get("name", "") for figure in figures(at) for trace in figure.get("data", [])}
+    return {trace.get("name", "") for figure in drawn_figures(at) for trace in figure.get("data", [])}
 
 
 def has_heatmap_titled(at, words: str) -> bool:
-    return any(words in json.dumps(figure.get("layout", {}).get("title", ""), ensure_ascii=False) for figure in figures(at))
+    return any(words in json.dumps(figure.get("layout", {}).get("title", ""), ensure_ascii=False) for figure in drawn_figures(at))
 
 
 def test_a_bidirectional_run_shows_both_directions():

@@ -47,3 +47,36 @@ def open_page(page: str = "home", query: Mapping[str, str] | None = None, state:
         at.query_params[key] = value
     at.run()
     return assert_clean(at) if check else at
+
+
+def live_tiles(at: AppTest) -> dict:
+    """What the page's live tiles component was last given (``playground.figures.tiles.tiles_payload``):
+    ``tiles`` (each a dict with ``label``, ``value``, ``delta``...), ``caption`` and ``status``."""
+    import json
+
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json)
+        if "tiles" in data:
+            return data
+    raise AssertionError("no live tiles on the page")
+
+
+def tile_values(at: AppTest) -> dict[str, dict]:
+    """The live tiles by label: each tile's dict (``value``, ``delta``, ``tone``, ``help``)."""
+    return {tile["label"]: tile for tile in live_tiles(at)["tiles"]}
+
+
+def drawn_figures(at: AppTest) -> list[dict]:
+    """Every chart the page drew, as ``{"data": [...], "layout": {...}}``: a ``live_chart``'s figure, a live data
+    chart's trace styles and whole layout (an AppTest run is a full run, so both are sent), or an
+    ``st.plotly_chart``'s spec."""
+    import json
+
+    found = []
+    for element in [*at.get("bidi_component"), *at.get("plotly_chart")]:
+        data = json.loads(element.proto.json) if hasattr(element.proto, "json") else {}
+        if "styles" in data:
+            found.append({"data": data["styles"], "layout": data.get("layout", {})})
+        else:
+            found.append(data.get("figure") or data.get("spec") or data)
+    return found

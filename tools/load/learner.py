@@ -9,6 +9,8 @@ finds them; the Start/Pause widget is either a button or a toggle.
 """
 from __future__ import annotations
 
+import contextlib
+import json
 import random
 import time
 from dataclasses import dataclass, field
@@ -76,6 +78,37 @@ class SessionStats:
         return gained / span if span > 0 else 0.0
 
 
+def step_shown(element) -> int | None | bool:
+    """The Step counter ``element`` shows (None for '—'): a metric tile labelled Step, or the Step tile of the
+    live tiles component (its JSON data); False for any other element."""
+    kind = element.WhichOneof("type")
+    if kind == "metric" and element.metric.label == STEP_LABEL:
+        return shown_int(element.metric.body)
+    if kind == "bidi_component" and element.bidi_component.WhichOneof("data") == "json":
+        with contextlib.suppress(ValueError):
+            for tile in json.loads(element.bidi_component.json).get("tiles") or ():
+                if tile.get("label") == STEP_LABEL:
+                    return shown_int(str(tile.get("value", "")))
+    return False
+
+
+def queued_shown(element) -> bool:
+    """True when ``element`` (the live tiles component) says the run waits for a free trainer."""
+    with contextlib.suppress(ValueError, AttributeError):
+        status = json.loads(element.bidi_component.json).get("status")
+        return bool(status) and str(status[1]).startswith(QUEUED)
+    return False
+
+
+def tab_step(tab) -> int | None:
+    """The Step counter the page in ``tab`` shows last, None before there is one."""
+    for element in reversed(list(tab.elements.values())):
+        step = step_shown(element)
+        if step is not False:
+            return step
+    return None
+
+
 def shown_int(text: str) -> int | None:
     """The integer a metric tile shows ('1,234' → 1234), None for '—'."""
     digits = text.replace(",", "").strip()
@@ -103,10 +136,13 @@ class Learner:
         if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             kind = element.WhichOneof("type")
-            if kind == "metric" and element.metric.label == STEP_LABEL:
+            step = step_shown(element)
+            if step is not False and queued_shown(element):
+                self.stats.queued += 1
+            if step is not False:
                 if self.stats.start_pressed is not None:
                     self.stats.redraw_times.append(now)
-                self._counter(now, shown_int(element.metric.body))
+                self._counter(now, step)
             elif kind == "alert" and element.alert.body.startswith(QUEUED):
                 self.stats.queued += 1
             elif kind == "exception":

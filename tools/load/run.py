@@ -18,7 +18,7 @@ from locust.env import Environment
 from deploy.nginx import ClientLimits
 from deploy.replica import healthy, start_server, stop_server
 from deploy.room import Room
-from tools.load.learner import LATE_S, PAGE_TIMEOUT_S, PAUSE, START, STEP_LABEL, SessionStats, shown_int
+from tools.load.learner import LATE_S, PAGE_TIMEOUT_S, PAUSE, START, SessionStats, tab_step
 from tools.load.server_use import ServerUse, tree_rss
 from tools.load.stream import Tab
 from tools.load.users import LearnerUser, PranksterUser
@@ -73,8 +73,7 @@ def warm_one(url: str, query: str) -> None:
     try:
         _wait(tab, lambda: tab.find("button", START), f"{url}/train showed no Start")
         tab.press(tab.find("button", START))
-        _wait(tab, lambda: (shown_int(tab.find("metric", STEP_LABEL).metric.body) or 0) > 0
-              if tab.find("metric", STEP_LABEL) else False, f"{url}/train did not train")
+        _wait(tab, lambda: (tab_step(tab) or 0) > 0, f"{url}/train did not train")
         _wait(tab, lambda: tab.find("button", PAUSE), f"{url}/train showed no Pause")
         tab.press(tab.find("button", PAUSE))
         _wait(tab, lambda: tab.find("button", START), f"{url}/train did not pause")

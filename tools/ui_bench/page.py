@@ -86,6 +86,7 @@ setInterval(poll, 20);
 // animate, newPlot, extendTraces, relayout, restyle, timed from call to return (their synchronous
 // part, where plotly.js lays out and draws), summed per animation frame into loss-chart draws.
 window.__bench.plotly = [];
+window.__bench.insidePlotly = [];   // the same, on every other chart (the insides)
 const wrap = () => {
   const P = window.Plotly;
   if (!P || P.__benchWrapped) return !!P;
@@ -98,6 +99,7 @@ const wrap = () => {
       const first = document.querySelector('.live-chart');
       const mine = gd === first || (first && first.contains && first.contains(gd));
       if (mine) window.__bench.plotly.push([t0, performance.now() - t0]);
+      else window.__bench.insidePlotly.push([t0, performance.now() - t0]);
       return out;
     };
   }

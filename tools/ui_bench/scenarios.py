@@ -59,8 +59,14 @@ def scenario_single(bench: Bench) -> None:
     bench.add("main-thread ms per update in the loss chart's plotly.js calls", f"{r['chart_ms']:.1f} ms",
               "react/animate/newPlot/... on the first .live-chart, call to return; the rest of the page's "
               f"time per update (tiles, component and Streamlit updates): {r['page_ms'] - r['chart_ms']:.1f} ms")
+    bench.add("main-thread ms per update in the tiles component", f"{r['tiles_ms']:.2f} ms",
+              "its script's text changes per counters update (no such component: nan, the tiles are then "
+              "part of the rest above)")
     bench.add("main-thread ms per update, scrolled to the insides", f"{inside['page_ms']:.1f} ms",
               "the same measure with the insides in view")
+    bench.add("main-thread ms per insides update in their plotly.js calls", f"{inside['inside_ms']:.1f} ms",
+              "react/... on every chart but the loss chart, call to return, ÷ insides updates, scrolled to "
+              f"\"{INSIDES_HEADING}\"")
     frac = b["blank"] / b["frames"] if b["frames"] else float("nan")
     bench.add("blank-frame fraction of the loss chart", f"{frac:.4f}",
               f"{b['blank']} blank of {b['frames']} animation frames; {b['nodeChanges']} plot-node changes")

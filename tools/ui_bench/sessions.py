@@ -69,7 +69,7 @@ async def train_session(browser, url: str, seconds: float, started: asyncio.Barr
             with contextlib.suppress(Exception):
                 await page.wait_for_function(f"window.__bench.val.some(([t, v]) => v < {until_mse})",
                                              timeout=CONVERGE_S * 1000, polling=100)
-        data = await page.evaluate("window.__bench")
+        data = await page.evaluate("Object.assign({tiles: window.__liveTilesCosts || null}, window.__bench)")
         pause = page.get_by_role("button", name="Pause").first
         with contextlib.suppress(Exception):
             await pause.dispatch_event("click", timeout=5000)
@@ -87,13 +87,19 @@ async def main_thread(cdp) -> float:
 
 def costs(data: dict, busy: list) -> dict:
     """Main-thread ms per counters-and-loss update over the window ``busy`` marks (its ends: busy seconds,
-    page time): the whole page's, and the loss chart's plotly.js calls' share."""
+    page time): the whole page's, the loss chart's plotly.js calls' share, and the tiles component's
+    (its script's text changes; NaN on a page without it); the insides' plotly.js calls per insides update."""
     if busy[0] is None or busy[1] is None:
-        return {"page_ms": float("nan"), "chart_ms": float("nan")}
+        return {"page_ms": float("nan"), "chart_ms": float("nan"), "tiles_ms": float("nan"),
+                "inside_ms": float("nan")}
     (b0, t0), (b1, t1) = busy
-    updates = len([1 for t, _ in data["steps"] if t0 < t <= t1]) or 1
-    chart = sum(ms for t, ms in data.get("plotly", []) if t0 < t <= t1)
-    return {"page_ms": (b1 - b0) * 1000 / updates, "chart_ms": chart / updates}
+    within = lambda pairs: [ms for t, ms in pairs if t0 < t <= t1]     # noqa: E731
+    updates = len(within(data["steps"])) or 1
+    insides = len(within(data["insides"]))
+    tiles = data.get("tiles")
+    return {"page_ms": (b1 - b0) * 1000 / updates, "chart_ms": sum(within(data.get("plotly", []))) / updates,
+            "tiles_ms": sum(within(tiles)) / updates if tiles else float("nan"),
+            "inside_ms": sum(within(data.get("insidePlotly", []))) / insides if insides else float("nan")}
 
 
 def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: float | None,
