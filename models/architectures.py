@@ -239,8 +239,9 @@ ARCHITECTURES: dict[str, Architecture] = {row.name: row for row in (
                  sigmoid_gates=(), clampable=(), candidate=None, classic=False,
                  words=(Gate("m", "state modulus", symbol="m"), HIDDEN)),          # m_t = |x_t|
     Architecture("s6", "S6 (Mamba)", "#882255", S6Cell, S6Cell.step, None, None,           # Tol wine (yellow is too faint)
-                 sigmoid_gates=(), clampable=(), candidate=None, classic=False,
-                 words=(Gate("delta", "step size", symbol="Δ"), HIDDEN)),
+                 sigmoid_gates=(), clampable=("delta",), candidate=None, classic=False,
+                 words=(Gate("delta", "step size", "0: keep s_{t−1} whole, write nothing; 1: a long step, "
+                             "forget most of s_{t−1} (e^A ≤ 0.37) and write u_t", symbol="Δ"), HIDDEN)),
 )}
 ARCH_NAMES = tuple(ARCHITECTURES)
 DEFAULT_ARCH = "lstm"           # what a new run trains

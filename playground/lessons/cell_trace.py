@@ -33,6 +33,7 @@ import torch
 
 from models.architectures import DEFAULT_ARCH, MATRIX_ARCHS, STEP_ACTIVATIONS, architecture
 from playground.errors import ConfigError, DataError
+from playground.lessons.scan_step import ScanSpec
 from playground.markup import literal
 
 ACTIVATIONS = STEP_ACTIVATIONS      # "linear" too: the identity, where the theory of vanishing gradients is exact
@@ -72,6 +73,17 @@ class CellSpec:
                 raise ConfigError(f"{name} must be a whole number from 1 to {high} (got {value!r})")
         if not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
             raise ConfigError(f"seed must be a whole number from 0 to {2**31 - 1} (got {self.seed!r})")
+
+
+def tiny_spec(arch: str, hidden: int, mode: str = "forward") -> CellSpec | ScanSpec:
+    """The tiny network of any row: a ``CellSpec`` for a cell with W_hh, a ``ScanSpec`` (forward only) otherwise;
+    ConfigError with a one-line reason for sizes out of range or a scan cell asked for its backward."""
+    if architecture(arch).has_recurrent_matrix:
+        return CellSpec(arch, hidden)
+    if mode != "forward":
+        raise ConfigError(f"the {architecture(arch).label} shows its step forward only (the backward by hand "
+                          "is written for the cells with W_hh)")
+    return ScanSpec(arch, hidden)
 
 
 @dataclass

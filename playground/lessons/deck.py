@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from models.architectures import DIAGONAL_ARCHS, MATRIX_ARCHS, VANILLA_ARCH, architecture
-from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN, CellSpec, parse_sequence
+from models.architectures import ARCH_NAMES, DIAGONAL_ARCHS, VANILLA_ARCH, architecture
+from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN, parse_sequence, tiny_spec
 from playground.config import FIELDS, RunConfig, clipped, from_mapping
 from playground.lessons.expectation import claim_lines
 from playground.errors import ConfigError, PlaygroundError
@@ -198,13 +198,13 @@ def _ablate(value: Any, hidden: int, where: str) -> tuple[int, ...]:
 def _cell(table: Any, where: str) -> CellView:
     table = _keys(table, CELL_KEYS, where)
     view = CellView(
-        arch=_choice(table.get("arch", VANILLA_ARCH), f"{where}: arch", MATRIX_ARCHS),      # the cell page's cells
+        arch=_choice(table.get("arch", VANILLA_ARCH), f"{where}: arch", ARCH_NAMES),        # the cell page's cells
         hidden=_whole(table.get("hidden", 2), f"{where}: hidden", 1, CELL_MAX_HIDDEN),
         sequence=_text(table.get("sequence", "1, 0, 0, 0"), f"{where}: sequence", 200),
         mode=_choice(table.get("mode", "forward"), f"{where}: mode", CELL_MODES),
         t=_whole(table.get("t", 1), f"{where}: t", 1, 12))
     try:
-        CellSpec(view.arch, view.hidden)
+        tiny_spec(view.arch, view.hidden, view.mode)
         x = parse_sequence(view.sequence, 1, what=f"{where}: sequence")
     except PlaygroundError as err:
         raise DeckError(str(err)) from None

@@ -42,6 +42,12 @@ def step_table_ui(trace: ScanTrace, t: int, units: list[int]) -> None:
     st.dataframe(rows, width="stretch", hide_index=True)
 
 
+def scan_step_at_ui(spec: ScanSpec, x: np.ndarray, t: int) -> None:
+    """The tiny network's scan cell at step t (0-based): its equations, and every quantity for every unit."""
+    equations_ui(spec.arch)
+    step_table_ui(tiny_trace(spec, x), t, list(range(spec.hidden)))
+
+
 def tiny_scan_ui(spec: ScanSpec, x: np.ndarray) -> None:
     """The tiny network's scan cell: the timestep controls, its equations, and step t for every unit."""
     trace = tiny_trace(spec, x)

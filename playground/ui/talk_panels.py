@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.lessons.cell_trace import CellSpec, parse_sequence
+from playground.lessons.cell_trace import parse_sequence, tiny_spec
+from playground.lessons.scan_step import ScanSpec
 from playground.markup import markdown_text
 from playground.lessons.deck import Step
 from playground.errors import PlaygroundError
@@ -21,6 +22,7 @@ from playground.lessons.interventions import compare_intervention, describe_inte
 from playground.ui.presses import control_key, run_state_keys, start_pause_control
 from playground.ui.talk_keys import BUTTON_KEYS, RUN_CONTROL
 from playground.ui.cell_panels import backward_ui, compute, diagram_ui, forward_ui
+from playground.ui.scan_panels import scan_step_at_ui
 from playground.engine.run_summary import shown, shown_delta
 from playground.ui.train_panels import (eigenvalue_ui, gates_ui, gradient_history_ui, gradient_now_ui, loss_ui,
                                         predictions_ui, run_points, states_ui)
@@ -106,11 +108,15 @@ def interventions_step_ui(run, step: Step, key: str) -> None:
 def cell_step_ui(run, step: Step, key: str) -> None:
     """The tiny cell of the step, unrolled, with its equations and numbers at a chosen timestep."""
     cell = step.cell
-    spec = CellSpec(cell.arch, cell.hidden)
-    trace, grads = compute(spec, parse_sequence(cell.sequence), None, False)
+    x = parse_sequence(cell.sequence)
     # one slider per cell, so each cell step starts at its own t (a shared key keeps the last step's)
-    t = st.select_slider("Timestep t", options=list(range(1, trace.T + 1)), value=min(cell.t, trace.T),
+    t = st.select_slider("Timestep t", options=list(range(1, len(x) + 1)), value=min(cell.t, len(x)),
                          key=f"{key}_cell_t_{hash(cell) & 0xFFFFFFFF:x}") - 1
+    spec = tiny_spec(cell.arch, cell.hidden, cell.mode)
+    if isinstance(spec, ScanSpec):                      # a scan cell: its step's quantities, every unit
+        scan_step_at_ui(spec, x, t)
+        return
+    trace, grads = compute(spec, x, None, False)
     diagram_ui(trace, grads, t, cell.mode)
     (forward_ui(trace, t) if cell.mode == "forward" else backward_ui(trace, grads, t))
 

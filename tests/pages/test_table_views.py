@@ -4,6 +4,8 @@ Parametrised over ``ARCHITECTURES`` and over the ``VIEWS`` below, so a new row i
 every view without new test code, and a new view is one more function. Each row trains one tiny
 run (two steps) that every view reads. "Ignores" means: the view shows nothing of the row's own
 (its gates, its eigenvalues where it has them, its step's numbers, its exported arrays).
+The gradient view walked here is ‖dL/dh_t‖ of the row's own run (what /train and /compare draw);
+the Gradients page's lab sets W_hh's spectral radius ρ, so it takes the rows with W_hh only.
 """
 import io
 

@@ -125,10 +125,13 @@ def test_p_keeps_an_arrivals_stop_train_to_step_n(monkeypatch):
 
 
 def test_modern_deck_shows_the_lrus_eigenvalues_and_s6s_step_size():
-    at = open_talk(deck="lstms-to-mamba", step="5")
+    at = open_talk(deck="lstms-to-mamba", step="6")
     assert not at.exception, [e.value for e in at.exception]
     assert header(at) == markdown_text("The LRU: a linear, diagonal recurrence")
     assert any(c.value.startswith("32 eigenvalues, |λ| from 0.5") for c in at.caption)    # the plot's text twin
-    at = open_talk(deck="lstms-to-mamba", step="10")
+    at = open_talk(deck="lstms-to-mamba", step="11")
     assert not at.exception, [e.value for e in at.exception]
-    assert header(at) == "Δ is a gate" and "Step 10 of 11" in at.get("progress")[0].proto.text
+    assert header(at) == "Δ is a gate" and "Step 11 of 12" in at.get("progress")[0].proto.text
+    at = open_talk(deck="lstms-to-mamba", step="5")                   # a scan cell's step, every number
+    assert not at.exception and at.select_slider[0].value == 2, [e.value for e in at.exception]
+    assert at.latex and list(at.dataframe[0].value.columns) == ["quantity", "symbol", "unit 0", "unit 1"]

@@ -1,6 +1,7 @@
 """Deck files: the shipped decks parse; hostile or broken decks give one-line DeckErrors."""
 import pytest
 
+from models.architectures import ARCHITECTURES
 from playground.config import RunConfig
 from playground.lessons.deck import (MAX_BYTES, MAX_STEPS, VIEWS, DeckError, builtin_decks, load_builtin, parse_deck,
                              step_index)
@@ -37,6 +38,7 @@ def test_shipped_decks_parse_and_cover_their_story():
     looks = [s for s in modern.steps if s.view == "eigenvalues"]
     assert len(looks) == 2 and looks[0].on_arrival == "nothing" and looks[1].on_arrival == "pause"
     assert looks[0].config == looks[1].config          # the same live model, before and after it trains
+    assert any(s.cell and not ARCHITECTURES[s.cell.arch].has_recurrent_matrix for s in modern.steps)
 
 
 def test_settings_carry_over_and_go_through_the_field_table():
@@ -66,6 +68,7 @@ def test_settings_carry_over_and_go_through_the_field_table():
     ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'cell'\non_arrival = 'start'", "no live model"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nclamp = { f = 0 }", "go with view"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'eigenvalues'\nsettings = {arch='mingru'}", "arch = lru"),
+    ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'cell'\ncell = { arch = 's6', mode = 'backward' }", "forward only"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'interventions'\nsettings = {arch='rnn'}\nclamp = { f = 0 }",
      "unknown key 'f'"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'interventions'\nclamp = { f = 2 }", "from 0 to 1"),

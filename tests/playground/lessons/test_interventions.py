@@ -1,5 +1,6 @@
 """Interventions: identity changes nothing, edits change what they should, bad input is a ConfigError."""
 import numpy as np
+import torch
 import pytest
 
 from models.architectures import ARCH_NAMES, ARCHITECTURES
@@ -65,3 +66,18 @@ def test_a_cell_without_w_hh_refuses_a_scale_and_takes_an_ablation(arch):
     trainer = Trainer(RunConfig(arch=arch, task="adding", seq_len=8, hidden=4, batch=4))
     result = compare_intervention(trainer.net, trainer.task, trainer.probe_batch, make_intervention(arch, ablate=(1,)))
     assert (result.after.hidden[-1][:, :, 1] == 0).all() and result.after.loss != result.before.loss
+
+
+@pytest.mark.parametrize("arch", [name for name, row in ARCHITECTURES.items() if "delta" in row.clampable])
+def test_a_step_size_clamped_to_zero_writes_nothing_so_earlier_inputs_do_not_reach_h(arch):
+    """S6 with Δ = 0: exp(0·A) = 1 keeps s_0 = 0 and Δ·u·B writes nothing, so h_t = D u_t reads x_t alone."""
+    trainer = Trainer(RunConfig(arch=arch, task="adding", seq_len=6, hidden=4, layers=1))
+    x = trainer.val_batch.x[:2].clone()
+    changed = x.clone()
+    changed[:, 0] += 1.0                                     # a different first input
+    iv = make_intervention(arch, {"delta": 0.0})
+    with torch.no_grad():
+        out, moved = (trainer.net.replay(v, iv).h[0][-1] for v in (x, changed))
+        free, free_moved = (trainer.net.replay(v).h[0][-1] for v in (x, changed))
+    assert torch.allclose(out, moved) and not torch.allclose(free, free_moved)
+    assert "Δ" in describe_intervention(iv) or "delta" in describe_intervention(iv)
