@@ -246,6 +246,7 @@ ARCH_NAMES = tuple(ARCHITECTURES)
 DEFAULT_ARCH = "lstm"           # what a new run trains
 VANILLA_ARCH = "rnn"            # the ungated cell, where the lessons on vanishing gradients start
 MATRIX_ARCHS = tuple(name for name, row in ARCHITECTURES.items() if row.has_recurrent_matrix)   # W_hh pages
+DIAGONAL_ARCHS = tuple(name for name, row in ARCHITECTURES.items() if row.diagonal_recurrence)  # eigenvalue view
 SIGMOID_GATES = frozenset(gate for row in ARCHITECTURES.values() for gate in row.sigmoid_gates)
 
 

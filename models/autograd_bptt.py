@@ -60,4 +60,4 @@ def _detached(replay: Replay) -> Replay:
     cut = lambda layers: [[t.detach() for t in layer] for layer in layers]
     return Replay(replay.out.detach(), replay.embedded.detach(), cut(replay.h), cut(replay.c),
                   [{name: [t.detach() for t in ts] for name, ts in g.items()} for g in replay.gates],
-                  cut(replay.recurrent))
+                  cut(replay.recurrent), None if replay.attention is None else replay.attention.detach())

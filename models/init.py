@@ -46,7 +46,8 @@ def reset_parameters(net: nn.Module, generator: torch.Generator | None = None) -
             elif isinstance(module, nn.Linear):
                 bound = 1.0 / math.sqrt(module.in_features)
                 nn.init.uniform_(module.weight, -bound, bound, generator=generator)
-                nn.init.uniform_(module.bias, -bound, bound, generator=generator)
+                if module.bias is not None:
+                    nn.init.uniform_(module.bias, -bound, bound, generator=generator)
             elif isinstance(module, nn.Embedding):
                 nn.init.normal_(module.weight, generator=generator)
 
@@ -76,8 +77,8 @@ def init_recurrent(rnn: nn.RNNBase, scheme: str, radius: float = 1.0,
     H = rnn.hidden_size
     gated = row is not None and row.gated
     with torch.no_grad():
-        for layer in range(rnn.num_layers):
-            W_hh = getattr(rnn, f"weight_hh_l{layer}")              # (G*H, H)
+        for layer in layer_suffixes(rnn):
+            W_hh = getattr(rnn, f"weight_hh_{layer}")               # (G*H, H)
             for name, block in zip(row.blocks if row else [None] * (W_hh.shape[0] // H), W_hh.split(H, dim=0)):
                 if scheme == "orthogonal":
                     q, _ = torch.linalg.qr(torch.randn(H, H, generator=generator))
@@ -88,8 +89,8 @@ def init_recurrent(rnn: nn.RNNBase, scheme: str, radius: float = 1.0,
                 else:
                     block.copy_(_scaled_gaussian(H, radius, generator))
             if scheme == "identity" and not gated:
-                getattr(rnn, f"bias_hh_l{layer}").zero_()
-                getattr(rnn, f"bias_ih_l{layer}").zero_()
+                getattr(rnn, f"bias_hh_{layer}").zero_()
+                getattr(rnn, f"bias_ih_{layer}").zero_()
 
 
 def init_gate_bias(rnn: nn.Module, row: Architecture, bias: float) -> None:
@@ -98,6 +99,13 @@ def init_gate_bias(rnn: nn.Module, row: Architecture, bias: float) -> None:
         return
     H, k = rnn.hidden_size, row.blocks.index(row.memory_gate)
     with torch.no_grad():
-        for layer in range(rnn.num_layers):
-            b_ih = getattr(rnn, f"bias_ih_l{layer}") if row.has_recurrent_matrix else rnn.cells[layer].bias_ih
+        for k_layer, layer in enumerate(layer_suffixes(rnn)):
+            b_ih = getattr(rnn, f"bias_ih_{layer}") if row.has_recurrent_matrix else rnn.cells[k_layer].bias_ih
             b_ih[k * H:(k + 1) * H] += bias
+
+
+def layer_suffixes(rnn: nn.Module) -> list[str]:
+    """The names torch gives each layer's weights, ``l0``, ``l1``, … and, in a bidirectional module, each
+    backward direction's ``l0_reverse``, … (a scan stack's layers are numbered the same way)."""
+    directions = ("", "_reverse") if isinstance(rnn, nn.RNNBase) and rnn.bidirectional else ("",)
+    return [f"l{layer}{suffix}" for layer in range(rnn.num_layers) for suffix in directions]

@@ -68,6 +68,8 @@ class Replay:
     gates[l][name]: list over t of (B, H) gate activations.
     recurrent[l][t]: where the gradient through time is measured (``Architecture.recurrent_of``:
     h, or what a scan cell's next step reads back, the LRU's complex x).
+    attention: (B, T_out, S) the attention weights of a network that attends (output step × input
+    step, each row summing to 1), else None.
     """
 
     out: torch.Tensor
@@ -76,6 +78,7 @@ class Replay:
     c: list[list[torch.Tensor]]
     gates: list[dict[str, list[torch.Tensor]]]
     recurrent: list[list[torch.Tensor]] = field(default_factory=list)
+    attention: torch.Tensor | None = None
 
 
 class SequenceNet(OfArchitecture, InputFront, nn.Module):
@@ -177,13 +180,27 @@ class SequenceNet(OfArchitecture, InputFront, nn.Module):
         return Replay(self.head(layer_in), embedded, all_h, all_c, all_g, all_r)
 
 
-def build_network(config, task, generator: torch.Generator | None = None) -> SequenceNet:
-    """A SequenceNet sized for ``task`` and initialised per ``config`` (seeded by ``generator``)."""
+def build_network(config, task, generator: torch.Generator | None = None) -> nn.Module:
+    """The network of ``config``'s shape (``models.networks``: a one-way ``SequenceNet``, a bidirectional
+    one, an encoder–decoder…) sized for ``task`` and initialised per ``config`` (seeded by ``generator``);
+    ValueError with a one-line reason when the shape does not fit the task or the architecture."""
     from models.init import init_gate_bias, init_recurrent, reset_parameters
+    from models.networks import network_shape
 
-    net = SequenceNet(config.arch, task.input_size, config.hidden, config.layers,
-                      task.output_size, task.vocab_size, config.activation)
+    shape = network_shape(getattr(config, "network", None))
+    shape.refuse(config.arch, type(task))
+    with torch.random.fork_rng(devices=[]):    # parts no reset below reaches (a decoder's cell) start seeded too
+        if generator is not None:
+            torch.manual_seed(generator.initial_seed())
+        net = shape.build(config.arch, task, config.hidden, config.layers, config.activation)
+    net.network = shape.name                # the row the trainer and the probe read back (``network_of``)
     reset_parameters(net, generator)
-    init_recurrent(net.rnn, config.init, config.radius, generator, net.architecture)
-    init_gate_bias(net.rnn, net.architecture, config.gate_bias)
+    if shape.fused_stack:                   # the init schemes read a fused stack's W_hh (one direction)
+        init_recurrent(net.rnn, config.init, config.radius, generator, net.architecture)
+        init_gate_bias(net.rnn, net.architecture, config.gate_bias)
     return net
+
+
+def one_way(arch: str, task, hidden: int, layers: int, activation: str) -> SequenceNet:
+    """A one-way ``SequenceNet`` sized for ``task`` (the network table's first row builds this)."""
+    return SequenceNet(arch, task.input_size, hidden, layers, task.output_size, task.vocab_size, activation)

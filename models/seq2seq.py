@@ -40,7 +40,7 @@ the logits o_i and the weights α (output step × input step) for the heatmap.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
@@ -143,7 +143,8 @@ class Seq2SeqOutput:
     logits: (B, T_out, O). attention: (B, T_out, S) weights α, each row summing to 1 (None without
     attention). contexts: (B, T_out, K) the c_i (None without attention). encoder_states: (B, S, K), K = H or 2H.
     decoder_states: list over i of (B, H) s_i (graph nodes). fed: (B, T_out) the tokens the decoder
-    read (GO first), teacher's or its own.
+    read (GO first), teacher's or its own. decoder_cells: list over i of (B, H) the LSTM's cell state
+    (empty without one). decoder_gates: gate name -> list over i of (B, H) the decoder step's gates.
     """
 
     logits: torch.Tensor
@@ -152,6 +153,8 @@ class Seq2SeqOutput:
     encoder_states: torch.Tensor
     decoder_states: list[torch.Tensor]
     fed: torch.Tensor
+    decoder_cells: list[torch.Tensor] = field(default_factory=list)
+    decoder_gates: dict[str, list[torch.Tensor]] = field(default_factory=dict)
 
 
 class Seq2Seq(OfArchitecture, InputFront, nn.Module):
@@ -196,30 +199,33 @@ class Seq2Seq(OfArchitecture, InputFront, nn.Module):
         row = self.architecture
         return states, (tuple(part[0] for part in final) if row.has_cell_state else final[0])
 
-    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None, steps: int | None = None) -> Seq2SeqOutput:
+    def forward(self, x: torch.Tensor, targets: torch.Tensor | None = None, steps: int | None = None,
+                encoded: tuple | None = None) -> Seq2SeqOutput:
         """Encode ``x``, then decode ``steps`` outputs (``targets.shape[1]`` when given, else S).
 
         In ``train()`` mode with ``targets`` (B, T_out), the decoder reads the true previous token
         (teacher forcing); otherwise it reads the argmax of its own previous output (free-running).
+        ``encoded`` (keys, first state), as ``encode_source`` returns them, skips the encoder: a replay
+        that stepped the encoder's cells itself hands its states in, so gradients reach them.
         """
         row = self.architecture
         options = row.step_options(self.activation)
-        keys, state = self.encode_source(x)
+        keys, state = encoded if encoded is not None else self.encode_source(x)
         B = keys.shape[0]
         steps = targets.shape[1] if targets is not None else (steps or keys.shape[1])
         teacher = targets is not None and self.training
         token = torch.full((B,), self.go, dtype=torch.long, device=keys.device)
-        logits, weights, contexts, states, fed = [], [], [], [], []
+        logits, weights, contexts, states, fed, cells, gates = [], [], [], [], [], [], {}
         for i in range(steps):
             fed.append(token)
             y_in = self.feedback(token)                                          # (B, E)
             if self.kind.query == "previous":                                    # Bahdanau: s_{i−1} asks
                 alpha, c = attend(self.score(row.hidden_of(state), keys), keys)
-                state, _ = row.step(torch.cat([y_in, c], 1), state, *self.decoder.weights(), **options)
+                state, g = row.step(torch.cat([y_in, c], 1), state, *self.decoder.weights(), **options)
                 s = row.hidden_of(state)
                 o = self.head(torch.cat([s, c], 1))
             else:
-                state, _ = row.step(y_in, state, *self.decoder.weights(), **options)
+                state, g = row.step(y_in, state, *self.decoder.weights(), **options)
                 s = row.hidden_of(state)
                 if self.kind.attends:                                            # Luong: s_i asks
                     alpha, c = attend(self.score(s, keys), keys)
@@ -230,7 +236,11 @@ class Seq2Seq(OfArchitecture, InputFront, nn.Module):
                 weights.append(alpha)
                 contexts.append(c)
             states.append(s)
+            if row.has_cell_state:
+                cells.append(state[1])
+            for name in row.gates:
+                gates.setdefault(name, []).append(g[name])
             logits.append(o)
             token = targets[:, i] if teacher else o.argmax(-1)
         return Seq2SeqOutput(torch.stack(logits, 1), stacked(weights), stacked(contexts), keys, states,
-                             torch.stack(fed, 1))
+                             torch.stack(fed, 1), cells, gates)

@@ -1,5 +1,7 @@
-"""Inside the cell: a tiny RNN / GRU / LSTM stepped through a short sequence, or one unit of your trained model."""
+"""Inside the cell: a tiny network of any cell stepped through a short sequence, or one unit of your trained model."""
 import streamlit as st
+
+from models.architectures import architecture
 
 from playground.ui.cell_panels import (backward_ui, cell_settings_ui, compute, diagram_ui, forward_ui,
                                      mode_ui, timestep_ui)
@@ -7,6 +9,7 @@ from playground.ui.widgets import explain
 from playground.ui.text import page_text
 from playground.ui.unit_panels import drop_unit_url, source_ui, unit_ui, unit_picker_ui
 from playground.ui.keys import LIVE_RUN
+from playground.ui.scan_panels import tiny_scan_ui
 
 st.title("Inside the cell")
 if source_ui() == "model":
@@ -22,6 +25,9 @@ drop_unit_url()
 st.markdown(page_text("cell_intro"))
 settings = cell_settings_ui()
 if settings is None:
+    st.stop()
+if not architecture(settings[0].arch).has_recurrent_matrix:      # a scan cell: its step, forward only
+    tiny_scan_ui(*settings[:2])
     st.stop()
 trace, grads = compute(*settings)
 mode = mode_ui()

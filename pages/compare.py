@@ -15,7 +15,7 @@ from playground.ui.compare_session import (compare_controls_ui, compared_archs_u
 from playground.ui.settings_panels import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.live_points_chart import live_points_chart
-from playground.ui.train_panels import live_view, run_points
+from playground.ui.train_panels import live_view_ui, run_points
 from playground.ui.widgets import explain
 from playground.ui.url_state import take_autostart
 
@@ -82,12 +82,12 @@ def rows_fragment():
                     f"(step {snap.step})", unsafe_allow_html=True)
         left, right = st.columns(2)
         with left:
-            live_view(f"compare_grad_{arch}", snap, snap.step,
+            live_view_ui(f"compare_grad_{arch}", snap, snap.step,
                       lambda: grad_norm_parts(snap.grad_norm[-1], snap.jacobian_norm, colours=[ARCH_COLOURS[arch]],
                                               title="Gradient norm across timesteps"),
                       grad_summary(snap.grad_norm))
         with right:
-            live_view(f"compare_traj_{arch}", snap, snap.step,
+            live_view_ui(f"compare_traj_{arch}", snap, snap.step,
                       lambda: trajectory_parts(snap.pca[:, :ROW_SEQUENCES], snap.pca_explained,
                                                labels=None if snap.labels is None else snap.labels[:ROW_SEQUENCES],
                                                title="Hidden-state trajectories (PCA of h_t)"),

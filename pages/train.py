@@ -15,7 +15,7 @@ from playground.ui.replay_panels import replay_ui
 from playground.ui.text import page_text
 from playground.ui.unit_panels import jump_to_unit, unit_click
 from playground.ui.url_state import take_autostart
-from playground.ui.train_panels import (eigenvalue_ui, gates_heading, gates_ui, gradient_history_ui,
+from playground.ui.train_panels import (attention_ui, eigenvalue_ui, gates_heading, gates_ui, gradient_history_ui,
                                         gradient_now_ui, loss_ui, metrics_ui, predictions_ui, run_points,
                                         states_ui)
 from playground.ui.widgets import explain
@@ -91,6 +91,15 @@ def eigenvalues_fragment():
 
 
 @st.fragment(run_every=INSIDE_EVERY)
+def attention_fragment():
+    left, right = st.columns([3, 2])
+    with left:
+        attention_ui(run.snapshot, "train")
+    with right:
+        explain("train_attention")
+
+
+@st.fragment(run_every=INSIDE_EVERY)
 def predictions_fragment():
     predictions_ui(run, run.snapshot, "train")
 
@@ -114,6 +123,9 @@ explain("train_gradients")
 if architecture(run.config.arch).diagonal_recurrence:
     st.subheader("Eigenvalues of the recurrence")
     eigenvalues_fragment()
+if run.snapshot.attention is not None:
+    st.subheader("Attention")
+    attention_fragment()
 st.subheader("Predictions")
 predictions_fragment()
 

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, MATRIX_ARCHS
 from models.init import INITS
+from models.networks import DEFAULT_NETWORK, NETWORK_NAMES, network_shape
 from playground.errors import ConfigError
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
 from playground.strict_numbers import decimal_number, whole_number
@@ -128,6 +129,13 @@ FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
           tooltip="Vanilla (Elman) RNN, gated recurrent unit, long short-term memory; minGRU and minLSTM "
                   "(Feng et al. 2024), the linear recurrent unit (Orvieto et al. 2023) and Mamba's S6 (Gu and Dao "
                   "2023), trained by a parallel scan"),
+    Field("network", "choice", "how the cells are wired: one-way, bidirectional, or an encoder–decoder "
+          "(without attention, or with additive or dot-product attention)", choices=NETWORK_NAMES,
+          label="Network", widget="select",
+          tooltip="One-way reads the sequence forwards. Bidirectional also reads it backwards (Schuster and "
+                  "Paliwal 1997): refused where the targets are later inputs. An encoder–decoder reads the "
+                  "source, then writes the target feeding back its own output (reverse, sort), with additive "
+                  "(Bahdanau et al. 2015) or dot-product (Luong et al. 2015) attention or none."),
     Field("task", "str", "task name (see `python -m playground tasks`)", label="Task", widget="select"),
     Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN, label="Sequence length T", widget="slider",
           tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
@@ -174,6 +182,7 @@ class RunConfig:
     """Everything that defines a run; same config and seed => same history."""
 
     arch: str = DEFAULT_ARCH    # a name of models.architectures.ARCHITECTURES
+    network: str = DEFAULT_NETWORK   # a name of models.networks.NETWORKS: how the cells are wired
     task: str = "adding"        # key of playground.tasks.TASKS
     seq_len: int = 50           # T, timesteps per sequence
     lag: int = 10               # copy and lookahead tasks: steps between an input and the output that needs it
@@ -270,7 +279,17 @@ def validate(config: RunConfig) -> RunConfig:
     """Check every field of ``config``; return it unchanged or raise ConfigError."""
     for name in FIELDS:
         parse_value(name, getattr(config, name))
+    check_network(config)
     return config
+
+
+def check_network(config: RunConfig) -> None:
+    """ConfigError when the network shape cannot train the architecture on the task (a built-in task;
+    an upload's class is known only once built, and ``build_network`` refuses it there)."""
+    task_class = TASKS.get(config.task)
+    reason = network_shape(config.network).problem(config.arch, task_class) if task_class is not None else ""
+    if reason:
+        raise ConfigError(reason)
 
 
 def from_mapping(values: Mapping[str, Any], base: RunConfig | None = None) -> RunConfig:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from models.architectures import ACTIVATIONS, ARCH_NAMES, DEFAULT_ARCH, MATRIX_ARCHS
+from models.architectures import ACTIVATIONS, ARCH_NAMES, DEFAULT_ARCH
 from playground.lessons.cell_trace import ACTIVATIONS as CELL_ACTIVATIONS, MAX_HIDDEN as CELL_HIDDEN
 from playground.lessons.cell_trace import MAX_INPUT, MAX_STEPS
 from playground.config import ConfigError, Field, format_value, literal, parse_field, without_value
@@ -67,7 +67,7 @@ GRADIENTS: dict[str, Field] = _table(
 )
 
 CELL: dict[str, Field] = _table(
-    Field("cell_arch", "choice", "architecture (a cell with a recurrent matrix W_hh)", choices=MATRIX_ARCHS,
+    Field("cell_arch", "choice", "architecture", choices=ARCH_NAMES,
           default=DEFAULT_ARCH, label="Architecture", widget="select"),
     Field("cell_act", "choice", "non-linearity φ (vanilla RNN)", choices=CELL_ACTIVATIONS, default="tanh",
           label="Non-linearity φ", widget="select"),

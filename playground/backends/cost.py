@@ -9,7 +9,8 @@ development machine (one torch thread per run):
                 the weights (weights, grads, Adam's two moments, the roll-back backup, the
                 published copy)
 
-where G is the number of gate blocks (1 RNN, 3 GRU, 4 LSTM; a scan cell's input blocks) and the
+times the network shape's ``cost_factor`` (``models.networks``: a bidirectional stack, an
+encoder–decoder), where G is the number of gate blocks (1 RNN, 3 GRU, 4 LSTM; a scan cell's input blocks) and the
 rates are the FLOP/s measured for each fused kernel or scan cell at large sizes (the vanilla and GRU kernels are far slower
 per FLOP than the LSTM's there). A run whose estimate is over a limit is refused before
 anything is built, with a note naming the setting to lower.
@@ -32,6 +33,7 @@ from models.mingru_cell import MinGRUCell
 from models.minlstm_cell import MinLSTMCell
 from models.s6_cell import S6Cell
 from models.network import embedding_width
+from models.networks import network_shape
 from playground.config import RunConfig
 from playground.errors import AdmissionError
 
@@ -65,9 +67,10 @@ def estimate(config: RunConfig, input_size: int, output_size: int) -> Cost:
     I = max(input_size, H) if L > 1 else input_size
     flops = 6.0 * B * T * L * G * H * (H + I)
     head = 6.0 * B * T * H * output_size
-    step_ms = 0.5 + 0.05 * T * L + 1e3 * (flops / FLOPS_PER_S[row.kernel] + head / HEAD_FLOPS_PER_S)
+    factor = network_shape(config.network).cost_factor
+    step_ms = factor * (0.5 + 0.05 * T * L + 1e3 * (flops / FLOPS_PER_S[row.kernel] + head / HEAD_FLOPS_PER_S))
     params = L * G * H * (H + I + 2) + H * output_size + output_size
-    activations = 2 * 4 * (B + VAL_BATCH + 2 * PROBE_BATCH) * T * L * H * (G + 2)
+    activations = factor * 2 * 4 * (B + VAL_BATCH + 2 * PROBE_BATCH) * T * L * H * (G + 2)
     outputs = 3 * 4 * (B + VAL_BATCH) * T * output_size
     memory_mb = RUN_OVERHEAD_MB + (activations + outputs + 6 * 4 * params) / 2**20
     return Cost(step_ms, memory_mb)

@@ -9,8 +9,10 @@ step costs. A slice is made of short ticks (``CHECK_EVERY_S``) and ends as soon 
 arrives, and no probe is taken while one waits, so a Pause holds within one tick of reaching
 the worker; the paused run's probe follows its acknowledgement. It publishes, per run:
 
-- counters and the bounded history every ``PUBLISH_EVERY_S`` while training, and at once
-  after each command (with the command's number, so the page knows it took effect);
+- counters and the bounded history every ``PUBLISH_EVERY_S`` while training, at once after
+  each command (with the command's number, so the page knows it took effect), and at once
+  after a new validation (the page learns the metric, a task solved included, without waiting
+  for the next publication);
 - a probe snapshot (with its record and the weights) at most every ``PROBE_EVERY_S``, and
   less often when probes would take more than ``PROBE_SHARE`` of the worker's time. A run's
   probe cost is the least of its last ``PROBE_COSTS_KEPT`` timed probes (starting from a guess
@@ -63,6 +65,7 @@ class WorkerRun:
         self.probe_costs = deque([FIRST_PROBE_COST_S], maxlen=PROBE_COSTS_KEPT)   # seconds of its last timed probes
         self.sent_records: set[int] = set()
         self.history_version = None
+        self.sent_validations = 0             # the trainer's validation count in the last publication
         self.until: int | None = None         # a running run stops training at this step (compare page)
 
     @property
@@ -175,7 +178,8 @@ class Worker:
                 self.publish(wrun, probe=True, force_probe=True)
             elif self.commands_waiting():
                 pass                                          # the command first; it publishes once applied
-            elif now - wrun.published_at >= PUBLISH_EVERY_S:
+            elif (now - wrun.published_at >= PUBLISH_EVERY_S
+                  or wrun.run.trainer.validations != wrun.sent_validations):
                 probe_every = max(PROBE_EVERY_S, wrun.probe_cost * len(ready) / PROBE_SHARE)
                 self.publish(wrun, probe=now - wrun.probed_at >= probe_every)
 
@@ -215,6 +219,7 @@ class Worker:
             message["weights"] = as_numpy(run.trainer.net.state_dict())
         if save:
             message["resume"] = run.resume_state()
+        wrun.sent_validations = run.trainer.validations
         wrun.published_at = time.monotonic()
         self.send(message)
 

@@ -1,7 +1,7 @@
 """A live training run as a worker process drives it: bounded ticks, probes, records.
 
 ``LiveRun`` wraps a Trainer. A tick trains for a bounded wall-clock budget (at least one
-step), validates at most once a second, and can probe. The probe records a Snapshot, and a
+step), validates when one is due (``validation_due``), and can probe. The probe records a Snapshot, and a
 light ``Record`` of it is kept for the over-training views and replay. The per-step
 history is bounded (``playground.engine.history.History``) and the records are thinned by half
 when full, so a run's memory and a redraw's cost stay the same however long it trains.
@@ -9,6 +9,7 @@ The run's lock guards the trainer when another thread reads it (the in-process p
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -28,6 +29,27 @@ from playground.engine.trainer import Trainer
 MAX_RECORDS = 120          # records kept for replay; thinned by half when full
 MAX_STEPS_PER_TICK = 500   # a tick never takes more than this many updates
 VALIDATE_EVERY_S = 1.0     # a tick validates when this long has passed since the last validation
+VALIDATE_SOON_S = 0.2      # ... or this long, when the training loss has moved by LOSS_MOVED since then
+LOSS_MOVED = 0.25          # relative change of the smoothed training loss that makes a validation due soon
+LOSS_SMOOTHING = 0.1       # weight of each step's loss in the smoothed loss (about the last ten steps)
+
+
+def validation_due(since_s: float, loss: float | None, loss_then: float | None) -> bool:
+    """Whether a tick validates, ``since_s`` seconds after the latest validation (a tick's, the trainer's
+    every-``VAL_EVERY``-steps one or a command's), with the smoothed training loss ``loss`` now and
+    ``loss_then`` at that validation.
+
+    Why sooner when the loss moved: a validation costs about a training step, so once a second keeps
+    its cost small; but while the loss falls fast (a task being solved) the metric a second old is
+    already wrong, and "solved" would show up to a second late. A loss that moved by more than
+    ``LOSS_MOVED`` of itself makes a validation due after ``VALIDATE_SOON_S``; a flat one (a plateau,
+    most of a run) costs no extra validations. What is validated (the fixed batch) never changes.
+    """
+    if since_s >= VALIDATE_EVERY_S:
+        return True
+    if since_s < VALIDATE_SOON_S or loss is None or loss_then is None or not math.isfinite(loss):
+        return False
+    return abs(loss - loss_then) > LOSS_MOVED * abs(loss_then)
 
 
 @dataclass
@@ -71,6 +93,9 @@ class LiveRun:
         self.history = History()
         self.steps_per_second = 0.0
         self._validated_at = float("-inf")
+        self.smoothed_loss: float | None = None     # the training loss, smoothed over about ten steps
+        self._loss_at_validation: float | None = None
+        self._validations_seen = 0
         if resume is not None:
             self.trainer.restore_training_state(resume)
             self.history.restore(resume["history"])
@@ -123,8 +148,8 @@ class LiveRun:
              record: bool = True) -> int:
         """Train for about ``budget_s`` seconds (at least one step), then probe if ``record``. Returns steps.
 
-        The validation metric is refreshed at most once a second (always with ``validate``):
-        it costs about as much as a training step. A diverging step stops the run
+        The validation metric is refreshed when ``validation_due`` says so (always with ``validate``):
+        once a second, sooner while the training loss moves fast. A diverging step stops the run
         (``running`` false, ``error`` set) with the last finite weights kept.
         """
         done = 0
@@ -138,17 +163,37 @@ class LiveRun:
                 self.running = False
                 self.error = str(err)
             finally:
+                self._smooth(self.trainer.history)
                 self.history.extend(self.trainer.history)
                 self.trainer.history.clear()       # the bounded copy is the run's history
             elapsed = time.perf_counter() - start
             if done:
                 self.steps_per_second = done / max(elapsed, 1e-9)
-                if validate or time.perf_counter() - self._validated_at >= VALIDATE_EVERY_S:
+                self._note_validations()               # the trainer's own, every VAL_EVERY steps
+                since = time.perf_counter() - max(self._validated_at, self.trainer.validated_at)
+                if validate or validation_due(since, self.smoothed_loss, self._loss_at_validation):
                     self.trainer.validate()
                     self._validated_at = time.perf_counter()
+                    self._loss_at_validation = self.smoothed_loss
+                    self._note_validations()
             if record:
                 self._record_probe_locked()
         return done
+
+    def _smooth(self, rows: list[dict]) -> None:
+        """Fold the tick's training losses into ``smoothed_loss`` (an exponential moving average)."""
+        for row in rows:
+            loss = row.get("loss")
+            if loss is None or not math.isfinite(loss):
+                continue
+            self.smoothed_loss = loss if self.smoothed_loss is None else \
+                self.smoothed_loss + LOSS_SMOOTHING * (loss - self.smoothed_loss)
+
+    def _note_validations(self) -> None:
+        """Take the smoothed loss at a validation the trainer made on its own as the one to compare with."""
+        if self.trainer.validations != self._validations_seen:
+            self._validations_seen = self.trainer.validations
+            self._loss_at_validation = self.smoothed_loss
 
     # --- the page-facing interface of a RunHandle, in process (tests, headless use) ---------
     queue_position = None      # an in-process run never waits for a trainer

@@ -33,6 +33,7 @@ import torch
 from models.autograd_bptt import autograd_bptt
 from models.bptt import Gradients, bptt
 from models.network import Intervention, SequenceNet
+from models.networks import DEFAULT_NETWORK, network_of
 from playground.engine.analysis import pca_project, saturation
 from playground.engine.truncation import cut_points
 from playground.tasks.base import Batch, Task
@@ -52,10 +53,13 @@ class Snapshot:
     by |h|: near 0 = linear regime, near 1 = saturated). spectral_radius: per layer, NaN for a
     cell whose recurrence has no eigenvalues (``Architecture.has_spectral_radius``).
     eigenvalues: per layer, the recurrence's eigenvalues (complex) or None.
-    pca: (T, B, 3) last-layer trajectories projected on their top principal components;
-    pca_explained: (3,) fraction of variance each component explains. cuts: the timesteps t
+    pca: (T, B, 3) the trajectories of what the head reads (``top``) projected on their top principal
+    components; pca_explained: (3,) fraction of variance each component explains. cuts: the timesteps t
     (1-based) whose incoming h_{t−1} the run detaches (truncated BPTT; empty for full BPTT):
-    no gradient crosses them.
+    no gradient crosses them. network: the run's network shape (``models.networks``); layer_labels:
+    the label of each row of the layer axis (a bidirectional network's layer 1 →, layer 1 ←, …);
+    top_rows: the rows the head reads together. attention: (B, T_out, S) attention weights
+    (output step × input step), or None for a network without attention.
     """
 
     step: int
@@ -79,6 +83,14 @@ class Snapshot:
     example: dict = field(default_factory=dict)
     cuts: list[int] = field(default_factory=list)
     eigenvalues: list[np.ndarray | None] = field(default_factory=list)
+    network: str = DEFAULT_NETWORK
+    layer_labels: list[str] = field(default_factory=list)
+    top_rows: int = 1
+    attention: np.ndarray | None = None
+
+    def top(self, values: np.ndarray) -> np.ndarray:
+        """The rows the head reads, side by side along the units: (L, T, B, H) -> (T, B, top_rows·H)."""
+        return np.concatenate(list(values[-self.top_rows:]), axis=-1)
 
     def to_npz_dict(self) -> dict[str, np.ndarray]:
         """Flat arrays for np.savez: inputs, hidden (T, B, H) of the last layer, grad_norm (T,),
@@ -130,7 +142,8 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
     draws the gradients of a run that detaches h every k steps (truncated BPTT): they stop at
     those points, as the run's own do.
     """
-    by_hand = net.architecture.backward is not None
+    shape = network_of(net)
+    by_hand = shape.hand_backward and net.architecture.backward is not None
     with torch.no_grad():
         if by_hand:
             replay = net.replay(batch.x, intervention)
@@ -153,7 +166,8 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
     metric = task.metric(out, batch)
     hidden_np = hidden.numpy()
     gates_np = {name: g.numpy() for name, g in gates.items()}
-    pca, explained = pca_project(hidden_np[-1], k=3)
+    rows, top = hidden_np.shape[0], shape.top_rows
+    pca, explained = pca_project(np.concatenate(list(hidden_np[-top:]), axis=-1), k=3)
     return Snapshot(
         step=step, arch=net.arch, loss=loss.item(), metric=metric,
         inputs=batch.x.numpy(), targets=batch.y.numpy(),
@@ -163,9 +177,11 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
         grad_norm=grad_norm.numpy(), jacobian_norm=jac_norm.numpy(),
         param_grad_norms=param_norms,
         saturation=gate_saturation(net.architecture, gates_np, hidden_np),
-        spectral_radius=recurrent_spectral_radius(net), pca=pca, pca_explained=explained,
+        spectral_radius=recurrent_spectral_radius(net, rows), pca=pca, pca_explained=explained,
         example=task.describe_example(batch, out, 0), cuts=cut_points(hidden.shape[1], cut_every),
-        eigenvalues=recurrent_eigenvalues(net),
+        eigenvalues=recurrent_eigenvalues(net, rows), network=shape.name,
+        layer_labels=shape.view_rows(net.layers), top_rows=top,
+        attention=None if replay.attention is None else replay.attention.numpy(),
     )
 
 
@@ -196,15 +212,16 @@ def parameter_grad_norms(net: SequenceNet, batch: Batch, grads: Gradients,
     return {name: float(found[name].norm()) if name in found else 0.0 for name, _ in net.named_parameters()}
 
 
-def recurrent_eigenvalues(net: SequenceNet) -> list[np.ndarray | None]:
-    """Each layer's recurrence eigenvalues (complex; ``SequenceNet.eigenvalues``), None without any."""
-    values = [net.eigenvalues(k) for k in range(net.layers)]
+def recurrent_eigenvalues(net: SequenceNet, rows: int | None = None) -> list[np.ndarray | None]:
+    """Each row's recurrence eigenvalues (complex; ``SequenceNet.eigenvalues``), None without any;
+    ``rows``: the rows of the replay's layer axis (the layers by default)."""
+    values = [net.eigenvalues(k) for k in range(net.layers if rows is None else rows)]
     return [None if v is None else v.numpy() for v in values]
 
 
-def recurrent_spectral_radius(net: SequenceNet) -> list[float]:
+def recurrent_spectral_radius(net: SequenceNet, rows: int | None = None) -> list[float]:
     """Spectral radius of each layer's recurrence: of the W_hh block that feeds the candidate
     state (LSTM g, GRU n; the whole W_hh of the vanilla RNN, its one block), or max |λ| of a
     scan cell's diagonal (the LRU); NaN for a cell without either (minGRU, minLSTM)."""
-    values = [net.eigenvalues(k) for k in range(net.layers)]
+    values = [net.eigenvalues(k) for k in range(net.layers if rows is None else rows)]
     return [float("nan") if v is None else v.abs().max().item() for v in values]

@@ -72,6 +72,8 @@ class Trainer:
         self.step_count = 0
         self.history: list[dict] = []
         self.last_val: float | None = None
+        self.validations = 0                    # how many validations so far: a publisher tells a new result by it
+        self.validated_at = float("-inf")       # perf_counter() of the latest validation, whoever asked for it
 
     # --- settings that change mid-run ------------------------------------------------
     def apply_live(self, changes: Mapping[str, Any]) -> None:
@@ -178,6 +180,8 @@ class Trainer:
         """The task's human metric on the fixed validation batch."""
         out, _ = self.net(self.val_batch.x)
         self.last_val = self.task.metric(out, self.val_batch)
+        self.validations += 1
+        self.validated_at = time.perf_counter()
         return self.last_val
 
     def history_frame(self) -> pd.DataFrame:

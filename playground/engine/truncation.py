@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import torch
 
+from models.networks import training_forward
 from playground.tasks.base import Batch, Task
 
 
@@ -63,7 +64,7 @@ class RandomWindows:
     def next(self, net, step: int) -> tuple[Batch, torch.Tensor]:
         """(the batch, the network's output on it (B, T, O)) of training step ``step`` + 1."""
         batch = self.task.sample(self.batch, self.generator)
-        out, _ = net(batch.x)
+        out, _ = training_forward(net, batch)          # an encoder–decoder reads the targets (teacher forcing)
         return batch, out
 
 

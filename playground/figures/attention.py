@@ -20,8 +20,9 @@ DIRECTION_ARROWS = {"forward": "→h_t", "backward": "←h_t"}
 SHARP = 0.5             # a row whose largest weight is above this looks at one input step
 
 
-def make_attention_heatmap(weights: np.ndarray, input_labels: list[str] | None = None,
-                           output_labels: list[str] | None = None, title: str | None = None) -> go.Figure:
+def attention_heatmap_parts(weights: np.ndarray, input_labels: list[str] | None = None,
+                            output_labels: list[str] | None = None,
+                            title: str | None = None) -> tuple[list[dict], dict]:
     """Heatmap of ``weights`` (T_out, T_in), values in [0, 1]: output steps down, input steps across.
 
     ``input_labels`` / ``output_labels`` (the symbols read and written) label the axes' ticks;
@@ -40,7 +41,13 @@ def make_attention_heatmap(weights: np.ndarray, input_labels: list[str] | None =
         xaxis.update(tickmode="array", tickvals=cols, ticktext=[str(s) for s in input_labels])
     if output_labels is not None:
         yaxis.update(tickmode="array", tickvals=rows, ticktext=[str(s) for s in output_labels])
-    return fast_figure(data, layout_dict(title, height=360, xaxis=xaxis, yaxis=yaxis))
+    return data, layout_dict(title, height=360, xaxis=xaxis, yaxis=yaxis)
+
+
+def make_attention_heatmap(weights: np.ndarray, input_labels: list[str] | None = None,
+                           output_labels: list[str] | None = None, title: str | None = None) -> go.Figure:
+    """``attention_heatmap_parts`` as a plotly figure."""
+    return fast_figure(*attention_heatmap_parts(weights, input_labels, output_labels, title))
 
 
 def attention_summary(weights: np.ndarray) -> str:

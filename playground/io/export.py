@@ -16,10 +16,12 @@ import plotly.graph_objects as go
 
 from models.architectures import architecture
 from models.network import embedding_width
+from models.networks import network_shape
 from playground.io.checkpoint import checkpoint_bytes, load_network
 from playground.io.checkpoint_format import checkpoint_config, read_checkpoint
 from playground.io.checkpoint_resume import load_resume
 from playground.config import CUSTOM_TASK, RunConfig
+from playground.figures.eigenvalues import make_eigenvalue_figure
 from playground.figures.gates import make_saturation_figure
 from playground.figures.gradients import make_grad_heatmap_figure, make_grad_norm_figure
 from playground.figures.states import make_trajectory_figure, make_unit_heatmap
@@ -37,9 +39,15 @@ def history_csv(run) -> bytes:
 
 
 def snapshot_npz(snapshot: Snapshot) -> bytes:
-    """The probe snapshot as an .npz archive (the arrays of Snapshot.to_npz_dict())."""
+    """The probe snapshot as an .npz archive: the arrays of Snapshot.to_npz_dict(), and ``eigenvalues``
+    (complex, the last layer's recurrence: W_hh's candidate block, or a diagonal such as the LRU's λ)
+    where the recurrence has any."""
+    arrays = snapshot.to_npz_dict()
+    last = snapshot.eigenvalues[-1] if snapshot.eigenvalues else None
+    if last is not None:
+        arrays["eigenvalues"] = np.asarray(last, dtype=complex)
     buffer = io.BytesIO()
-    np.savez(buffer, **snapshot.to_npz_dict())
+    np.savez(buffer, **arrays)
     return buffer.getvalue()
 
 
@@ -81,15 +89,23 @@ def weights_bytes(run) -> bytes:
     return checkpoint_bytes(run.config, run.task.name, weights, state)
 
 
+def _eigenvalue_view(snapshot: Snapshot):
+    """The last layer's eigenvalues where /train draws them (a diagonal recurrence, the LRU's), else None."""
+    last = snapshot.eigenvalues[-1] if snapshot.eigenvalues else None
+    return last if last is not None and architecture(snapshot.arch).diagonal_recurrence else None
+
+
 def figure_names(snapshot: Snapshot) -> list[str]:
     """The file stems ``run_figures`` returns, in order, without building any figure."""
     return (["loss", "gradient_norm", "gradient_history", "trajectory", "hidden"]
-            + [f"gate_{name}" for name in snapshot.gates] + ["saturation"])
+            + [f"gate_{name}" for name in snapshot.gates] + ["saturation"]
+            + (["eigenvalues"] if _eigenvalue_view(snapshot) is not None else []))
 
 
 def run_figures(run) -> dict[str, go.Figure]:
     """The run's figures by file stem: loss, gradient norms (now and over training),
-    trajectory, hidden-state heatmap, each gate's heatmap and the saturation scatter."""
+    trajectory, hidden-state heatmap, each gate's heatmap, the saturation scatter, and the
+    eigenvalues in the complex plane for a diagonal recurrence."""
     task, snap, records = run.task, run.snapshot, run.records
     figures = {
         "loss": make_loss_figure(run.history_frame(), task.metric_name, task.baseline(),
@@ -101,11 +117,14 @@ def run_figures(run) -> dict[str, go.Figure]:
                                                      title="‖dL/dh_t‖ over the whole run"),
         "trajectory": make_trajectory_figure(snap.pca, snap.pca_explained, labels=snap.labels,
                                              title="Hidden-state trajectories (PCA of h_t)"),
-        "hidden": make_unit_heatmap(snap.hidden[-1][:, 0], "h", title="Hidden state h_t of probe sequence 0"),
+        "hidden": make_unit_heatmap(snap.top(snap.hidden)[:, 0], "h", title="Hidden state h_t of probe sequence 0"),
     }
-    for name, values in snap.gates.items():
-        figures[f"gate_{name}"] = make_unit_heatmap(values[-1][:, 0], name, title=GATE_TITLES.get(name, name))
+    for name, values in snap.gates.items():       # the rows the head reads: both directions of a bidirectional net
+        figures[f"gate_{name}"] = make_unit_heatmap(snap.top(values)[:, 0], name, title=GATE_TITLES.get(name, name))
     figures["saturation"] = make_saturation_figure(snap.saturation, title="Gate saturation")
+    if (values := _eigenvalue_view(snap)) is not None:
+        figures["eigenvalues"] = make_eigenvalue_figure(values, title=f"Eigenvalues λ at step {snap.step:,}",
+                                                        colour=architecture(snap.arch).colour)
     return figures
 
 
@@ -143,11 +162,14 @@ def reproduce_link(config: RunConfig, page_url: str | None, page: str = "train")
 def load_snippet(config: RunConfig, input_size: int, output_size: int, vocab_size: int = 0) -> str:
     """Python that loads the exported weights into plain PyTorch modules (no app needed); for a cell
     without a ``torch.nn`` module (a scan cell), into this repository's network (its ``models`` package)."""
-    row = architecture(config.arch)
+    row, shape = architecture(config.arch), network_shape(config.network)
+    if not shape.fused_stack:
+        return repository_snippet(config)
     if row.fused is None:
         return scan_cell_snippet(config, input_size, output_size, vocab_size)
     module = row.fused.__name__
-    extra = "".join(f", {name}={value!r}" for name, value in row.fused_options(config.activation).items())
+    options = row.fused_options(config.activation) | (dict(bidirectional=True) if shape.top_rows > 1 else {})
+    extra = "".join(f", {name}={value!r}" for name, value in options.items())
     embed_dim = embedding_width(vocab_size)
     rnn_in = embed_dim if vocab_size else input_size
     lines = ["import torch", "from torch import nn", "",
@@ -155,7 +177,7 @@ def load_snippet(config: RunConfig, input_size: int, output_size: int, vocab_siz
              'sd = ckpt["state_dict"]',
              f"rnn = nn.{module}({rnn_in}, {config.hidden}, {config.layers}, batch_first=True{extra})",
              'rnn.load_state_dict({k[4:]: v for k, v in sd.items() if k.startswith("rnn.")})',
-             f"head = nn.Linear({config.hidden}, {output_size})",
+             f"head = nn.Linear({shape.top_rows * config.hidden}, {output_size})",
              'head.load_state_dict({k[5:]: v for k, v in sd.items() if k.startswith("head.")})']
     if vocab_size:
         lines += [f"embed = nn.Embedding({vocab_size}, {embed_dim})",
@@ -166,6 +188,19 @@ def load_snippet(config: RunConfig, input_size: int, output_size: int, vocab_siz
         lines += ["", "x = torch.randn(1, %d, %d)                  # (B, T, I)" % (config.seq_len, input_size),
                   "out = head(rnn(x)[0])                          # (B, T, %d)" % output_size]
     return "\n".join(lines)
+
+
+def repository_snippet(config: RunConfig) -> str:
+    """Python that rebuilds a network torch.nn has no one module for (an encoder–decoder) with this
+    repository's ``build_network`` from the checkpoint's own config, and loads the exported weights."""
+    return "\n".join([
+        "import torch", "from models.network import build_network   # the repository's own network",
+        "from playground.config import from_mapping", "from playground.tasks import make_task", "",
+        'ckpt = torch.load("weights.pt", weights_only=True)   # tensors only: no code runs',
+        'config = from_mapping(ckpt["config"])', "task = make_task(config)",
+        "net = build_network(config, task)", 'net.load_state_dict(ckpt["state_dict"])', "",
+        "x = task.sample(1, torch.Generator().manual_seed(0)).x",
+        f"out, _ = net(x)                                # (B, T, O) on the task's timeline ({config.task})"])
 
 
 def scan_cell_snippet(config: RunConfig, input_size: int, output_size: int, vocab_size: int = 0) -> str:

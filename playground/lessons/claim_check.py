@@ -51,13 +51,12 @@ def _value(trainer, probe: Probe) -> float:
     from models.network import Intervention
     from playground.engine.probe import probe as probe_run
 
-    if probe.metric == "radius":
-        from models.init import spectral_radius
-
-        row, H = trainer.net.architecture, trainer.net.hidden
-        k = row.blocks.index(row.candidate)
-        W_hh = getattr(trainer.net.rnn, f"weight_hh_l{trainer.net.layers - 1}")
-        return spectral_radius(W_hh[k * H:(k + 1) * H])
+    if probe.metric in ("radius", "modulus"):
+        values = trainer.net.eigenvalues(trainer.net.layers - 1)
+        if values is None:
+            return math.nan                 # a recurrence with no fixed matrix: the claim fails, saying NaN
+        modulus = values.abs()
+        return float(modulus.max() if probe.metric == "radius" else modulus.mean())
     if probe.metric == "grad_reach":
         snap = probe_run(trainer.net, trainer.task, trainer.probe_batch, jacobian=False, parameters=False,
                          intervention=Intervention(clamp=dict(probe.clamp)) if probe.clamp else None)

@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from models.architectures import MATRIX_ARCHS, VANILLA_ARCH, architecture
-from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN
-from playground.lessons.cell_trace import CellSpec, parse_sequence
+from models.architectures import DIAGONAL_ARCHS, MATRIX_ARCHS, VANILLA_ARCH, architecture
+from playground.lessons.cell_trace import MAX_HIDDEN as CELL_MAX_HIDDEN, CellSpec, parse_sequence
 from playground.config import FIELDS, RunConfig, clipped, from_mapping
 from playground.lessons.expectation import claim_lines
 from playground.errors import ConfigError, PlaygroundError
@@ -63,6 +62,7 @@ VIEWS: dict[str, View] = {
     "gates": View("Gates of one sequence", True),
     "states": View("Hidden states", True),
     "predictions": View("What the model outputs", True),
+    "eigenvalues": View("The recurrence's eigenvalues in the complex plane", True),
     "interventions": View("The model with a gate clamped or units silenced", True),
     "cell": View("One tiny cell, unrolled, with the real numbers", False),
     "topologies": View("The five topologies", False),
@@ -218,6 +218,9 @@ def _step(raw: Any, k: int, base: RunConfig) -> Step:
     raw = _keys(raw, STEP_KEYS, where)
     view = _choice(raw.get("view", "loss"), f"{where}: view", tuple(VIEWS))
     config = _settings(raw.get("settings", {}), base, f"{where}: settings")
+    if view == "eigenvalues" and not architecture(config.arch).diagonal_recurrence:
+        raise DeckError(f"{where}: the eigenvalues view needs a fixed diagonal recurrence: arch = "
+                        f"{' or '.join(DIAGONAL_ARCHS)}")
     arrival = _choice(raw.get("on_arrival", "nothing"), f"{where}: on_arrival", ARRIVALS)
     steps = None
     if arrival == "train" or "steps" in raw:
@@ -228,13 +231,10 @@ def _step(raw: Any, k: int, base: RunConfig) -> Step:
         steps = _whole(raw["steps"], f"{where}: steps", 1, MAX_TRAIN_STEPS)
     if not VIEWS[view].needs_run and arrival != "nothing":
         raise DeckError(f"{where}: a {view} view has no live model, so on_arrival must be \"nothing\"")
-    clamp, ablate = {}, ()
     if ("clamp" in raw or "ablate" in raw) and view != "interventions":
         raise DeckError(f"{where}: clamp and ablate go with view = \"interventions\"")
-    if "clamp" in raw:
-        clamp = _clamp(raw["clamp"], config.arch, f"{where}: clamp")
-    if "ablate" in raw:
-        ablate = _ablate(raw["ablate"], config.hidden, f"{where}: ablate")
+    clamp = _clamp(raw["clamp"], config.arch, f"{where}: clamp") if "clamp" in raw else {}
+    ablate = _ablate(raw["ablate"], config.hidden, f"{where}: ablate") if "ablate" in raw else ()
     if "cell" in raw and view != "cell":
         raise DeckError(f"{where}: cell goes with view = \"cell\"")
     cell = _cell(raw.get("cell", {}), f"{where}: cell") if view == "cell" else None

@@ -10,10 +10,13 @@ carries the claim beside it, with its tolerance, in this form::
     diverges by step 100
     val > 0.8 x baseline at step 1500 with i = 0    # with the input gate clamped to 0 (interventions)
     radius > 2 at step 1500                        # spectral radius of the last layer's candidate W_hh block
+    modulus > 0.77 at step 600                     # mean |λ| of the last layer's recurrence eigenvalues
 
 - ``val``: the task's validation metric on the run's fixed validation batch (with the step's
   clamped gates, on an interventions step). ``grad_reach``: how much of the loss gradient at
   the last step reaches the first, ||dL/dh_1|| / ||dL/dh_T|| (BPTT on the probe batch).
+  ``radius`` and ``modulus``: the largest and the mean |λ| of the last layer's recurrence
+  eigenvalues (a classic cell's candidate W_hh block, a scan cell's fixed diagonal such as the LRU's).
 - A number, ``baseline`` (the task's trivial predictor) or ``<number> x baseline``.
 - ``at``: the value at that step. ``by``: at some check (every ``CHECK_EVERY`` steps, and at the
   step itself) up to it. ``until``: at every such check. ``diverges by``: a NaN/Inf loss or
@@ -38,7 +41,8 @@ CHECK_EVERY = 50              # steps between the checks of "by" and "until"
 MAX_CLAIM_STEP = 20_000
 MAX_CLAIM_LINES = 8           # claim lines of one deck step
 METRICS = {"val": "the validation metric", "grad_reach": "||dL/dh_1|| / ||dL/dh_T||",
-           "radius": "the spectral radius of the recurrent matrix"}
+           "radius": "the spectral radius of the recurrence (its largest |λ|)",
+           "modulus": "the mean |λ| of the recurrence's eigenvalues"}
 WHENS = ("at", "by", "until")
 OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
@@ -59,7 +63,7 @@ class Expectation:
     """One parsed claim line (see the module docstring)."""
 
     text: str
-    metric: str                     # "val", "grad_reach" or "diverged"
+    metric: str                     # a name of METRICS, or "diverged"
     step: int
     when: str = "at"
     op: str = ">"

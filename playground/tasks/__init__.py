@@ -18,7 +18,7 @@ from playground.tasks.arithmetic import AddingTask, CountingTask, ParityTask
 from playground.tasks.base import TOPOLOGIES, Batch, Task
 from playground.tasks.chartext import CharLMTask, CharTextTask
 from playground.tasks.lookahead import LookaheadTask
-from playground.tasks.recall import CopyTask, ReverseTask
+from playground.tasks.recall import CopyTask, ReverseTask, SortTask
 from playground.tasks.series import SeriesTask, TemperatureTask
 from playground.tasks.textclass import SentimentTask, TextClassTask
 from playground.tasks.waves import SineGenTask, SineTask
@@ -39,6 +39,7 @@ TASKS: dict[str, type[Task]] = {
     "charlm": CharLMTask,
     "sentiment": SentimentTask,
     "reverse": ReverseTask,
+    "sort": SortTask,
     "lookahead": LookaheadTask,
 }
 
@@ -79,4 +80,4 @@ def task_of(config: RunConfig, task: Task | None = None) -> Task:
 __all__ = ["CUSTOM_TASK", "TASKS", "TOPOLOGIES", "Batch", "Task", "make_task", "task_of", "check_task", "task_class",
            "task_arguments", "AddingTask", "CopyTask",
            "ParityTask", "CountingTask", "SineTask", "SineGenTask", "SeriesTask", "TemperatureTask",
-           "CharTextTask", "CharLMTask", "TextClassTask", "SentimentTask", "ReverseTask", "LookaheadTask"]
+           "CharTextTask", "CharLMTask", "TextClassTask", "SentimentTask", "ReverseTask", "SortTask", "LookaheadTask"]

@@ -66,6 +66,11 @@ class Task:
             windows (``windows``), so a run may carry h from window to window (truncated BPTT).
         mark_channel (class): the input feature that marks the steps that matter (e.g. the adding
             problem's two numbers), or None; the unit search offers "between marks" with one.
+        future_in_targets (class): True when a target is a later input (forecasting, language
+            models, generation): a network that reads ahead (bidirectional) would read the answer.
+        source_target (class): True when a batch holds a source and a target sequence on one
+            timeline (source, GO, outputs), so an encoder–decoder can read one and write the other;
+            such a task gives ``source_steps`` and ``first_output``.
 
     Subclasses implement ``sample`` and ``compute_baseline``; ``baseline`` caches the latter.
     Only ``seq_len`` (and a task's own settings such as ``lag``) are constructor arguments.
@@ -75,6 +80,8 @@ class Task:
     defaults: ClassVar[dict] = {}
     streams: ClassVar[bool] = False
     mark_channel: ClassVar[int | None] = None
+    future_in_targets: ClassVar[bool] = False
+    source_target: ClassVar[bool] = False
 
     seq_len: int = 50
     # What a task is, declared once per task class as plain class attributes (only those

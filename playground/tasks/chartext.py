@@ -85,6 +85,8 @@ class CharTextTask(Task):
     validation text, in bits/char.
     """
 
+    future_in_targets = True      # the targets are later values: reading ahead would read the answer
+
     text: str | None = field(default=None, repr=False, compare=False)
     name = "chartext"
     title = "Character-level language model"

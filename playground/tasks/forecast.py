@@ -16,6 +16,8 @@ from playground.tasks.common import series_example
 class ForecastTask(Task):
     """Base of the next-step forecasting tasks: synchronised many-to-many, a persistence baseline."""
 
+    future_in_targets = True      # the targets are later values: reading ahead would read the answer
+
     topology = "many-to-many (synchronised)"
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""Synthetic memory tasks over K=8 symbols: delayed copy and sequence reversal."""
+"""Synthetic memory tasks over K=8 symbols: delayed copy, sequence reversal and sorting."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -97,6 +97,7 @@ class ReverseTask(SymbolTask):
     title = "Reverse a sequence"
     topology = "many-to-many (encoder-decoder)"
     vocab_size = K + 2
+    source_target = True        # an encoder–decoder reads x[:, :L] and writes y from step L + 1
 
     explain = ("Read a sequence, then write it backwards after GO: everything must be stored in the "
                "state at GO. Accuracy falls first on the symbols read earliest.")
@@ -106,7 +107,7 @@ class ReverseTask(SymbolTask):
     def check(cls, settings: Mapping[str, Any]) -> None:
         """The sequence, read and then written back, must fit the longest run the task allows."""
         if not 1 <= settings["seq_len"] <= MAX_REVERSE_LEN:
-            raise ConfigError(f"reverse runs 2*seq_len+1 steps, so seq_len must be between 1 and "
+            raise ConfigError(f"{cls.name} runs 2*seq_len+1 steps, so seq_len must be between 1 and "
                               f"{MAX_REVERSE_LEN} (got {settings['seq_len']})")
 
     def __post_init__(self) -> None:
@@ -117,15 +118,30 @@ class ReverseTask(SymbolTask):
         """Timesteps the network runs: L inputs, GO, L outputs."""
         return 2 * self.seq_len + 1
 
+    @property
+    def source_steps(self) -> int:
+        """The source's steps at the start of the timeline (an encoder reads them): L."""
+        return self.seq_len
+
+    @property
+    def first_output(self) -> int:
+        """The timeline's first output step, after the source and GO: L + 1."""
+        return self.seq_len + 1
+
+    @staticmethod
+    def arrange(seq: torch.Tensor) -> torch.Tensor:
+        """The target of source symbols ``seq`` (B, L): the symbols reversed."""
+        return seq.flip(1)
+
     def sample(self, batch_size: int, generator: torch.Generator, split: str = "train") -> Batch:
-        """L symbols, GO, L blanks; y = the symbols reversed at the blank steps."""
+        """L symbols, GO, L blanks; y = the symbols arranged (``arrange``: reversed) at the blank steps."""
         B, L = batch_size, self.seq_len
         seq = torch.randint(0, K, (B, L), generator=generator)           # (B, L)
         x = torch.full((B, 2 * L + 1), K + 1, dtype=torch.long)         # blanks
         x[:, :L] = seq
         x[:, L] = K                                                      # GO
         y = torch.zeros_like(x)
-        y[:, L + 1:] = seq.flip(1)
+        y[:, L + 1:] = self.arrange(seq)
         mask = (torch.arange(2 * L + 1) > L).expand(B, 2 * L + 1)
         return Batch(x, y, mask, labels=seq[:, 0])
 
@@ -133,3 +149,29 @@ class ReverseTask(SymbolTask):
         """Input symbols (with GO and blanks); target and prediction at the decode steps."""
         return sequence_example(SYMBOLS + ["GO", "_"], batch.x[index], batch.y[index],
                                 out[index].argmax(-1), batch.mask[index])
+
+
+@dataclass
+class SortTask(ReverseTask):
+    """Encoder-decoder sorting: read L symbols, then write them back in ascending order.
+
+    Encoding, seq_len = L = 3; the network runs 2L+1 = 7 steps (ids 0..7 symbols, 8 GO, 9 blank)::
+
+        x = 5 2 7 GO _ _ _
+        y = · · · ·  2 5 7     scored only at the L decode steps after GO
+
+    Topology: many-to-many (encoder-decoder); 8-class cross-entropy on the decode steps; accuracy.
+    Baseline: memoryless — the most common symbol of a training sample: about 1/8, computed.
+    Labels: the first input symbol.
+    """
+
+    name = "sort"
+    title = "Sort a sequence"
+
+    explain = ("Read a sequence, then write its symbols in ascending order after GO. With attention, "
+               "each output step looks for the next-smallest symbol wherever it was read.")
+
+    @staticmethod
+    def arrange(seq: torch.Tensor) -> torch.Tensor:
+        """The target of source symbols ``seq`` (B, L): the symbols sorted ascending."""
+        return seq.sort(1).values

@@ -83,6 +83,8 @@ class SineGenTask(Task):
     Labels: the frequency bin (0..3, slow to fast).
     """
 
+    future_in_targets = True      # generation writes forwards in time; a network reading ahead is refused
+
     name = "sinegen"
     title = "Generate a sine from its frequency"
     topology = "one-to-many"

@@ -14,6 +14,7 @@ from models.architectures import architecture
 from playground.lessons.cell_backward import CellGrads, backward_trace
 from playground.lessons.cell_latex import backward_equations, forward_equations, loss_equation, weight_gradient_parts
 from playground.lessons.cell_trace import PRESETS, CellSpec, CellTrace, forward_trace, parse_sequence, parse_targets
+from playground.lessons.scan_step import ScanSpec
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
 from playground.figures.unrolled import describe_unrolled, make_unrolled_figure
@@ -34,8 +35,9 @@ def _apply_preset() -> None:
     st.session_state["cell_input"] = 2 if ";" in text else 1
 
 
-def cell_settings_ui() -> tuple[CellSpec, np.ndarray, np.ndarray | None, bool] | None:
+def cell_settings_ui() -> tuple[CellSpec | ScanSpec, np.ndarray, np.ndarray | None, bool] | None:
     """The sidebar: architecture, sizes, seed, sequence and target. None (after an error line) if invalid.
+    A ``ScanSpec`` for a cell without W_hh (``playground.ui.scan_panels`` draws it), a ``CellSpec`` otherwise.
 
     Every setting of the page (these, the timestep, the direction and the weight shown) is in
     its link: ``page_state.CELL`` is their one table.
@@ -54,7 +56,8 @@ def cell_settings_ui() -> tuple[CellSpec, np.ndarray, np.ndarray | None, bool] |
                      on_change=_apply_preset)
         text, target_text, last_only = (field_widget(F[name]) for name in ("cell_seq", "cell_target", "cell_last"))
     try:
-        spec = CellSpec(arch, int(hidden), int(input_size), activation, int(seed))
+        spec = (CellSpec(arch, int(hidden), int(input_size), activation, int(seed))
+                if architecture(arch).has_recurrent_matrix else ScanSpec(arch, int(hidden), int(input_size), int(seed)))
         x = parse_sequence(text, spec.input_size)
         d = parse_targets(target_text, len(x)) if target_text.strip() else None
     except PlaygroundError as err:

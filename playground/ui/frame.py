@@ -1,4 +1,5 @@
-"""The app frame every page shares: page config, one torch thread, sidebar footer, presenter mode.
+"""The app frame every page shares: page config, one torch thread, plotly.js preloaded, sidebar footer,
+presenter mode.
 
 ``setup_frame()`` runs in the entrypoint before ``st.navigation``, so every page,
 deep links included, gets the same title, layout and footer.
@@ -10,6 +11,7 @@ import streamlit as st
 from playground.links import PRESENTER_FLAGS
 from playground.presenter import Presenter, parse_presenter, scale_figure
 from playground.ui.keys import PAGE_PRESENTER, PRESENTER
+from playground.ui.plotly_preload import PRELOAD_CSS, preload_plotly
 
 APP_TITLE = "RNN Playground"
 APP_ICON = ":material/cycle:"
@@ -35,8 +37,9 @@ def setup_frame() -> None:
     limit_torch_threads()
     st.session_state.pop(PAGE_PRESENTER, None)      # a page's own presenter layout ends with the page
     presenter = presenter_ui()
-    st.html(BASE_CSS)
+    st.html(BASE_CSS + PRELOAD_CSS)
     with st.sidebar:
+        preload_plotly()                            # first: the charts further down find plotly.js loaded
         if presenter.active and st.button("Leave presenter mode", icon=":material/close_fullscreen:",
                                           key="_leave_presenter"):
             st.session_state[PRESENTER] = Presenter()

@@ -15,7 +15,8 @@ few kilobytes and loads ``plotly.min.js``, the copy the installed ``plotly`` pac
 file over HTTP because its folder is declared with ``st.components.v1.declare_component``
 (the documented way to serve a component's files; that component is never rendered), at
 ``<baseUrlPath>/component/playground.ui.live_chart.plotly_js/plotly.min.js`` with
-``Cache-Control: public``. A redraw sends the figure's traces and layout, and the
+``Cache-Control: public`` (but no lifetime: the charts ask for the browser's stored copy, under an
+address that names plotly's version, and the app frame starts the fetch as a page starts). A redraw sends the figure's traces and layout, and the
 chart's script.
 
 Theme: figures made while Streamlit runs carry plotly's "streamlit" template, a set of
@@ -121,7 +122,9 @@ _chart_component = st.components.v2.component(
 
 
 def plotly_js_url() -> str:
-    """Where this server serves the plotly package's ``plotly.min.js`` (site-relative URL).
+    """Where this server serves the plotly package's ``plotly.min.js`` (site-relative URL), with
+    plotly's version in the query: the browser keeps the file it fetched for as long as the version
+    is the same (``live_chart_js.LOAD_PLOTLY_JS``).
 
     Declares (registers with the running server) the v1 component whose folder is the
     plotly package's ``package_data``; Streamlit serves a declared component's files at
@@ -131,10 +134,11 @@ def plotly_js_url() -> str:
     from streamlit.components.v1 import declare_component
 
     served = declare_component(_PLOTLY_JS_NAME, path=str(_PLOTLY_JS_DIR))
+    version = f"?v={plotly.__version__}"
     if served.url:  # a server that serves components from elsewhere
-        return f"{served.url.rstrip('/')}/{_PLOTLY_JS_FILE}"
+        return f"{served.url.rstrip('/')}/{_PLOTLY_JS_FILE}{version}"
     base = str(config.get_option("server.baseUrlPath") or "").strip("/")
-    return "/" + "/".join(part for part in (base, "component", served.name, _PLOTLY_JS_FILE) if part)
+    return "/" + "/".join(part for part in (base, "component", served.name, _PLOTLY_JS_FILE) if part) + version
 
 
 def figure_payload(fig: Any, *, height: int | None = None, alt: str = "") -> dict:

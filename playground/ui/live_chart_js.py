@@ -1,32 +1,64 @@
 """The JavaScript every live chart shares (``live_chart``, ``live_points_chart``): loading plotly.js once
-per page, the app's theme as a plotly template, the themed layout, and mounting a chart's <div>.
+per page (and once per browser), the app's theme as a plotly template, the themed layout, and mounting a chart's <div>.
 
 Each chart's own script is this text followed by its ``draw`` and ``update`` functions and its
 ``export default``; ``mount`` calls that ``update`` when an off-screen chart scrolls into view.
 """
 from __future__ import annotations
 
-# What every live chart shares: loading plotly.js once per page, the app theme as a plotly template,
-# and mounting (its state on the <div>; drawn when in view, see ``update``, which each chart defines).
-SHARED_JS = r"""
+# Loading plotly.js once per page, and once per browser: ``url`` is versioned (``plotly_js_url``), so
+# the copy the browser stored is taken whatever its age ("force-cache"; Streamlit serves the file with
+# neither a lifetime nor a validator, and a plain <script> would fetch its 4.8 MB on every visit).
+# The first caller starts the load (the app frame's preload, ``playground.ui.plotly_preload``, as a
+# page starts); every chart waits on the same promise, then draws in its turn (``inTurn``). A failed
+# fetch falls back to a plain <script>.
+LOAD_PLOTLY_JS = r"""
+function addPlotlyScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => { script.remove(); reject(new Error("live_chart: could not load " + src)); };
+    document.head.appendChild(script);
+  });
+}
+
+// Each caller goes on in a task of its own, in the order they asked (the page's top chart first):
+// when plotly.js arrives, the charts waiting for it draw one at a time, and the browser paints the
+// first one before the next one's draw starts, instead of all of them in one long task.
+function inTurn() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve();
+  return startPlotly(url).then(inTurn);
+}
+
+function startPlotly(url) {
   if (!window.__liveChartPlotly) {
-    window.__liveChartPlotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = url;
-      script.onload = resolve;
-      script.onerror = () => {
+    window.__liveChartPlotly = fetch(url, { cache: "force-cache" })
+      .then((response) => {
+        if (!response.ok) throw new Error("live_chart: " + response.status + " for " + url);
+        return response.blob();
+      })
+      .then((body) => {
+        const src = URL.createObjectURL(new Blob([body], { type: "text/javascript" }));
+        return addPlotlyScript(src).finally(() => URL.revokeObjectURL(src));
+      })
+      .catch(() => (window.Plotly ? undefined : addPlotlyScript(url)))
+      .catch((err) => {
         window.__liveChartPlotly = null;  // the next redraw tries again
-        script.remove();
-        reject(new Error("live_chart: could not load " + url));
-      };
-      document.head.appendChild(script);
-    });
+        throw err;
+      });
   }
   return window.__liveChartPlotly;
 }
+"""
 
+# What every live chart shares: loading plotly.js, the app theme as a plotly template,
+# and mounting (its state on the <div>; drawn when in view, see ``update``, which each chart defines).
+SHARED_JS = LOAD_PLOTLY_JS + r"""
 // "#1A1A1A" or "rgb(26, 26, 26)" at the given opacity, for plotly; anything else as it is.
 function faded(color, alpha) {
   let rgb = null;

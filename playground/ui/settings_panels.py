@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from models.networks import DEFAULT_NETWORK, NETWORK_LABELS
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_query
 from playground.errors import ConfigError
 from playground.figures.style import ARCH_LABELS
@@ -64,7 +65,8 @@ def write_url(config: RunConfig) -> None:
 
 def model_line(config: RunConfig) -> str:
     """The trained model's shape in one line (what the run was built with, not what the widgets say)."""
-    return (f"{ARCH_LABELS[config.arch]}, H = {config.hidden}, {config.layers} "
+    wired = "" if config.network == DEFAULT_NETWORK else f" ({NETWORK_LABELS[config.network]})"
+    return (f"{ARCH_LABELS[config.arch]}{wired}, H = {config.hidden}, {config.layers} "
             f"layer{'s' if config.layers > 1 else ''}, T = {config.seq_len}, seed {config.seed}")
 
 
@@ -83,7 +85,7 @@ def task_label(name: str) -> str:
 
 
 # Format functions that need the session (the uploaded task's title) or the display names.
-FORMATS = {"arch": ARCH_LABELS.get, "task": _task_title}
+FORMATS = {"arch": ARCH_LABELS.get, "task": _task_title, "network": NETWORK_LABELS.get}
 
 
 def config_sidebar_ui(fields: tuple[str, ...] | None = None) -> RunConfig:

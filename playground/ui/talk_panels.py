@@ -22,7 +22,7 @@ from playground.ui.presses import control_key, run_state_keys, start_pause_contr
 from playground.ui.talk_keys import BUTTON_KEYS, RUN_CONTROL
 from playground.ui.cell_panels import backward_ui, compute, diagram_ui, forward_ui
 from playground.engine.run_summary import shown, shown_delta
-from playground.ui.train_panels import (gates_ui, gradient_history_ui, gradient_now_ui, loss_ui,
+from playground.ui.train_panels import (eigenvalue_ui, gates_ui, gradient_history_ui, gradient_now_ui, loss_ui,
                                         predictions_ui, run_points, states_ui)
 from playground.ui.widgets import chart
 
@@ -70,6 +70,13 @@ def states_step_ui(run, step: Step, key: str) -> None:
 def predictions_step_ui(run, step: Step, key: str) -> None:
     """The model's output on probe sequence 0 (text and a sample for a char model)."""
     predictions_ui(run, run.snapshot, key)
+
+
+def eigenvalues_step_ui(run, step: Step, key: str) -> None:
+    """The last layer's eigenvalues λ in the complex plane, with the unit circle (a diagonal recurrence)."""
+    if not eigenvalue_ui(run.snapshot, key):
+        st.info("This model's recurrence has no fixed diagonal whose eigenvalues could be drawn.",
+                icon=":material/info:")
 
 
 def interventions_step_ui(run, step: Step, key: str) -> None:
@@ -124,6 +131,7 @@ VIEW_PANELS = {
     "gates": gates_step_ui,
     "states": states_step_ui,
     "predictions": predictions_step_ui,
+    "eigenvalues": eigenvalues_step_ui,
     "interventions": interventions_step_ui,
     "cell": cell_step_ui,
     "topologies": topologies_step_ui,

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from playground.figures.attention import attention_heatmap_parts, attention_summary
 from playground.figures.eigenvalues import eigenvalue_parts, eigenvalue_summary
 from playground.figures.gates import gate_grid_parts, gate_grid_summary, saturation_parts, saturation_summary
 from playground.figures.gradients import cuts_summary, grad_heatmap_parts, grad_norm_parts, grad_summary
@@ -39,7 +40,7 @@ def _click(on_unit_click, chart_key: str, snap: Snapshot):
     return on_unit_click(chart_key, snap.hidden.shape[0] - 1) if on_unit_click else None
 
 
-def live_view(key: str, owner, version, parts, alt: str, on_click=None) -> None:
+def live_view_ui(key: str, owner, version, parts, alt: str, on_click=None) -> None:
     """A live chart of one view with its text alternative below: ``parts()`` (a figure's trace and layout
     dicts) is built once per ``owner`` (the snapshot it reads) and ``version``, then shared by every session
     that draws it; a redraw sends its arrays (``live_data_chart``)."""
@@ -118,16 +119,24 @@ def eigenvalue_ui(snap: Snapshot, key: str) -> bool:
     values = snap.eigenvalues[-1] if snap.eigenvalues else None
     if values is None or not row.diagonal_recurrence:
         return False
-    live_view(f"{key}_eigen", snap, snap.step,
+    live_view_ui(f"{key}_eigen", snap, snap.step,
               lambda: eigenvalue_parts(values, title=f"Eigenvalues λ at step {snap.step:,}", colour=row.colour),
               eigenvalue_summary(values))
     return True
 
 
+def row_names(snap: Snapshot) -> list[str] | None:
+    """The gradient lines' names from the snapshot's layer axis (a bidirectional run's "layer 1 →", …);
+    None: the figure's own ("layer k", or none for one row)."""
+    labels = snap.layer_labels
+    return [f"‖dL/dh_t‖ {label}" for label in labels] if len(labels) > 1 and snap.top_rows > 1 else None
+
+
 def gradient_now_ui(snap: Snapshot, key: str) -> None:
-    """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap``."""
-    live_view(f"{key}_gradnow", snap, snap.step,
-              lambda: grad_norm_parts(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts,
+    """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap`` (one line per row of its layer
+    axis: each layer, and each direction of a bidirectional network)."""
+    live_view_ui(f"{key}_gradnow", snap, snap.step,
+              lambda: grad_norm_parts(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts, names=row_names(snap),
                                       title=f"‖dL/dh_t‖ at step {snap.step:,}"),
               grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
               + cuts_summary(snap.cuts))
@@ -142,11 +151,31 @@ def gradient_history_ui(records: list[Record], key: str, arch: str | None = None
     first, last = records[0], records[-1]
     radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
               if math.isfinite(last.spectral_radius) else NO_RADIUS)
-    live_view(f"{key}_gradheat", last, (len(records), first.step, radius_title),    # records only grow
+    live_view_ui(f"{key}_gradheat", last, (len(records), first.step, radius_title),    # records only grow
               lambda: grad_heatmap_parts([r.step for r in records], [r.grad_norm for r in records],
                                          [r.spectral_radius for r in records],
                                          title="‖dL/dh_t‖ over the whole run", radius_title=radius_title),
               f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
+
+
+def state_name(snap: Snapshot) -> str:
+    """What the head reads, as the states heatmap names it: h_t, or both directions' [→h_t ; ←h_t]."""
+    return "[→h_t ; ←h_t] (units: forward, then backward)" if snap.top_rows > 1 else "h_t"
+
+
+def attention_ui(snap: Snapshot, key: str) -> bool:
+    """The attention weights of probe sequence 0 (output step × input step), labelled with the symbols
+    read; False (nothing drawn) for a network without attention."""
+    if snap.attention is None:
+        return False
+    weights = snap.attention[0]                                          # (T_out, S)
+    read = (snap.example or {}).get("input") or []
+    labels = read[:weights.shape[1]] if len(read) >= weights.shape[1] else None
+    live_view_ui(f"{key}_attention", snap, snap.step,
+              lambda: attention_heatmap_parts(weights, input_labels=labels,
+                                              title=f"Attention of probe sequence 0 at step {snap.step:,}"),
+              attention_summary(weights))
+    return True
 
 
 def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
@@ -160,14 +189,15 @@ def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
         c1, c2 = st.columns(2)
         dims = c1.radio("Projection", [2, 3], format_func=lambda d: f"{d}-D", horizontal=True, key=f"{key}_dims")
         colour = c2.radio("Colour by", ["time", "label"], horizontal=True, key=f"{key}_colour")
-        live_view(f"{key}_traj", snap, (snap.step, dims, colour),
+        live_view_ui(f"{key}_traj", snap, (snap.step, dims, colour),
                   lambda: trajectory_parts(snap.pca, snap.pca_explained, dims=dims, labels=snap.labels,
                                            colour_by=colour, title="Hidden-state trajectories (PCA of h_t)"),
                   trajectory_summary(snap.pca, snap.pca_explained))
     with right:
-        values = snap.hidden[-1][:, 0]                                   # (T, H)
-        live_view(f"{key}_hheat", snap, snap.step,
-                  lambda: unit_heatmap_parts(values, "h", title="Hidden state h_t of probe sequence 0", height=380),
+        values = snap.top(snap.hidden)[:, 0]               # (T, H), both directions side by side: (T, 2H)
+        live_view_ui(f"{key}_hheat", snap, snap.step,
+                  lambda: unit_heatmap_parts(values, "h", title=f"Hidden state {state_name(snap)} of probe sequence 0",
+                                             height=380),
                   f"Hidden units × {values.shape[0]} timesteps; values range {values.min():.2f} to "
                   f"{values.max():.2f}." + (" Click a cell to open that unit at that timestep in the cell view."
                                             if on_unit_click else ""),
@@ -179,14 +209,14 @@ def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
 
     ``on_unit_click`` as in ``states_ui``: a clicked gate cell opens that unit and timestep.
     """
-    values = {name: snap.gates[name][-1][:, 0] for name in snap.gates}          # name -> (T, H)
+    values = {name: snap.top(snap.gates[name])[:, 0] for name in snap.gates}    # name -> (T, H) (T, 2H both ways)
     row = architecture(snap.arch)
     gated = row.gated
     title = ("Gates of probe sequence 0" if gated else "Pre-activations of probe sequence 0"
              if row.takes_activation else "State of probe sequence 0")
     left, right = st.columns([3, 2]) if len(values) > 1 else st.columns(2)
     with left:
-        live_view(f"{key}_gates", snap, snap.step,
+        live_view_ui(f"{key}_gates", snap, snap.step,
                   lambda: gate_grid_parts(values, title=title, columns=2 if len(values) > 3 else len(values)),
                   gate_grid_summary(values), on_click=_click(on_unit_click, f"{key}_gates", snap))
     with right:
@@ -194,7 +224,7 @@ def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
             st.info("Saturation: this cell's recurrence is linear, it has no gate or tanh unit to saturate.")
             return
         sat_title = "Gate saturation" if gated else "Saturation of tanh units"
-        live_view(f"{key}_sat", snap, snap.step, lambda: saturation_parts(snap.saturation, title=sat_title),
+        live_view_ui(f"{key}_sat", snap, snap.step, lambda: saturation_parts(snap.saturation, title=sat_title),
                   saturation_summary(snap.saturation))
 
 
@@ -203,7 +233,7 @@ def predictions_ui(run, snap: Snapshot, key: str) -> None:
     example = snap.example or {}
     kind = example.get("kind")
     if kind == "series":
-        live_view(f"{key}_pred", snap, snap.step,
+        live_view_ui(f"{key}_pred", snap, snap.step,
                   lambda: series_parts(example, title="Probe sequence 0: target and prediction"),
                   "Target (black) and the model's prediction (vermillion) on probe sequence 0.")
     elif kind == "text":

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from models.networks import network_shape
 from playground.markup import markdown_text
 from playground.errors import PlaygroundError
 from playground.figures.style import ARCH_LABELS
@@ -20,6 +21,7 @@ from playground.lessons.unit_latex import backward_equations, forward_equations
 from playground.lessons.unit_trace import UnitRef, parse_unit_query, unit_step
 from playground.links import SOURCE_PARAM, UNIT_PARAMS, unit_link
 from playground.ui.page_files import page_file
+from playground.ui.scan_panels import model_scan_ui
 
 SOURCES = {"tiny": "A tiny network (every number)", "model": "Your trained model (one unit)"}
 KEYS = dict(zip(UNIT_PARAMS, ("unit_seq", "unit_layer", "unit_t", "unit_k")))   # URL name -> widget key
@@ -120,7 +122,11 @@ def input_caption(run, ref: UnitRef) -> str:
 
 
 def unit_ui(run, ref: UnitRef) -> None:
-    """The unit's equations, strongest inputs and gradients with the model's numbers."""
+    """The unit's equations, strongest inputs and gradients with the model's numbers (a scan cell's step
+    quantities where the row has no W_hh: ``playground.ui.scan_panels``)."""
+    if not architecture(run.config.arch).has_recurrent_matrix:
+        model_scan_ui(run, ref, input_caption(run, ref))
+        return
     try:
         with run.lock:
             u = unit_step(run.net, run.task, run.probe_batch, ref)
@@ -156,8 +162,9 @@ def jump_to_unit() -> None:
 
 
 def unit_click(run):
-    """``heatmap_click`` where the one-unit view can show the run's cell (it has W_hh), else None (no click)."""
-    return heatmap_click if architecture(run.config.arch).has_recurrent_matrix else None
+    """``heatmap_click`` where the one-unit view can show the run's unit (every row's cell: W_hh rows by their
+    rows of the weights, scan cells by their step's quantities; in a network shape the view replays), else None."""
+    return heatmap_click if network_shape(run.config.network).unit_view else None
 
 
 def heatmap_click(chart_key: str, layer: int):

@@ -1,6 +1,9 @@
 """The claim grammar, and that every stated claim parses and names a run the app can train."""
+import math
+
 import pytest
 
+from models.architectures import ARCH_NAMES
 from playground.lessons.claim_check import Probe, plan
 from playground.lessons.claims import all_claims
 from playground.lessons.deck import DeckError, parse_deck
@@ -51,3 +54,21 @@ def test_every_source_states_claims_and_each_names_a_trainable_run():
     assert runs and all(isinstance(p, Probe) for probes in runs.values() for p in probes)
     for claim in claims:
         assert claim.expect.step <= 20_000
+
+
+@pytest.mark.parametrize("arch", ARCH_NAMES)
+def test_radius_and_modulus_read_every_rows_recurrence(arch):
+    """The largest and the mean |λ| of the last layer's eigenvalues; NaN (a failing claim) without any."""
+    from playground.config import RunConfig
+    from playground.engine.trainer import Trainer
+    from playground.lessons.claim_check import _value
+
+    assert parse_expectation("modulus > 0.77 at step 600").metric == "modulus"
+    trainer = Trainer(RunConfig(arch=arch, task="adding", seq_len=5, hidden=4, layers=2), val_every=10 ** 9)
+    values = trainer.net.eigenvalues(1)
+    radius, modulus = _value(trainer, Probe("radius")), _value(trainer, Probe("modulus"))
+    if values is None:
+        assert math.isnan(radius) and math.isnan(modulus)
+    else:
+        assert radius == pytest.approx(float(values.abs().max())) and modulus == pytest.approx(float(values.abs().mean()))
+        assert 0 < modulus <= radius

@@ -2,7 +2,11 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from models.architectures import ARCHITECTURES
 from page_runner import open_page
+from playground.lessons.cell_trace import parse_sequence
+from playground.lessons.scan_step import ScanSpec, cell_equations, shown, tiny_trace
+from playground.ui.scan_panels import plain_symbol
 
 def open_cell_page(arch: str) -> AppTest:
     at = open_page("cell", direct=True)
@@ -52,3 +56,17 @@ def test_junk_input_shows_an_error_not_an_exception():
     at.sidebar.text_input(key="cell_seq").set_value("1, 2").run()
     at.sidebar.text_input(key="cell_target").set_value("1, 2, 3").run()
     assert not at.exception and "target" in at.error[0].value
+
+
+@pytest.mark.parametrize("arch", [name for name, row in ARCHITECTURES.items() if not row.has_recurrent_matrix])
+def test_a_scan_cell_shows_its_equations_and_every_units_numbers_at_t(arch):
+    at = open_cell_page(arch)
+    assert not at.exception and not at.error, [e.value for e in at.exception]
+    at.button(key="cell_next").click().run()
+    assert at.subheader[0].value == "Step t = 2: every quantity, every unit"
+    spec = ScanSpec(arch, at.session_state["cell_hidden"], at.session_state["cell_input"], at.session_state["cell_seed"])
+    trace = tiny_trace(spec, parse_sequence(at.session_state["cell_seq"], spec.input_size))
+    table = at.dataframe[0].value
+    assert list(table["symbol"]) == [plain_symbol(q.symbol) for q in trace.steps[1]]
+    assert table["unit 0"].iloc[-1] == shown(trace.steps[1][-1].at(0))
+    assert cell_equations(ARCHITECTURES[arch]) in at.latex[0].value

@@ -122,3 +122,13 @@ def test_p_keeps_an_arrivals_stop_train_to_step_n(monkeypatch):
     run.step_count = 1500
     talk_session.start_pause(run, True)                 # past the stop the speaker trains on freely
     assert run.asked[-1] == (True, None) and talk_session.CAP_KEY not in state
+
+
+def test_modern_deck_shows_the_lrus_eigenvalues_and_s6s_step_size():
+    at = open_talk(deck="lstms-to-mamba", step="5")
+    assert not at.exception, [e.value for e in at.exception]
+    assert header(at) == markdown_text("The LRU: a linear, diagonal recurrence")
+    assert any(c.value.startswith("32 eigenvalues, |λ| from 0.5") for c in at.caption)    # the plot's text twin
+    at = open_talk(deck="lstms-to-mamba", step="10")
+    assert not at.exception, [e.value for e in at.exception]
+    assert header(at) == "Δ is a gate" and "Step 10 of 11" in at.get("progress")[0].proto.text

@@ -1,9 +1,12 @@
 """The cell view on the session's trained model: a link opens one unit with the model's own numbers."""
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from models.architectures import ARCHITECTURES
 from page_runner import open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
+from playground.lessons.scan_step import model_trace, shown
 from playground.lessons.unit_trace import UnitRef, unit_step
 from playground.ui.keys import LIVE_RUN
 
@@ -49,3 +52,15 @@ def test_values_the_view_cannot_use_get_a_note():
     notes = [w.value for w in at.warning]
     assert any("unit: this model has 0 to 7" in n for n in notes), notes
     assert any("t: not a whole number" in n for n in notes) and any("seq: not a whole number" in n for n in notes)
+
+
+@pytest.mark.parametrize("arch", [name for name, row in ARCHITECTURES.items() if not row.has_recurrent_matrix])
+def test_a_scan_cells_unit_shows_its_step_with_the_models_numbers(arch):
+    run = LiveRun(RunConfig(arch=arch, task="adding", seq_len=8, hidden=4, layers=2, batch=4))
+    run.step_to(2)
+    at = open_cell({LIVE_RUN: run}, source="model", layer="1", t="5", unit="3")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.subheader[0].value.startswith("Unit 3 of layer 1 at t = 5") and at.latex
+    h = model_trace(run.net, run.probe_batch.x, 0, 1).steps[4][-1].at(3)
+    table = at.dataframe[0].value
+    assert table["unit 3"].iloc[-1] == shown(h) and table["symbol"].iloc[-1] == "h_t"

@@ -64,3 +64,19 @@ def live_tiles(at: AppTest) -> dict:
 def tile_values(at: AppTest) -> dict[str, dict]:
     """The live tiles by label: each tile's dict (``value``, ``delta``, ``tone``, ``help``)."""
     return {tile["label"]: tile for tile in live_tiles(at)["tiles"]}
+
+
+def drawn_figures(at: AppTest) -> list[dict]:
+    """Every chart the page drew, as ``{"data": [...], "layout": {...}}``: a ``live_chart``'s figure, a live data
+    chart's trace styles and whole layout (an AppTest run is a full run, so both are sent), or an
+    ``st.plotly_chart``'s spec."""
+    import json
+
+    found = []
+    for element in [*at.get("bidi_component"), *at.get("plotly_chart")]:
+        data = json.loads(element.proto.json) if hasattr(element.proto, "json") else {}
+        if "styles" in data:
+            found.append({"data": data["styles"], "layout": data.get("layout", {})})
+        else:
+            found.append(data.get("figure") or data.get("spec") or data)
+    return found

@@ -73,11 +73,11 @@ def start_app(script: str, prefix: tuple[str, ...] = (), timeout_s: float = STAR
     return start_server(timeout_s, script=script, prefix=prefix)
 
 
-def bare_steps_per_second(seconds: float) -> float:
-    """Steps/s of ``playground.bench``'s bare loop (LSTM H=64 T=50 B=32, adding), one torch thread."""
+def bare_loop():
+    """``playground.bench``'s bare loop (LSTM H=64 T=50 B=32, adding), one torch thread, warmed up: its step."""
     import torch
 
-    from playground.bench import MIN_STEPS, WARMUP_STEPS, bare_step
+    from playground.bench import WARMUP_STEPS, bare_step
     from playground.config import RunConfig
     from playground.tasks import make_task
 
@@ -86,11 +86,28 @@ def bare_steps_per_second(seconds: float) -> float:
     step = bare_step(config, make_task(config))
     for _ in range(WARMUP_STEPS):
         step()
+    return step
+
+
+def bare_steps_per_second(seconds: float) -> float:
+    """Steps/s of the bare loop over at least ``seconds``."""
+    from playground.bench import MIN_STEPS
+
+    step = bare_loop()
     count, start = 0, time.perf_counter()
     while count < MIN_STEPS or time.perf_counter() - start < seconds:
         step()
         count += 1
     return count / (time.perf_counter() - start)
+
+
+def bare_seconds_for(steps: int) -> float:
+    """Seconds the bare loop takes for ``steps`` steps (a fresh model, timed now)."""
+    step = bare_loop()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return time.perf_counter() - start
 
 
 def usable_cpus_under(prefix: tuple[str, ...]) -> int:

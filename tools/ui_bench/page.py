@@ -24,12 +24,13 @@ SETTLED_JS = ("window.__bench.idle !== null && "
 # In-page recorder, polled every 20 ms: when the app first went idle, when Start was clicked,
 # every Step value change, every change of the gradient-now chart's title, every validation
 # metric value, whether the run was queued, and when every chart under ``window.__benchCharts``
-# (at least ``window.__benchExpect`` of them) first held a drawn plot while the script was idle.
+# (at least ``window.__benchExpect`` of them) first held a drawn plot while the script was idle, and
+# when those in the first screen did (``inView``: the charts above the fold).
 # A plain ``.main-svg .trace`` selector misses heatmaps (their group is ``.hm``) and the loss chart
 # before training (no trace yet), hence ``drawnPlot``.
 RECORDER_JS = """(() => {
 window.__bench = {idle: null, drawn: 0, click: null, steps: [], insides: [], val: [], queued: false,
-                  charts: null, chartCount: 0};
+                  charts: null, chartCount: 0, inView: null};
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) window.__bench.drawn = Math.max(window.__bench.drawn, e.startTime + e.duration);
 }).observe({entryTypes: ['longtask']});
@@ -48,6 +49,13 @@ const poll = () => {
   const idle = !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && app.getAttribute('data-test-script-state') === 'notRunning';
   if (b.idle === null && idle && document.querySelector("[data-testid='stMetricValue']")) b.idle = now;
+  if (b.inView === null && idle) {          // the charts in the first screen (above the fold) drawn
+    const seen = Array.from(document.querySelectorAll(window.__benchCharts || '.live-chart')).filter((box) => {
+      const r = box.getBoundingClientRect();
+      return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
+    });
+    if (seen.length && seen.every(drawnPlot)) b.inView = now;
+  }
   if (b.charts === null && idle) {
     const boxes = document.querySelectorAll(window.__benchCharts || '.live-chart');
     if (boxes.length >= (window.__benchExpect || 1) && Array.from(boxes).every(drawnPlot)) {

@@ -123,11 +123,13 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
         slope = float("nan")                              # one update only: no slope
     insides = [t for t, _ in data["insides"] if start < t <= end]
     below = [t for t, v in data["val"] if t >= click and until_mse is not None and v < until_mse]
+    solved_step = max([v for t, v in moved if below and t <= below[0]], default=float("nan"))
     return {"load_ms": max(data["idle"], min(data["drawn"], click)),
             "first_ms": moved[0][0] - click if moved else float("nan"),
             "updates_s": len(window) / seconds, "steps_s": slope, "insides_s": len(insides) / seconds,
             "queued": bool(data["queued"]) and not moved, "blank": blank_counts,
             "converge_s": (below[0] - click) / 1000 if below else float("nan"),
+            "solved_step": solved_step,        # the Step counter the page showed when it first showed "solved"
             "last_val": data["val"][-1][1] if data["val"] else float("nan"),
             **costs(data, busy or [None, None])}
 
@@ -137,9 +139,9 @@ def measure(data: dict, seconds: float, blank_counts: dict | None, until_mse: fl
 # live charts load it; st.plotly_chart's plotly.js is part of Streamlit's own bundle).
 MILESTONES_JS = """(() => {
   const nav = performance.getEntriesByType('navigation')[0];
-  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('plotly.min.js'));
+  const plotly = performance.getEntriesByType('resource').filter((e) => e.name.includes('plotly.min.js'));
   return {loaded: nav ? nav.loadEventEnd : null, idle: window.__bench.idle,
-          plotly: plotly.length ? plotly[0].responseEnd : null};
+          plotly: plotly.length ? plotly[0].responseEnd : null, inView: window.__bench.inView};
 })()"""
 
 
@@ -160,7 +162,8 @@ async def navigation_ms(browser, url: str, charts: str, expect: int) -> tuple[fl
 
 def milestones(visits: list[tuple[float, int, dict]]) -> str:
     """The median milestones of some visits as "scripts loaded 0.9 s, app idle 1.6 s, ..."."""
-    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in"}
+    names = {"loaded": "page scripts loaded", "idle": "app idle with a metric", "plotly": "plotly.min.js in",
+             "inView": "the charts in the first screen drawn"}
     parts = []
     for key, name in names.items():
         values = [m[key] for _, _, m in visits if m.get(key) is not None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from models.architectures import ARCH_NAMES, architecture
+from models.networks import NETWORKS
 from playground.backends.cost import FLOPS_PER_S, RUN_OVERHEAD_MB, estimate, task_widths
 from playground.backends.pool import MEMORY_BUDGET_MB
 from playground.config import RunConfig
@@ -28,3 +29,12 @@ def test_every_row_of_the_table_has_a_rate_and_a_bigger_run_costs_more(arch):
     costs = [estimate(c, *task_widths(make_task(c))) for c in (small, big)]
     assert architecture(arch).kernel in FLOPS_PER_S
     assert costs[0].step_ms < costs[1].step_ms and costs[0].memory_mb < costs[1].memory_mb
+
+
+def test_the_estimate_scales_with_the_network_shapes_cost_factor():
+    base = RunConfig(arch="gru", task="reverse", seq_len=20, hidden=32)
+    one_way = estimate(base, 10, 8)
+    for row in NETWORKS.values():
+        cost = estimate(base.replace(network=row.name), 10, 8)
+        assert cost.step_ms == pytest.approx(row.cost_factor * one_way.step_ms)
+        assert (cost.memory_mb > one_way.memory_mb) == (row.cost_factor > 1)

@@ -104,3 +104,38 @@ def test_an_impossible_config_is_refused_before_any_run_exists(bad):
 
     with pytest.raises((PlaygroundError, ValueError)):
         LiveRun(RunConfig(**{**SMALL, **bad}))
+
+
+def test_validation_is_due_once_a_second_and_sooner_only_when_the_loss_moved():
+    assert live.validation_due(live.VALIDATE_EVERY_S, 0.5, 0.5)                  # a second: always
+    assert not live.validation_due(live.VALIDATE_SOON_S / 2, 0.01, 0.5)          # never twice at once
+    soon = (live.VALIDATE_SOON_S + live.VALIDATE_EVERY_S) / 2
+    assert not live.validation_due(soon, 0.5 * (1 + live.LOSS_MOVED / 2), 0.5)   # a flat loss: wait
+    assert live.validation_due(soon, 0.5 * (1 - 2 * live.LOSS_MOVED), 0.5)       # a falling loss: now
+    assert live.validation_due(soon, 0.5 * (1 + 2 * live.LOSS_MOVED), 0.5)       # a rising one too
+    assert not live.validation_due(soon, None, 0.5) and not live.validation_due(soon, float("nan"), 0.5)
+
+
+def test_a_tick_validates_sooner_while_the_training_loss_moves(monkeypatch):
+    monkeypatch.setattr(live, "VALIDATE_EVERY_S", 1e9)      # the once-a-second rule out of the way
+    monkeypatch.setattr(live, "VALIDATE_SOON_S", 0.0)
+    run = LiveRun(RunConfig(**SMALL))
+    run.tick(budget_s=0.0, max_steps=1)
+    assert run.trainer.validations == 1                     # never validated: the first tick does
+    monkeypatch.setattr(live, "LOSS_MOVED", 1e9)            # a loss that does not move
+    run.tick(budget_s=0.0, max_steps=1)
+    assert run.trainer.validations == 1
+    monkeypatch.setattr(live, "LOSS_MOVED", 0.0)            # any move counts
+    run.tick(budget_s=0.0, max_steps=1)
+    assert run.trainer.validations == 2 and run.smoothed_loss is not None
+
+
+def test_a_tick_does_not_validate_again_right_after_the_trainers_own_validation(monkeypatch):
+    monkeypatch.setattr(live, "VALIDATE_EVERY_S", 60.0)
+    monkeypatch.setattr(live, "VALIDATE_SOON_S", 60.0)
+    run = LiveRun(RunConfig(**SMALL))
+    run.trainer.val_every = 1                               # the trainer validates after every step
+    for _ in range(3):
+        run.tick(budget_s=0.0, max_steps=1)
+    assert run.trainer.validations == 3                     # one per step, none twice
+    assert all(math.isfinite(v) for v in run.history.arrays()["val_metric"])

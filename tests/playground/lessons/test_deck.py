@@ -23,7 +23,7 @@ ablate = [1, 3]
 
 def test_shipped_decks_parse_and_cover_their_story():
     decks = {name: load_builtin(name) for name in builtin_decks()}
-    assert set(decks) == {"why-lstms", "rnns-in-one-lesson"}
+    assert set(decks) == {"why-lstms", "rnns-in-one-lesson", "lstms-to-mamba"}
     talk = decks["why-lstms"]
     assert [s.config.arch for s in talk.steps[:2]] == ["rnn", "rnn"] and talk.steps[3].config.arch == "lstm"
     assert {"gradients", "gates", "interventions"} <= {s.view for s in talk.steps}
@@ -32,6 +32,11 @@ def test_shipped_decks_parse_and_cover_their_story():
     assert {"topologies", "cell"} <= {s.view for s in lesson.steps}
     assert any(s.cell and s.cell.mode == "backward" for s in lesson.steps)
     assert any(s.config.task == "charlm" for s in lesson.steps)
+    modern = decks["lstms-to-mamba"]
+    assert {s.config.arch for s in modern.steps} >= {"lstm", "mingru", "minlstm", "lru", "s6"}
+    looks = [s for s in modern.steps if s.view == "eigenvalues"]
+    assert len(looks) == 2 and looks[0].on_arrival == "nothing" and looks[1].on_arrival == "pause"
+    assert looks[0].config == looks[1].config          # the same live model, before and after it trains
 
 
 def test_settings_carry_over_and_go_through_the_field_table():
@@ -60,6 +65,7 @@ def test_settings_carry_over_and_go_through_the_field_table():
     ("title = 'x'\n[[step]]\ntitle = 'a'\nsteps = 5", "goes with on_arrival"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'cell'\non_arrival = 'start'", "no live model"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nclamp = { f = 0 }", "go with view"),
+    ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'eigenvalues'\nsettings = {arch='mingru'}", "arch = lru"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'interventions'\nsettings = {arch='rnn'}\nclamp = { f = 0 }",
      "unknown key 'f'"),
     ("title = 'x'\n[[step]]\ntitle = 'a'\nview = 'interventions'\nclamp = { f = 2 }", "from 0 to 1"),

@@ -13,8 +13,8 @@ from playground.tasks.base import TOPOLOGIES, Batch
 
 NAMES = list(TASKS)
 ORDER = ["adding", "copy", "parity", "counting", "sine", "sinegen", "temperature", "charlm", "sentiment", "reverse",
-         "lookahead"]
-KNOWN_BASELINES = {"adding": (1 / 6, 0.01), "copy": (1 / 8, 0.02), "reverse": (1 / 8, 0.02),
+         "sort", "lookahead"]
+KNOWN_BASELINES = {"adding": (1 / 6, 0.01), "copy": (1 / 8, 0.02), "reverse": (1 / 8, 0.02), "sort": (1 / 8, 0.03),
                    "parity": (0.5, 0.03), "sinegen": (0.5, 0.05),
                    "lookahead": (10 / 12, 0.02)}     # RunConfig's lag of 10
 
@@ -131,6 +131,16 @@ def test_copy_and_reverse_targets():
     b = rev.sample(4, torch.Generator().manual_seed(0))
     assert rev.steps == 11 and (b.x[:, 5] == 8).all()
     assert torch.equal(b.y[:, 6:], b.x[:, :5].flip(1)) and b.mask.sum(1).eq(5).all()
+
+
+def test_sort_writes_the_source_in_ascending_order_on_reverses_timeline():
+    task = make_task(RunConfig(task="sort", seq_len=6))
+    b = task.sample(16, torch.Generator().manual_seed(0))
+    assert task.steps == 13 and (b.x[:, 6] == 8).all() and (b.x[:, 7:] == 9).all()
+    assert torch.equal(b.y[:, 7:], b.x[:, :6].sort(1).values) and b.mask.sum(1).eq(6).all()
+    assert (task.source_steps, task.first_output) == (6, 7) and task.source_target
+    with pytest.raises(ConfigError, match="sort runs 2\\*seq_len\\+1 steps"):
+        make_task(RunConfig(task="sort", seq_len=101))
 
 
 def test_adding_and_counting_targets():
