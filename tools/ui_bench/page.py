@@ -25,7 +25,7 @@ SETTLED_JS = ("window.__bench.idle !== null && "
 # every Step value change, every change of the gradient-now chart's title, every validation
 # metric value, whether the run was queued, and when every chart under ``window.__benchCharts``
 # (at least ``window.__benchExpect`` of them) first held a drawn plot while the script was idle, and
-# when those in the first screen did (``inView``: the charts above the fold).
+# when those in the first screen did, the script still running or not (``inView``: above the fold).
 # A plain ``.main-svg .trace`` selector misses heatmaps (their group is ``.hm``) and the loss chart
 # before training (no trace yet), hence ``drawnPlot``.
 RECORDER_JS = """(() => {
@@ -49,7 +49,7 @@ const poll = () => {
   const idle = !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && app.getAttribute('data-test-script-state') === 'notRunning';
   if (b.idle === null && idle && document.querySelector("[data-testid='stMetricValue']")) b.idle = now;
-  if (b.inView === null && idle) {          // the charts in the first screen (above the fold) drawn
+  if (b.inView === null && app) {           // the charts in the first screen drawn, idle or not
     const seen = Array.from(document.querySelectorAll(window.__benchCharts || '.live-chart')).filter((box) => {
       const r = box.getBoundingClientRect();
       return r.height > 0 && r.bottom > 0 && r.top < window.innerHeight;
