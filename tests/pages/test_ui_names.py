@@ -7,7 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 UI = ROOT / "playground" / "ui"
 HELPERS = {"__init__", "frame", "keys", "widgets", "presses", "url_state", "page_files", "text", "live_chart",
-           "live_chart_js", "live_points_chart", "live_data_chart", "live_tiles", "talk_keys", "upload_guard", "browser_identity"}
+           "live_chart_js", "live_points_chart", "live_data_chart", "live_tiles", "plotly_preload", "talk_keys", "upload_guard", "browser_identity"}
 OLD_SUFFIXES = ("_panel", "_view")      # the names drawing functions had before the convention
 
 
