@@ -315,4 +315,9 @@ def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tupl
         except ConfigError as err:
             notes.append(f"Ignored URL parameter {key}: {without_value(err)} (got {literal(raw)}); "
                          f"using {getattr(config, key)}.")
+    try:                               # a shape the link's task or cell cannot take falls back as a bad value does
+        check_network(config)
+    except ConfigError as err:
+        config = replace(config, network=DEFAULT_NETWORK)
+        notes.append(f"Ignored URL parameter network: {err}; using {DEFAULT_NETWORK}.")
     return config, notes
