@@ -18,10 +18,10 @@ import pandas as pd
 import torch
 
 from models.network import SequenceNet, build_network
-from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, check_network, validate
+from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, validate
 from playground.engine.truncation import make_feed, truncation
 from playground.errors import ConfigError, DivergenceError
-from playground.tasks import task_of
+from playground.tasks import check_network, task_of
 from playground.tasks.base import Task
 
 VAL_EVERY = 100     # steps between validations (also done on demand)
