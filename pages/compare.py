@@ -8,13 +8,14 @@ from playground.figures.loss_series import joined
 from playground.figures.gradients import grad_norm_parts, grad_summary
 from playground.figures.states import trajectory_parts, trajectory_summary
 from playground.figures.style import ARCH_COLOURS, ARCH_LABELS
+from playground.figures.tiles import compare_tiles, even, tiles_payload
 from playground.markup import title_markdown
-from playground.engine.run_summary import shown, shown_delta
 from playground.ui.compare_session import (compare_controls_ui, compared_archs_ui, compared_title, get_compare_runs,
                                           keep_level, run_key, set_running)
 from playground.ui.settings_panels import config_sidebar_ui, sync_from_url, write_url
 from playground.ui.text import page_text
 from playground.ui.live_points_chart import live_points_chart
+from playground.ui.live_tiles import live_tiles
 from playground.ui.train_panels import live_view_ui, run_points
 from playground.ui.widgets import explain
 from playground.ui.url_state import take_autostart
@@ -59,14 +60,8 @@ def live_fragment():
         st.rerun()
     numbers = {arch: run_points(run, run_key(arch)) for arch, run in runs.items()}
     summaries = {arch: summary for arch, (_, summary) in numbers.items()}
-    cols = st.columns(len(runs) + 1)
-    for col, (arch, run) in zip(cols, runs.items()):
-        summary = summaries[arch]
-        col.metric(f"{ARCH_LABELS[arch]} · step {run.step_count:,}", shown(summary.val),
-                   delta=f"{shown_delta(summary.delta)} vs baseline" if summary.val is not None else None,
-                   delta_color="normal" if task.higher_is_better else "inverse",
-                   help=f"Validation {task.metric_name} on a fixed batch of 128 sequences")
-    cols[-1].metric(f"Baseline {task.metric_name}", shown(task.baseline()), help=task.baseline_name())
+    tiles = compare_tiles(summaries, {arch: run.step_count for arch, run in runs.items()}, task.baseline_name())
+    live_tiles("compare_tiles", tiles_payload(tiles, widths=even(tiles)))   # text changed in place
     spec_key = (tuple(runs), task.metric_name, task.baseline(), task.baseline_name(),
                 st.session_state.get("compare_logy", False), "Training loss, same steps for every architecture")
     live_points_chart("compare_loss", lambda: compare_chart_spec(*spec_key), spec_key,   # new points only

@@ -7,8 +7,15 @@ with plotly and encodes as JSON for each session. ``live_data_chart`` sends a vi
 - built once per published snapshot and view, from the figure functions' plain dicts, and kept in a
   small cache shared by every session that reads the same snapshot (``view_payload``);
 - a redraw sends the view's arrays (typed arrays) and only the layout keys that changed since
-  the last redraw of that chart (a title's step, say); the trace styles go when the chart mounts,
+  the last redraw of that chart (a title's step, say); the trace styles go in a full page run,
   when they change, or when the browser asks for them again (a trigger, ``resync``).
+
+A fragment's rerun can make the browser mount a chart anew (the elements around it changed) while
+the server believes the chart has its styles. The browser therefore keeps each chart key's last
+styles and layout in a page-wide store (``window.__liveChartStore``) and a new mount starts from
+them, so it draws in its first update with no round trip; ``resync`` is left for a browser that
+lacks them (a reloaded tab). Sending the styles with every redraw instead would close the same gap
+but put them back on the hot path, which this module exists to keep small.
 
 In the browser the chart keeps the styles and layout it was given, puts each redraw's arrays into
 them and calls ``Plotly.react`` on the same ``<div>``: the reader's zoom and the hover survive
@@ -83,12 +90,20 @@ function update(state) {
   (costs[state.key] = costs[state.key] || []).push(performance.now() - t0);   // read by tools/ui_bench
 }
 
+// The last styles and layout each chart key was drawn with, page-wide: a chart the browser mounts
+// anew (a fragment's rerun that changed the elements around it) starts from them at once; the
+// server, which sent them to the chart before, sends only what changed. ``resync`` is the fallback.
+const STORE = (window.__liveChartStore = window.__liveChartStore || new Map());
+
 // Take a payload: styles when sent, the layout's changed keys (null: gone), the arrays.
 // False when it cannot be drawn on what is held (styles or layout it does not have).
 function take(state, data) {
   if (data.styles) {
     state.styles = data.styles;
     state.styleRev = data.style_rev;
+  } else if (!state.styles) {
+    const kept = STORE.get(data.key);
+    if (kept && kept.styleRev === data.style_rev) Object.assign(state, kept);
   }
   if (state.styleRev !== data.style_rev || (!data.whole_layout && !state.layout)) return false;
   const layout = data.whole_layout ? {} : Object.assign({}, state.layout);
@@ -98,6 +113,7 @@ function take(state, data) {
   }
   state.layout = layout;
   state.arrays = data.arrays;
+  STORE.set(data.key, { styles: state.styles, styleRev: state.styleRev, layout });
   return true;
 }
 

@@ -1,10 +1,11 @@
-"""The live page's status line, metric tiles and caption, drawn by one mounted component.
+"""The live pages' status line, metric tiles and caption, drawn by one mounted component.
 
 Five ``st.metric`` tiles redrawn several times a second were most of a live page's cost: each
 redraw sent five elements and Streamlit's React tree rerendered the fragment around them. Here one
 ``st.components.v2`` component stays mounted; each redraw hands it a few hundred bytes of data
 (``playground.figures.tiles.tiles_payload`` and a version) and its script changes the text of the
-tiles in place. It builds the tiles' elements again only when their labels change (another task).
+tiles in place (labels too). It builds the tiles' elements again only when their number, help marks or
+widths change (another task). /train, /compare and /talk draw their tiles through it.
 
 The tiles look like Streamlit's metrics and keep their ``data-testid`` names (``stMetric``,
 ``stMetricLabel``, ``stMetricValue``, ``stMetricDelta``; the status line an alert's), so the app's
@@ -65,7 +66,8 @@ function el(tag, attrs, text) {
   return node;
 }
 
-// The tiles' elements, built again only when what they are (labels, help, widths) changes.
+// The tiles' elements, built again only when their number, help marks or widths change (a label's
+// text, such as a step in it, changes in place).
 function build(root, data) {
   root.textContent = "";
   const status = el("div", { class: "tiles-status", role: "status", hidden: "" });
@@ -74,7 +76,8 @@ function build(root, data) {
     const box = el("div", { "data-testid": "stMetric", style: "flex: " + data.widths[k] + " 1 0" });
     const label = el("label", { "data-testid": "stMetricLabel" });
     const text = el("div");
-    text.appendChild(el("p", {}, tile.label));
+    const labelText = el("p", {}, tile.label);
+    text.appendChild(labelText);
     label.appendChild(text);
     if (tile.help) label.appendChild(el("span", { class: "tile-help", role: "img", title: tile.help, "aria-label": tile.help }));
     const value = el("div", { "data-testid": "stMetricValue" });
@@ -86,7 +89,7 @@ function build(root, data) {
     delta.append(arrow, deltaText);
     box.append(label, value, delta);
     row.appendChild(box);
-    return { valueText, delta, arrow, deltaText, help: label.querySelector(".tile-help") };
+    return { labelText, valueText, delta, arrow, deltaText, help: label.querySelector(".tile-help") };
   });
   const caption = el("div", { "data-testid": "stCaptionContainer", hidden: "" });
   root.append(status, row, caption);
@@ -98,7 +101,7 @@ function set(node, text) {
 }
 
 function show(state, data) {
-  const shape = JSON.stringify([data.tiles.map((t) => [t.label, !!t.help]), data.widths]);
+  const shape = JSON.stringify([data.tiles.map((t) => !!t.help), data.widths]);
   if (state.shape !== shape) {
     state.shape = shape;
     state.parts = build(state.root, data);
@@ -112,6 +115,7 @@ function show(state, data) {
   }
   data.tiles.forEach((tile, k) => {
     const p = parts[k];
+    set(p.labelText, tile.label);
     set(p.valueText, tile.value);
     p.delta.hidden = !tile.delta;
     if (tile.delta) {

@@ -23,7 +23,8 @@ from playground.ui.presses import control_key, run_state_keys, start_pause_contr
 from playground.ui.talk_keys import BUTTON_KEYS, RUN_CONTROL
 from playground.ui.cell_panels import backward_ui, compute, diagram_ui, forward_ui
 from playground.ui.scan_panels import scan_step_at_ui
-from playground.engine.run_summary import shown, shown_delta
+from playground.ui.live_tiles import live_tiles
+from playground.figures.tiles import edit_tiles, even, talk_tiles, tiles_payload
 from playground.ui.train_panels import (eigenvalue_ui, gates_ui, gradient_history_ui, gradient_now_ui, loss_ui,
                                         predictions_ui, run_points, states_ui)
 from playground.ui.widgets import chart
@@ -38,14 +39,8 @@ def loss_step_ui(run, step: Step, key: str) -> None:
     """Validation metric against the baseline, the training loss, and the loss curve (the step
     counter is in the model's caption above: three tiles fit the view's column)."""
     points, summary = run_points(run, key)
-    task = run.task
-    cols = st.columns(3)
-    cols[0].metric(f"Validation {task.metric_name}", shown(summary.val),
-                   delta=None if summary.val is None else f"{shown_delta(summary.delta)} vs baseline",
-                   delta_color="normal" if task.higher_is_better else "inverse",
-                   help=None if summary.val is None else f"Measured at step {summary.val_step}.")
-    cols[1].metric(f"Baseline {task.metric_name}", shown(summary.baseline), help=task.baseline_name())
-    cols[2].metric(summary.loss_label[:1].upper() + summary.loss_label[1:], shown(summary.loss))
+    tiles = talk_tiles(summary, run.task.baseline_name())
+    live_tiles(f"{key}_tiles", tiles_payload(tiles, widths=even(tiles)))
     loss_ui(run, points, summary, key)
 
 
@@ -91,11 +86,9 @@ def interventions_step_ui(run, step: Step, key: str) -> None:
     with run.lock:
         result = compare_intervention(run.net, run.task, run.probe_batch, iv, run.step_count)
     before, after = result.before, result.after
-    cols = st.columns(3)
-    cols[0].metric("Loss as trained", shown(before.loss))
-    cols[1].metric("Loss with the edit", shown(after.loss), delta=shown_delta(result.loss_change),
-                   delta_color="inverse")
-    cols[2].metric(f"Baseline {run.task.metric_name}", shown(run.task.baseline()), help=run.task.baseline_name())
+    tiles = edit_tiles(before.loss, after.loss, result.loss_change, run.task.metric_name, run.task.baseline(),
+                       run.task.baseline_name())
+    live_tiles(f"{key}_iv_tiles", tiles_payload(tiles, widths=even(tiles)))
     st.caption(f"Edit: {describe_intervention(iv)} · model at step {run.step_count:,} · "
                f"probe batch of {before.inputs.shape[0]} sequences.")
     if before.example.get("kind") == "series":

@@ -11,6 +11,11 @@ Measured here (2 cores, loaded; about 330 frames per 30 updates): ``live_chart``
 frames and 0 remounts, every time; ``st.plotly_chart`` a new plot node on every update
 (29-39 remounts per 30 updates, in 8 of 8 runs) and 0-5 blank frames (0 in half the
 runs), so the old-behaviour test asserts the remounts, not the blank frames.
+
+A second app (apps/live_data_chart_app.py) moves a ``live_data_chart`` between two columns on each
+fragment run, so the browser mounts it anew while the server sends arrays only. Measured here
+(8 remounts): before the page-wide store of styles, 40 blank frames and 5 of 8 mounts blank until
+a ``resync`` came back; with it, 0.
 """
 from __future__ import annotations
 
@@ -160,3 +165,52 @@ def test_an_off_screen_chart_waits_and_catches_up_in_view(live_app_url, page):
     assert page.evaluate(drawn_js) == drawn      # ten more points were sent; none was drawn
     page.locator(LIVE).scroll_into_view_if_needed()
     page.wait_for_function(f"(n) => ({drawn_js})() >= n", arg=drawn + 10, timeout=WAIT_MS)
+
+
+DATA_APP = Path(__file__).parent / "apps" / "live_data_chart_app.py"
+
+# Every animation frame: each `.live-chart` node seen for the first time is a mount. A frame in which a
+# mounted node's script has run (it holds its chart state) and the node has no drawn trace is blank; the
+# frames before its script runs (Streamlit inserts the component's empty HTML, then calls its script in a
+# later task) are counted apart, as `beforeScript`. The first mount, which loads plotly.js, is not counted.
+WATCH_MOUNTS_JS = """
+window.mounts = {count: 0, blank: 0, blankMounts: 0, beforeScript: 0, running: true};
+(() => {
+  const seen = new WeakMap();
+  const drawn = (node) => [...node.querySelectorAll('.main-svg .trace path')].some((p) => (p.getAttribute('d') || '').length);
+  let first = true;
+  function tick() {
+    if (!window.mounts.running) return;
+    for (const node of document.querySelectorAll('.live-chart')) {
+      if (first) { if (drawn(node)) { seen.set(node, true); first = false; } continue; }
+      if (!seen.has(node)) { seen.set(node, false); window.mounts.count += 1; }
+      if (drawn(node)) continue;
+      if (!node.__liveChart) { window.mounts.beforeScript += 1; continue; }
+      window.mounts.blank += 1;
+      if (!seen.get(node)) { seen.set(node, true); window.mounts.blankMounts += 1; }
+    }
+    requestAnimationFrame(tick);
+  }
+  requestAnimationFrame(tick);
+})();
+"""
+
+
+@pytest.fixture(scope="module")
+def data_app_url():
+    """Base URL of a `streamlit run` of the live data chart app."""
+    proc, url = start_server(script=str(DATA_APP.relative_to(ROOT)))
+    yield url
+    stop_server(proc)
+
+
+def test_a_remounted_data_chart_draws_in_its_first_frame(data_app_url, page):
+    """A fragment rerun that mounts the chart anew (it moves to the other column) sends arrays only; the new
+    chart takes its styles and layout from the page-wide store and has its traces from the first frame after
+    its script runs, with no round trip to ask for them (``resync``)."""
+    page.add_init_script(WATCH_MOUNTS_JS)
+    page.goto(f"{data_app_url}/?remount=1")
+    page.wait_for_function("() => window.mounts.count >= 8", timeout=WAIT_MS)
+    seen = page.evaluate("() => { window.mounts.running = false; return window.mounts; }")
+    print(f"\nremounts: {seen}")
+    assert seen["blank"] == 0 and seen["blankMounts"] == 0, seen

@@ -61,5 +61,7 @@ def test_compare_tiles_match_the_caption():
     step.click().run()
     assert not at.exception
     caption = next(c.value for c in at.caption if "Baseline MSE" in c.value)
-    for tile in at.metric:
-        assert tile.value in numbers(caption) or tile.value == "—", (tile.label, tile.value, caption)
+    tiles = tile_values(at)
+    assert len(tiles) == 4 and not at.metric                  # three architectures and the baseline, as tiles
+    for label, tile in tiles.items():
+        assert tile["value"] in numbers(caption) or tile["value"] == "—", (label, tile["value"], caption)

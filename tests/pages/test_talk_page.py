@@ -1,7 +1,7 @@
 """/talk headless: a link opens a deck at a step, the buttons move, hostile decks get a message."""
 from streamlit.testing.v1 import AppTest
 
-from page_runner import open_page
+from page_runner import open_page, tile_values
 from playground.markup import markdown_text
 
 
@@ -38,7 +38,7 @@ def test_link_opens_a_deck_at_a_step_and_the_buttons_move():
 def test_intervention_step_shows_the_loss_with_the_edit():
     at = open_talk(deck="why-lstms", step="7")
     assert not at.exception, [e.value for e in at.exception]
-    labels = [m.label for m in at.metric]
+    labels = list(tile_values(at))
     assert "Loss with the edit" in labels
     assert any("forget" in c.value or "gate f clamped to 0" in c.value for c in at.caption)
 
