@@ -21,13 +21,19 @@ from torch import nn
 
 from models.architectures import ARCHITECTURES, architecture
 from models.network import one_way
-from models.shape_nets import BidirectionalSequenceNet, EncoderDecoderNet
+from models.shape_nets import BidirectionalSequenceNet, EncoderDecoderNet, SelfAttentionSequenceNet
 
 
 def bidirectional(arch: str, task, hidden: int, layers: int, activation: str) -> nn.Module:
     """A bidirectional network sized for ``task``."""
     return BidirectionalSequenceNet(arch, task.input_size, hidden, layers, task.output_size, task.vocab_size,
                                     activation)
+
+
+def self_attention(arch: str, task, hidden: int, layers: int, activation: str) -> nn.Module:
+    """One causal self-attention layer of width ``hidden`` sized for ``task`` (positions for its T steps);
+    ``arch``, ``layers`` and ``activation`` name no part of it."""
+    return SelfAttentionSequenceNet(arch, task.input_size, hidden, task.output_size, task.steps, task.vocab_size)
 
 
 def encoder_decoder(attention: str) -> Callable[..., nn.Module]:
@@ -51,7 +57,12 @@ class NetworkShape:
     memory against a one-way stack of the same size (measured: a second direction about 1.7×, a decoder
     stepped one output at a time with attention 2–4×), read by the admission estimate. jacobian_row: the
     row of the layer axis whose ‖∂h_T/∂h_t‖ the probe draws (the last, or the last forward direction:
-    a backward direction's h_T has read nothing before it). unit_view: the one-unit view (and interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views: what its replay
+    a backward direction's h_T has read nothing before it). attends: its replay gives attention weights
+    (``Snapshot.attention``) and attention_title heads their heatmap. takes_cell: the ``arch`` setting
+    picks the network's cell; False: the network has none, and ``no_cell`` says so in one line where a
+    view of a cell (gates, one unit, interventions, the cell page, spectral radius, eigenvalues,
+    saturation) cannot apply. state_symbol / state_title: what the states views call a row's state;
+    gradient_symbol: where the gradient views measure ‖∂L/∂·‖ (``Replay.recurrent``). unit_view: the one-unit view (and interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views: what its replay
     gives the views, in words.
     """
 
@@ -71,6 +82,13 @@ class NetworkShape:
     jacobian_row: int = -1
     roles: tuple[str, ...] = ("layer {layer}",)
     one_layer: bool = False
+    attends: bool = False
+    attention_title: str = "Attention"
+    takes_cell: bool = True
+    no_cell: str = ""
+    state_symbol: str = "h_t"
+    state_title: str = "Hidden state h_t"
+    gradient_symbol: str = "h_t"
 
     def view_rows(self, layers: int) -> list[str]:
         """The labels of the replay's layer axis, e.g. ["layer 1 →", "layer 1 ←"]."""
@@ -104,6 +122,7 @@ def encoder_decoder_row(name: str, label: str, attention: str) -> NetworkShape:
         name, label, encoder_decoder(attention), needs="source_target",
         refused="needs a task with a source and a target sequence (reverse, sort)", fused_only=True,
         fused_stack=False, teacher_forced=True, cost_factor=4.0, roles=("encoder → decoder",), one_layer=True,
+        attends=attention != "none",
         views="one row: the encoder's states over the source, the state handed over at GO, then the decoder's"
               + ("; the attention weights (output step × input step)" if attention != "none" else ""))
 
@@ -115,6 +134,16 @@ NETWORKS: dict[str, NetworkShape] = {row.name: row for row in (
                  roles=("layer {layer} →", "layer {layer} ←"), forbids="future_in_targets",
                  refused="would read the answer: this task's targets are later inputs",
                  views="two rows per layer, forward (→) then backward (←), each in time order"),
+    # Causal: position t reads positions ≤ t only, so a task whose targets are later inputs (forecasting)
+    # stays fair and nothing is forbidden; the sinusoidal positions are built for the task's own T.
+    NetworkShape("self-attention", "causal self-attention", self_attention, fused_stack=False, one_layer=True,
+                 roles=("attention",), attends=True, attention_title="Causal self-attention", takes_cell=False,
+                 no_cell="causal self-attention has no recurrent cell: the cell, layers and activation settings "
+                         "do not apply, and it has no gates, units to step, recurrence or eigenvalues",
+                 state_symbol="u_t", state_title="Attention output u_t", gradient_symbol="z_t",
+                 views="one row: the attention layer's output u_t at each position, ‖∂L/∂z_t‖ at its inputs "
+                       "(through every later position that reads them), no gates; the causal attention map "
+                       "(output step × input step, zero above the diagonal)"),
     encoder_decoder_row("seq2seq", "encoder–decoder", "none"),
     encoder_decoder_row("seq2seq-additive", "encoder–decoder with additive attention", "additive"),
     encoder_decoder_row("seq2seq-dot", "encoder–decoder with dot-product attention", "dot"),

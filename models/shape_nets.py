@@ -11,6 +11,10 @@ task's own timeline, and ``replay(x)`` -> a ``Replay`` whose layer axis the view
   feeds it the targets (teacher forcing); evaluation and the replay run free. Its replay is one row:
   the encoder's states over the source, the state handed over at GO, then the decoder's states, and
   the attention weights (output step × input step).
+- ``SelfAttentionSequenceNet``: ``models.attention_baseline.AttentionNet`` (one causal self-attention
+  layer, no recurrent cell: the ``arch`` setting does not apply). Its replay is one row: the layer's
+  output u_t at each position (what the head reads), no gates, the gradient measured at the layer's
+  inputs z_t (‖∂L/∂z_t‖, through every later position that reads z_t) and the causal attention map (T × T).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import torch
 from torch import nn
 
 from models.architectures import OfArchitecture
+from models.attention_baseline import AttentionNet
 from models.bidirectional import DIRECTIONS, BidirectionalNet, run_direction
 from models.network import Intervention, Replay
 from models.seq2seq import Seq2Seq
@@ -117,3 +122,46 @@ class EncoderDecoderNet(OfArchitecture, nn.Module):
         zero = torch.zeros_like(hs[-1])
         all_gates = {name: gates[name] + [zero] * handover + result.decoder_gates[name] for name in row.gates}
         return Replay(self._on_timeline(x, result.logits), embedded, [h], [c], [all_gates], [h], result.attention)
+
+
+class SelfAttentionSequenceNet(OfArchitecture, AttentionNet):
+    """``AttentionNet`` as the trainer and the probe take a network: one row on the layer axis, no gates.
+
+    Args: arch (run data only: no cell is built), input_size, width d (the ``hidden`` setting),
+    output_size, max_len (the task's T: the sinusoidal positions are sized from it), vocab_size.
+    ``forward(x, state)`` ignores ``state`` and returns an empty one (B, 0): nothing carries from one
+    window to the next, so a streaming task's carried state stays empty.
+    """
+
+    layers = 1
+    gate_names: tuple[str, ...] = ()
+
+    def __init__(self, arch: str, input_size: int, width: int, output_size: int, max_len: int, vocab_size: int = 0):
+        super().__init__(input_size, width, output_size, max_len, vocab_size=vocab_size)
+        self.arch, self.hidden = arch, width
+
+    def forward(self, x: torch.Tensor, state=None):
+        """x (B, T) ids or (B, T, I) floats -> (out (B, T, O), an empty state (B, 0))."""
+        out, _ = AttentionNet.forward(self, x)
+        return out, out.new_zeros(x.shape[0], 0)
+
+    def eigenvalues(self, row: int) -> None:
+        """None: no recurrence, so no eigenvalues (and no spectral radius)."""
+        return None
+
+    def replay(self, x: torch.Tensor, intervention: Intervention | None = None,
+               embedded: torch.Tensor | None = None, cut_every: int = 0) -> Replay:
+        """One pass with the positions split out: h = u_t (the layer's output, residual included),
+        recurrent = z_t (each position's input, which every later position reads), attention (B, T, T)
+        averaged over the heads. ``cut_every`` changes nothing: no state crosses a step."""
+        refuse_intervention(intervention)
+        T = x.shape[1]
+        if T > self.max_len:
+            raise ValueError(f"a sequence of {T} steps is longer than this network's {self.max_len} positions")
+        embedded = self.embed(x) if embedded is None else embedded
+        inputs = list((embedded + self.position[:T].to(dtype=self.head.weight.dtype)).unbind(1))   # z_t (B, d)
+        z = torch.stack(inputs, 1)
+        attended, A = self.attention(z)
+        states = list((z + attended).unbind(1))                                           # u_t (B, d)
+        out = self.head(torch.stack(states, 1))
+        return Replay(out, embedded, [states], [], [{}], [inputs], A.mean(1))

@@ -6,6 +6,7 @@ published: the counters and loss several times a second, the insides about once 
 import streamlit as st
 
 from models.architectures import architecture
+from models.networks import network_shape
 from playground.config import CUSTOM_TASK
 from playground.markup import title_markdown
 
@@ -78,7 +79,7 @@ def gradients_fragment():
     with left:
         gradient_now_ui(snap, "train")
     with right:
-        gradient_history_ui(records, "train", run.config.arch)
+        gradient_history_ui(records, "train", run.config.arch, run.config.network)
 
 
 @st.fragment(run_every=INSIDE_EVERY)
@@ -114,13 +115,13 @@ if run.snapshot is None:
 st.subheader("Hidden states")
 states_fragment()
 explain("train_states")
-st.subheader(gates_heading(run.config.arch))
+st.subheader(gates_heading(run.config.arch, run.config.network))
 gates_fragment()
 explain("train_gates")
 st.subheader("Gradients across timesteps")
 gradients_fragment()
 explain("train_gradients")
-if architecture(run.config.arch).diagonal_recurrence:
+if architecture(run.config.arch).diagonal_recurrence and network_shape(run.config.network).takes_cell:
     st.subheader("Eigenvalues of the recurrence")
     eigenvalues_fragment()
 if run.snapshot.attention is not None:

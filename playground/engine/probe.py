@@ -152,7 +152,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
             replay, loss, grads = autograd_bptt(net, batch.x, lambda out: task.loss(out, batch), intervention,
                                                 jacobian, parameters, cut_every, shape.jacobian_row)
         hidden = _stack_layers(replay.h)                                    # (L, T, B, H)
-        cell = _stack_layers(replay.c) if net.architecture.has_cell_state else None
+        cell = _stack_layers(replay.c) if shape.takes_cell and net.architecture.has_cell_state else None
         gates = {name: _stack_layers([g[name] for g in replay.gates]) for name in net.gate_names}
     if by_hand:
         out, loss, dh_out, head_grads = _readout_grad(net, task, batch, hidden[-1], parameters)
@@ -177,7 +177,7 @@ def probe(net: SequenceNet, task: Task, batch: Batch, step: int = 0,
         cell=None if cell is None else cell.numpy(), gates=gates_np,
         grad_norm=grad_norm.numpy(), jacobian_norm=jac_norm.numpy(),
         param_grad_norms=param_norms,
-        saturation=gate_saturation(net.architecture, gates_np, hidden_np),
+        saturation=gate_saturation(net.architecture, gates_np, hidden_np) if shape.takes_cell else {},
         spectral_radius=recurrent_spectral_radius(net, rows), pca=pca, pca_explained=explained,
         example=task.describe_example(batch, out, 0), cuts=cut_points(hidden.shape[1], cut_every),
         eigenvalues=recurrent_eigenvalues(net, rows), network=shape.name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.networks import DEFAULT_NETWORK, NETWORK_LABELS
+from models.networks import DEFAULT_NETWORK, NETWORK_LABELS, network_shape
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, from_query
 from playground.errors import ConfigError
 from playground.figures.style import ARCH_LABELS
@@ -64,7 +64,12 @@ def write_url(config: RunConfig) -> None:
 
 
 def model_line(config: RunConfig) -> str:
-    """The trained model's shape in one line (what the run was built with, not what the widgets say)."""
+    """The trained model's shape in one line (what the run was built with, not what the widgets say);
+    a network without a recurrent cell says the cell setting does not apply to it."""
+    shape = network_shape(config.network)
+    if not shape.takes_cell:
+        return (f"{shape.label} (no recurrent cell: the cell setting does not apply), width {config.hidden}, "
+                f"1 layer, T = {config.seq_len}, seed {config.seed}")
     wired = "" if config.network == DEFAULT_NETWORK else f" ({NETWORK_LABELS[config.network]})"
     return (f"{ARCH_LABELS[config.arch]}{wired}, H = {config.hidden}, {config.layers} "
             f"layer{'s' if config.layers > 1 else ''}, T = {config.seq_len}, seed {config.seed}")

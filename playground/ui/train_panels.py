@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from models.networks import network_shape
 from playground.figures.attention import attention_heatmap_parts, attention_summary
 from playground.figures.eigenvalues import eigenvalue_parts, eigenvalue_summary
 from playground.figures.gates import gate_grid_parts, gate_grid_summary, saturation_parts, saturation_summary
@@ -104,8 +105,11 @@ def radius_summary(arch: str, radius: float) -> str:
     return f"Spectral radius of {what}: {radius:.3f}."
 
 
-def gates_heading(arch: str) -> str:
-    """The heading over the gates panel: gates, the vanilla cell's pre-activations, or a linear cell's state."""
+def gates_heading(arch: str, network: str | None = None) -> str:
+    """The heading over the gates panel: gates, the vanilla cell's pre-activations, or a linear cell's state;
+    "No gates" for a network without a recurrent cell (``network``'s row says so)."""
+    if not network_shape(network).takes_cell:
+        return "No gates"
     row = architecture(arch)
     if row.gated:
         return "Gates"
@@ -134,19 +138,26 @@ def row_names(snap: Snapshot) -> list[str] | None:
 
 def gradient_now_ui(snap: Snapshot, key: str) -> None:
     """||dL/dh_t|| and ||dh_T/dh_t|| against t for the weights of ``snap`` (one line per row of its layer
-    axis: each layer, and each direction of a bidirectional network)."""
+    axis: each layer, and each direction of a bidirectional network). A network without a recurrent cell
+    draws its row's own gradient (a self-attention layer's ‖dL/dz_t‖) and no ||dh_T/dh_t||: no state carries."""
+    shape = network_shape(snap.network)
+    radius = (radius_summary(snap.arch, snap.spectral_radius[-1]) if shape.takes_cell
+              else "No spectral radius: " + shape.no_cell + ".")
+    names = row_names(snap) or (None if shape.takes_cell else [f"‖dL/d{shape.gradient_symbol}‖"])
     live_view_ui(f"{key}_gradnow", snap, snap.step,
-              lambda: grad_norm_parts(snap.grad_norm, snap.jacobian_norm, cuts=snap.cuts, names=row_names(snap),
-                                      title=f"‖dL/dh_t‖ at step {snap.step:,}"),
-              grad_summary(snap.grad_norm) + " " + radius_summary(snap.arch, snap.spectral_radius[-1])
-              + cuts_summary(snap.cuts))
+              lambda: grad_norm_parts(snap.grad_norm, snap.jacobian_norm if shape.takes_cell else None,
+                                      cuts=snap.cuts, names=names,
+                                      title=f"‖dL/d{shape.gradient_symbol}‖ at step {snap.step:,}"),
+              grad_summary(snap.grad_norm) + " " + radius + cuts_summary(snap.cuts))
 
 
-def gradient_history_ui(records: list[Record], key: str, arch: str | None = None) -> None:
+def gradient_history_ui(records: list[Record], key: str, arch: str | None = None, network: str | None = None) -> None:
     """Training step × timestep picture of ||dL/dh_t|| with ρ(W_hh) beside it (max |λ| for a diagonal
-    recurrence, nothing for a cell without either; ``arch`` None: a cell with W_hh)."""
+    recurrence, nothing for a cell without either; ``arch`` None: a cell with W_hh; ``network``: the
+    run's network shape, whose row may have no recurrent cell at all)."""
+    shape = network_shape(network)
     row = architecture(arch) if arch else None
-    radius_title = ("ρ(W_hh)" if row is None or row.has_recurrent_matrix
+    radius_title = ("no ρ" if not shape.takes_cell else "ρ(W_hh)" if row is None or row.has_recurrent_matrix
                     else "max |λ|" if row.has_spectral_radius else "no ρ")
     first, last = records[0], records[-1]
     radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
@@ -154,13 +165,17 @@ def gradient_history_ui(records: list[Record], key: str, arch: str | None = None
     live_view_ui(f"{key}_gradheat", last, (len(records), first.step, radius_title),    # records only grow
               lambda: grad_heatmap_parts([r.step for r in records], [r.grad_norm for r in records],
                                          [r.spectral_radius for r in records],
-                                         title="‖dL/dh_t‖ over the whole run", radius_title=radius_title),
+                                         title=f"‖dL/d{shape.gradient_symbol}‖ over the whole run",
+                                         radius_title=radius_title),
               f"{len(records)} probes from step {first.step} to {last.step}; {radius}")
 
 
 def state_name(snap: Snapshot) -> str:
-    """What the head reads, as the states heatmap's title names it: h_t, or both directions' [→h_t ; ←h_t]."""
-    return "States [→h_t ; ←h_t]" if snap.top_rows > 1 else "Hidden state h_t"
+    """What the head reads, as the states heatmap's title names it: h_t, both directions' [→h_t ; ←h_t],
+    or the row's own (a self-attention layer's output u_t)."""
+    if snap.top_rows > 1:
+        return "States [→h_t ; ←h_t]"
+    return network_shape(snap.network).state_title
 
 
 def attention_ui(snap: Snapshot, key: str) -> bool:
@@ -173,9 +188,15 @@ def attention_ui(snap: Snapshot, key: str) -> bool:
     labels = read[:weights.shape[1]] if len(read) >= weights.shape[1] else None
     live_view_ui(f"{key}_attention", snap, snap.step,
               lambda: attention_heatmap_parts(weights, input_labels=labels,
-                                              title=f"Attention of probe sequence 0 at step {snap.step:,}"),
+                                              title=f"{network_shape(snap.network).attention_title} of probe "
+                                                    f"sequence 0 at step {snap.step:,}"),
               attention_summary(weights))
     return True
+
+
+def trajectory_name(snap: Snapshot) -> str:
+    """The trajectories chart's title: of the hidden state, or of a network's own state (its row's title)."""
+    return "Hidden-state trajectories" if network_shape(snap.network).takes_cell else "Trajectories"
 
 
 def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
@@ -191,7 +212,8 @@ def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
         colour = c2.radio("Colour by", ["time", "label"], horizontal=True, key=f"{key}_colour")
         live_view_ui(f"{key}_traj", snap, (snap.step, dims, colour),
                   lambda: trajectory_parts(snap.pca, snap.pca_explained, dims=dims, labels=snap.labels,
-                                           colour_by=colour, title="Hidden-state trajectories (PCA of h_t)"),
+                                           colour_by=colour, title=f"{trajectory_name(snap)} (PCA of "
+                                                                         f"{network_shape(snap.network).state_symbol})"),
                   trajectory_summary(snap.pca, snap.pca_explained))
     with right:
         values = snap.top(snap.hidden)[:, 0]               # (T, H), both directions side by side: (T, 2H)
@@ -211,6 +233,10 @@ def gates_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
 
     ``on_unit_click`` as in ``states_ui``: a clicked gate cell opens that unit and timestep.
     """
+    shape = network_shape(snap.network)
+    if not shape.takes_cell:
+        st.info(f"Gates and saturation: {shape.no_cell}.", icon=":material/info:")
+        return
     values = {name: snap.top(snap.gates[name])[:, 0] for name in snap.gates}    # name -> (T, H) (T, 2H both ways)
     row = architecture(snap.arch)
     gated = row.gated

@@ -54,7 +54,7 @@ def test_every_row_builds_trains_and_replays_what_it_computes(row, arch):
     rows = len(row.view_rows(config.layers))
     assert len(replay.h) == len(replay.gates) == rows and len(replay.h[0]) == task.steps
     assert torch.allclose(replay.out, free, atol=1e-5)
-    assert (replay.attention is not None) == (row.name.endswith(("additive", "dot")))
+    assert (replay.attention is not None) == row.attends
 
 
 @pytest.mark.parametrize("row", ROWS, ids=NETWORK_NAMES)

@@ -56,3 +56,20 @@ def test_a_link_with_a_refused_combination_falls_back_to_one_way_with_a_note():
     run = at.session_state[LIVE_RUN]
     assert (run.config.task, run.config.network) == ("sine", "one-way")
     assert any("Ignored URL parameter network" in w.value and "would read the answer" in w.value for w in at.warning)
+
+
+def test_a_self_attention_run_shows_its_causal_map_and_says_what_does_not_apply():
+    at = open_page("train", {"network": "self-attention", "arch": "lstm", "task": "copy", "seq_len": "8", "lag": "3",
+                             "hidden": "8"}, direct=True)
+    at.button(key="live_run_step").click().run()
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    run = at.session_state[LIVE_RUN]
+    snap = run.snapshot
+    assert run.config.network == "self-attention" and snap.layer_labels == ["attention"] and snap.gates == {}
+    assert snap.attention.shape[1:] == (8, 8)
+    headings = [h.value for h in at.subheader]
+    assert "Attention" in headings and "No gates" in headings and "Eigenvalues of the recurrence" not in headings
+    assert has_heatmap_titled(at, "Causal self-attention of probe sequence 0")
+    assert has_heatmap_titled(at, "Attention output u_t") and has_heatmap_titled(at, "‖dL/dz_t‖")
+    assert any("no recurrent cell" in i.value for i in at.info)
+    assert any("the cell setting does not apply" in m.value for m in at.markdown)

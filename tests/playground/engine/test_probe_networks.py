@@ -34,12 +34,13 @@ def test_the_snapshot_of_every_row_has_its_rows_directions_and_attention(row):
     assert all(g.shape == (rows, T, 16, H) for g in snap.gates.values())
     assert np.isfinite(snap.grad_norm).all() and (snap.grad_norm.max(axis=1) > 0).all()    # every row gets a gradient
     assert snap.top(snap.hidden).shape == (T, 16, row.top_rows * H) and snap.pca.shape == (T, 16, 3)
-    assert len(snap.spectral_radius) == rows and np.isfinite(snap.spectral_radius).all()
+    assert len(snap.spectral_radius) == rows and np.isfinite(snap.spectral_radius).all() == row.takes_cell
     if snap.attention is not None:
-        S = trainer.task.source_steps
-        assert snap.attention.shape == (16, T - trainer.task.first_output, S)
+        task = trainer.task                                     # an encoder–decoder's map: decoder × source
+        wanted = (T - task.first_output, task.source_steps) if row.needs == "source_target" else (T, T)
+        assert snap.attention.shape == (16, *wanted)
         assert np.allclose(snap.attention.sum(-1), 1.0, atol=1e-5)
-    assert (snap.attention is not None) == row.name.endswith(("additive", "dot"))
+    assert (snap.attention is not None) == row.attends
 
 
 def test_the_two_directions_gradients_flow_opposite_ways():
