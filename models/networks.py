@@ -58,7 +58,7 @@ class NetworkShape:
     stepped one output at a time with attention 2–4×), read by the admission estimate. jacobian_row: the
     row of the layer axis whose ‖∂h_T/∂h_t‖ the probe draws (the last, or the last forward direction:
     a backward direction's h_T has read nothing before it). attends: its replay gives attention weights
-    (``Snapshot.attention``) and attention_title heads their heatmap. takes_cell: the ``arch`` setting
+    (``Snapshot.attention``) and attention_title heads their heatmap (short: it fits a presenter's column). takes_cell: the ``arch`` setting
     picks the network's cell; False: the network has none, and ``no_cell`` says so in one line where a
     view of a cell (gates, one unit, interventions, the cell page, spectral radius, eigenvalues,
     saturation) cannot apply. state_symbol / state_title: what the states views call a row's state;
@@ -83,7 +83,7 @@ class NetworkShape:
     roles: tuple[str, ...] = ("layer {layer}",)
     one_layer: bool = False
     attends: bool = False
-    attention_title: str = "Attention"
+    attention_title: str = "Attention of probe sequence 0"
     takes_cell: bool = True
     no_cell: str = ""
     state_symbol: str = "h_t"
@@ -137,10 +137,10 @@ NETWORKS: dict[str, NetworkShape] = {row.name: row for row in (
     # Causal: position t reads positions ≤ t only, so a task whose targets are later inputs (forecasting)
     # stays fair and nothing is forbidden; the sinusoidal positions are built for the task's own T.
     NetworkShape("self-attention", "causal self-attention", self_attention, fused_stack=False, one_layer=True,
-                 roles=("attention",), attends=True, attention_title="Causal self-attention", takes_cell=False,
+                 roles=("attention",), attends=True, attention_title="Causal attention, sequence 0", takes_cell=False,
                  no_cell="causal self-attention has no recurrent cell: the cell, layers and activation settings "
                          "do not apply, and it has no gates, units to step, recurrence or eigenvalues",
-                 state_symbol="u_t", state_title="Attention output u_t", gradient_symbol="z_t",
+                 state_symbol="u_t", state_title="Output u_t", gradient_symbol="z_t",
                  views="one row: the attention layer's output u_t at each position, ‖∂L/∂z_t‖ at its inputs "
                        "(through every later position that reads them), no gates; the causal attention map "
                        "(output step × input step, zero above the diagonal)"),

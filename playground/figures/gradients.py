@@ -98,12 +98,13 @@ def make_grad_heatmap_figure(steps: list[int], grad_norms: list[np.ndarray], rad
     return fast_figure(*grad_heatmap_parts(steps, grad_norms, radii, title, radius_title))
 
 
-def grad_summary(grad_norm: np.ndarray) -> str:
-    """Text alternative: how much the gradient shrinks or grows from the last step to the first."""
+def grad_summary(grad_norm: np.ndarray, symbol: str = "h_t") -> str:
+    """Text alternative: how much the gradient shrinks or grows from the last step to the first
+    (``symbol``: where it is measured, h_t or a network's own, e.g. a self-attention layer's inputs z_t)."""
     g = np.atleast_2d(grad_norm)[-1]
     if g[-1] <= 0 or not np.isfinite(g).all():
         return "The gradient norm is zero or not finite at some step."
     ratio = g[0] / g[-1]
     trend = "vanishes" if ratio < 0.1 else "explodes" if ratio > 10 else "stays within a factor of 10"
-    return (f"‖dL/dh_t‖ is {g[-1]:.3g} at the last step and {g[0]:.3g} at the first: "
+    return (f"‖dL/d{symbol}‖ is {g[-1]:.3g} at the last step and {g[0]:.3g} at the first: "
             f"going back through time the gradient {trend} (ratio {ratio:.2g}).")

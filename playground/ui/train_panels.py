@@ -142,13 +142,13 @@ def gradient_now_ui(snap: Snapshot, key: str) -> None:
     draws its row's own gradient (a self-attention layer's ‖dL/dz_t‖) and no ||dh_T/dh_t||: no state carries."""
     shape = network_shape(snap.network)
     radius = (radius_summary(snap.arch, snap.spectral_radius[-1]) if shape.takes_cell
-              else "No spectral radius: " + shape.no_cell + ".")
+              else "No spectral radius: it has no recurrence.")
     names = row_names(snap) or (None if shape.takes_cell else [f"‖dL/d{shape.gradient_symbol}‖"])
     live_view_ui(f"{key}_gradnow", snap, snap.step,
               lambda: grad_norm_parts(snap.grad_norm, snap.jacobian_norm if shape.takes_cell else None,
                                       cuts=snap.cuts, names=names,
                                       title=f"‖dL/d{shape.gradient_symbol}‖ at step {snap.step:,}"),
-              grad_summary(snap.grad_norm) + " " + radius + cuts_summary(snap.cuts))
+              grad_summary(snap.grad_norm, shape.gradient_symbol) + " " + radius + cuts_summary(snap.cuts))
 
 
 def gradient_history_ui(records: list[Record], key: str, arch: str | None = None, network: str | None = None) -> None:
@@ -161,7 +161,8 @@ def gradient_history_ui(records: list[Record], key: str, arch: str | None = None
                     else "max |λ|" if row.has_spectral_radius else "no ρ")
     first, last = records[0], records[-1]
     radius = (f"spectral radius {first.spectral_radius:.3f} → {last.spectral_radius:.3f}."
-              if math.isfinite(last.spectral_radius) else NO_RADIUS)
+              if math.isfinite(last.spectral_radius) else NO_RADIUS if shape.takes_cell
+              else "no spectral radius: it has no recurrence.")
     live_view_ui(f"{key}_gradheat", last, (len(records), first.step, radius_title),    # records only grow
               lambda: grad_heatmap_parts([r.step for r in records], [r.grad_norm for r in records],
                                          [r.spectral_radius for r in records],
@@ -188,8 +189,7 @@ def attention_ui(snap: Snapshot, key: str) -> bool:
     labels = read[:weights.shape[1]] if len(read) >= weights.shape[1] else None
     live_view_ui(f"{key}_attention", snap, snap.step,
               lambda: attention_heatmap_parts(weights, input_labels=labels,
-                                              title=f"{network_shape(snap.network).attention_title} of probe "
-                                                    f"sequence 0 at step {snap.step:,}"),
+                                              title=f"{network_shape(snap.network).attention_title} at step {snap.step:,}"),
               attention_summary(weights))
     return True
 
