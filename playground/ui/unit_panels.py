@@ -123,7 +123,12 @@ def input_caption(run, ref: UnitRef) -> str:
 
 def unit_ui(run, ref: UnitRef) -> None:
     """The unit's equations, strongest inputs and gradients with the model's numbers (a scan cell's step
-    quantities where the row has no W_hh: ``playground.ui.scan_panels``)."""
+    quantities where the row has no W_hh: ``playground.ui.scan_panels``); a one-line note for a network
+    without a recurrent cell (its row's ``no_cell``)."""
+    shape = network_shape(run.config.network)
+    if not shape.takes_cell:
+        st.info(f"No unit to step: {shape.no_cell}.", icon=":material/info:")
+        return
     if not architecture(run.config.arch).has_recurrent_matrix:
         model_scan_ui(run, ref, input_caption(run, ref))
         return

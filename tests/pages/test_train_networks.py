@@ -73,3 +73,13 @@ def test_a_self_attention_run_shows_its_causal_map_and_says_what_does_not_apply(
     assert has_heatmap_titled(at, "Output u_t of probe sequence 0") and has_heatmap_titled(at, "‖dL/dz_t‖")
     assert any("no recurrent cell" in i.value for i in at.info)
     assert any("the cell setting does not apply" in m.value for m in at.markdown)
+
+
+def test_the_one_unit_view_of_a_self_attention_run_is_a_one_line_note():
+    from playground.config import RunConfig
+    from playground.engine.live import LiveRun
+    run = LiveRun(RunConfig(network="self-attention", task="copy", seq_len=8, lag=3, hidden=8, batch=4))
+    run.step_to(1)
+    at = open_page("cell", {"source": "model", "layer": "0", "t": "4", "unit": "2"}, {LIVE_RUN: run})
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    assert any(i.value.startswith("No unit to step") and "no recurrent cell" in i.value for i in at.info)
