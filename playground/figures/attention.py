@@ -54,22 +54,28 @@ def attention_summary(weights: np.ndarray) -> str:
     """Text alternative of the heatmap: how sharp the rows are, and whether their peaks lie on one line.
 
     A line is a diagonal (input j = i + k: output i reads the input k steps after it, as in copying)
-    or an anti-diagonal (j = k − i: as in reversing), k the same for most rows.
+    or an anti-diagonal (j = k − i: as in reversing), k the same for most rows, or for half the sharp rows
+    (a causal map on copy: the rows before the lag have nothing to copy and look anywhere).
     """
     z = np.asarray(weights, dtype=float)
     T_out = z.shape[0]
     peaks, tops = z.argmax(1) + 1, z.max(1)                  # 1-based input step of each row's peak
     i = np.arange(1, T_out + 1)
-    sharp = int((tops > SHARP).sum())
+    is_sharp = tops > SHARP
+    sharp = int(is_sharp.sum())
     line = f"{sharp} of {T_out} output steps put more than half their attention on one input step"
     lines = []
-    for shape, offsets, rule in (("diagonal", peaks - i, "input j = i {sign} {k}"),
-                                 ("anti-diagonal", peaks + i, "input j = {k} − i")):
-        values, counts = np.unique(offsets, return_counts=True)
-        best = int(counts.argmax())
-        lines.append((int(counts[best]), shape, int(values[best]), rule))
-    count, shape, k, rule = max(lines, key=lambda found: found[0])
-    if count > T_out / 2:
+    # A line holds for more than half of all rows, or for at least half (and three) of the sharp ones.
+    for among, holds in ((np.ones(T_out, dtype=bool), lambda c: c > T_out / 2),
+                         (is_sharp, lambda c: c >= max(sharp / 2, 3))):
+        for shape, offsets, rule in (("diagonal", peaks - i, "input j = i {sign} {k}"),
+                                     ("anti-diagonal", peaks + i, "input j = {k} − i")):
+            if among.any():
+                values, counts = np.unique(offsets[among], return_counts=True)
+                best = int(counts.argmax())
+                lines.append((holds(int(counts[best])), int(counts[best]), shape, int(values[best]), rule))
+    held, count, shape, k, rule = max(lines, key=lambda found: found[:2])
+    if held:
         where = rule.format(sign="+" if k >= 0 else "−", k=abs(k)).replace(" + 0", "")
         return f"{line}; {count} peaks lie on one {shape} ({where}). Mean peak weight {tops.mean():.2f}."
     return f"{line}; their peaks lie on no diagonal yet. Mean peak weight {tops.mean():.2f}."

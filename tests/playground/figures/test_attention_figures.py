@@ -74,3 +74,14 @@ def test_the_gradient_summary_follows_each_direction_the_way_its_gradient_flows(
     assert "forward direction's flows back from the last step to the first" in text
     assert "backward direction's flows back from the first step to the last" in text
     assert "zero or not finite" in direction_grad_summary(np.array([[1.0, 0.0], [1.0, 1.0]]))
+
+
+def test_a_causal_copy_map_names_its_line_though_the_rows_before_the_lag_look_anywhere():
+    T, lag = 10, 6
+    causal = np.tril(np.ones((T, T))) / np.arange(1, T + 1)[:, None]       # flat over the steps read so far
+    causal[1] = [0.9, 0.1] + [0] * (T - 2)                                   # an early sharp row off the line
+    for i in range(lag, T):                                                  # output i + 1 reads input i + 1 − lag
+        causal[i] = 0.02 / (i + 1)
+        causal[i, i - lag] += 0.98
+    summary = attention_summary(causal)
+    assert "6 of 10 output steps" in summary and "4 peaks lie on one diagonal (input j = i − 6)" in summary
