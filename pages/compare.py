@@ -2,6 +2,7 @@
 by side on one task, seed and budget."""
 import streamlit as st
 
+from models.networks import network_shape
 from playground.config import CUSTOM_TASK, FIELDS
 from playground.figures.compare import compare_chart_spec, compare_summary
 from playground.figures.loss_series import joined
@@ -29,6 +30,12 @@ for note in sync_from_url():
 archs = compared_archs_ui()
 config = config_sidebar_ui(tuple(name for name in FIELDS if name != "arch"))
 write_url(config)
+shape = network_shape(config.network)
+if not shape.takes_cell:            # every cell would build the same network: nothing to compare
+    st.title("Compare")
+    st.info(f"Nothing to compare: {shape.no_cell}. Pick a network of recurrent cells in the sidebar.",
+            icon=":material/info:")
+    st.stop()
 runs = get_compare_runs(config, archs) if archs else None
 
 st.title(f"Compare: {compared_title(archs)}" if archs else "Compare")

@@ -83,3 +83,9 @@ def test_the_one_unit_view_of_a_self_attention_run_is_a_one_line_note():
     at = open_page("cell", {"source": "model", "layer": "0", "t": "4", "unit": "2"}, {LIVE_RUN: run})
     assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
     assert any(i.value.startswith("No unit to step") and "no recurrent cell" in i.value for i in at.info)
+
+
+def test_compare_with_a_network_without_cells_says_there_is_nothing_to_compare():
+    at = open_page("compare", {"network": "self-attention", "task": "copy", "seq_len": "8", "lag": "3"})
+    assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+    assert any(i.value.startswith("Nothing to compare") and "no recurrent cell" in i.value for i in at.info)
