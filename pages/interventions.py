@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from models.architectures import architecture
+from models.networks import network_shape
 from playground.engine.run_summary import shown, shown_delta
 from playground.errors import PlaygroundError
 from playground.figures.interventions import example_rows, make_before_after_figure
@@ -38,6 +39,10 @@ if run is None:
             st.rerun()                                   # a refusal's line stays on the page
     st.stop()
 
+shape = network_shape(run.config.network)
+if not shape.takes_cell:
+    st.info(f"No intervention applies: {shape.no_cell}.", icon=":material/info:")
+    st.stop()
 arch, task = run.config.arch, run.task
 st.markdown(f"Model: your run from the Train page — **{ARCH_LABELS[arch]}**, H = {run.config.hidden}, "
             f"{task.title}, step {run.step_count:,}." + (" Training is running: the numbers are of the "

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from models.networks import network_shape
 from playground.links import CHAR_MODEL
 from playground.ui.text import page_text
 from playground.ui.widgets import explain
@@ -18,6 +19,10 @@ if run is None or run.snapshot is None:
             "model finds the most — then come back.", icon=":material/info:")
     st.page_link(page_file(CHAR_MODEL.page), label="Open the Train page", icon=":material/play_arrow:",
                  query_params=CHAR_MODEL.query())
+    st.stop()
+shape = network_shape(run.config.network)
+if not shape.takes_cell:
+    st.info(f"No unit to find: {shape.no_cell}.", icon=":material/info:")
     st.stop()
 st.caption(f"Model: {run.config.arch.upper()}, H = {run.config.hidden}, {run.task.title}, weights of step "
            f"{run.step_count:,}; the last recurrent layer's units are searched.")

@@ -89,3 +89,14 @@ def test_compare_with_a_network_without_cells_says_there_is_nothing_to_compare()
     at = open_page("compare", {"network": "self-attention", "task": "copy", "seq_len": "8", "lag": "3"})
     assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
     assert any(i.value.startswith("Nothing to compare") and "no recurrent cell" in i.value for i in at.info)
+
+
+def test_interventions_and_find_the_unit_say_in_one_line_they_do_not_apply_to_self_attention():
+    from playground.config import RunConfig
+    from playground.engine.live import LiveRun
+    run = LiveRun(RunConfig(network="self-attention", task="copy", seq_len=8, lag=3, hidden=8, batch=4))
+    run.step_to(1)
+    for page, opening in (("interventions", "No intervention applies"), ("units", "No unit to find")):
+        at = open_page(page, {}, {LIVE_RUN: run})
+        assert not at.exception and not at.error, [e.value for e in (*at.exception, *at.error)]
+        assert any(i.value.startswith(opening) and "no recurrent cell" in i.value for i in at.info), page
