@@ -11,11 +11,11 @@ from typing import Any, Mapping
 
 from models.architectures import ACTIVATIONS, ARCH_NAMES, ARCHITECTURES, DEFAULT_ARCH, MATRIX_ARCHS
 from models.init import INITS
-from models.networks import DEFAULT_NETWORK, NETWORK_NAMES, network_shape
+from models.networks import DEFAULT_NETWORK, NETWORK_NAMES
 from playground.errors import ConfigError
 from playground.field_values import echoed, format_value, parse_field, without_value
 from playground.markup import clipped, literal  # noqa: F401  (clipped is re-exported)
-from playground.tasks import CUSTOM_TASK, TASKS  # noqa: F401  (re-exported)
+from playground.tasks import CUSTOM_TASK, TASKS, check_network  # noqa: F401  (CUSTOM_TASK is re-exported)
 
 OPTIMIZERS = ("adam", "sgd")
 
@@ -130,10 +130,9 @@ FIELDS: dict[str, Field] = {f.name: _said_live(f) for f in (
     Field("network", "choice", "how the cells are wired: one-way, bidirectional, or an encoder–decoder "
           "(without attention, or with additive or dot-product attention)", choices=NETWORK_NAMES,
           label="Network", widget="select",
-          tooltip="One-way reads the sequence forwards. Bidirectional also reads it backwards (Schuster and "
-                  "Paliwal 1997): refused where the targets are later inputs. An encoder–decoder reads the "
-                  "source, then writes the target feeding back its own output (reverse, sort), with additive "
-                  "(Bahdanau et al. 2015) or dot-product (Luong et al. 2015) attention or none."),
+          tooltip="Bidirectional also reads the sequence backwards (Schuster and Paliwal 1997). An encoder–decoder "
+                  "reads the source, then writes the target (reverse, sort) with additive (Bahdanau et al. 2015), "
+                  "dot-product (Luong et al. 2015) or no attention."),
     Field("task", "str", "task name (see `python -m playground tasks`)", label="Task", widget="select"),
     Field("seq_len", "int", "sequence length T", 1, MAX_SEQ_LEN, label="Sequence length T", widget="slider",
           tooltip="Longer sequences need longer memory: the vanilla RNN fails first."),
@@ -222,17 +221,8 @@ def validate(config: RunConfig) -> RunConfig:
     """Check every field of ``config``; return it unchanged or raise ConfigError."""
     for name in FIELDS:
         parse_value(name, getattr(config, name))
-    check_network(config)
+    check_network(config)         # the network shape against the task and the cell
     return config
-
-
-def check_network(config: RunConfig, task_class: type | None = None) -> None:
-    """ConfigError when the network shape cannot train the architecture on the task: a built-in task's
-    class, or ``task_class`` (an upload's, known once its task is built, where the run starts)."""
-    task_class = task_class or TASKS.get(config.task)
-    reason = network_shape(config.network).problem(config.arch, task_class) if task_class is not None else ""
-    if reason:
-        raise ConfigError(reason)
 
 
 def from_mapping(values: Mapping[str, Any], base: RunConfig | None = None) -> RunConfig:
@@ -257,4 +247,9 @@ def from_query(params: Mapping[str, Any], base: RunConfig | None = None) -> tupl
         except ConfigError as err:
             notes.append(f"Ignored URL parameter {key}: {without_value(err)} (got {literal(raw)}); "
                          f"using {getattr(config, key)}.")
+    try:                               # a shape the link's task or cell cannot take falls back as a bad value does
+        check_network(config)
+    except ConfigError as err:
+        config = replace(config, network=DEFAULT_NETWORK)
+        notes.append(f"Ignored URL parameter network: {err}; using {DEFAULT_NETWORK}.")
     return config, notes

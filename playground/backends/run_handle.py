@@ -22,14 +22,14 @@ import numpy as np
 import torch
 
 from models.network import build_network
-from playground.config import RunConfig, check_network
+from playground.config import RunConfig
 from playground.delegation import delegated
 from playground.backends.interface import RunView, TrainingBackend
 from playground.backends.parking import ParkedRun, park_state
 from playground.errors import PlaygroundError, TrainerLostError
 from playground.engine.history import history_frame
 from playground.live_settings import live_changes
-from playground.tasks import task_of
+from playground.tasks import check_network, task_of
 from playground.engine.trainer import probe_batch_for
 
 PAUSE_WAIT_S = 5.0         # a Pause returns once the worker stopped (the page then shows the final step)

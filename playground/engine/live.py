@@ -32,9 +32,10 @@ VALIDATE_EVERY_S = 1.0     # a tick validates when this long has passed since th
 VALIDATE_SOON_S = 0.2      # ... or this long, when the training loss has moved by LOSS_MOVED since then
 LOSS_MOVED = 0.25          # relative change of the smoothed training loss that makes a validation due soon
 LOSS_SMOOTHING = 0.1       # weight of each step's loss in the smoothed loss (about the last ten steps)
+SOON_SHARE = 0.1           # validations made sooner take at most this share of the training time
 
 
-def validation_due(since_s: float, loss: float | None, loss_then: float | None) -> bool:
+def validation_due(since_s: float, loss: float | None, loss_then: float | None, cost_s: float = 0.0) -> bool:
     """Whether a tick validates, ``since_s`` seconds after the latest validation (a tick's, the trainer's
     every-``VAL_EVERY``-steps one or a command's), with the smoothed training loss ``loss`` now and
     ``loss_then`` at that validation.
@@ -43,11 +44,13 @@ def validation_due(since_s: float, loss: float | None, loss_then: float | None) 
     its cost small; but while the loss falls fast (a task being solved) the metric a second old is
     already wrong, and "solved" would show up to a second late. A loss that moved by more than
     ``LOSS_MOVED`` of itself makes a validation due after ``VALIDATE_SOON_S``; a flat one (a plateau,
-    most of a run) costs no extra validations. What is validated (the fixed batch) never changes.
+    most of a run) costs no extra validations, and a validation that costs ``cost_s`` comes sooner only
+    ``cost_s / SOON_SHARE`` after the last (a big model's dear validation never crowds out its training).
+    What is validated (the fixed batch) never changes.
     """
     if since_s >= VALIDATE_EVERY_S:
         return True
-    if since_s < VALIDATE_SOON_S or loss is None or loss_then is None or not math.isfinite(loss):
+    if since_s < max(VALIDATE_SOON_S, cost_s / SOON_SHARE) or loss is None or loss_then is None or not math.isfinite(loss):
         return False
     return abs(loss - loss_then) > LOSS_MOVED * abs(loss_then)
 
@@ -173,7 +176,8 @@ class LiveRun:
                 self.steps_per_second = done / max(elapsed, 1e-9)
                 self._note_validations()               # the trainer's own, every VAL_EVERY steps
                 since = time.perf_counter() - max(self._validated_at, self.trainer.validated_at)
-                if validate or validation_due(since, self.smoothed_loss, self._loss_at_validation):
+                if validate or validation_due(since, self.smoothed_loss, self._loss_at_validation,
+                                              self.trainer.val_seconds):
                     self.trainer.validate()
                     self._validated_at = time.perf_counter()
                     self._loss_at_validation = self.smoothed_loss

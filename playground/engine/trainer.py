@@ -18,10 +18,10 @@ import pandas as pd
 import torch
 
 from models.network import SequenceNet, build_network
-from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, check_network, validate
+from playground.config import FIELDS, OPTIMIZER_GROUP, RunConfig, validate
 from playground.engine.truncation import make_feed, truncation
 from playground.errors import ConfigError, DivergenceError
-from playground.tasks import task_of
+from playground.tasks import check_network, task_of
 from playground.tasks.base import Task
 
 VAL_EVERY = 100     # steps between validations (also done on demand)
@@ -75,6 +75,7 @@ class Trainer:
         self.last_val: float | None = None
         self.validations = 0                    # how many validations so far: a publisher tells a new result by it
         self.validated_at = float("-inf")       # perf_counter() of the latest validation, whoever asked for it
+        self.val_seconds = 0.0                  # what the latest validation took
 
     # --- settings that change mid-run ------------------------------------------------
     def apply_live(self, changes: Mapping[str, Any]) -> None:
@@ -179,10 +180,12 @@ class Trainer:
     @torch.no_grad()
     def validate(self) -> float:
         """The task's human metric on the fixed validation batch."""
+        start = time.perf_counter()
         out, _ = self.net(self.val_batch.x)
         self.last_val = self.task.metric(out, self.val_batch)
         self.validations += 1
         self.validated_at = time.perf_counter()
+        self.val_seconds = self.validated_at - start
         return self.last_val
 
     def history_frame(self) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.architectures import CLASSIC_ARCHS
+from models.architectures import ARCH_NAMES, CLASSIC_ARCHS
 from playground.lessons.expectation import ClaimRow
 from playground.sweeps.grid import SweepSpec, spec_from_strings
 
@@ -76,4 +76,11 @@ PRESETS: dict[str, Preset] = {
          "optimizer": "sgd", "lr": "0.3", "clip": "0,1", "seed": "0,1,2"}, 300, "clip",
         (ClaimRow("diverges by step 100 over seeds 0, 1, 2", {"clip": 0.0}),
          ClaimRow("val < 0.3 x baseline at step 300 over seeds 0, 1, 2", {"clip": 1.0}))),
+    # Every row of the architecture table, the three classic cells and the four modern recurrences (minGRU,
+    # minLSTM, LRU, S6), on one grid: the preset grows with the table. It states no outcome of its own; the
+    # "From LSTMs to Mamba" deck's claims are the checked ones.
+    "every_cell": Preset(
+        "Every cell on the adding problem: the classic three against minGRU, minLSTM, the LRU and S6",
+        {"arch": ",".join(ARCH_NAMES), "task": "adding", "seq_len": "10,30,60", "hidden": "16", "layers": "2",
+         "lr": "0.01", "seed": "0,1"}, 600, "seq_len"),
 }

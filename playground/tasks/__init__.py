@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
+from models.networks import network_shape
 from playground.errors import ConfigError
 from playground.tasks.arithmetic import AddingTask, CountingTask, ParityTask
 from playground.tasks.base import TOPOLOGIES, Batch, Task
@@ -65,6 +66,15 @@ def check_task(config: RunConfig) -> None:
     cls.check(task_arguments(cls, config))
 
 
+def check_network(config: RunConfig, task_class: type[Task] | None = None) -> None:
+    """ConfigError when the network shape (``models.networks``) cannot train the architecture on the task:
+    a built-in task's class, or ``task_class`` (an upload's, known once its task is built, where the run starts)."""
+    task_class = task_class or TASKS.get(config.task)
+    reason = network_shape(config.network).problem(config.arch, task_class) if task_class is not None else ""
+    if reason:
+        raise ConfigError(reason)
+
+
 def make_task(config: RunConfig) -> Task:
     """The task ``config.task``, built from the config; ConfigError for a bad combination."""
     cls = task_class(config)
@@ -77,7 +87,7 @@ def task_of(config: RunConfig, task: Task | None = None) -> Task:
     return task if task is not None else make_task(config)
 
 
-__all__ = ["CUSTOM_TASK", "TASKS", "TOPOLOGIES", "Batch", "Task", "make_task", "task_of", "check_task", "task_class",
+__all__ = ["CUSTOM_TASK", "TASKS", "TOPOLOGIES", "Batch", "Task", "make_task", "task_of", "check_task", "check_network", "task_class",
            "task_arguments", "AddingTask", "CopyTask",
            "ParityTask", "CountingTask", "SineTask", "SineGenTask", "SeriesTask", "TemperatureTask",
            "CharTextTask", "CharLMTask", "TextClassTask", "SentimentTask", "ReverseTask", "SortTask", "LookaheadTask"]

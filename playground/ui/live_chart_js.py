@@ -10,8 +10,7 @@ from __future__ import annotations
 # the copy the browser stored is taken whatever its age ("force-cache"; Streamlit serves the file with
 # neither a lifetime nor a validator, and a plain <script> would fetch its 4.8 MB on every visit).
 # The first caller starts the load (the app frame's preload, ``playground.ui.plotly_preload``, as a
-# page starts); every chart waits on the same promise, then draws in its turn (``inTurn``). A failed
-# fetch falls back to a plain <script>.
+# page starts); every chart waits on the same promise. A failed fetch falls back to a plain <script>.
 LOAD_PLOTLY_JS = r"""
 function addPlotlyScript(src) {
   return new Promise((resolve, reject) => {
@@ -23,19 +22,8 @@ function addPlotlyScript(src) {
   });
 }
 
-// Each caller goes on in a task of its own, in the order they asked (the page's top chart first):
-// when plotly.js arrives, the charts waiting for it draw one at a time, and the browser paints the
-// first one before the next one's draw starts, instead of all of them in one long task.
-function inTurn() {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve();
-  return startPlotly(url).then(inTurn);
-}
-
-function startPlotly(url) {
   if (!window.__liveChartPlotly) {
     window.__liveChartPlotly = fetch(url, { cache: "force-cache" })
       .then((response) => {

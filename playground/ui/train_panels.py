@@ -159,8 +159,8 @@ def gradient_history_ui(records: list[Record], key: str, arch: str | None = None
 
 
 def state_name(snap: Snapshot) -> str:
-    """What the head reads, as the states heatmap names it: h_t, or both directions' [→h_t ; ←h_t]."""
-    return "[→h_t ; ←h_t]" if snap.top_rows > 1 else "h_t"
+    """What the head reads, as the states heatmap's title names it: h_t, or both directions' [→h_t ; ←h_t]."""
+    return "States [→h_t ; ←h_t]" if snap.top_rows > 1 else "Hidden state h_t"
 
 
 def attention_ui(snap: Snapshot, key: str) -> bool:
@@ -198,10 +198,10 @@ def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
         both = (f" Units 0–{values.shape[1] // 2 - 1} are the forward direction's, the rest the backward's."
                 if snap.top_rows > 1 else "")
         live_view_ui(f"{key}_hheat", snap, snap.step,
-                  lambda: unit_heatmap_parts(values, "h", title=f"Hidden state {state_name(snap)} of probe sequence 0",
+                  lambda: unit_heatmap_parts(values, "h", title=f"{state_name(snap)} of probe sequence 0",
                                              height=380),
-                  f"Hidden units × {values.shape[0]} timesteps{both}; values range {values.min():.2f} to "
-                  f"{values.max():.2f}." + (" Click a cell to open that unit at that timestep in the cell view."
+                  f"Hidden units × {values.shape[0]} timesteps; values range {values.min():.2f} to "
+                  f"{values.max():.2f}.{both}" + (" Click a cell to open that unit at that timestep in the cell view."
                                             if on_unit_click else ""),
                   on_click=_click(on_unit_click, f"{key}_hheat", snap))
 

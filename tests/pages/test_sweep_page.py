@@ -1,4 +1,5 @@
 """The sweep page: the form comes filled from the gallery's preset; a bad grid is one line and starts nothing."""
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from page_runner import open_page
@@ -18,6 +19,16 @@ def test_the_memory_preset_fills_the_form():
     assert at.multiselect(key="sweep_arch").value == ["rnn", "gru", "lstm"]
     assert at.text_input(key="sweep_seq_len").value == preset.values["seq_len"]
     assert at.text_input(key="sweep_seed").value == "0,1,2"
+    assert at.number_input(key="sweep_steps").value == preset.steps
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_every_preset_fills_the_form_with_its_architectures_and_steps(name):
+    """A preset may take any of the table's architectures (the every-cell preset takes all seven)."""
+    at = open_sweep({"preset": name})
+    assert not at.exception
+    preset = PRESETS[name]
+    assert at.multiselect(key="sweep_arch").value == preset.values["arch"].split(",")
     assert at.number_input(key="sweep_steps").value == preset.steps
 
 

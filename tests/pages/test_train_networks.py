@@ -49,3 +49,10 @@ def test_a_refused_combination_says_why_in_one_line_and_the_run_survives():
     errors = [e.value for e in at.sidebar.error]
     assert any("would read the answer" in e and "\n" not in e for e in errors), errors
     assert at.session_state[LIVE_RUN] is run and run.step_count == 1 and run.config.network == "one-way"
+
+
+def test_a_link_with_a_refused_combination_falls_back_to_one_way_with_a_note():
+    at = open_page("train", {"network": "bidirectional", "task": "sine", "seq_len": "8", "hidden": "4"}, direct=True)
+    run = at.session_state[LIVE_RUN]
+    assert (run.config.task, run.config.network) == ("sine", "one-way")
+    assert any("Ignored URL parameter network" in w.value and "would read the answer" in w.value for w in at.warning)

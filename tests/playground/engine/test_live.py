@@ -114,11 +114,15 @@ def test_validation_is_due_once_a_second_and_sooner_only_when_the_loss_moved():
     assert live.validation_due(soon, 0.5 * (1 - 2 * live.LOSS_MOVED), 0.5)       # a falling loss: now
     assert live.validation_due(soon, 0.5 * (1 + 2 * live.LOSS_MOVED), 0.5)       # a rising one too
     assert not live.validation_due(soon, None, 0.5) and not live.validation_due(soon, float("nan"), 0.5)
+    dear = soon * live.SOON_SHARE * 2                                             # twice the share it may take
+    assert not live.validation_due(soon, 0.5 * (1 - 2 * live.LOSS_MOVED), 0.5, cost_s=dear)
+    assert live.validation_due(live.VALIDATE_EVERY_S, 0.5, 0.5, cost_s=dear)    # once a second still
 
 
 def test_a_tick_validates_sooner_while_the_training_loss_moves(monkeypatch):
     monkeypatch.setattr(live, "VALIDATE_EVERY_S", 1e9)      # the once-a-second rule out of the way
     monkeypatch.setattr(live, "VALIDATE_SOON_S", 0.0)
+    monkeypatch.setattr(live, "SOON_SHARE", float("inf"))   # and the validation's own cost
     run = LiveRun(RunConfig(**SMALL))
     run.tick(budget_s=0.0, max_steps=1)
     assert run.trainer.validations == 1                     # never validated: the first tick does
