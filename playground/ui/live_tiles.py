@@ -10,7 +10,8 @@ widths change (another task). /train, /compare and /talk draw their tiles throug
 The tiles look like Streamlit's metrics and keep their ``data-testid`` names (``stMetric``,
 ``stMetricLabel``, ``stMetricValue``, ``stMetricDelta``; the status line an alert's), so the app's
 presenter CSS enlarges them as it does every metric and a reader's tools find them the same way;
-their colours come from the theme's CSS variables. They are text, in a region that screen readers do not announce on each
+their colours come from the theme's CSS variables. The row is a grid whose tiles share its three rows
+(label, value, badge): a label that wraps (a long one at presenter size) lowers every value alike. They are text, in a region that screen readers do not announce on each
 change (``aria-live="off"``).
 """
 from __future__ import annotations
@@ -34,9 +35,9 @@ _CSS = """
   color: var(--st-blue-text-color, var(--st-text-color)); }
 .live-tiles .tiles-status.error { background: var(--st-red-background-color, rgba(255, 43, 43, 0.09));
   color: var(--st-red-text-color, var(--st-text-color)); }
-.live-tiles .tiles-row { display: flex; gap: 1rem; width: 100%; }
-.live-tiles [data-testid="stMetric"] { min-width: 0; }
-.live-tiles [data-testid="stMetricLabel"] { display: flex; align-items: center; gap: 0.5rem; min-height: 1.5rem;
+.live-tiles .tiles-row { display: grid; grid-template-rows: auto auto auto; column-gap: 1rem; width: 100%; }
+.live-tiles [data-testid="stMetric"] { min-width: 0; grid-row: span 3; display: grid; grid-template-rows: subgrid; }
+.live-tiles [data-testid="stMetricLabel"] { display: flex; align-items: flex-end; gap: 0.5rem; min-height: 1.5rem;
   font-size: 1rem; line-height: 1.6; }
 .live-tiles [data-testid="stMetricLabel"] p { margin: 0; overflow-wrap: anywhere; }
 .live-tiles .tile-help { display: inline-flex; align-items: center; justify-content: center; width: 0.9rem;
@@ -46,7 +47,7 @@ _CSS = """
 .live-tiles [data-testid="stMetricValue"] { font-size: 2.25rem; line-height: 1.25; padding-bottom: 0.25rem;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .live-tiles [data-testid="stMetricDelta"] { display: inline-flex; align-items: center; gap: 0.2rem;
-  font-size: 1rem; border-radius: 0.5rem; padding: 0 0.4rem; max-width: 100%; }
+  justify-self: start; font-size: 1rem; border-radius: 0.5rem; padding: 0 0.4rem; max-width: 100%; }
 .live-tiles [data-testid="stMetricDelta"].good { color: var(--st-green-text-color, var(--st-green-color, #158237));
   background: var(--st-green-background-color, rgba(33, 195, 84, 0.1)); }
 .live-tiles [data-testid="stMetricDelta"].bad { color: var(--st-red-text-color, var(--st-red-color, #bd4043));
@@ -71,9 +72,10 @@ function el(tag, attrs, text) {
 function build(root, data) {
   root.textContent = "";
   const status = el("div", { class: "tiles-status", role: "status", hidden: "" });
-  const row = el("div", { class: "tiles-row" });
+  const columns = data.widths.map((w) => "minmax(0, " + w + "fr)").join(" ");
+  const row = el("div", { class: "tiles-row", style: "grid-template-columns: " + columns });
   const parts = data.tiles.map((tile, k) => {
-    const box = el("div", { "data-testid": "stMetric", style: "flex: " + data.widths[k] + " 1 0" });
+    const box = el("div", { "data-testid": "stMetric" });
     const label = el("label", { "data-testid": "stMetricLabel" });
     const text = el("div");
     const labelText = el("p", {}, tile.label);
