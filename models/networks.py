@@ -57,13 +57,15 @@ class NetworkShape:
     memory against a one-way stack of the same size (measured: a second direction about 1.7×, a decoder
     stepped one output at a time with attention 2–4×), read by the admission estimate. jacobian_row: the
     row of the layer axis whose ‖∂h_T/∂h_t‖ the probe draws (the last, or the last forward direction:
-    a backward direction's h_T has read nothing before it). attends: its replay gives attention weights
-    (``Snapshot.attention``) and attention_title heads their heatmap (short: it fits a presenter's column). takes_cell: the ``arch`` setting
-    picks the network's cell; False: the network has none, and ``no_cell`` says so in one line where a
-    view of a cell (gates, one unit, interventions, the cell page, spectral radius, eigenvalues,
-    saturation) cannot apply. state_symbol / state_title: what the states views call a row's state;
-    gradient_symbol: where the gradient views measure ‖∂L/∂·‖ (``Replay.recurrent``). unit_view: the one-unit view (and interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views: what its replay
-    gives the views, in words.
+    a backward direction's h_T has read nothing before it). unit_view: the one-unit view (and
+    interventions) can replay it. roles: the label of each row of a layer (with ``{layer}``). views:
+    what its replay gives the views, in words. attends: its replay gives attention weights
+    (``Snapshot.attention``); attention_title heads their heatmap (short: it fits a presenter's column).
+    takes_cell: the ``arch`` setting picks the network's cell; False: the network has none, and
+    ``no_cell`` says so in one line where a view of a cell (gates, one unit, interventions, the cell
+    page, spectral radius, eigenvalues, saturation) cannot apply. state_symbol, state_title,
+    states_heading: what the states views call a row's state; gradient_symbol: where the gradient
+    views measure ‖∂L/∂·‖ (``Replay.recurrent``).
     """
 
     name: str
@@ -88,6 +90,7 @@ class NetworkShape:
     no_cell: str = ""
     state_symbol: str = "h_t"
     state_title: str = "Hidden state h_t"
+    states_heading: str = "Hidden states"
     gradient_symbol: str = "h_t"
 
     def view_rows(self, layers: int) -> list[str]:
@@ -136,12 +139,13 @@ NETWORKS: dict[str, NetworkShape] = {row.name: row for row in (
                  views="two rows per layer, forward (→) then backward (←), each in time order"),
     # Causal: position t reads positions ≤ t only, so a task whose targets are later inputs (forecasting)
     # stays fair and nothing is forbidden; the sinusoidal positions are built for the task's own T.
-    # cost_factor 1: a training step measured at 0.4× (T = 50), 1.3× (T = 200), 1.1× (T = 400) a one-way GRU's, H = 64.
+    # cost_factor 1: a training step measured 0.4× (T = 50), 1.3× (T = 200), 1.1× (T = 400) a one-way GRU's (H = 64).
     NetworkShape("self-attention", "causal self-attention", self_attention, fused_stack=False, one_layer=True,
                  roles=("attention",), attends=True, attention_title="Causal attention, sequence 0", takes_cell=False,
                  no_cell="causal self-attention has no recurrent cell: the cell, layers and activation settings "
                          "do not apply, and it has no gates, units to step, recurrence or eigenvalues",
                  state_symbol="u_t", state_title="Output u_t", gradient_symbol="z_t",
+                 states_heading="States: the attention layer's output",
                  views="one row: the attention layer's output u_t at each position, ‖∂L/∂z_t‖ at its inputs "
                        "(through every later position that reads them), no gates; the causal attention map "
                        "(output step × input step, zero above the diagonal)"),

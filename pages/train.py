@@ -112,7 +112,7 @@ explain("train_loss")
 if run.snapshot is None:
     st.info("The trainer is starting: the insides appear in a moment.", icon=":material/hourglass_top:")
     st.stop()
-st.subheader("Hidden states")
+st.subheader(network_shape(run.config.network).states_heading)
 states_fragment()
 explain("train_states")
 st.subheader(gates_heading(run.config.arch, run.config.network))

@@ -69,6 +69,7 @@ def test_a_self_attention_run_shows_its_causal_map_and_says_what_does_not_apply(
     assert snap.attention.shape[1:] == (8, 8)
     headings = [h.value for h in at.subheader]
     assert "Attention" in headings and "No gates" in headings and "Eigenvalues of the recurrence" not in headings
+    assert "States: the attention layer's output" in headings and "Hidden states" not in headings
     assert has_heatmap_titled(at, "Causal attention, sequence 0")
     assert has_heatmap_titled(at, "Output u_t of probe sequence 0") and has_heatmap_titled(at, "‖dL/dz_t‖")
     assert any("no recurrent cell" in i.value for i in at.info)
