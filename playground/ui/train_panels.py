@@ -194,17 +194,14 @@ def attention_ui(snap: Snapshot, key: str) -> bool:
     return True
 
 
-def trajectory_name(snap: Snapshot) -> str:
-    """The trajectories chart's title: of the hidden state, or of a network's own state (its row's title)."""
-    return "Hidden-state trajectories" if network_shape(snap.network).takes_cell else "Trajectories"
-
-
 def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
     """Hidden-state trajectories (PCA) and the units × time heatmap of one sequence.
 
     ``on_unit_click(chart_key, layer)``, if given, makes the heatmap's cells clickable; it
     returns the click callback (e.g. ``unit_panels.heatmap_click``).
     """
+    shape = network_shape(snap.network)
+    traj_title = f"{'Hidden-state trajectories' if shape.takes_cell else 'Trajectories'} (PCA of {shape.state_symbol})"
     left, right = st.columns([1, 1])
     with left:
         c1, c2 = st.columns(2)
@@ -212,8 +209,7 @@ def states_ui(snap: Snapshot, key: str, on_unit_click=None) -> None:
         colour = c2.radio("Colour by", ["time", "label"], horizontal=True, key=f"{key}_colour")
         live_view_ui(f"{key}_traj", snap, (snap.step, dims, colour),
                   lambda: trajectory_parts(snap.pca, snap.pca_explained, dims=dims, labels=snap.labels,
-                                           colour_by=colour, title=f"{trajectory_name(snap)} (PCA of "
-                                                                         f"{network_shape(snap.network).state_symbol})"),
+                                           colour_by=colour, title=traj_title),
                   trajectory_summary(snap.pca, snap.pca_explained))
     with right:
         values = snap.top(snap.hidden)[:, 0]               # (T, H), both directions side by side: (T, 2H)

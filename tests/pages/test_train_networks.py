@@ -72,6 +72,7 @@ def test_a_self_attention_run_shows_its_causal_map_and_says_what_does_not_apply(
     assert "States: the attention layer's output" in headings and "Hidden states" not in headings
     assert has_heatmap_titled(at, "Causal attention, sequence 0")
     assert has_heatmap_titled(at, "Output u_t of probe sequence 0") and has_heatmap_titled(at, "‖dL/dz_t‖")
+    assert has_heatmap_titled(at, "Trajectories (PCA of u_t)")
     assert any("no recurrent cell" in i.value for i in at.info)
     assert any("the cell setting does not apply" in m.value for m in at.markdown)
 
