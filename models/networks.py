@@ -63,7 +63,8 @@ class NetworkShape:
     (``Snapshot.attention``); attention_title heads their heatmap (short: it fits a presenter's column).
     takes_cell: the ``arch`` setting picks the network's cell; False: the network has none, and
     ``no_cell`` says so in one line where a view of a cell (gates, one unit, interventions, the cell
-    page, spectral radius, eigenvalues, saturation) cannot apply. state_symbol, state_title,
+    page, spectral radius, eigenvalues, saturation) cannot apply. ignores: the settings this network
+    does not read (a sweep over one of them would train the same run again). state_symbol, state_title,
     states_heading: what the states views call a row's state; gradient_symbol: where the gradient
     views measure ‖∂L/∂·‖ (``Replay.recurrent``).
     """
@@ -88,6 +89,7 @@ class NetworkShape:
     attention_title: str = "Attention of probe sequence 0"
     takes_cell: bool = True
     no_cell: str = ""
+    ignores: tuple[str, ...] = ()
     state_symbol: str = "h_t"
     state_title: str = "Hidden state h_t"
     states_heading: str = "Hidden states"
@@ -144,6 +146,7 @@ NETWORKS: dict[str, NetworkShape] = {row.name: row for row in (
                  roles=("attention",), attends=True, attention_title="Causal attention, sequence 0", takes_cell=False,
                  no_cell="causal self-attention has no recurrent cell: the cell, layers and activation settings "
                          "do not apply, and it has no gates, units to step, recurrence or eigenvalues",
+                 ignores=("arch", "layers", "activation", "init", "radius", "gate_bias"),
                  state_symbol="u_t", state_title="Output u_t", gradient_symbol="z_t",
                  states_heading="States: the attention layer's output",
                  views="one row: the attention layer's output u_t at each position, ‖∂L/∂z_t‖ at its inputs "

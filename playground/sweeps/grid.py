@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
+from models.networks import network_shape
 from playground.strict_numbers import decimal_number, whole_number
 from playground.config import CUSTOM_TASK, FIELDS, RunConfig, clipped, parse_value, validate
 from playground.errors import ConfigError, DivergenceError
@@ -216,8 +217,19 @@ def spec_from_strings(values: Mapping[str, Any], steps: Any = 300, val_every: An
     fixed = {name: vals[0] for name, vals in grid if len(vals) == 1}
     base = validate(RunConfig().replace(**fixed)) if fixed else RunConfig()
     spec = SweepSpec(base, tuple((n, v) for n, v in grid if len(v) > 1), steps, val_every, threshold)
-    spec.trials()                     # every combination must be a valid config
+    refuse_ignored_axes(spec, spec.trials())      # every combination must be a valid config, and differ
     return spec
+
+
+def refuse_ignored_axes(spec: SweepSpec, trials: list[RunConfig]) -> None:
+    """ConfigError when a varied setting is one a trial's network does not read (its row's ``ignores``):
+    those trials would train the same run again under different names."""
+    varied = spec.varied()
+    for shape in {network_shape(config.network) for config in trials}:
+        unread = [name for name in varied if name in shape.ignores]
+        if unread:
+            raise ConfigError(f"the {shape.label} network does not read {', '.join(unread)}: a sweep over it "
+                              "would train the same run again — give it one value, or sweep another network")
 
 
 def train_url(config: RunConfig | Mapping, page: str = "train") -> str:

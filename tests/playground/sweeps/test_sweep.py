@@ -37,6 +37,9 @@ def test_grid_lists_every_combination_in_field_order():
     # the trials are counted from the items before any is parsed: bad values never reach the parser
     ({"hidden": "x," * 99, "seed": "y," * 99}, f"9,801 trials; the limit is {MAX_TRIALS:,}"),
     ({"seed": "0,1,2,3,4,5,6,7,8,9", "hidden": "4,5,6,7,8,9,10,11,12,13,14"}, f"limit is {MAX_TRIAL_STEPS:,}"),
+    # a network without a recurrent cell reads no cell setting: those trials would be one run, trained again
+    ({"network": "self-attention", "task": "copy", "arch": "rnn,gru,lstm"}, "does not read arch"),
+    ({"network": "one-way,self-attention", "task": "copy", "layers": "1,2"}, "does not read layers"),
 ])
 def test_bad_grids_are_refused_with_one_line(values, message):
     with pytest.raises(ConfigError, match=message) as caught:
