@@ -6,14 +6,14 @@ session state beforehand, so no test waits for a real training run.
 import pytest
 
 from models.architectures import ARCH_NAMES, ARCHITECTURES
-from page_runner import open_page
+from page_runner import drawn_charts, open_page
 from playground.config import RunConfig
 from playground.engine.live import LiveRun
 from playground.ui.keys import LIVE_RUN
 
 
 def charts(at):
-    return [*at.get("plotly_chart"), *at.get("bidi_component")]
+    return drawn_charts(at)
 
 
 def tiny_char_run(arch):

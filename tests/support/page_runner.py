@@ -80,3 +80,18 @@ def drawn_figures(at: AppTest) -> list[dict]:
         else:
             found.append(data.get("figure") or data.get("spec") or data)
     return found
+
+
+CHART_PAYLOAD_KEYS = ("figure", "arrays", "series")     # live_chart, live_data_chart, live_points_chart
+
+
+def drawn_charts(at: AppTest) -> list:
+    """The page's charts: every ``st.plotly_chart`` and every live chart component (not the tiles, nor the
+    app frame's hidden plotly.js preload, which are components too)."""
+    import json
+
+    def is_chart(element) -> bool:
+        data = json.loads(element.proto.json) if getattr(element.proto, "json", "") else {}
+        return any(key in data for key in CHART_PAYLOAD_KEYS)
+
+    return [*at.get("plotly_chart"), *[e for e in at.get("bidi_component") if is_chart(e)]]
